@@ -1,0 +1,43 @@
+"""Errors the domain raises when it refuses a decision.
+
+Each carries a machine-readable ``code`` and, where one input is to blame, the
+``field`` that names it, so the API can answer precisely without guessing.
+HTTP statuses are chosen by the handlers, not here.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A request the accounting rules refuse. Nothing has changed."""
+
+    code = "domain_error"
+
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if code is not None:
+            self.code = code
+
+
+class InvalidInput(DomainError):
+    """A value is malformed: wrong type, sign, precision or size."""
+
+    code = "invalid_input"
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    """The request clashes with the current state (closed pool, units still held)."""
+
+    code = "conflict"
+
+
+class RuleViolation(DomainError):
+    """Well-formed, but the accounting rules forbid it (above holdings, above cash)."""
+
+    code = "rule_violation"

@@ -1,0 +1,167 @@
+"""The pool aggregate, its investors, positions and ledger entries.
+
+Everything here is immutable data plus pure functions that decide. A decision
+returns the new state and the ledger entry that records it; persistence,
+clocks and ids belong to the callers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from . import money
+from .money import ZERO
+
+
+class PoolStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class InvestorStatus(StrEnum):
+    ACTIVE = "active"
+    REMOVED = "removed"
+
+
+class EntryType(StrEnum):
+    POOL_OPENED = "pool.opened"
+    POOL_RENAMED = "pool.renamed"
+    POOL_CLOSED = "pool.closed"
+    POOL_REOPENED = "pool.reopened"
+    INVESTOR_ADDED = "investor.added"
+    INVESTOR_REMOVED = "investor.removed"
+    CONTRIBUTION = "contribution"
+    WITHDRAWAL = "withdrawal"
+    DISTRIBUTION = "distribution"
+    TRADE = "trade"
+    DIVIDEND = "dividend"
+    FEE = "fee"
+
+
+class TradeSide(StrEnum):
+    BUY = "buy"
+    SELL = "sell"
+
+
+@dataclass(frozen=True)
+class Position:
+    symbol: str
+    quantity: Decimal
+    avg_cost: Decimal
+    last_price: Decimal
+
+    def market_value(self, currency: str) -> Decimal:
+        return money.quantize_money(money.mul(self.quantity, self.last_price), currency)
+
+
+@dataclass(frozen=True)
+class Pool:
+    id: str
+    name: str
+    currency: str
+    unit_price: Decimal
+    manager_id: str
+    created_at: datetime
+    updated_at: datetime
+    status: PoolStatus = PoolStatus.OPEN
+    cash: Decimal = ZERO
+    units: Decimal = ZERO
+    investor_count: int = 0
+    positions: dict[str, Position] = field(default_factory=dict)
+    version: int = 0
+
+    @property
+    def nav(self) -> Decimal:
+        """Net asset value: cash plus every position at its last price."""
+        total = self.cash
+        for position in self.positions.values():
+            total += position.market_value(self.currency)
+        return money.quantize_money(total, self.currency)
+
+    @property
+    def exact_nav_per_unit(self) -> Decimal:
+        """NAV / units at full precision; the initial unit price while no units exist."""
+        if self.units == 0:
+            return self.unit_price
+        return money.div(self.nav, self.units)
+
+    @property
+    def nav_per_unit(self) -> Decimal:
+        """NAV per unit as shown and recorded: 6 places, half-even."""
+        return money.quantize_places(self.exact_nav_per_unit, money.NAV_PER_UNIT_PLACES)
+
+    def value_of(self, units: Decimal) -> Decimal:
+        """What ``units`` are worth now, rounded down to the minor unit."""
+        if self.units == 0:
+            return money.quantize_money(money.mul(units, self.unit_price), self.currency, money.ROUND_DOWN)
+        return money.quantize_money(money.div(money.mul(units, self.nav), self.units), self.currency, money.ROUND_DOWN)
+
+
+@dataclass(frozen=True)
+class Investor:
+    """An investor's membership of one pool."""
+
+    pool_id: str
+    id: str
+    name: str
+    email: str
+    created_at: datetime
+    updated_at: datetime
+    status: InvestorStatus = InvestorStatus.ACTIVE
+    units: Decimal = ZERO
+    contributed: Decimal = ZERO
+    withdrawn: Decimal = ZERO
+    paid_out: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class Allocation:
+    investor_id: str
+    units: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One append-only line of a pool's ledger.
+
+    ``cash_delta`` and ``units_delta`` are what the entry did to the pool; a
+    fold of them over the ledger gives the pool's cash and units.
+    """
+
+    id: str
+    pool_id: str
+    type: EntryType
+    created_at: datetime
+    actor: str
+    cash_delta: Decimal = ZERO
+    units_delta: Decimal = ZERO
+    investor_id: str | None = None
+    amount: Decimal | None = None
+    units: Decimal | None = None
+    nav_per_unit: Decimal | None = None
+    symbol: str | None = None
+    side: TradeSide | None = None
+    quantity: Decimal | None = None
+    price: Decimal | None = None
+    fees: Decimal | None = None
+    memo: str | None = None
+    allocation_count: int | None = None
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """Who did it, when, and the id the resulting ledger entry takes."""
+
+    entry_id: str
+    at: datetime
+    actor: str
+
+
+__all__ = [
+    "Pool", "PoolStatus", "Investor", "InvestorStatus", "Position", "LedgerEntry", "EntryType", "TradeSide",
+    "Allocation", "Stamp", "replace",
+]
