@@ -41,3 +41,9 @@ class RuleViolation(DomainError):
     """Well-formed, but the accounting rules forbid it (above holdings, above cash)."""
 
     code = "rule_violation"
+
+
+class Forbidden(DomainError):
+    """The user is known and may see this, but their role may not do it."""
+
+    code = "forbidden"

@@ -1,0 +1,469 @@
+"""The pool repository on one DynamoDB table (layout in chalicelib/resources.py).
+
+Every command is ONE TransactWriteItems: the pool's STATE item guarded by its
+version, the ledger entry and the Idempotency-Key record put only if absent,
+plus whatever else the command touched. DynamoDB normalises numbers ("1.00"
+comes back as 1), so amounts are re-quantised to the pool's currency on read.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+from chalicelib.domain import money
+from chalicelib.domain.model import (
+    Allocation,
+    EntryType,
+    Investor,
+    InvestorStatus,
+    LedgerEntry,
+    Pool,
+    PoolStatus,
+    Position,
+    TradeSide,
+)
+from chalicelib.resources import POOLS_TABLE
+from chalicelib.services.ports import (
+    Commit,
+    DuplicateRequest,
+    IdempotencyRecord,
+    InvalidCursor,
+    NavPoint,
+    Page,
+    VersionConflict,
+)
+
+_ser = TypeSerializer()
+_de = TypeDeserializer()
+
+# Allocations are stored with their distribution in chunks of this many, so a
+# distribution to 95,000 investors still fits one transaction (100 items, 4 MB).
+ALLOCATION_CHUNK = 1000
+# Per-investor shares are booked in transactions of this many (share + investor) pairs.
+SETTLE_BATCH = 50
+
+
+def _pk(pool_id: str) -> str:
+    return f"POOL#{pool_id}"
+
+
+def _ts(value: datetime) -> str:
+    return value.isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def _dt(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def _to_ddb(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: _ser.serialize(v) for k, v in item.items() if v is not None}
+
+
+def _from_ddb(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: _de.deserialize(v) for k, v in item.items()}
+
+
+def _encode_cursor(key: dict[str, Any] | None) -> str | None:
+    if not key:
+        return None
+    plain = {k: _de.deserialize(v) for k, v in key.items()}
+    return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str | None, *, pinned: dict[str, str]) -> dict[str, Any] | None:
+    """Decode an opaque cursor; ``pinned`` key values must match what the server expects."""
+    if not cursor:
+        return None
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise InvalidCursor("cursor is not one this API issued") from None
+    if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
+        raise InvalidCursor("cursor is not one this API issued")
+    for name, value in pinned.items():
+        if raw.get(name, value) != value:
+            raise InvalidCursor("cursor belongs to another listing")
+        raw[name] = value
+    return {k: {"S": v} for k, v in raw.items()}
+
+
+class DynamoPoolRepository:
+    def __init__(self, client: Any, table_name: str) -> None:
+        self._db = client
+        self._table = table_name
+
+    # -- serialisation ---------------------------------------------------
+
+    @staticmethod
+    def _pool_item(pool: Pool, version: int) -> dict[str, Any]:
+        created = _ts(pool.created_at)
+        return {
+            "PK": _pk(pool.id), "SK": "STATE", "kind": "pool",
+            "id": pool.id, "name": pool.name, "currency": pool.currency, "unit_price": pool.unit_price,
+            "manager_id": pool.manager_id, "status": pool.status.value, "cash": pool.cash, "units": pool.units,
+            "investor_count": pool.investor_count, "version": version,
+            "created_at": created, "updated_at": _ts(pool.updated_at),
+            "positions": {
+                p.symbol: {"quantity": p.quantity, "avg_cost": p.avg_cost, "last_price": p.last_price}
+                for p in pool.positions.values()
+            },
+            "GSI1PK": f"MANAGER#{pool.manager_id}", "GSI1SK": f"{created}#{pool.id}",
+            "GSI2PK": "POOLS", "GSI2SK": f"{created}#{pool.id}",
+        }
+
+    @staticmethod
+    def _pool(item: dict[str, Any]) -> Pool:
+        cur = item["currency"]
+        positions = {
+            sym: Position(
+                symbol=sym,
+                quantity=money.quantize_places(p["quantity"], money.QUANTITY_PLACES),
+                avg_cost=money.quantize_places(p["avg_cost"], money.PRICE_PLACES),
+                last_price=p["last_price"],
+            )
+            for sym, p in sorted(item.get("positions", {}).items())
+        }
+        return Pool(
+            id=item["id"], name=item["name"], currency=cur, unit_price=item["unit_price"],
+            manager_id=item["manager_id"], status=PoolStatus(item["status"]),
+            cash=money.quantize_money(item["cash"], cur), units=money.quantize_units(item["units"]),
+            investor_count=int(item["investor_count"]), positions=positions, version=int(item["version"]),
+            created_at=_dt(item["created_at"]), updated_at=_dt(item["updated_at"]),
+        )
+
+    @staticmethod
+    def _investor_item(inv: Investor, currency: str) -> dict[str, Any]:
+        return {
+            "PK": _pk(inv.pool_id), "SK": f"INVESTOR#{inv.id}", "kind": "investor", "currency": currency,
+            "pool_id": inv.pool_id, "id": inv.id, "name": inv.name, "email": inv.email,
+            "status": inv.status.value, "units": inv.units, "contributed": inv.contributed,
+            "withdrawn": inv.withdrawn, "paid_out": inv.paid_out,
+            "created_at": _ts(inv.created_at), "updated_at": _ts(inv.updated_at),
+        }
+
+    @staticmethod
+    def _investor(item: dict[str, Any]) -> Investor:
+        currency = item["currency"]
+        return Investor(
+            pool_id=item["pool_id"], id=item["id"], name=item["name"], email=item.get("email", ""),
+            status=InvestorStatus(item["status"]), units=money.quantize_units(item["units"]),
+            contributed=money.quantize_money(item["contributed"], currency),
+            withdrawn=money.quantize_money(item["withdrawn"], currency),
+            paid_out=money.quantize_money(item.get("paid_out", 0), currency),
+            created_at=_dt(item["created_at"]), updated_at=_dt(item["updated_at"]),
+        )
+
+    @staticmethod
+    def _entry_item(entry: LedgerEntry, currency: str) -> dict[str, Any]:
+        return {
+            "PK": _pk(entry.pool_id), "SK": f"LEDGER#{entry.id}", "kind": "entry", "currency": currency,
+            "id": entry.id, "pool_id": entry.pool_id, "type": entry.type.value, "created_at": _ts(entry.created_at),
+            "actor": entry.actor, "cash_delta": entry.cash_delta, "units_delta": entry.units_delta,
+            "investor_id": entry.investor_id, "amount": entry.amount, "units": entry.units,
+            "nav_per_unit": entry.nav_per_unit, "symbol": entry.symbol,
+            "side": entry.side.value if entry.side else None, "quantity": entry.quantity, "price": entry.price,
+            "fees": entry.fees, "memo": entry.memo, "allocation_count": entry.allocation_count,
+        }
+
+    @staticmethod
+    def _entry(item: dict[str, Any]) -> LedgerEntry:
+        cur = item["currency"]
+
+        def amount(name: str) -> Decimal | None:
+            return money.quantize_money(item[name], cur) if name in item else None
+
+        def units(name: str) -> Decimal | None:
+            return money.quantize_units(item[name]) if name in item else None
+
+        return LedgerEntry(
+            id=item["id"], pool_id=item["pool_id"], type=EntryType(item["type"]), created_at=_dt(item["created_at"]),
+            actor=item["actor"], cash_delta=money.quantize_money(item["cash_delta"], cur),
+            units_delta=money.quantize_units(item["units_delta"]), investor_id=item.get("investor_id"),
+            amount=amount("amount"), units=units("units"),
+            nav_per_unit=money.quantize_places(item["nav_per_unit"], money.NAV_PER_UNIT_PLACES)
+            if "nav_per_unit" in item else None,
+            symbol=item.get("symbol"), side=TradeSide(item["side"]) if "side" in item else None,
+            quantity=item.get("quantity"), price=item.get("price"), fees=amount("fees"), memo=item.get("memo"),
+            allocation_count=int(item["allocation_count"]) if "allocation_count" in item else None,
+        )
+
+    # -- reads -------------------------------------------------------------
+
+    def _get(self, pk: str, sk: str) -> dict[str, Any] | None:
+        resp = self._db.get_item(TableName=self._table, Key=_to_ddb({"PK": pk, "SK": sk}), ConsistentRead=True)
+        return _from_ddb(resp["Item"]) if "Item" in resp else None
+
+    def _query_all(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        while True:
+            resp = self._db.query(TableName=self._table, **kwargs)
+            for item in resp.get("Items", []):
+                yield _from_ddb(item)
+            if "LastEvaluatedKey" not in resp:
+                return
+            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+
+    def _query_page(
+        self, *, pk: str, prefix: str, limit: int, cursor: str | None, newest_first: bool
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        kwargs: dict[str, Any] = {
+            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
+            "ExpressionAttributeValues": _to_ddb({":pk": pk, ":prefix": prefix}),
+            "ScanIndexForward": not newest_first, "Limit": limit, "ConsistentRead": True,
+        }
+        start = _decode_cursor(cursor, pinned={"PK": pk})
+        if start is not None:
+            if not start.get("SK", {}).get("S", "").startswith(prefix):
+                raise InvalidCursor("cursor belongs to another listing")
+            kwargs["ExclusiveStartKey"] = start
+        resp = self._db.query(TableName=self._table, **kwargs)
+        return [_from_ddb(i) for i in resp.get("Items", [])], _encode_cursor(resp.get("LastEvaluatedKey"))
+
+    def get_pool(self, pool_id: str) -> Pool | None:
+        item = self._get(_pk(pool_id), "STATE")
+        return self._pool(item) if item else None
+
+    def get_investor(self, pool_id: str, investor_id: str) -> Investor | None:
+        item = self._get(_pk(pool_id), f"INVESTOR#{investor_id}")
+        return self._investor(item) if item else None
+
+    def list_investors(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[Investor]:
+        items, nxt = self._query_page(pk=_pk(pool_id), prefix="INVESTOR#", limit=limit, cursor=cursor, newest_first=False)
+        return Page([self._investor(i) for i in items], nxt)
+
+    def holders(self, pool_id: str) -> list[Investor]:
+        items = self._query_all(
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
+            FilterExpression="#u > :zero AND #s = :active",
+            ExpressionAttributeNames={"#u": "units", "#s": "status"},
+            ExpressionAttributeValues=_to_ddb(
+                {":pk": _pk(pool_id), ":prefix": "INVESTOR#", ":zero": Decimal(0), ":active": "active"}
+            ),
+            ConsistentRead=True,
+        )
+        return [self._investor(i) for i in items]
+
+    def list_pools(self, *, manager_id: str | None, limit: int, cursor: str | None) -> Page[Pool]:
+        index, pk_name, sk_name, pk = (
+            ("GSI1", "GSI1PK", "GSI1SK", f"MANAGER#{manager_id}") if manager_id is not None
+            else ("GSI2", "GSI2PK", "GSI2SK", "POOLS")
+        )
+        kwargs: dict[str, Any] = {
+            "IndexName": index, "KeyConditionExpression": f"{pk_name} = :pk",
+            "ExpressionAttributeValues": _to_ddb({":pk": pk}), "ScanIndexForward": False, "Limit": limit,
+        }
+        start = _decode_cursor(cursor, pinned={pk_name: pk, "SK": "STATE"})
+        if start is not None:
+            if not {"PK", sk_name} <= start.keys() or not start["PK"]["S"].startswith("POOL#"):
+                raise InvalidCursor("cursor belongs to another listing")
+            kwargs["ExclusiveStartKey"] = start
+        resp = self._db.query(TableName=self._table, **kwargs)
+        keys = [{"PK": i["PK"], "SK": i["SK"]} for i in resp.get("Items", [])]
+        by_pk = self._batch_get(keys)
+        pools = [self._pool(by_pk[k["PK"]["S"]]) for k in keys if k["PK"]["S"] in by_pk]
+        return Page(pools, _encode_cursor(resp.get("LastEvaluatedKey")))
+
+    def _batch_get(self, keys: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        pending: list[dict[str, Any]] = list(keys)
+        while pending:
+            batch, pending = pending[:100], pending[100:]
+            request: dict[str, Any] = {self._table: {"Keys": batch}}
+            while request:
+                resp = self._db.batch_get_item(RequestItems=request)
+                for item in resp.get("Responses", {}).get(self._table, []):
+                    plain = _from_ddb(item)
+                    found[plain["PK"]] = plain
+                request = resp.get("UnprocessedKeys") or {}
+        return found
+
+    def activity(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[LedgerEntry]:
+        items, nxt = self._query_page(pk=_pk(pool_id), prefix="LEDGER#", limit=limit, cursor=cursor, newest_first=True)
+        return Page([self._entry(i) for i in items], nxt)
+
+    def get_entry(self, pool_id: str, entry_id: str) -> LedgerEntry | None:
+        item = self._get(_pk(pool_id), f"LEDGER#{entry_id}")
+        return self._entry(item) if item else None
+
+    def ledger(self, pool_id: str) -> list[LedgerEntry]:
+        items = self._query_all(
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
+            ExpressionAttributeValues=_to_ddb({":pk": _pk(pool_id), ":prefix": "LEDGER#"}),
+            ConsistentRead=True,
+        )
+        return [self._entry(i) for i in items]
+
+    def allocations(self, pool_id: str, entry_id: str) -> list[Allocation]:
+        items = self._query_all(
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
+            ExpressionAttributeValues=_to_ddb({":pk": _pk(pool_id), ":prefix": f"DIST#{entry_id}#"}),
+            ConsistentRead=True,
+        )
+        return [
+            Allocation(investor_id=inv, units=Decimal(units), amount=Decimal(amount))
+            for chunk in items for inv, units, amount in chunk["allocations"]
+        ]
+
+    def nav_history(self, pool_id: str, *, limit: int) -> list[NavPoint]:
+        resp = self._db.query(
+            TableName=self._table, KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
+            ExpressionAttributeValues=_to_ddb({":pk": _pk(pool_id), ":prefix": "NAV#"}),
+            ScanIndexForward=False, Limit=limit,
+        )
+        points = [
+            NavPoint(
+                at=_dt(i["at"]), nav=money.quantize_money(i["nav"], i["currency"]),
+                nav_per_unit=money.quantize_places(i["nav_per_unit"], money.NAV_PER_UNIT_PLACES),
+                units=money.quantize_units(i["units"]),
+            )
+            for i in map(_from_ddb, resp.get("Items", []))
+        ]
+        return list(reversed(points))
+
+    def find_idempotency(self, pool_id: str, key: str) -> IdempotencyRecord | None:
+        item = self._get(_pk(pool_id), f"IDEMP#{key}")
+        if item is None:
+            return None
+        return IdempotencyRecord(key=key, request_hash=item["request_hash"], entry_id=item["entry_id"])
+
+    # -- writes -----------------------------------------------------------
+
+    def commit(self, change: Commit) -> None:
+        pool, entry = change.pool, change.entry
+        pk = _pk(pool.id)
+        new_version = 1 if change.expected_version is None else change.expected_version + 1
+        state: dict[str, Any] = {"Put": {"TableName": self._table, "Item": _to_ddb(self._pool_item(pool, new_version))}}
+        if change.expected_version is None:
+            state["Put"]["ConditionExpression"] = "attribute_not_exists(PK)"
+        else:
+            state["Put"]["ConditionExpression"] = "#v = :v"
+            state["Put"]["ExpressionAttributeNames"] = {"#v": "version"}
+            state["Put"]["ExpressionAttributeValues"] = _to_ddb({":v": change.expected_version})
+        items: list[dict[str, Any]] = [state, self._put_new(self._entry_item(entry, pool.currency))]
+        idempotency_index = None
+        if change.idempotency is not None:
+            idempotency_index = len(items)
+            items.append(self._put_new({
+                "PK": pk, "SK": f"IDEMP#{change.idempotency.key}", "kind": "idempotency",
+                "request_hash": change.idempotency.request_hash, "entry_id": change.idempotency.entry_id,
+                "created_at": _ts(entry.created_at),
+            }))
+        if change.investor is not None:
+            items.append(self._investor_write(change.investor, change.investor_is_new, pool.currency))
+        items.extend(self._holding_markers(pool, change))
+        if change.record_nav:
+            at = _ts(entry.created_at)
+            items.append({"Put": {"TableName": self._table, "Item": _to_ddb({
+                "PK": pk, "SK": f"NAV#{at}#{entry.id}", "kind": "nav", "at": at, "currency": pool.currency,
+                "nav": pool.nav, "nav_per_unit": pool.nav_per_unit, "units": pool.units,
+            })}})
+        for n, start in enumerate(range(0, len(change.allocations), ALLOCATION_CHUNK)):
+            chunk = change.allocations[start:start + ALLOCATION_CHUNK]
+            items.append(self._put_new({
+                "PK": pk, "SK": f"DIST#{entry.id}#{n:05d}", "kind": "allocations",
+                "allocations": [[a.investor_id, str(a.units), str(a.amount)] for a in chunk],
+            }))
+        try:
+            self._db.transact_write_items(TransactItems=items)
+        except self._db.exceptions.TransactionCanceledException as exc:
+            codes = [r.get("Code", "None") for r in exc.response.get("CancellationReasons", [])]
+            if idempotency_index is not None and len(codes) > idempotency_index \
+                    and codes[idempotency_index] == "ConditionalCheckFailed":
+                raise DuplicateRequest(change.idempotency.key if change.idempotency else "") from exc
+            if (codes and codes[0] == "ConditionalCheckFailed") or "TransactionConflict" in codes:
+                raise VersionConflict(pool.id) from exc
+            raise
+
+    def _put_new(self, item: dict[str, Any]) -> dict[str, Any]:
+        return {"Put": {"TableName": self._table, "Item": _to_ddb(item), "ConditionExpression": "attribute_not_exists(PK)"}}
+
+    def _investor_write(self, inv: Investor, is_new: bool, currency: str) -> dict[str, Any]:
+        if is_new:
+            return self._put_new(self._investor_item(inv, currency))
+        # paid_out is only ever ADDed by settle_distribution; never overwrite it here.
+        fields = {
+            "units": inv.units, "contributed": inv.contributed, "withdrawn": inv.withdrawn,
+            "status": inv.status.value, "name": inv.name, "email": inv.email, "updated_at": _ts(inv.updated_at),
+        }
+        return {"Update": {
+            "TableName": self._table, "Key": _to_ddb({"PK": _pk(inv.pool_id), "SK": f"INVESTOR#{inv.id}"}),
+            "UpdateExpression": "SET " + ", ".join(f"#{k} = :{k}" for k in fields),
+            "ConditionExpression": "attribute_exists(PK)",
+            "ExpressionAttributeNames": {f"#{k}": k for k in fields},
+            "ExpressionAttributeValues": _to_ddb({f":{k}": v for k, v in fields.items()}),
+        }}
+
+    def _holding_markers(self, pool: Pool, change: Commit) -> list[dict[str, Any]]:
+        """Index which pools hold which symbols, writing only when a holding opens or closes."""
+        if change.entry.type is not EntryType.TRADE or change.entry.symbol is None:
+            return []
+        symbol = change.entry.symbol
+        key = {"PK": _pk(pool.id), "SK": f"HOLDS#{symbol}"}
+        held = pool.positions.get(symbol)
+        if held is not None and held.quantity > 0:
+            item = {**key, "kind": "holding", "GSI1PK": f"SYMBOL#{symbol}", "GSI1SK": _pk(pool.id)}
+            return [{"Put": {"TableName": self._table, "Item": _to_ddb(item)}}]
+        return [{"Delete": {"TableName": self._table, "Key": _to_ddb(key)}}]
+
+    def pools_holding(self, symbol: str) -> list[str]:
+        items = self._query_all(
+            IndexName="GSI1", KeyConditionExpression="GSI1PK = :pk",
+            ExpressionAttributeValues=_to_ddb({":pk": f"SYMBOL#{symbol}"}),
+        )
+        return [str(i["PK"]).removeprefix("POOL#") for i in items]
+
+    def settle_distribution(self, pool_id: str, entry_id: str) -> int:
+        entry = self.get_entry(pool_id, entry_id)
+        if entry is None or entry.type is not EntryType.DISTRIBUTION:
+            raise LookupError(f"no distribution {entry_id} in pool {pool_id}")
+        shares = [a for a in self.allocations(pool_id, entry_id) if a.amount > 0]
+        booked = 0
+        for start in range(0, len(shares), SETTLE_BATCH):
+            batch = shares[start:start + SETTLE_BATCH]
+            try:
+                self._db.transact_write_items(TransactItems=[w for a in batch for w in self._share_writes(entry, a)])
+                booked += len(batch)
+            except self._db.exceptions.TransactionCanceledException:
+                # Some shares were booked by an earlier, interrupted run: book the rest one by one.
+                booked += sum(self._book_one(entry, a) for a in batch)
+        self._db.update_item(
+            TableName=self._table, Key=_to_ddb({"PK": _pk(pool_id), "SK": f"LEDGER#{entry_id}"}),
+            UpdateExpression="SET settled = :t", ExpressionAttributeValues=_to_ddb({":t": True}),
+        )
+        return booked
+
+    def _book_one(self, entry: LedgerEntry, share: Allocation) -> int:
+        try:
+            self._db.transact_write_items(TransactItems=self._share_writes(entry, share))
+            return 1
+        except self._db.exceptions.TransactionCanceledException as exc:
+            codes = [r.get("Code", "None") for r in exc.response.get("CancellationReasons", [])]
+            if codes and codes[0] == "ConditionalCheckFailed":
+                return 0  # already booked
+            raise
+
+    def _share_writes(self, entry: LedgerEntry, share: Allocation) -> Sequence[dict[str, Any]]:
+        pk = _pk(entry.pool_id)
+        return (
+            self._put_new({
+                "PK": pk, "SK": f"ALLOC#{entry.id}#{share.investor_id}", "kind": "share",
+                "entry_id": entry.id, "investor_id": share.investor_id, "units": share.units,
+                "amount": share.amount, "created_at": _ts(entry.created_at),
+            }),
+            {"Update": {
+                "TableName": self._table, "Key": _to_ddb({"PK": pk, "SK": f"INVESTOR#{share.investor_id}"}),
+                "UpdateExpression": "ADD paid_out :amount",
+                "ExpressionAttributeValues": _to_ddb({":amount": share.amount}),
+            }},
+        )
+
+    def is_settled(self, pool_id: str, entry_id: str) -> bool:
+        item = self._get(_pk(pool_id), f"LEDGER#{entry_id}")
+        return bool(item and item.get("settled"))

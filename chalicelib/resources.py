@@ -1,0 +1,104 @@
+"""AWS resources declared once, as plain data.
+
+The local stack provisions moto from these declarations and the CDK stack
+(infrastructure/) renders them into CloudFormation, so the two never drift.
+Nothing here imports boto3 or CDK.
+
+Items of the pools table (one partition per pool, ``PK = POOL#<pool id>``):
+
+===========================  ==================================================
+SK                           item
+===========================  ==================================================
+``STATE``                    the pool: cash, units, positions map, version.
+                             GSI1 = manager's pools, GSI2 = every pool.
+``HOLDS#<symbol>``           marks that the pool holds a symbol (GSI1 =
+                             the pools holding a symbol, for revaluation).
+``INVESTOR#<investor id>``   a membership: units, contributed, withdrawn, paid.
+``LEDGER#<entry id>``        append-only ledger entry (ids sort by time).
+``ALLOC#<entry>#<investor>`` one investor's share of a distribution.
+``DIST#<entry>#<chunk>``     a distribution's allocations, stored with it.
+``NAV#<timestamp>``          a NAV history point.
+``IDEMP#<key>``              an Idempotency-Key and the entry it produced.
+===========================  ==================================================
+
+Both GSIs project keys only, so the frequent updates of ``STATE`` never write
+to an index (no hot index partition) unless an index key changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    partition_key: str
+    sort_key: str
+    projection: str = "KEYS_ONLY"
+
+
+@dataclass(frozen=True)
+class Table:
+    logical_id: str
+    env_var: str
+    default_name: str
+    partition_key: str
+    sort_key: str
+    stream_view: str | None = None
+    ttl_attribute: str | None = None
+    indexes: tuple[Index, ...] = field(default_factory=tuple)
+
+
+POOLS_TABLE = Table(
+    logical_id="PoolsTable",
+    env_var="POOLS_TABLE",
+    default_name="pooldesk-pools",
+    partition_key="PK",
+    sort_key="SK",
+    stream_view="NEW_AND_OLD_IMAGES",
+    ttl_attribute="expires_at",
+    indexes=(
+        Index(name="GSI1", partition_key="GSI1PK", sort_key="GSI1SK"),
+        Index(name="GSI2", partition_key="GSI2PK", sort_key="GSI2SK"),
+    ),
+)
+
+TABLES: tuple[Table, ...] = (POOLS_TABLE,)
+
+# Cognito groups and what they may do (enforced in services/access.py).
+MANAGERS_GROUP = "managers"
+FINANCE_GROUP = "finance"
+USER_GROUPS = (MANAGERS_GROUP, FINANCE_GROUP)
+
+
+def create_table_request(table: Table, name: str) -> dict[str, Any]:
+    """The DynamoDB CreateTable request for a declared table (on-demand)."""
+    key_attrs = {table.partition_key, table.sort_key}
+    for index in table.indexes:
+        key_attrs |= {index.partition_key, index.sort_key}
+    request: dict[str, Any] = {
+        "TableName": name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [{"AttributeName": a, "AttributeType": "S"} for a in sorted(key_attrs)],
+        "KeySchema": [
+            {"AttributeName": table.partition_key, "KeyType": "HASH"},
+            {"AttributeName": table.sort_key, "KeyType": "RANGE"},
+        ],
+    }
+    if table.indexes:
+        request["GlobalSecondaryIndexes"] = [
+            {
+                "IndexName": index.name,
+                "KeySchema": [
+                    {"AttributeName": index.partition_key, "KeyType": "HASH"},
+                    {"AttributeName": index.sort_key, "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": index.projection},
+            }
+            for index in table.indexes
+        ]
+    if table.stream_view:
+        request["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": table.stream_view}
+    return request

@@ -1,0 +1,49 @@
+"""Who may do what. Managers act only on pools they own; finance reads every
+pool and moves no money. A pool the user may not read is reported as not
+found, so ids of other managers' pools leak nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chalicelib.domain.errors import Forbidden, NotFound
+from chalicelib.domain.model import Pool
+from chalicelib.resources import FINANCE_GROUP, MANAGERS_GROUP
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: str
+    email: str
+    groups: frozenset[str]
+
+    @property
+    def is_manager(self) -> bool:
+        return MANAGERS_GROUP in self.groups
+
+    @property
+    def is_finance(self) -> bool:
+        return FINANCE_GROUP in self.groups
+
+    @property
+    def role(self) -> str:
+        return MANAGERS_GROUP if self.is_manager else FINANCE_GROUP if self.is_finance else "none"
+
+
+def require_manager(who: Principal) -> None:
+    if not who.is_manager:
+        raise Forbidden("only fund managers may do this; finance users have read-only access", code="forbidden")
+
+
+def check_read(who: Principal, pool: Pool | None, pool_id: str) -> Pool:
+    if pool is None or not (who.is_finance or (who.is_manager and pool.manager_id == who.user_id)):
+        raise NotFound(f"pool {pool_id} not found", field="pool_id", code="pool_not_found")
+    return pool
+
+
+def check_write(who: Principal, pool: Pool | None, pool_id: str) -> Pool:
+    readable = check_read(who, pool, pool_id)
+    if not (who.is_manager and readable.manager_id == who.user_id):
+        raise Forbidden("finance users have read-only access and cannot change pools", code="forbidden")
+    return readable

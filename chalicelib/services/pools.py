@@ -1,0 +1,309 @@
+"""Use cases for pools: each loads state, lets the domain decide, and commits
+the decision atomically, retrying from a fresh read when another writer got
+there first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from chalicelib.domain import operations as ops
+from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from chalicelib.domain.model import Allocation, EntryType, Investor, LedgerEntry, Pool, PoolStatus, Stamp
+
+from .access import Principal, check_read, check_write, require_manager
+from .ids import new_id
+from .ports import Commit, DuplicateRequest, IdempotencyRecord, NavPoint, Page, PoolRepository, VersionConflict
+
+MAX_ATTEMPTS = 8
+MAX_PAGE = 200
+_KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:")
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a money movement answers: its ledger entry, and for a distribution every share."""
+
+    entry: LedgerEntry
+    allocations: tuple[Allocation, ...] = ()
+    replayed: bool = False
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def page_limit(value: object, default: int = 50) -> int:
+    if value is None or value == "":
+        return default
+    try:
+        limit = int(str(value))
+    except ValueError:
+        raise InvalidInput("limit must be a whole number", field="limit", code="invalid_limit") from None
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}", field="limit", code="invalid_limit")
+    return limit
+
+
+def request_fingerprint(operation: str, request: dict[str, object]) -> str:
+    canonical = json.dumps({"op": operation, "request": request}, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def check_idempotency_key(key: str | None) -> str | None:
+    if key is None:
+        return None
+    if not 1 <= len(key) <= 128 or not set(key) <= _KEY_CHARS:
+        raise InvalidInput(
+            "Idempotency-Key must be 1-128 characters of letters, digits, - _ . :",
+            field="Idempotency-Key", code="invalid_idempotency_key",
+        )
+    return key
+
+
+Decide = Callable[[Pool, Stamp], Commit]
+
+
+class PoolService:
+    def __init__(
+        self,
+        repo: PoolRepository,
+        *,
+        clock: Callable[[], datetime] = _utcnow,
+        make_id: Callable[[str], str] = new_id,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.repo = repo
+        self._clock = clock
+        self._make_id = make_id
+        self._sleep = sleep
+
+    def _stamp(self, who: Principal) -> Stamp:
+        return Stamp(entry_id=self._make_id(""), at=self._clock(), actor=who.user_id)
+
+    # -- pools --------------------------------------------------------------
+
+    def create_pool(self, who: Principal, *, name: str, currency: str, unit_price: object = "1.00") -> Pool:
+        require_manager(who)
+        decision = ops.open_pool(
+            pool_id=self._make_id("pl_"), name=name, currency=currency, unit_price=unit_price,
+            manager_id=who.user_id, stamp=self._stamp(who),
+        )
+        self.repo.commit(Commit(pool=decision.pool, expected_version=None, entry=decision.entry, record_nav=False))
+        return self._reload(decision.pool.id)
+
+    def list_pools(self, who: Principal, *, limit: int, cursor: str | None) -> Page[Pool]:
+        if who.is_finance:
+            return self.repo.list_pools(manager_id=None, limit=limit, cursor=cursor)
+        require_manager(who)
+        return self.repo.list_pools(manager_id=who.user_id, limit=limit, cursor=cursor)
+
+    def get_pool(self, who: Principal, pool_id: str) -> Pool:
+        return check_read(who, self.repo.get_pool(pool_id), pool_id)
+
+    def update_pool(self, who: Principal, pool_id: str, *, name: str | None = None, status: str | None = None) -> Pool:
+        if name is None and status is None:
+            raise InvalidInput("give a new name or status", field="name", code="nothing_to_update")
+        wanted: PoolStatus | None = None
+        if status is not None:
+            try:
+                wanted = PoolStatus(status)
+            except ValueError:
+                raise InvalidInput("status must be \"open\" or \"closed\"", field="status", code="invalid_status") from None
+
+        def decide(pool: Pool, stamp: Stamp) -> Commit:
+            current, entry = pool, None
+            if name is not None and ops.clean_name(name) != pool.name:
+                d = ops.rename_pool(current, name, stamp)
+                current, entry = d.pool, d.entry
+            if wanted is not None:
+                second = stamp if entry is None else Stamp(self._make_id(""), stamp.at, stamp.actor)
+                d = ops.set_status(current, wanted, second)
+                current, entry = d.pool, d.entry
+            if entry is None:
+                raise _Unchanged
+            return Commit(pool=current, expected_version=pool.version, entry=entry, record_nav=False)
+
+        try:
+            self._run(who, pool_id, decide)
+        except _Unchanged:
+            pass
+        return self._reload(pool_id)
+
+    def _reload(self, pool_id: str) -> Pool:
+        pool = self.repo.get_pool(pool_id)
+        if pool is None:  # pragma: no cover - we just wrote it
+            raise NotFound(f"pool {pool_id} not found", code="pool_not_found")
+        return pool
+
+    # -- investors ----------------------------------------------------------
+
+    def list_investors(self, who: Principal, pool_id: str, *, limit: int, cursor: str | None) -> Page[Investor]:
+        self.get_pool(who, pool_id)
+        return self.repo.list_investors(pool_id, limit=limit, cursor=cursor)
+
+    def get_investor(self, who: Principal, pool_id: str, investor_id: str) -> Investor:
+        self.get_pool(who, pool_id)
+        return self._investor(pool_id, investor_id)
+
+    def _investor(self, pool_id: str, investor_id: object) -> Investor:
+        if not isinstance(investor_id, str) or not investor_id:
+            raise InvalidInput("investor_id is required", field="investor_id", code="invalid_investor_id")
+        investor = self.repo.get_investor(pool_id, investor_id)
+        if investor is None:
+            raise NotFound(f"investor {investor_id} not found in this pool", field="investor_id", code="investor_not_found")
+        return investor
+
+    def add_investor(self, who: Principal, pool_id: str, *, name: str, email: str = "") -> Investor:
+        investor_id = self._make_id("inv_")
+
+        def decide(pool: Pool, stamp: Stamp) -> Commit:
+            d = ops.add_investor(pool, investor_id=investor_id, name=name, email=email, stamp=stamp)
+            return Commit(pool=d.pool, expected_version=pool.version, entry=d.entry, investor=d.investor,
+                          investor_is_new=True, record_nav=False)
+
+        self._run(who, pool_id, decide)
+        return self._investor(pool_id, investor_id)
+
+    def remove_investor(self, who: Principal, pool_id: str, investor_id: str) -> Receipt:
+        def decide(pool: Pool, stamp: Stamp) -> Commit:
+            d = ops.remove_investor(pool, self._investor(pool_id, investor_id), stamp)
+            return Commit(pool=d.pool, expected_version=pool.version, entry=d.entry, investor=d.investor, record_nav=False)
+
+        return self._run(who, pool_id, decide)
+
+    # -- money movements ----------------------------------------------------
+
+    def contribute(
+        self, who: Principal, pool_id: str, *, investor_id: str, amount: object, idempotency_key: str | None = None
+    ) -> Receipt:
+        def decide(pool: Pool, stamp: Stamp) -> Commit:
+            d = ops.contribute(pool, self._investor(pool_id, investor_id), amount, stamp)
+            return Commit(pool=d.pool, expected_version=pool.version, entry=d.entry, investor=d.investor)
+
+        request = {"investor_id": investor_id, "amount": amount}
+        return self._run(who, pool_id, decide, operation="contribution", request=request, key=idempotency_key)
+
+    def withdraw(
+        self, who: Principal, pool_id: str, *, investor_id: str, amount: object = None, units: object = None,
+        idempotency_key: str | None = None,
+    ) -> Receipt:
+        def decide(pool: Pool, stamp: Stamp) -> Commit:
+            d = ops.withdraw(pool, self._investor(pool_id, investor_id), stamp, amount=amount, units=units)
+            return Commit(pool=d.pool, expected_version=pool.version, entry=d.entry, investor=d.investor)
+
+        request = {"investor_id": investor_id, "amount": amount, "units": units}
+        return self._run(who, pool_id, decide, operation="withdrawal", request=request, key=idempotency_key)
+
+    def distribute(
+        self, who: Principal, pool_id: str, *, amount: object, memo: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Receipt:
+        shares: list[tuple[Allocation, ...]] = []
+
+        def decide(pool: Pool, stamp: Stamp) -> Commit:
+            # Holdings are read after the pool; any change to them bumps the
+            # pool's version, so the commit's version check proves they were current.
+            d = ops.distribute(pool, self.repo.holders(pool_id), amount, memo, stamp)
+            shares.append(d.allocations)
+            return Commit(pool=d.pool, expected_version=pool.version, entry=d.entry, allocations=d.allocations)
+
+        request = {"amount": amount, "memo": memo}
+        receipt = self._run(who, pool_id, decide, operation="distribution", request=request, key=idempotency_key)
+        if not receipt.replayed:
+            self.repo.settle_distribution(pool_id, receipt.entry.id)
+            return Receipt(receipt.entry, shares[-1])
+        return receipt
+
+    def trade(
+        self, who: Principal, pool_id: str, *, symbol: object, side: object, quantity: object, price: object,
+        fees: object = "0", memo: str | None = None, idempotency_key: str | None = None,
+    ) -> Receipt:
+        def decide(pool: Pool, stamp: Stamp) -> Commit:
+            d = ops.trade(pool, symbol=symbol, side=side, quantity=quantity, price=price, fees=fees, stamp=stamp, memo=memo)
+            return Commit(pool=d.pool, expected_version=pool.version, entry=d.entry)
+
+        request = {"symbol": symbol, "side": side, "quantity": quantity, "price": price, "fees": fees, "memo": memo}
+        return self._run(who, pool_id, decide, operation="trade", request=request, key=idempotency_key)
+
+    # -- reads --------------------------------------------------------------
+
+    def activity(self, who: Principal, pool_id: str, *, limit: int, cursor: str | None) -> Page[LedgerEntry]:
+        self.get_pool(who, pool_id)
+        return self.repo.activity(pool_id, limit=limit, cursor=cursor)
+
+    def nav_history(self, who: Principal, pool_id: str, *, limit: int = 500) -> list[NavPoint]:
+        self.get_pool(who, pool_id)
+        return self.repo.nav_history(pool_id, limit=limit)
+
+    # -- the commit loop ----------------------------------------------------
+
+    def _run(
+        self, who: Principal, pool_id: str, decide: Decide, *, operation: str | None = None,
+        request: dict[str, object] | None = None, key: str | None = None,
+    ) -> Receipt:
+        key = check_idempotency_key(key)
+        fingerprint = request_fingerprint(operation or "", request or {}) if key else ""
+        if key:
+            check_write(who, self.repo.get_pool(pool_id), pool_id)
+            found = self.repo.find_idempotency(pool_id, key)
+            if found is not None:
+                return self._replay(pool_id, found, fingerprint)
+        for attempt in range(MAX_ATTEMPTS):
+            pool = check_write(who, self.repo.get_pool(pool_id), pool_id)
+            stamp = self._stamp(who)
+            try:
+                change = decide(pool, stamp)
+            except Conflict as exc:
+                if exc.code != "stale_holdings":
+                    raise
+                self._backoff(attempt)
+                continue
+            if key:
+                change = _with_key(change, IdempotencyRecord(key=key, request_hash=fingerprint, entry_id=change.entry.id))
+            try:
+                self.repo.commit(change)
+            except VersionConflict:
+                self._backoff(attempt)
+                continue
+            except DuplicateRequest:
+                found = self.repo.find_idempotency(pool_id, key or "")
+                if found is None:  # pragma: no cover - the write that beat us is durable
+                    raise
+                return self._replay(pool_id, found, fingerprint)
+            return Receipt(change.entry, tuple(change.allocations))
+        raise Conflict("the pool is busy with other changes; try again", code="concurrent_update")
+
+    def _backoff(self, attempt: int) -> None:
+        self._sleep(random.uniform(0.005, 0.02) * (attempt + 1))  # noqa: S311 - jitter, not security
+
+    def _replay(self, pool_id: str, found: IdempotencyRecord, fingerprint: str) -> Receipt:
+        if found.request_hash != fingerprint:
+            raise RuleViolation(
+                "this Idempotency-Key was already used with a different request",
+                field="Idempotency-Key", code="idempotency_key_reused",
+            )
+        entry = self.repo.get_entry(pool_id, found.entry_id)
+        if entry is None:  # pragma: no cover - written in the same transaction
+            raise NotFound("the original entry is missing", code="entry_not_found")
+        allocations: tuple[Allocation, ...] = ()
+        if entry.type is EntryType.DISTRIBUTION:
+            # A retry after an interrupted run finishes booking the shares.
+            if not self.repo.is_settled(pool_id, entry.id):
+                self.repo.settle_distribution(pool_id, entry.id)
+            allocations = tuple(self.repo.allocations(pool_id, entry.id))
+        return Receipt(entry, allocations, replayed=True)
+
+
+class _Unchanged(Exception):
+    """A PATCH that asks for what is already so."""
+
+
+def _with_key(change: Commit, record: IdempotencyRecord) -> Commit:
+    return replace(change, idempotency=record)

@@ -1,0 +1,108 @@
+"""The ports the use cases need. Adapters implement them (DynamoDB, in-memory)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Generic, Protocol, TypeVar
+
+from chalicelib.domain.model import Allocation, Investor, LedgerEntry, Pool
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class NavPoint:
+    at: datetime
+    nav: Decimal
+    nav_per_unit: Decimal
+    units: Decimal
+
+
+@dataclass(frozen=True)
+class IdempotencyRecord:
+    """An Idempotency-Key, a fingerprint of the request it came with, and the entry it produced."""
+
+    key: str
+    request_hash: str
+    entry_id: str
+
+
+@dataclass(frozen=True)
+class Commit:
+    """Everything one command changes, written atomically or not at all.
+
+    ``expected_version`` is the version the decision was made on (None for a
+    new pool); the write fails with VersionConflict if the pool moved since.
+    """
+
+    pool: Pool
+    expected_version: int | None
+    entry: LedgerEntry
+    investor: Investor | None = None
+    investor_is_new: bool = False
+    idempotency: IdempotencyRecord | None = None
+    allocations: Sequence[Allocation] = field(default_factory=tuple)
+    record_nav: bool = True
+
+
+class VersionConflict(Exception):
+    """The pool changed between read and write; decide again from a fresh read."""
+
+
+class DuplicateRequest(Exception):
+    """The Idempotency-Key was stored by a concurrent request first."""
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+class PoolRepository(Protocol):
+    def get_pool(self, pool_id: str) -> Pool | None: ...
+
+    def get_investor(self, pool_id: str, investor_id: str) -> Investor | None: ...
+
+    def list_investors(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[Investor]: ...
+
+    def holders(self, pool_id: str) -> list[Investor]:
+        """Every active investor holding units (all pages)."""
+        ...
+
+    def list_pools(self, *, manager_id: str | None, limit: int, cursor: str | None) -> Page[Pool]:
+        """A manager's pools, or every pool when manager_id is None; newest first."""
+        ...
+
+    def activity(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[LedgerEntry]: ...
+
+    def get_entry(self, pool_id: str, entry_id: str) -> LedgerEntry | None: ...
+
+    def ledger(self, pool_id: str) -> list[LedgerEntry]:
+        """The whole ledger, oldest first (reconciliation)."""
+        ...
+
+    def allocations(self, pool_id: str, entry_id: str) -> list[Allocation]: ...
+
+    def nav_history(self, pool_id: str, *, limit: int) -> list[NavPoint]: ...
+
+    def find_idempotency(self, pool_id: str, key: str) -> IdempotencyRecord | None: ...
+
+    def commit(self, change: Commit) -> None:
+        """Write the change atomically. Raises VersionConflict or DuplicateRequest."""
+        ...
+
+    def is_settled(self, pool_id: str, entry_id: str) -> bool:
+        """Whether every share of a distribution has been booked."""
+        ...
+
+    def settle_distribution(self, pool_id: str, entry_id: str) -> int:
+        """Book each investor's share of a committed distribution exactly once; returns shares booked now."""
+        ...
