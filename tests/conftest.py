@@ -9,15 +9,18 @@ import pytest
 
 # Tests never reach real AWS: fake credentials and a fixed region before any client exists.
 os.environ.update(
-    AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_SESSION_TOKEN="testing",
-    AWS_DEFAULT_REGION="us-east-1", AWS_REGION="us-east-1",
+    AWS_ACCESS_KEY_ID="testing",
+    AWS_SECRET_ACCESS_KEY="testing",
+    AWS_SESSION_TOKEN="testing",
+    AWS_DEFAULT_REGION="us-east-1",
+    AWS_REGION="us-east-1",
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)
 
-from moto import mock_aws  # noqa: E402
+from moto import mock_aws
 
-from chalicelib.resources import POOLS_TABLE, create_table_request  # noqa: E402
+from chalicelib.resources import POOLS_TABLE, create_table_request
 
 TABLE_NAME = "pooldesk-test-pools"
 

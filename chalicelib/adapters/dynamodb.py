@@ -30,7 +30,6 @@ from chalicelib.domain.model import (
     Position,
     TradeSide,
 )
-from chalicelib.resources import POOLS_TABLE
 from chalicelib.services.ports import (
     Commit,
     DuplicateRequest,
@@ -106,17 +105,29 @@ class DynamoPoolRepository:
     def _pool_item(pool: Pool, version: int) -> dict[str, Any]:
         created = _ts(pool.created_at)
         return {
-            "PK": _pk(pool.id), "SK": "STATE", "kind": "pool",
-            "id": pool.id, "name": pool.name, "currency": pool.currency, "unit_price": pool.unit_price,
-            "manager_id": pool.manager_id, "status": pool.status.value, "cash": pool.cash, "units": pool.units,
-            "investor_count": pool.investor_count, "version": version,
-            "created_at": created, "updated_at": _ts(pool.updated_at),
+            "PK": _pk(pool.id),
+            "SK": "STATE",
+            "kind": "pool",
+            "id": pool.id,
+            "name": pool.name,
+            "currency": pool.currency,
+            "unit_price": pool.unit_price,
+            "manager_id": pool.manager_id,
+            "status": pool.status.value,
+            "cash": pool.cash,
+            "units": pool.units,
+            "investor_count": pool.investor_count,
+            "version": version,
+            "created_at": created,
+            "updated_at": _ts(pool.updated_at),
             "positions": {
                 p.symbol: {"quantity": p.quantity, "avg_cost": p.avg_cost, "last_price": p.last_price}
                 for p in pool.positions.values()
             },
-            "GSI1PK": f"MANAGER#{pool.manager_id}", "GSI1SK": f"{created}#{pool.id}",
-            "GSI2PK": "POOLS", "GSI2SK": f"{created}#{pool.id}",
+            "GSI1PK": f"MANAGER#{pool.manager_id}",
+            "GSI1SK": f"{created}#{pool.id}",
+            "GSI2PK": "POOLS",
+            "GSI2SK": f"{created}#{pool.id}",
         }
 
     @staticmethod
@@ -132,45 +143,83 @@ class DynamoPoolRepository:
             for sym, p in sorted(item.get("positions", {}).items())
         }
         return Pool(
-            id=item["id"], name=item["name"], currency=cur, unit_price=item["unit_price"],
-            manager_id=item["manager_id"], status=PoolStatus(item["status"]),
-            cash=money.quantize_money(item["cash"], cur), units=money.quantize_units(item["units"]),
-            investor_count=int(item["investor_count"]), positions=positions, version=int(item["version"]),
-            created_at=_dt(item["created_at"]), updated_at=_dt(item["updated_at"]),
+            id=item["id"],
+            name=item["name"],
+            currency=cur,
+            unit_price=item["unit_price"],
+            manager_id=item["manager_id"],
+            status=PoolStatus(item["status"]),
+            cash=money.quantize_money(item["cash"], cur),
+            units=money.quantize_units(item["units"]),
+            investor_count=int(item["investor_count"]),
+            positions=positions,
+            version=int(item["version"]),
+            created_at=_dt(item["created_at"]),
+            updated_at=_dt(item["updated_at"]),
         )
 
     @staticmethod
     def _investor_item(inv: Investor, currency: str) -> dict[str, Any]:
         return {
-            "PK": _pk(inv.pool_id), "SK": f"INVESTOR#{inv.id}", "kind": "investor", "currency": currency,
-            "pool_id": inv.pool_id, "id": inv.id, "name": inv.name, "email": inv.email,
-            "status": inv.status.value, "units": inv.units, "contributed": inv.contributed,
-            "withdrawn": inv.withdrawn, "paid_out": inv.paid_out,
-            "created_at": _ts(inv.created_at), "updated_at": _ts(inv.updated_at),
+            "PK": _pk(inv.pool_id),
+            "SK": f"INVESTOR#{inv.id}",
+            "kind": "investor",
+            "currency": currency,
+            "pool_id": inv.pool_id,
+            "id": inv.id,
+            "name": inv.name,
+            "email": inv.email,
+            "status": inv.status.value,
+            "units": inv.units,
+            "contributed": inv.contributed,
+            "withdrawn": inv.withdrawn,
+            "paid_out": inv.paid_out,
+            "created_at": _ts(inv.created_at),
+            "updated_at": _ts(inv.updated_at),
         }
 
     @staticmethod
     def _investor(item: dict[str, Any]) -> Investor:
         currency = item["currency"]
         return Investor(
-            pool_id=item["pool_id"], id=item["id"], name=item["name"], email=item.get("email", ""),
-            status=InvestorStatus(item["status"]), units=money.quantize_units(item["units"]),
+            pool_id=item["pool_id"],
+            id=item["id"],
+            name=item["name"],
+            email=item.get("email", ""),
+            status=InvestorStatus(item["status"]),
+            units=money.quantize_units(item["units"]),
             contributed=money.quantize_money(item["contributed"], currency),
             withdrawn=money.quantize_money(item["withdrawn"], currency),
             paid_out=money.quantize_money(item.get("paid_out", 0), currency),
-            created_at=_dt(item["created_at"]), updated_at=_dt(item["updated_at"]),
+            created_at=_dt(item["created_at"]),
+            updated_at=_dt(item["updated_at"]),
         )
 
     @staticmethod
     def _entry_item(entry: LedgerEntry, currency: str) -> dict[str, Any]:
         return {
-            "PK": _pk(entry.pool_id), "SK": f"LEDGER#{entry.id}", "kind": "entry", "currency": currency,
-            "id": entry.id, "pool_id": entry.pool_id, "type": entry.type.value, "created_at": _ts(entry.created_at),
-            "actor": entry.actor, "cash_delta": entry.cash_delta, "units_delta": entry.units_delta,
-            "investor_id": entry.investor_id, "amount": entry.amount, "units": entry.units,
-            "nav_per_unit": entry.nav_per_unit, "symbol": entry.symbol,
-            "side": entry.side.value if entry.side else None, "quantity": entry.quantity, "price": entry.price,
-            "fees": entry.fees, "memo": entry.memo, "allocation_count": entry.allocation_count,
+            "PK": _pk(entry.pool_id),
+            "SK": f"LEDGER#{entry.id}",
+            "kind": "entry",
+            "currency": currency,
+            "id": entry.id,
+            "pool_id": entry.pool_id,
+            "type": entry.type.value,
+            "created_at": _ts(entry.created_at),
+            "actor": entry.actor,
+            "cash_delta": entry.cash_delta,
+            "units_delta": entry.units_delta,
+            "investor_id": entry.investor_id,
+            "amount": entry.amount,
+            "units": entry.units,
+            "nav_per_unit": entry.nav_per_unit,
+            "symbol": entry.symbol,
+            "side": entry.side.value if entry.side else None,
+            "quantity": entry.quantity,
+            "price": entry.price,
+            "fees": entry.fees,
+            "memo": entry.memo,
+            "allocation_count": entry.allocation_count,
         }
 
     @staticmethod
@@ -184,14 +233,25 @@ class DynamoPoolRepository:
             return money.quantize_units(item[name]) if name in item else None
 
         return LedgerEntry(
-            id=item["id"], pool_id=item["pool_id"], type=EntryType(item["type"]), created_at=_dt(item["created_at"]),
-            actor=item["actor"], cash_delta=money.quantize_money(item["cash_delta"], cur),
-            units_delta=money.quantize_units(item["units_delta"]), investor_id=item.get("investor_id"),
-            amount=amount("amount"), units=units("units"),
+            id=item["id"],
+            pool_id=item["pool_id"],
+            type=EntryType(item["type"]),
+            created_at=_dt(item["created_at"]),
+            actor=item["actor"],
+            cash_delta=money.quantize_money(item["cash_delta"], cur),
+            units_delta=money.quantize_units(item["units_delta"]),
+            investor_id=item.get("investor_id"),
+            amount=amount("amount"),
+            units=units("units"),
             nav_per_unit=money.quantize_places(item["nav_per_unit"], money.NAV_PER_UNIT_PLACES)
-            if "nav_per_unit" in item else None,
-            symbol=item.get("symbol"), side=TradeSide(item["side"]) if "side" in item else None,
-            quantity=item.get("quantity"), price=item.get("price"), fees=amount("fees"), memo=item.get("memo"),
+            if "nav_per_unit" in item
+            else None,
+            symbol=item.get("symbol"),
+            side=TradeSide(item["side"]) if "side" in item else None,
+            quantity=item.get("quantity"),
+            price=item.get("price"),
+            fees=amount("fees"),
+            memo=item.get("memo"),
             allocation_count=int(item["allocation_count"]) if "allocation_count" in item else None,
         )
 
@@ -216,7 +276,9 @@ class DynamoPoolRepository:
         kwargs: dict[str, Any] = {
             "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
             "ExpressionAttributeValues": _to_ddb({":pk": pk, ":prefix": prefix}),
-            "ScanIndexForward": not newest_first, "Limit": limit, "ConsistentRead": True,
+            "ScanIndexForward": not newest_first,
+            "Limit": limit,
+            "ConsistentRead": True,
         }
         start = _decode_cursor(cursor, pinned={"PK": pk})
         if start is not None:
@@ -252,12 +314,16 @@ class DynamoPoolRepository:
 
     def list_pools(self, *, manager_id: str | None, limit: int, cursor: str | None) -> Page[Pool]:
         index, pk_name, sk_name, pk = (
-            ("GSI1", "GSI1PK", "GSI1SK", f"MANAGER#{manager_id}") if manager_id is not None
+            ("GSI1", "GSI1PK", "GSI1SK", f"MANAGER#{manager_id}")
+            if manager_id is not None
             else ("GSI2", "GSI2PK", "GSI2SK", "POOLS")
         )
         kwargs: dict[str, Any] = {
-            "IndexName": index, "KeyConditionExpression": f"{pk_name} = :pk",
-            "ExpressionAttributeValues": _to_ddb({":pk": pk}), "ScanIndexForward": False, "Limit": limit,
+            "IndexName": index,
+            "KeyConditionExpression": f"{pk_name} = :pk",
+            "ExpressionAttributeValues": _to_ddb({":pk": pk}),
+            "ScanIndexForward": False,
+            "Limit": limit,
         }
         start = _decode_cursor(cursor, pinned={pk_name: pk, "SK": "STATE"})
         if start is not None:
@@ -308,18 +374,22 @@ class DynamoPoolRepository:
         )
         return [
             Allocation(investor_id=inv, units=Decimal(units), amount=Decimal(amount))
-            for chunk in items for inv, units, amount in chunk["allocations"]
+            for chunk in items
+            for inv, units, amount in chunk["allocations"]
         ]
 
     def nav_history(self, pool_id: str, *, limit: int) -> list[NavPoint]:
         resp = self._db.query(
-            TableName=self._table, KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
             ExpressionAttributeValues=_to_ddb({":pk": _pk(pool_id), ":prefix": "NAV#"}),
-            ScanIndexForward=False, Limit=limit,
+            ScanIndexForward=False,
+            Limit=limit,
         )
         points = [
             NavPoint(
-                at=_dt(i["at"]), nav=money.quantize_money(i["nav"], i["currency"]),
+                at=_dt(i["at"]),
+                nav=money.quantize_money(i["nav"], i["currency"]),
                 nav_per_unit=money.quantize_places(i["nav_per_unit"], money.NAV_PER_UNIT_PLACES),
                 units=money.quantize_units(i["units"]),
             )
@@ -350,32 +420,63 @@ class DynamoPoolRepository:
         idempotency_index = None
         if change.idempotency is not None:
             idempotency_index = len(items)
-            items.append(self._put_new({
-                "PK": pk, "SK": f"IDEMP#{change.idempotency.key}", "kind": "idempotency",
-                "request_hash": change.idempotency.request_hash, "entry_id": change.idempotency.entry_id,
-                "created_at": _ts(entry.created_at),
-            }))
+            items.append(
+                self._put_new(
+                    {
+                        "PK": pk,
+                        "SK": f"IDEMP#{change.idempotency.key}",
+                        "kind": "idempotency",
+                        "request_hash": change.idempotency.request_hash,
+                        "entry_id": change.idempotency.entry_id,
+                        "created_at": _ts(entry.created_at),
+                    }
+                )
+            )
         if change.investor is not None:
             items.append(self._investor_write(change.investor, change.investor_is_new, pool.currency))
         items.extend(self._holding_markers(pool, change))
         if change.record_nav:
             at = _ts(entry.created_at)
-            items.append({"Put": {"TableName": self._table, "Item": _to_ddb({
-                "PK": pk, "SK": f"NAV#{at}#{entry.id}", "kind": "nav", "at": at, "currency": pool.currency,
-                "nav": pool.nav, "nav_per_unit": pool.nav_per_unit, "units": pool.units,
-            })}})
+            items.append(
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": _to_ddb(
+                            {
+                                "PK": pk,
+                                "SK": f"NAV#{at}#{entry.id}",
+                                "kind": "nav",
+                                "at": at,
+                                "currency": pool.currency,
+                                "nav": pool.nav,
+                                "nav_per_unit": pool.nav_per_unit,
+                                "units": pool.units,
+                            }
+                        ),
+                    }
+                }
+            )
         for n, start in enumerate(range(0, len(change.allocations), ALLOCATION_CHUNK)):
-            chunk = change.allocations[start:start + ALLOCATION_CHUNK]
-            items.append(self._put_new({
-                "PK": pk, "SK": f"DIST#{entry.id}#{n:05d}", "kind": "allocations",
-                "allocations": [[a.investor_id, str(a.units), str(a.amount)] for a in chunk],
-            }))
+            chunk = change.allocations[start : start + ALLOCATION_CHUNK]
+            items.append(
+                self._put_new(
+                    {
+                        "PK": pk,
+                        "SK": f"DIST#{entry.id}#{n:05d}",
+                        "kind": "allocations",
+                        "allocations": [[a.investor_id, str(a.units), str(a.amount)] for a in chunk],
+                    }
+                )
+            )
         try:
             self._db.transact_write_items(TransactItems=items)
         except self._db.exceptions.TransactionCanceledException as exc:
             codes = [r.get("Code", "None") for r in exc.response.get("CancellationReasons", [])]
-            if idempotency_index is not None and len(codes) > idempotency_index \
-                    and codes[idempotency_index] == "ConditionalCheckFailed":
+            if (
+                idempotency_index is not None
+                and len(codes) > idempotency_index
+                and codes[idempotency_index] == "ConditionalCheckFailed"
+            ):
                 raise DuplicateRequest(change.idempotency.key if change.idempotency else "") from exc
             if (codes and codes[0] == "ConditionalCheckFailed") or "TransactionConflict" in codes:
                 raise VersionConflict(pool.id) from exc
@@ -389,16 +490,24 @@ class DynamoPoolRepository:
             return self._put_new(self._investor_item(inv, currency))
         # paid_out is only ever ADDed by settle_distribution; never overwrite it here.
         fields = {
-            "units": inv.units, "contributed": inv.contributed, "withdrawn": inv.withdrawn,
-            "status": inv.status.value, "name": inv.name, "email": inv.email, "updated_at": _ts(inv.updated_at),
+            "units": inv.units,
+            "contributed": inv.contributed,
+            "withdrawn": inv.withdrawn,
+            "status": inv.status.value,
+            "name": inv.name,
+            "email": inv.email,
+            "updated_at": _ts(inv.updated_at),
         }
-        return {"Update": {
-            "TableName": self._table, "Key": _to_ddb({"PK": _pk(inv.pool_id), "SK": f"INVESTOR#{inv.id}"}),
-            "UpdateExpression": "SET " + ", ".join(f"#{k} = :{k}" for k in fields),
-            "ConditionExpression": "attribute_exists(PK)",
-            "ExpressionAttributeNames": {f"#{k}": k for k in fields},
-            "ExpressionAttributeValues": _to_ddb({f":{k}": v for k, v in fields.items()}),
-        }}
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": _to_ddb({"PK": _pk(inv.pool_id), "SK": f"INVESTOR#{inv.id}"}),
+                "UpdateExpression": "SET " + ", ".join(f"#{k} = :{k}" for k in fields),
+                "ConditionExpression": "attribute_exists(PK)",
+                "ExpressionAttributeNames": {f"#{k}": k for k in fields},
+                "ExpressionAttributeValues": _to_ddb({f":{k}": v for k, v in fields.items()}),
+            }
+        }
 
     def _holding_markers(self, pool: Pool, change: Commit) -> list[dict[str, Any]]:
         """Index which pools hold which symbols, writing only when a holding opens or closes."""
@@ -414,7 +523,8 @@ class DynamoPoolRepository:
 
     def pools_holding(self, symbol: str) -> list[str]:
         items = self._query_all(
-            IndexName="GSI1", KeyConditionExpression="GSI1PK = :pk",
+            IndexName="GSI1",
+            KeyConditionExpression="GSI1PK = :pk",
             ExpressionAttributeValues=_to_ddb({":pk": f"SYMBOL#{symbol}"}),
         )
         return [str(i["PK"]).removeprefix("POOL#") for i in items]
@@ -426,7 +536,7 @@ class DynamoPoolRepository:
         shares = [a for a in self.allocations(pool_id, entry_id) if a.amount > 0]
         booked = 0
         for start in range(0, len(shares), SETTLE_BATCH):
-            batch = shares[start:start + SETTLE_BATCH]
+            batch = shares[start : start + SETTLE_BATCH]
             try:
                 self._db.transact_write_items(TransactItems=[w for a in batch for w in self._share_writes(entry, a)])
                 booked += len(batch)
@@ -434,8 +544,10 @@ class DynamoPoolRepository:
                 # Some shares were booked by an earlier, interrupted run: book the rest one by one.
                 booked += sum(self._book_one(entry, a) for a in batch)
         self._db.update_item(
-            TableName=self._table, Key=_to_ddb({"PK": _pk(pool_id), "SK": f"LEDGER#{entry_id}"}),
-            UpdateExpression="SET settled = :t", ExpressionAttributeValues=_to_ddb({":t": True}),
+            TableName=self._table,
+            Key=_to_ddb({"PK": _pk(pool_id), "SK": f"LEDGER#{entry_id}"}),
+            UpdateExpression="SET settled = :t",
+            ExpressionAttributeValues=_to_ddb({":t": True}),
         )
         return booked
 
@@ -452,16 +564,26 @@ class DynamoPoolRepository:
     def _share_writes(self, entry: LedgerEntry, share: Allocation) -> Sequence[dict[str, Any]]:
         pk = _pk(entry.pool_id)
         return (
-            self._put_new({
-                "PK": pk, "SK": f"ALLOC#{entry.id}#{share.investor_id}", "kind": "share",
-                "entry_id": entry.id, "investor_id": share.investor_id, "units": share.units,
-                "amount": share.amount, "created_at": _ts(entry.created_at),
-            }),
-            {"Update": {
-                "TableName": self._table, "Key": _to_ddb({"PK": pk, "SK": f"INVESTOR#{share.investor_id}"}),
-                "UpdateExpression": "ADD paid_out :amount",
-                "ExpressionAttributeValues": _to_ddb({":amount": share.amount}),
-            }},
+            self._put_new(
+                {
+                    "PK": pk,
+                    "SK": f"ALLOC#{entry.id}#{share.investor_id}",
+                    "kind": "share",
+                    "entry_id": entry.id,
+                    "investor_id": share.investor_id,
+                    "units": share.units,
+                    "amount": share.amount,
+                    "created_at": _ts(entry.created_at),
+                }
+            ),
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": _to_ddb({"PK": pk, "SK": f"INVESTOR#{share.investor_id}"}),
+                    "UpdateExpression": "ADD paid_out :amount",
+                    "ExpressionAttributeValues": _to_ddb({":amount": share.amount}),
+                }
+            },
         )
 
     def is_settled(self, pool_id: str, entry_id: str) -> bool:

@@ -162,6 +162,15 @@ class Stamp:
 
 
 __all__ = [
-    "Pool", "PoolStatus", "Investor", "InvestorStatus", "Position", "LedgerEntry", "EntryType", "TradeSide",
-    "Allocation", "Stamp", "replace",
+    "Pool",
+    "PoolStatus",
+    "Investor",
+    "InvestorStatus",
+    "Position",
+    "LedgerEntry",
+    "EntryType",
+    "TradeSide",
+    "Allocation",
+    "Stamp",
+    "replace",
 ]

@@ -20,12 +20,44 @@ from .errors import InvalidInput
 
 # ISO 4217 minor-unit exponents for the currencies a pool may be kept in.
 MINOR_UNITS: dict[str, int] = {
-    "AUD": 2, "BHD": 3, "BRL": 2, "CAD": 2, "CHF": 2, "CLP": 0, "CNY": 2,
-    "CZK": 2, "DKK": 2, "EUR": 2, "GBP": 2, "HKD": 2, "HUF": 2, "IDR": 2,
-    "ILS": 2, "INR": 2, "ISK": 0, "JOD": 3, "JPY": 0, "KRW": 0, "KWD": 3,
-    "MXN": 2, "MYR": 2, "NOK": 2, "NZD": 2, "OMR": 3, "PHP": 2, "PLN": 2,
-    "SAR": 2, "SEK": 2, "SGD": 2, "THB": 2, "TND": 3, "TRY": 2, "TWD": 2,
-    "USD": 2, "VND": 0, "ZAR": 2,
+    "AUD": 2,
+    "BHD": 3,
+    "BRL": 2,
+    "CAD": 2,
+    "CHF": 2,
+    "CLP": 0,
+    "CNY": 2,
+    "CZK": 2,
+    "DKK": 2,
+    "EUR": 2,
+    "GBP": 2,
+    "HKD": 2,
+    "HUF": 2,
+    "IDR": 2,
+    "ILS": 2,
+    "INR": 2,
+    "ISK": 0,
+    "JOD": 3,
+    "JPY": 0,
+    "KRW": 0,
+    "KWD": 3,
+    "MXN": 2,
+    "MYR": 2,
+    "NOK": 2,
+    "NZD": 2,
+    "OMR": 3,
+    "PHP": 2,
+    "PLN": 2,
+    "SAR": 2,
+    "SEK": 2,
+    "SGD": 2,
+    "THB": 2,
+    "TND": 3,
+    "TRY": 2,
+    "TWD": 2,
+    "USD": 2,
+    "VND": 0,
+    "ZAR": 2,
 }
 
 UNIT_PLACES = 6
@@ -41,7 +73,9 @@ MAX_MAGNITUDE = Decimal("1e15")
 
 # Enough precision for every intermediate product and quotient we form:
 # 16 integer digits x 12 fractional digits with headroom.
-_CONTEXT = decimal.Context(prec=50, rounding=ROUND_HALF_EVEN, traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow])
+_CONTEXT = decimal.Context(
+    prec=50, rounding=ROUND_HALF_EVEN, traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow]
+)
 ZERO = Decimal(0)
 
 
@@ -70,7 +104,7 @@ def parse_decimal(
     already lost the exact value the user meant.
     """
     if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
-        raise InvalidInput(f"{field} must be a decimal string such as \"100.00\"", field=field, code=f"invalid_{what}")
+        raise InvalidInput(f'{field} must be a decimal string such as "100.00"', field=field, code=f"invalid_{what}")
     try:
         number = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
     except decimal.InvalidOperation:
@@ -86,9 +120,7 @@ def parse_decimal(
     exponent = number.as_tuple().exponent
     assert isinstance(exponent, int)  # finite numbers have an int exponent
     if -exponent > places and number != number.quantize(Decimal(1).scaleb(-places), context=_CONTEXT):
-        raise InvalidInput(
-            f"{field} has more than {places} decimal places", field=field, code=f"invalid_{what}"
-        )
+        raise InvalidInput(f"{field} has more than {places} decimal places", field=field, code=f"invalid_{what}")
     return number.quantize(Decimal(1).scaleb(-places), context=_CONTEXT) if -exponent > places else number
 
 
@@ -131,8 +163,26 @@ def from_minor(count: int, currency: str) -> Decimal:
 
 
 __all__ = [
-    "MINOR_UNITS", "UNIT_PLACES", "UNIT_QUANTUM", "QUANTITY_PLACES", "PRICE_PLACES", "NAV_PER_UNIT_PLACES",
-    "ZERO", "ROUND_DOWN", "ROUND_UP", "ROUND_HALF_EVEN", "minor_units", "currency_quantum", "parse_decimal",
-    "parse_amount", "parse_units", "quantize_money", "quantize_units", "quantize_places", "mul", "div",
-    "to_minor", "from_minor",
+    "MINOR_UNITS",
+    "UNIT_PLACES",
+    "UNIT_QUANTUM",
+    "QUANTITY_PLACES",
+    "PRICE_PLACES",
+    "NAV_PER_UNIT_PLACES",
+    "ZERO",
+    "ROUND_DOWN",
+    "ROUND_UP",
+    "ROUND_HALF_EVEN",
+    "minor_units",
+    "currency_quantum",
+    "parse_decimal",
+    "parse_amount",
+    "parse_units",
+    "quantize_money",
+    "quantize_units",
+    "quantize_places",
+    "mul",
+    "div",
+    "to_minor",
+    "from_minor",
 ]

@@ -80,15 +80,18 @@ def _entry(pool: Pool, stamp: Stamp, type_: EntryType, **fields: object) -> Ledg
 # -- the pool itself -------------------------------------------------------
 
 
-def open_pool(
-    *, pool_id: str, name: str, currency: str, unit_price: object, manager_id: str, stamp: Stamp
-) -> PoolDecision:
+def open_pool(*, pool_id: str, name: str, currency: str, unit_price: object, manager_id: str, stamp: Stamp) -> PoolDecision:
     clean = clean_name(name)
     money.minor_units(currency)  # refuses an unknown currency
     price = money.parse_decimal(unit_price, field="unit_price", places=money.NAV_PER_UNIT_PLACES, what="unit_price")
     pool = Pool(
-        id=pool_id, name=clean, currency=currency, unit_price=price, manager_id=manager_id,
-        created_at=stamp.at, updated_at=stamp.at,
+        id=pool_id,
+        name=clean,
+        currency=currency,
+        unit_price=price,
+        manager_id=manager_id,
+        created_at=stamp.at,
+        updated_at=stamp.at,
     )
     return PoolDecision(pool, _entry(pool, stamp, EntryType.POOL_OPENED, memo=clean, nav_per_unit=price))
 
@@ -116,7 +119,8 @@ def add_investor(pool: Pool, *, investor_id: str, name: str, email: str, stamp: 
         raise InvalidInput("email is not a valid address", field="email", code="invalid_email")
     investor = Investor(pool_id=pool.id, id=investor_id, name=clean, email=mail, created_at=stamp.at, updated_at=stamp.at)
     new_pool = _touch(pool, stamp, investor_count=pool.investor_count + 1)
-    return InvestorDecision(new_pool, investor, _entry(pool, stamp, EntryType.INVESTOR_ADDED, investor_id=investor_id, memo=clean))
+    entry = _entry(pool, stamp, EntryType.INVESTOR_ADDED, investor_id=investor_id, memo=clean)
+    return InvestorDecision(new_pool, investor, entry)
 
 
 def remove_investor(pool: Pool, investor: Investor, stamp: Stamp) -> InvestorDecision:
@@ -124,7 +128,8 @@ def remove_investor(pool: Pool, investor: Investor, stamp: Stamp) -> InvestorDec
     if investor.units != 0:
         raise Conflict(
             f"investor still holds {investor.units} units; withdraw them first",
-            field="investor_id", code="investor_holds_units",
+            field="investor_id",
+            code="investor_holds_units",
         )
     removed = replace(investor, status=InvestorStatus.REMOVED, updated_at=stamp.at)
     new_pool = _touch(pool, stamp, investor_count=pool.investor_count - 1)
@@ -151,19 +156,22 @@ def contribute(pool: Pool, investor: Investor, amount: object, stamp: Stamp) -> 
         raise RuleViolation("amount is too small to issue any units", field="amount", code="amount_too_small")
     price = pool.nav_per_unit
     new_pool = _touch(pool, stamp, cash=pool.cash + value, units=pool.units + issued)
-    new_investor = replace(
-        investor, units=investor.units + issued, contributed=investor.contributed + value, updated_at=stamp.at
-    )
+    new_investor = replace(investor, units=investor.units + issued, contributed=investor.contributed + value, updated_at=stamp.at)
     entry = _entry(
-        pool, stamp, EntryType.CONTRIBUTION, investor_id=investor.id, amount=value, units=issued,
-        nav_per_unit=price, cash_delta=value, units_delta=issued,
+        pool,
+        stamp,
+        EntryType.CONTRIBUTION,
+        investor_id=investor.id,
+        amount=value,
+        units=issued,
+        nav_per_unit=price,
+        cash_delta=value,
+        units_delta=issued,
     )
     return InvestorDecision(new_pool, new_investor, entry)
 
 
-def withdraw(
-    pool: Pool, investor: Investor, stamp: Stamp, *, amount: object = None, units: object = None
-) -> InvestorDecision:
+def withdraw(pool: Pool, investor: Investor, stamp: Stamp, *, amount: object = None, units: object = None) -> InvestorDecision:
     """Pay an investor out at the current NAV per unit, by amount or by units."""
     _require_active(investor)
     if (amount is None) == (units is None):
@@ -178,14 +186,13 @@ def withdraw(
             raise RuleViolation(
                 f"investor holds {investor.units} units worth {pool.value_of(investor.units)} {pool.currency}; "
                 f"{paid} {pool.currency} needs {redeemed} units",
-                field="amount", code="insufficient_units",
+                field="amount",
+                code="insufficient_units",
             )
     else:
         redeemed = money.parse_units(units)
         if redeemed > investor.units:
-            raise RuleViolation(
-                f"investor holds only {investor.units} units", field="units", code="insufficient_units"
-            )
+            raise RuleViolation(f"investor holds only {investor.units} units", field="units", code="insufficient_units")
         # Cash paid for units rounds DOWN: the remainder stays with the pool.
         paid = pool.value_of(redeemed)
         if paid <= 0:
@@ -193,16 +200,22 @@ def withdraw(
     if paid > pool.cash:
         raise RuleViolation(
             f"the pool holds only {pool.cash} {pool.currency} in cash; sell positions to raise cash first",
-            field="amount" if amount is not None else "units", code="insufficient_cash",
+            field="amount" if amount is not None else "units",
+            code="insufficient_cash",
         )
     price = pool.nav_per_unit
     new_pool = _touch(pool, stamp, cash=pool.cash - paid, units=pool.units - redeemed)
-    new_investor = replace(
-        investor, units=investor.units - redeemed, withdrawn=investor.withdrawn + paid, updated_at=stamp.at
-    )
+    new_investor = replace(investor, units=investor.units - redeemed, withdrawn=investor.withdrawn + paid, updated_at=stamp.at)
     entry = _entry(
-        pool, stamp, EntryType.WITHDRAWAL, investor_id=investor.id, amount=paid, units=redeemed,
-        nav_per_unit=price, cash_delta=-paid, units_delta=-redeemed,
+        pool,
+        stamp,
+        EntryType.WITHDRAWAL,
+        investor_id=investor.id,
+        amount=paid,
+        units=redeemed,
+        nav_per_unit=price,
+        cash_delta=-paid,
+        units_delta=-redeemed,
     )
     return InvestorDecision(new_pool, new_investor, entry)
 
@@ -216,9 +229,7 @@ def distribute(pool: Pool, holders: Sequence[Investor], amount: object, memo: st
     total = money.parse_amount(amount, pool.currency)
     note = clean_name(memo, field="memo") if memo else None
     if total > pool.cash:
-        raise RuleViolation(
-            f"the pool holds only {pool.cash} {pool.currency} in cash", field="amount", code="insufficient_cash"
-        )
+        raise RuleViolation(f"the pool holds only {pool.cash} {pool.currency} in cash", field="amount", code="insufficient_cash")
     weights = [(h.id, h.units) for h in holders if h.units > 0 and h.status is InvestorStatus.ACTIVE]
     held = sum((w for _, w in weights), Decimal(0))
     if held != pool.units:
@@ -232,8 +243,14 @@ def distribute(pool: Pool, holders: Sequence[Investor], amount: object, memo: st
     )
     new_pool = _touch(pool, stamp, cash=pool.cash - total)
     entry = _entry(
-        pool, stamp, EntryType.DISTRIBUTION, amount=total, nav_per_unit=pool.nav_per_unit, cash_delta=-total,
-        memo=note, allocation_count=len(allocations),
+        pool,
+        stamp,
+        EntryType.DISTRIBUTION,
+        amount=total,
+        nav_per_unit=pool.nav_per_unit,
+        cash_delta=-total,
+        memo=note,
+        allocation_count=len(allocations),
     )
     return DistributionDecision(new_pool, entry, allocations)
 
@@ -243,7 +260,7 @@ def distribute(pool: Pool, holders: Sequence[Investor], amount: object, memo: st
 
 def _symbol(value: object) -> str:
     if not isinstance(value, str):
-        raise InvalidInput("symbol must be a string such as \"AAPL\"", field="symbol", code="invalid_symbol")
+        raise InvalidInput('symbol must be a string such as "AAPL"', field="symbol", code="invalid_symbol")
     symbol = value.strip().upper()
     if not symbol or len(symbol) > 20 or not all(c.isascii() and (c.isalnum() or c in ".-:/_") for c in symbol):
         raise InvalidInput("symbol must be 1-20 letters, digits or . - : / _", field="symbol", code="invalid_symbol")
@@ -251,16 +268,23 @@ def _symbol(value: object) -> str:
 
 
 def trade(
-    pool: Pool, *, symbol: object, side: object, quantity: object, price: object, fees: object, stamp: Stamp,
+    pool: Pool,
+    *,
+    symbol: object,
+    side: object,
+    quantity: object,
+    price: object,
+    fees: object,
+    stamp: Stamp,
     memo: str | None = None,
 ) -> PoolDecision:
     """Buy or sell a position. The position is marked at the trade price until a market price arrives."""
     _require_open(pool, "trade")
     sym = _symbol(symbol)
     try:
-        trade_side = TradeSide(side)
+        trade_side = TradeSide(str(side))
     except ValueError:
-        raise InvalidInput("side must be \"buy\" or \"sell\"", field="side", code="invalid_side") from None
+        raise InvalidInput('side must be "buy" or "sell"', field="side", code="invalid_side") from None
     qty = money.parse_decimal(quantity, field="quantity", places=money.QUANTITY_PLACES, what="quantity")
     px = money.parse_decimal(price, field="price", places=money.PRICE_PLACES, what="price")
     fee = money.parse_amount("0" if fees is None else fees, pool.currency, field="fees", allow_zero=True)
@@ -271,7 +295,8 @@ def trade(
         if -cash_delta > pool.cash:
             raise RuleViolation(
                 f"buying costs {-cash_delta} {pool.currency} but the pool holds {pool.cash} in cash",
-                field="quantity", code="insufficient_cash",
+                field="quantity",
+                code="insufficient_cash",
             )
         new_qty = current.quantity + qty
         # Cost basis includes fees, as a fund accountant books them.
@@ -292,8 +317,17 @@ def trade(
     note = clean_name(memo, field="memo") if memo else None
     new_pool = _touch(pool, stamp, cash=pool.cash + cash_delta, positions=positions)
     entry = _entry(
-        pool, stamp, EntryType.TRADE, symbol=sym, side=trade_side, quantity=qty, price=px, fees=fee,
-        amount=gross, cash_delta=cash_delta, memo=note,
+        pool,
+        stamp,
+        EntryType.TRADE,
+        symbol=sym,
+        side=trade_side,
+        quantity=qty,
+        price=px,
+        fees=fee,
+        amount=gross,
+        cash_delta=cash_delta,
+        memo=note,
     )
     return PoolDecision(new_pool, entry)
 

@@ -5,6 +5,7 @@ there first.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import random
@@ -39,15 +40,15 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def page_limit(value: object, default: int = 50) -> int:
+def page_limit(value: object, default: int = 50, maximum: int = MAX_PAGE) -> int:
     if value is None or value == "":
         return default
     try:
         limit = int(str(value))
     except ValueError:
         raise InvalidInput("limit must be a whole number", field="limit", code="invalid_limit") from None
-    if not 1 <= limit <= MAX_PAGE:
-        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}", field="limit", code="invalid_limit")
+    if not 1 <= limit <= maximum:
+        raise InvalidInput(f"limit must be between 1 and {maximum}", field="limit", code="invalid_limit")
     return limit
 
 
@@ -62,7 +63,8 @@ def check_idempotency_key(key: str | None) -> str | None:
     if not 1 <= len(key) <= 128 or not set(key) <= _KEY_CHARS:
         raise InvalidInput(
             "Idempotency-Key must be 1-128 characters of letters, digits, - _ . :",
-            field="Idempotency-Key", code="invalid_idempotency_key",
+            field="Idempotency-Key",
+            code="invalid_idempotency_key",
         )
     return key
 
@@ -92,8 +94,12 @@ class PoolService:
     def create_pool(self, who: Principal, *, name: str, currency: str, unit_price: object = "1.00") -> Pool:
         require_manager(who)
         decision = ops.open_pool(
-            pool_id=self._make_id("pl_"), name=name, currency=currency, unit_price=unit_price,
-            manager_id=who.user_id, stamp=self._stamp(who),
+            pool_id=self._make_id("pl_"),
+            name=name,
+            currency=currency,
+            unit_price=unit_price,
+            manager_id=who.user_id,
+            stamp=self._stamp(who),
         )
         self.repo.commit(Commit(pool=decision.pool, expected_version=None, entry=decision.entry, record_nav=False))
         return self._reload(decision.pool.id)
@@ -115,7 +121,7 @@ class PoolService:
             try:
                 wanted = PoolStatus(status)
             except ValueError:
-                raise InvalidInput("status must be \"open\" or \"closed\"", field="status", code="invalid_status") from None
+                raise InvalidInput('status must be "open" or "closed"', field="status", code="invalid_status") from None
 
         def decide(pool: Pool, stamp: Stamp) -> Commit:
             current, entry = pool, None
@@ -130,10 +136,8 @@ class PoolService:
                 raise _Unchanged
             return Commit(pool=current, expected_version=pool.version, entry=entry, record_nav=False)
 
-        try:
+        with contextlib.suppress(_Unchanged):
             self._run(who, pool_id, decide)
-        except _Unchanged:
-            pass
         return self._reload(pool_id)
 
     def _reload(self, pool_id: str) -> Pool:
@@ -165,8 +169,14 @@ class PoolService:
 
         def decide(pool: Pool, stamp: Stamp) -> Commit:
             d = ops.add_investor(pool, investor_id=investor_id, name=name, email=email, stamp=stamp)
-            return Commit(pool=d.pool, expected_version=pool.version, entry=d.entry, investor=d.investor,
-                          investor_is_new=True, record_nav=False)
+            return Commit(
+                pool=d.pool,
+                expected_version=pool.version,
+                entry=d.entry,
+                investor=d.investor,
+                investor_is_new=True,
+                record_nav=False,
+            )
 
         self._run(who, pool_id, decide)
         return self._investor(pool_id, investor_id)
@@ -191,7 +201,13 @@ class PoolService:
         return self._run(who, pool_id, decide, operation="contribution", request=request, key=idempotency_key)
 
     def withdraw(
-        self, who: Principal, pool_id: str, *, investor_id: str, amount: object = None, units: object = None,
+        self,
+        who: Principal,
+        pool_id: str,
+        *,
+        investor_id: str,
+        amount: object = None,
+        units: object = None,
         idempotency_key: str | None = None,
     ) -> Receipt:
         def decide(pool: Pool, stamp: Stamp) -> Commit:
@@ -202,7 +218,12 @@ class PoolService:
         return self._run(who, pool_id, decide, operation="withdrawal", request=request, key=idempotency_key)
 
     def distribute(
-        self, who: Principal, pool_id: str, *, amount: object, memo: str | None = None,
+        self,
+        who: Principal,
+        pool_id: str,
+        *,
+        amount: object,
+        memo: str | None = None,
         idempotency_key: str | None = None,
     ) -> Receipt:
         shares: list[tuple[Allocation, ...]] = []
@@ -222,8 +243,17 @@ class PoolService:
         return receipt
 
     def trade(
-        self, who: Principal, pool_id: str, *, symbol: object, side: object, quantity: object, price: object,
-        fees: object = "0", memo: str | None = None, idempotency_key: str | None = None,
+        self,
+        who: Principal,
+        pool_id: str,
+        *,
+        symbol: object,
+        side: object,
+        quantity: object,
+        price: object,
+        fees: object = "0",
+        memo: str | None = None,
+        idempotency_key: str | None = None,
     ) -> Receipt:
         def decide(pool: Pool, stamp: Stamp) -> Commit:
             d = ops.trade(pool, symbol=symbol, side=side, quantity=quantity, price=price, fees=fees, stamp=stamp, memo=memo)
@@ -238,6 +268,13 @@ class PoolService:
         self.get_pool(who, pool_id)
         return self.repo.activity(pool_id, limit=limit, cursor=cursor)
 
+    def distribution(self, who: Principal, pool_id: str, entry_id: str) -> tuple[LedgerEntry, tuple[Allocation, ...]]:
+        self.get_pool(who, pool_id)
+        entry = self.repo.get_entry(pool_id, entry_id)
+        if entry is None or entry.type is not EntryType.DISTRIBUTION:
+            raise NotFound(f"distribution {entry_id} not found", field="entry_id", code="distribution_not_found")
+        return entry, tuple(self.repo.allocations(pool_id, entry_id))
+
     def nav_history(self, who: Principal, pool_id: str, *, limit: int = 500) -> list[NavPoint]:
         self.get_pool(who, pool_id)
         return self.repo.nav_history(pool_id, limit=limit)
@@ -245,8 +282,14 @@ class PoolService:
     # -- the commit loop ----------------------------------------------------
 
     def _run(
-        self, who: Principal, pool_id: str, decide: Decide, *, operation: str | None = None,
-        request: dict[str, object] | None = None, key: str | None = None,
+        self,
+        who: Principal,
+        pool_id: str,
+        decide: Decide,
+        *,
+        operation: str | None = None,
+        request: dict[str, object] | None = None,
+        key: str | None = None,
     ) -> Receipt:
         key = check_idempotency_key(key)
         fingerprint = request_fingerprint(operation or "", request or {}) if key else ""
@@ -287,7 +330,8 @@ class PoolService:
         if found.request_hash != fingerprint:
             raise RuleViolation(
                 "this Idempotency-Key was already used with a different request",
-                field="Idempotency-Key", code="idempotency_key_reused",
+                field="Idempotency-Key",
+                code="idempotency_key_reused",
             )
         entry = self.repo.get_entry(pool_id, found.entry_id)
         if entry is None:  # pragma: no cover - written in the same transaction

@@ -220,8 +220,15 @@ def test_closed_pool_refuses_new_money_but_allows_payouts() -> None:
 
 @pytest.mark.parametrize(
     ("currency", "amount", "ok"),
-    [("USD", "1.23", True), ("USD", "1.234", False), ("USD", "1.230", True), ("JPY", "100", True),
-     ("JPY", "100.5", False), ("BHD", "1.234", True), ("BHD", "1.2345", False)],
+    [
+        ("USD", "1.23", True),
+        ("USD", "1.234", False),
+        ("USD", "1.230", True),
+        ("JPY", "100", True),
+        ("JPY", "100.5", False),
+        ("BHD", "1.234", True),
+        ("BHD", "1.2345", False),
+    ],
 )
 def test_amount_precision_follows_the_currency(currency: str, amount: str, ok: bool) -> None:
     pool, a = join(new_pool(currency=currency, unit_price="1"), "a")

@@ -1,0 +1,336 @@
+"""Pooldesk's REST API: thin Chalice routes over the pool use cases.
+
+Nothing here touches AWS at import time; clients are built on first use
+(chalicelib/wiring.py), so ``chalice package`` and CDK synth can import it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import Chalice
+
+from chalicelib import wiring
+from chalicelib.api import openapi
+from chalicelib.api.http import Api, Call, Reply
+from chalicelib.api.schemas import (
+    AddInvestorRequest,
+    ConfigResponse,
+    ContributionRequest,
+    CreatePoolRequest,
+    DistributionOut,
+    DistributionRequest,
+    EntryList,
+    EntryOut,
+    InvestorList,
+    InvestorOut,
+    LoginRequest,
+    MeResponse,
+    NavHistory,
+    NavPointOut,
+    PoolList,
+    PoolOut,
+    RefreshRequest,
+    TokensResponse,
+    TradeRequest,
+    UpdatePoolRequest,
+    WithdrawalRequest,
+)
+from chalicelib.config import settings
+from chalicelib.services.access import Principal
+from chalicelib.services.pools import Receipt, page_limit
+
+app = Chalice(app_name="pooldesk")
+
+
+def _authenticate(token: str) -> Principal:
+    return wiring.token_verifier().verify(token)
+
+
+api = Api(app, _authenticate)
+
+
+def _receipt(receipt: Receipt) -> Reply:
+    """201 for a new movement; 200 and a header when an Idempotency-Key replays the first result."""
+    body = (
+        DistributionOut.with_allocations(receipt.entry, receipt.allocations)
+        if receipt.entry.type.value == "distribution"
+        else EntryOut.of(receipt.entry)
+    )
+    if receipt.replayed:
+        return Reply(body, 200, {"Idempotent-Replayed": "true"})
+    return Reply(body, 201)
+
+
+# -- public ----------------------------------------------------------------------
+
+
+@api.route(
+    "/auth/login",
+    "POST",
+    summary="Sign in with email and password",
+    body=LoginRequest,
+    response=TokensResponse,
+    auth=False,
+    tag="auth",
+)
+def login(call: Call) -> TokensResponse:
+    t = wiring.cognito_auth().login(call.body.email.strip(), call.body.password)
+    return TokensResponse(
+        access_token=t.access_token, id_token=t.id_token, refresh_token=t.refresh_token, expires_in=t.expires_in
+    )
+
+
+@api.route(
+    "/auth/refresh",
+    "POST",
+    summary="Exchange a refresh token for new tokens",
+    body=RefreshRequest,
+    response=TokensResponse,
+    auth=False,
+    tag="auth",
+)
+def refresh(call: Call) -> TokensResponse:
+    t = wiring.cognito_auth().refresh(call.body.refresh_token)
+    return TokensResponse(
+        access_token=t.access_token,
+        id_token=t.id_token,
+        refresh_token=t.refresh_token or call.body.refresh_token,
+        expires_in=t.expires_in,
+    )
+
+
+@api.route("/config", "GET", summary="What a client needs to connect", response=ConfigResponse, auth=False, tag="meta")
+def client_config(call: Call) -> ConfigResponse:
+    s = settings()
+    return ConfigResponse(region=s.region, user_pool_id=s.user_pool_id, client_id=s.client_id, websocket_url=s.websocket_url)
+
+
+@api.route("/openapi.json", "GET", summary="This API's OpenAPI document", auth=False, tag="meta")
+def openapi_document(call: Call) -> Reply:
+    return Reply(openapi.build(api.routes))
+
+
+@api.route("/me", "GET", summary="Who the token belongs to", response=MeResponse, tag="auth")
+def me(call: Call) -> MeResponse:
+    return MeResponse(user_id=call.who.user_id, email=call.who.email, role=call.who.role, groups=sorted(call.who.groups))
+
+
+# -- pools -----------------------------------------------------------------------
+
+
+def _pools() -> Any:
+    return wiring.pool_service()
+
+
+@api.route("/pools", "GET", summary="Pools you may see, newest first", response=PoolList, query=("limit", "cursor"))
+def list_pools(call: Call) -> PoolList:
+    page = _pools().list_pools(call.who, limit=page_limit(call.query.get("limit")), cursor=call.query.get("cursor"))
+    return PoolList(items=[PoolOut.of(p) for p in page.items], next_cursor=page.next_cursor)
+
+
+@api.route("/pools", "POST", summary="Create a pool", body=CreatePoolRequest, response=PoolOut, status=201)
+def create_pool(call: Call) -> PoolOut:
+    b = call.body
+    return PoolOut.of(_pools().create_pool(call.who, name=b.name, currency=b.currency.upper(), unit_price=b.unit_price))
+
+
+@api.route("/pools/{pool_id}", "GET", summary="A pool with NAV and positions", response=PoolOut)
+def get_pool(call: Call, pool_id: str) -> PoolOut:
+    return PoolOut.of(_pools().get_pool(call.who, pool_id))
+
+
+@api.route("/pools/{pool_id}", "PATCH", summary="Rename, close or reopen a pool", body=UpdatePoolRequest, response=PoolOut)
+def update_pool(call: Call, pool_id: str) -> PoolOut:
+    return PoolOut.of(_pools().update_pool(call.who, pool_id, name=call.body.name, status=call.body.status))
+
+
+# -- investors -------------------------------------------------------------------
+
+
+@api.route(
+    "/pools/{pool_id}/investors",
+    "GET",
+    summary="The pool's investors, paginated",
+    response=InvestorList,
+    query=("limit", "cursor"),
+    tag="investors",
+)
+def list_investors(call: Call, pool_id: str) -> InvestorList:
+    svc = _pools()
+    pool = svc.get_pool(call.who, pool_id)
+    page = svc.list_investors(call.who, pool_id, limit=page_limit(call.query.get("limit")), cursor=call.query.get("cursor"))
+    return InvestorList(items=[InvestorOut.of(i, pool) for i in page.items], next_cursor=page.next_cursor)
+
+
+@api.route(
+    "/pools/{pool_id}/investors",
+    "POST",
+    summary="Add an investor",
+    body=AddInvestorRequest,
+    response=InvestorOut,
+    status=201,
+    tag="investors",
+)
+def add_investor(call: Call, pool_id: str) -> InvestorOut:
+    svc = _pools()
+    investor = svc.add_investor(call.who, pool_id, name=call.body.name, email=call.body.email)
+    return InvestorOut.of(investor, svc.get_pool(call.who, pool_id))
+
+
+@api.route("/pools/{pool_id}/investors/{investor_id}", "GET", summary="One investor", response=InvestorOut, tag="investors")
+def get_investor(call: Call, pool_id: str, investor_id: str) -> InvestorOut:
+    svc = _pools()
+    pool = svc.get_pool(call.who, pool_id)
+    return InvestorOut.of(svc.get_investor(call.who, pool_id, investor_id), pool)
+
+
+@api.route(
+    "/pools/{pool_id}/investors/{investor_id}",
+    "DELETE",
+    summary="Remove an investor holding no units (history is kept)",
+    response=InvestorOut,
+    tag="investors",
+)
+def remove_investor(call: Call, pool_id: str, investor_id: str) -> InvestorOut:
+    svc = _pools()
+    svc.remove_investor(call.who, pool_id, investor_id)
+    return InvestorOut.of(svc.get_investor(call.who, pool_id, investor_id), svc.get_pool(call.who, pool_id))
+
+
+# -- money movements -------------------------------------------------------------
+
+
+@api.route(
+    "/pools/{pool_id}/contributions",
+    "POST",
+    summary="Take a contribution; units are issued at NAV per unit",
+    body=ContributionRequest,
+    response=EntryOut,
+    status=201,
+    tag="money",
+    idempotent=True,
+)
+def contribute(call: Call, pool_id: str) -> Reply:
+    return _receipt(
+        _pools().contribute(
+            call.who,
+            pool_id,
+            investor_id=call.body.investor_id,
+            amount=call.body.amount,
+            idempotency_key=call.header("Idempotency-Key"),
+        )
+    )
+
+
+@api.route(
+    "/pools/{pool_id}/withdrawals",
+    "POST",
+    summary="Pay an investor out, by amount or by units",
+    body=WithdrawalRequest,
+    response=EntryOut,
+    status=201,
+    tag="money",
+    idempotent=True,
+)
+def withdraw(call: Call, pool_id: str) -> Reply:
+    return _receipt(
+        _pools().withdraw(
+            call.who,
+            pool_id,
+            investor_id=call.body.investor_id,
+            amount=call.body.amount,
+            units=call.body.units,
+            idempotency_key=call.header("Idempotency-Key"),
+        )
+    )
+
+
+@api.route(
+    "/pools/{pool_id}/distributions",
+    "POST",
+    summary="Pay out cash pro rata by units",
+    body=DistributionRequest,
+    response=DistributionOut,
+    status=201,
+    tag="money",
+    idempotent=True,
+)
+def distribute(call: Call, pool_id: str) -> Reply:
+    return _receipt(
+        _pools().distribute(
+            call.who,
+            pool_id,
+            amount=call.body.amount,
+            memo=call.body.memo,
+            idempotency_key=call.header("Idempotency-Key"),
+        )
+    )
+
+
+@api.route(
+    "/pools/{pool_id}/trades",
+    "POST",
+    summary="Record a trade (for managers without a broker feed)",
+    body=TradeRequest,
+    response=EntryOut,
+    status=201,
+    tag="money",
+    idempotent=True,
+)
+def record_trade(call: Call, pool_id: str) -> Reply:
+    b = call.body
+    return _receipt(
+        _pools().trade(
+            call.who,
+            pool_id,
+            symbol=b.symbol,
+            side=b.side,
+            quantity=b.quantity,
+            price=b.price,
+            fees=b.fees,
+            memo=b.memo,
+            idempotency_key=call.header("Idempotency-Key"),
+        )
+    )
+
+
+# -- history ---------------------------------------------------------------------
+
+
+@api.route(
+    "/pools/{pool_id}/activity",
+    "GET",
+    summary="The pool's ledger, newest first",
+    response=EntryList,
+    query=("limit", "cursor"),
+    tag="history",
+)
+def activity(call: Call, pool_id: str) -> EntryList:
+    page = _pools().activity(call.who, pool_id, limit=page_limit(call.query.get("limit")), cursor=call.query.get("cursor"))
+    return EntryList(items=[EntryOut.of(e) for e in page.items], next_cursor=page.next_cursor)
+
+
+@api.route(
+    "/pools/{pool_id}/distributions/{entry_id}",
+    "GET",
+    summary="A distribution with every investor's share",
+    response=DistributionOut,
+    tag="history",
+)
+def get_distribution(call: Call, pool_id: str, entry_id: str) -> DistributionOut:
+    entry, shares = _pools().distribution(call.who, pool_id, entry_id)
+    return DistributionOut.with_allocations(entry, shares)
+
+
+@api.route(
+    "/pools/{pool_id}/nav-history",
+    "GET",
+    summary="NAV and NAV per unit over time, oldest first",
+    response=NavHistory,
+    query=("limit",),
+    tag="history",
+)
+def nav_history(call: Call, pool_id: str) -> NavHistory:
+    limit = page_limit(call.query.get("limit"), default=500, maximum=2000)
+    return NavHistory(items=[NavPointOut.of(p) for p in _pools().nav_history(call.who, pool_id, limit=limit)])

@@ -1,0 +1,1 @@
+"""Benchmarks: figures, not pass/fail timers (see bench/README.md)."""

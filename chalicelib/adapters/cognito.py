@@ -1,0 +1,139 @@
+"""Cognito: sign-in and refresh through the user pool's public app client, and
+verification of the access tokens it issues against the pool's JWKS."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+import requests
+
+from chalicelib.domain.errors import DomainError
+from chalicelib.services.access import Principal
+
+
+class Unauthorized(DomainError):
+    code = "unauthorized"
+
+
+@dataclass(frozen=True)
+class Tokens:
+    access_token: str
+    id_token: str
+    refresh_token: str | None
+    expires_in: int
+
+
+class CognitoAuth:
+    def __init__(self, client: Any, client_id: str) -> None:
+        self._idp = client
+        self._client_id = client_id
+
+    def _initiate(self, flow: str, params: dict[str, str]) -> Tokens:
+        errors = self._idp.exceptions
+        try:
+            resp = self._idp.initiate_auth(ClientId=self._client_id, AuthFlow=flow, AuthParameters=params)
+        except (errors.NotAuthorizedException, errors.UserNotFoundException):
+            # One answer for a wrong password and an unknown user: no account enumeration.
+            raise Unauthorized("email or password is incorrect", code="invalid_credentials") from None
+        except errors.UserNotConfirmedException:
+            raise Unauthorized("this account is not confirmed yet", code="user_not_confirmed") from None
+        except errors.PasswordResetRequiredException:
+            raise Unauthorized("this account must reset its password", code="password_reset_required") from None
+        if "AuthenticationResult" not in resp:
+            raise Unauthorized(
+                f"sign-in needs a further step ({resp.get('ChallengeName', 'unknown')}) this API does not offer",
+                code="challenge_required",
+            )
+        result = resp["AuthenticationResult"]
+        return Tokens(
+            access_token=result["AccessToken"],
+            id_token=result["IdToken"],
+            refresh_token=result.get("RefreshToken"),
+            expires_in=int(result.get("ExpiresIn", 3600)),
+        )
+
+    def login(self, email: str, password: str) -> Tokens:
+        return self._initiate("USER_PASSWORD_AUTH", {"USERNAME": email, "PASSWORD": password})
+
+    def refresh(self, refresh_token: str) -> Tokens:
+        try:
+            return self._initiate("REFRESH_TOKEN_AUTH", {"REFRESH_TOKEN": refresh_token})
+        except Unauthorized as exc:
+            raise Unauthorized("refresh token is invalid or expired; sign in again", code="invalid_refresh_token") from exc
+
+
+class SigningKeys:
+    """The user pool's public keys, fetched once and kept for an hour; an
+    unknown key id (after a rotation) triggers at most one refetch a minute."""
+
+    def __init__(self, url: str, *, ttl_seconds: float = 3600, min_refetch_seconds: float = 60) -> None:
+        self._url = url
+        self._ttl = ttl_seconds
+        self._min_refetch = min_refetch_seconds
+        self._keys: dict[str, Any] = {}
+        self._fetched_at = float("-inf")
+        self._lock = threading.Lock()
+
+    def _fetch(self) -> None:
+        try:
+            resp = requests.get(self._url, timeout=5)
+            resp.raise_for_status()
+            key_set = jwt.PyJWKSet.from_dict(resp.json())
+        except (requests.RequestException, ValueError, jwt.PyJWTError) as exc:
+            raise Unauthorized("signing keys could not be fetched to check the token", code="invalid_token") from exc
+        self._keys = {k.key_id: k.key for k in key_set.keys if k.key_id}
+        self._fetched_at = time.monotonic()
+
+    def get(self, kid: str) -> Any:
+        with self._lock:
+            age = time.monotonic() - self._fetched_at
+            if age > self._ttl or (kid not in self._keys and age > self._min_refetch):
+                self._fetch()
+            if kid not in self._keys:
+                raise Unauthorized("token was signed with an unknown key", code="invalid_token")
+            return self._keys[kid]
+
+
+class TokenVerifier:
+    """Checks signature (RS256, key from the pool's JWKS), issuer, expiry,
+    token use and app client, then yields the principal."""
+
+    def __init__(self, *, jwks_url: str, issuer: str, client_id: str, leeway_seconds: int = 30) -> None:
+        self._keys = SigningKeys(jwks_url)
+        self._issuer = issuer
+        self._client_id = client_id
+        self._leeway = leeway_seconds
+
+    def verify(self, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+            if header.get("alg") != "RS256":
+                raise Unauthorized("token must be signed with RS256", code="invalid_token")
+            key = self._keys.get(str(header.get("kid", "")))
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=["RS256"],
+                issuer=self._issuer,
+                leeway=self._leeway,
+                options={"require": ["exp", "iat", "iss", "sub", "token_use"], "verify_aud": False},
+            )
+        except jwt.ExpiredSignatureError:
+            raise Unauthorized("token has expired; refresh it or sign in again", code="token_expired") from None
+        except jwt.PyJWTError as exc:
+            raise Unauthorized(f"token is not valid: {exc}", code="invalid_token") from None
+        # Access tokens name their app client in client_id (ID tokens use aud).
+        if claims.get("token_use") != "access":
+            raise Unauthorized("send the access token, not the ID token", code="invalid_token")
+        if claims.get("client_id") != self._client_id:
+            raise Unauthorized("token was issued to another app client", code="invalid_token")
+        groups = claims.get("cognito:groups") or []
+        return Principal(
+            user_id=str(claims["sub"]),
+            email=str(claims.get("email") or claims.get("username") or ""),
+            groups=frozenset(str(g) for g in groups),
+        )

@@ -1,0 +1,202 @@
+"""A thin layer between Chalice and the use cases.
+
+``Api.route`` registers a Chalice view that authenticates the caller, parses
+and validates the JSON body against a pydantic model, runs the handler and
+turns every refusal into ``{"error": {"code", "message", "field"}}`` with the
+right status. The same registry feeds /openapi.json, so the spec cannot drift
+from the routes.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from chalice.app import Chalice, Response
+from pydantic import BaseModel, ValidationError
+
+from chalicelib.adapters.cognito import Unauthorized
+from chalicelib.domain.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, RuleViolation
+from chalicelib.services.access import Principal
+from chalicelib.services.ports import InvalidCursor
+
+logger = Logger(service="pooldesk")
+
+MAX_BODY_BYTES = 64 * 1024
+
+_STATUS: list[tuple[type[DomainError], int]] = [
+    (Unauthorized, 401),
+    (Forbidden, 403),
+    (NotFound, 404),
+    (Conflict, 409),
+    (RuleViolation, 422),
+    (InvalidInput, 400),
+    (DomainError, 400),
+]
+
+
+def error_response(status: int, code: str, message: str, field: str | None = None) -> Response:
+    return Response(
+        body=json.dumps({"error": {"code": code, "message": message, "field": field}}),
+        status_code=status,
+        headers={"Content-Type": "application/json"},
+    )
+
+
+def _domain_error(exc: DomainError) -> Response:
+    status = next(s for cls, s in _STATUS if isinstance(exc, cls))
+    headers_extra = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+    resp = error_response(status, exc.code, exc.message, exc.field)
+    resp.headers.update(headers_extra)
+    return resp
+
+
+def _validation_error(exc: ValidationError) -> Response:
+    first = exc.errors()[0]
+    loc = ".".join(str(p) for p in first["loc"]) or None
+    kind = first["type"]
+    if kind == "missing":
+        return error_response(400, "missing_field", f"{loc} is required", loc)
+    if kind == "extra_forbidden":
+        return error_response(400, "unknown_field", f"{loc} is not a field of this request", loc)
+    if kind == "string_pattern_mismatch" and str(first.get("ctx", {}).get("pattern", "")).startswith("^\\s*[0-9]"):
+        return error_response(400, f"invalid_{loc}", f'{loc} must be a positive decimal string such as "100.00"', loc)
+    if kind == "string_type" and isinstance(first.get("input"), (int, Decimal)):
+        return error_response(
+            400, "invalid_type", f'{loc} must be a string; amounts travel as decimal strings such as "100.00"', loc
+        )
+    if kind == "string_type":
+        return error_response(400, "invalid_type", f"{loc} must be a string", loc)
+    return error_response(400, "invalid_field", f"{loc}: {first['msg']}", loc)
+
+
+@dataclass(frozen=True)
+class Reply:
+    body: BaseModel | dict[str, Any]
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Call:
+    """What a handler gets: who is calling, the validated body, query and headers."""
+
+    principal: Principal | None
+    body: Any
+    query: dict[str, str]
+    headers: dict[str, str]
+
+    @property
+    def who(self) -> Principal:
+        assert self.principal is not None, "route registered without auth"
+        return self.principal
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    path: str
+    method: str
+    summary: str
+    body: type[BaseModel] | None
+    response: type[BaseModel] | None
+    status: int
+    auth: bool
+    tag: str
+    query: tuple[str, ...]
+    idempotent: bool
+
+
+class Api:
+    def __init__(self, app: Chalice, authenticate: Callable[[str], Principal]) -> None:
+        self.app = app
+        self.routes: list[RouteSpec] = []
+        self._authenticate = authenticate
+
+    def route(
+        self,
+        path: str,
+        method: str,
+        *,
+        summary: str,
+        body: type[BaseModel] | None = None,
+        response: type[BaseModel] | None = None,
+        status: int = 200,
+        auth: bool = True,
+        tag: str = "pools",
+        query: tuple[str, ...] = (),
+        idempotent: bool = False,
+    ) -> Callable[[Callable[..., Reply | BaseModel]], Callable[..., Response]]:
+        spec = RouteSpec(path, method, summary, body, response, status, auth, tag, query, idempotent)
+        self.routes.append(spec)
+
+        def register(handler: Callable[..., Reply | BaseModel]) -> Callable[..., Response]:
+            @functools.wraps(handler)
+            def view(**params: str) -> Response:
+                return self._dispatch(spec, handler, params)
+
+            self.app.route(path, methods=[method])(view)
+            return view
+
+        return register
+
+    def _dispatch(self, spec: RouteSpec, handler: Callable[..., Reply | BaseModel], params: dict[str, str]) -> Response:
+        request = self.app.current_request
+        assert request is not None, "Chalice sets the request before calling a view"
+        headers = {k.lower(): v for k, v in (request.headers or {}).items()}
+        try:
+            principal = self._principal(headers) if spec.auth else None
+            body = self._body(spec, request.raw_body) if spec.body else None
+            call = Call(principal, body, dict(request.query_params or {}), headers)
+            result = handler(call, **params)
+        except DomainError as exc:
+            return _domain_error(exc)
+        except ValidationError as exc:
+            return _validation_error(exc)
+        except InvalidCursor as exc:
+            return error_response(400, "invalid_cursor", str(exc), "cursor")
+        except Exception:
+            logger.exception("unhandled error", extra={"path": spec.path, "method": spec.method})
+            return error_response(500, "internal_error", "something went wrong on our side; nothing was changed twice")
+        reply = result if isinstance(result, Reply) else Reply(result, spec.status)
+        payload = reply.body.model_dump(mode="json") if isinstance(reply.body, BaseModel) else reply.body
+        return Response(
+            body=json.dumps(payload),
+            status_code=reply.status,
+            headers={"Content-Type": "application/json", "Cache-Control": "no-store", **reply.headers},
+        )
+
+    def _principal(self, headers: dict[str, str]) -> Principal:
+        auth = headers.get("authorization", "")
+        scheme, _, token = auth.partition(" ")
+        if not auth:
+            raise Unauthorized("sign in first: send Authorization: Bearer <access token>", code="missing_token")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized('Authorization must be "Bearer <access token>"', code="invalid_token")
+        return self._authenticate(token.strip())
+
+    @staticmethod
+    def _body(spec: RouteSpec, raw: str | bytes | None) -> BaseModel:
+        assert spec.body is not None
+        if isinstance(raw, str):
+            raw = raw.encode()
+        if raw and len(raw) > MAX_BODY_BYTES:
+            raise InvalidInput(f"request body is larger than {MAX_BODY_BYTES} bytes", code="body_too_large")
+        try:
+            data = json.loads(raw or b"{}", parse_float=Decimal, parse_constant=_reject_constant)
+        except (ValueError, RecursionError):
+            raise InvalidInput("request body is not valid JSON", code="invalid_json") from None
+        if not isinstance(data, dict):
+            raise InvalidInput("request body must be a JSON object", code="invalid_json")
+        return spec.body.model_validate(data)
+
+
+def _reject_constant(text: str) -> str:
+    raise ValueError(f"{text} is not allowed")

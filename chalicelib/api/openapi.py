@@ -1,0 +1,93 @@
+"""/openapi.json, generated from the route registry and the pydantic schemas."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from .http import RouteSpec
+from .schemas import ErrorResponse
+
+_ERRORS = {
+    "400": "Malformed request: the field named is wrong",
+    "401": "No valid access token",
+    "403": "Your role may not do this (finance is read-only)",
+    "404": "Not found, or not yours",
+    "409": "Conflicts with the pool's current state",
+    "422": "Refused by the accounting rules, or an Idempotency-Key reused with another body",
+}
+
+
+def build(routes: list[RouteSpec], *, title: str = "Pooldesk API", version: str = "1") -> dict[str, Any]:
+    models: set[type[BaseModel]] = {ErrorResponse}
+    for r in routes:
+        models |= {m for m in (r.body, r.response) if m is not None}
+    ordered = sorted(models, key=lambda m: m.__name__)
+    keyed, defs = models_json_schema(
+        [(m, "validation" if m in {r.body for r in routes} else "serialization") for m in ordered],
+        ref_template="#/components/schemas/{model}",
+    )
+    schemas: dict[str, Any] = dict(defs.get("$defs", {}))
+
+    def ref(model: type[BaseModel], mode: Literal["validation", "serialization"]) -> dict[str, Any]:
+        return keyed[(model, mode)]
+
+    paths: dict[str, Any] = {}
+    for r in routes:
+        op: dict[str, Any] = {
+            "summary": r.summary,
+            "tags": [r.tag],
+            "operationId": re.sub(r"[^a-zA-Z0-9]+", "_", f"{r.method}_{r.path}").strip("_").lower(),
+            "responses": {
+                str(r.status): {
+                    "description": "OK",
+                    "content": {"application/json": {"schema": ref(r.response, "serialization")}} if r.response else {},
+                }
+            },
+        }
+        params: list[dict[str, Any]] = [
+            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            for name in re.findall(r"{(\w+)}", r.path)
+        ]
+        params += [{"name": q, "in": "query", "required": False, "schema": {"type": "string"}} for q in r.query]
+        if r.idempotent:
+            params.append(
+                {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "required": False,
+                    "description": "Repeat the request with the same key and body to get the first result; nothing moves twice.",
+                    "schema": {"type": "string", "maxLength": 128},
+                }
+            )
+        if params:
+            op["parameters"] = params
+        if r.body is not None:
+            op["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref(r.body, "validation")}}}
+        if r.auth:
+            op["security"] = [{"bearer": []}]
+        for status, text in _ERRORS.items():
+            if status == "401" and not r.auth:
+                continue
+            op["responses"][status] = {
+                "description": text,
+                "content": {"application/json": {"schema": ref(ErrorResponse, "serialization")}},
+            }
+        paths.setdefault(r.path, {})[r.method.lower()] = op
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": title,
+            "version": version,
+            "description": "Run investment pools: unit/NAV accounting, money movements, distributions. "
+            "Amounts are decimal strings.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "Cognito access token"}},
+        },
+    }

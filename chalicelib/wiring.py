@@ -1,0 +1,40 @@
+"""The composition root: builds clients, adapters and services on first use."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import boto3
+from botocore.config import Config
+
+from chalicelib.adapters.cognito import CognitoAuth, TokenVerifier
+from chalicelib.adapters.dynamodb import DynamoPoolRepository
+from chalicelib.config import settings
+from chalicelib.services.pools import PoolService
+
+_BOTO = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=3, read_timeout=10)
+
+
+@lru_cache(maxsize=1)
+def pool_service() -> PoolService:
+    s = settings()
+    client = boto3.client("dynamodb", region_name=s.region, config=_BOTO)
+    return PoolService(DynamoPoolRepository(client, s.pools_table))
+
+
+@lru_cache(maxsize=1)
+def cognito_auth() -> CognitoAuth:
+    s = settings()
+    return CognitoAuth(boto3.client("cognito-idp", region_name=s.region, config=_BOTO), s.client_id)
+
+
+@lru_cache(maxsize=1)
+def token_verifier() -> TokenVerifier:
+    s = settings()
+    return TokenVerifier(jwks_url=s.jwks_url, issuer=s.issuer, client_id=s.client_id)
+
+
+def reset() -> None:
+    """Forget built objects (tests change the environment between cases)."""
+    for cached in (settings, pool_service, cognito_auth, token_verifier):
+        cached.cache_clear()

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from chalice.test import Client
+
+from chalicelib import wiring
+from devstack.demo import DEMO_USERS
+from devstack.provision import CognitoIds, provision_cognito, provision_tables
+
+ROOT = Path(__file__).resolve().parents[2]
+MANAGER, MANAGER2, FINANCE = DEMO_USERS
+
+
+@dataclass
+class Api:
+    """chalice.test's client with JSON in and out and a signed-in user."""
+
+    client: Client
+    tokens: dict[str, str]
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        as_user: str | None = "manager",
+        headers: dict[str, str] | None = None,
+        raw: bytes | None = None,
+    ) -> Any:
+        h = {"Content-Type": "application/json", **(headers or {})}
+        if as_user:
+            h["Authorization"] = f"Bearer {self.tokens[as_user]}"
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
+        return self.client.http.request(method, path, headers=h, body=data)
+
+    def get(self, path: str, **kw: Any) -> Any:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, body: Any = None, **kw: Any) -> Any:
+        return self.request("POST", path, body, **kw)
+
+    def patch(self, path: str, body: Any = None, **kw: Any) -> Any:
+        return self.request("PATCH", path, body, **kw)
+
+    def delete(self, path: str, **kw: Any) -> Any:
+        return self.request("DELETE", path, **kw)
+
+
+@pytest.fixture
+def cognito(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[CognitoIds]:
+    names = provision_tables(boto3.client("dynamodb", region_name="us-east-1"), prefix="test-")
+    ids = provision_cognito(boto3.client("cognito-idp", region_name="us-east-1"), DEMO_USERS)
+    for var, name in names.items():
+        monkeypatch.setenv(var, name)
+    monkeypatch.setenv("COGNITO_USER_POOL_ID", ids.user_pool_id)
+    monkeypatch.setenv("COGNITO_CLIENT_ID", ids.client_id)
+    monkeypatch.setenv("WEBSOCKET_URL", "ws://127.0.0.1:8001")
+    monkeypatch.delenv("COGNITO_JWKS_URL", raising=False)
+    wiring.reset()
+    yield ids
+    wiring.reset()
+
+
+@pytest.fixture
+def api(cognito: CognitoIds) -> Iterator[Api]:
+    from app import app
+
+    with Client(app, project_dir=str(ROOT)) as client:
+        tokens = {}
+        for role, user in (("manager", MANAGER), ("manager2", MANAGER2), ("finance", FINANCE)):
+            resp = client.http.post(
+                "/auth/login",
+                headers={"Content-Type": "application/json"},
+                body=json.dumps({"email": user.email, "password": user.password}).encode(),
+            )
+            assert resp.status_code == 200, resp.body
+            tokens[role] = resp.json_body["access_token"]
+        yield Api(client, tokens)
