@@ -20,7 +20,11 @@ os.environ.pop("AWS_PROFILE", None)
 
 from moto import mock_aws
 
-from chalicelib.resources import POOLS_TABLE, create_table_request
+from devstack import moto_patches
+
+moto_patches.install()
+
+from chalicelib.resources import POOLS_TABLE, create_table_request  # noqa: E402
 
 TABLE_NAME = "pooldesk-test-pools"
 
