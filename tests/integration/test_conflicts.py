@@ -30,7 +30,7 @@ class Interfering:
 
     def __init__(self, client: Any) -> None:
         self._client = client
-        self.before_write: list[Callable[[], None]] = []
+        self.before_write: list[Callable[[], object]] = []
         self.fail_on_calls: set[int] = set()
         self.calls = 0
 
