@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from chalicelib.resources import FINANCE_GROUP, MANAGERS_GROUP
+from chalicelib.services.access import Principal
+from chalicelib.services.pools import PoolService
 
 from .provision import DemoUser
 
@@ -11,3 +13,42 @@ DEMO_USERS = [
     DemoUser("manager2@example.com", "Manager-demo-2", MANAGERS_GROUP, "Riley Second-Manager"),
     DemoUser("finance@example.com", "Finance-demo-1", FINANCE_GROUP, "Frances Finance"),
 ]
+
+
+def seed(service: PoolService, owners: dict[str, Principal]) -> list[str]:
+    """Create the demo pools unless their managers already have pools; returns pool ids made."""
+    manager, manager2 = owners["manager@example.com"], owners["manager2@example.com"]
+    if service.list_pools(manager, limit=1, cursor=None).items:
+        return []
+    made = []
+
+    growth = service.create_pool(manager, name="Harbor Growth Fund", currency="USD", unit_price="1.00")
+    people = {}
+    for name, email in [
+        ("Ada Lovelace", "ada@example.com"),
+        ("Grace Hopper", "grace@example.com"),
+        ("Alan Turing", "alan@example.com"),
+        ("Katherine Johnson", "katherine@example.com"),
+    ]:
+        people[name] = service.add_investor(manager, growth.id, name=name, email=email).id
+    for name, amount in [("Ada Lovelace", "25000.00"), ("Grace Hopper", "15000.00"), ("Alan Turing", "10000.00")]:
+        service.contribute(manager, growth.id, investor_id=people[name], amount=amount)
+    for symbol, qty, price in [("AAPL", "50", "190.25"), ("MSFT", "30", "415.10"), ("NVDA", "40", "120.50")]:
+        service.trade(manager, growth.id, symbol=symbol, side="buy", quantity=qty, price=price, fees="1.00")
+    service.contribute(manager, growth.id, investor_id=people["Katherine Johnson"], amount="5000.00")
+    service.distribute(manager, growth.id, amount="1200.00", memo="Q3 income")
+    service.withdraw(manager, growth.id, investor_id=people["Alan Turing"], amount="1500.00")
+    made.append(growth.id)
+
+    income = service.create_pool(manager, name="Meridian Income Fund", currency="EUR", unit_price="100.00")
+    for name, amount in [("Hedy Lamarr", "40000.00"), ("Emmy Noether", "20000.00")]:
+        inv = service.add_investor(manager, income.id, name=name)
+        service.contribute(manager, income.id, investor_id=inv.id, amount=amount)
+    service.trade(manager, income.id, symbol="VGK", side="buy", quantity="300", price="68.40", fees="2.50")
+    made.append(income.id)
+
+    other = service.create_pool(manager2, name="Northwind Partners Pool", currency="GBP", unit_price="1.00")
+    inv = service.add_investor(manager2, other.id, name="Charles Babbage")
+    service.contribute(manager2, other.id, investor_id=inv.id, amount="12000.00")
+    made.append(other.id)
+    return made

@@ -22,7 +22,11 @@ from .access import Principal, check_read, check_write, require_manager
 from .ids import new_id
 from .ports import Commit, DuplicateRequest, IdempotencyRecord, NavPoint, Page, PoolRepository, VersionConflict
 
-MAX_ATTEMPTS = 8
+# A hot pool (many writers at once) is resolved by retrying from a fresh read
+# with capped exponential backoff and full jitter: at most ~3 s in all.
+MAX_ATTEMPTS = 20
+BACKOFF_BASE_SECONDS = 0.01
+BACKOFF_CAP_SECONDS = 0.25
 MAX_PAGE = 200
 _KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:")
 
@@ -324,7 +328,8 @@ class PoolService:
         raise Conflict("the pool is busy with other changes; try again", code="concurrent_update")
 
     def _backoff(self, attempt: int) -> None:
-        self._sleep(random.uniform(0.005, 0.02) * (attempt + 1))  # noqa: S311 - jitter, not security
+        ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**attempt)
+        self._sleep(random.uniform(0, ceiling))  # noqa: S311 - jitter, not security
 
     def _replay(self, pool_id: str, found: IdempotencyRecord, fingerprint: str) -> Receipt:
         if found.request_hash != fingerprint:

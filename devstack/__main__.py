@@ -1,0 +1,128 @@
+"""Run Pooldesk on this machine: ``python -m devstack`` (what ``make run`` does).
+
+Starts moto as the AWS endpoint, provisions the declared resources and demo
+users, seeds demo pools, serves the API, prints the URL and the logins, and
+stops everything on Ctrl-C (or SIGTERM), leaving no process behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from typing import Any
+
+import boto3
+
+from devstack.demo import DEMO_USERS, seed
+from devstack.provision import provision_cognito, provision_tables
+from devstack.servers import PortInUse, Served, start_api, start_moto
+
+REGION = "us-east-1"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m devstack", description=__doc__.splitlines()[0] if __doc__ else None)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback only by default)")
+    p.add_argument("--api-port", type=int, default=int(os.environ.get("POOLDESK_API_PORT", "8000")))
+    p.add_argument("--aws-port", type=int, default=int(os.environ.get("POOLDESK_AWS_PORT", "4566")))
+    p.add_argument("--ws-port", type=int, default=int(os.environ.get("POOLDESK_WS_PORT", "8001")))
+    p.add_argument("--no-seed", action="store_true", help="start empty: no demo pools")
+    return p.parse_args(argv)
+
+
+def configure_environment(aws_url: str, user_pool_id: str, client_id: str, tables: dict[str, str], ws_url: str) -> None:
+    """What the app reads: only endpoints and names differ from production."""
+    os.environ.update(
+        {
+            "AWS_ENDPOINT_URL": aws_url,
+            "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "devstack"),
+            "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", "devstack"),
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_REGION": REGION,
+            "COGNITO_USER_POOL_ID": user_pool_id,
+            "COGNITO_CLIENT_ID": client_id,
+            "COGNITO_JWKS_URL": f"{aws_url}/{user_pool_id}/.well-known/jwks.json",
+            "WEBSOCKET_URL": ws_url,
+            **tables,
+        }
+    )
+    os.environ.pop("AWS_PROFILE", None)
+
+
+def user_subs(idp: Any, user_pool_id: str) -> dict[str, str]:
+    subs = {}
+    for user in DEMO_USERS:
+        attrs = idp.admin_get_user(UserPoolId=user_pool_id, Username=user.email)["UserAttributes"]
+        subs[user.email] = next(a["Value"] for a in attrs if a["Name"] == "sub")
+    return subs
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    served: list[Served] = []
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        moto = start_moto(args.host, args.aws_port)
+        served.append(moto)
+        # Fake credentials before any client exists; boto3 reads AWS_ENDPOINT_URL itself.
+        os.environ.setdefault("AWS_ACCESS_KEY_ID", "devstack")
+        os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "devstack")
+        os.environ["AWS_ENDPOINT_URL"] = moto.url
+        dynamodb = boto3.client("dynamodb", region_name=REGION)
+        idp = boto3.client("cognito-idp", region_name=REGION)
+        tables = provision_tables(dynamodb)
+        ids = provision_cognito(idp, DEMO_USERS)
+        configure_environment(moto.url, ids.user_pool_id, ids.client_id, tables, f"ws://{args.host}:{args.ws_port}")
+
+        from chalicelib import wiring
+        from chalicelib.services.access import Principal
+
+        wiring.reset()
+        if not args.no_seed:
+            subs = user_subs(idp, ids.user_pool_id)
+            owners = {u.email: Principal(subs[u.email], u.email, frozenset({u.group})) for u in DEMO_USERS}
+            seed(wiring.pool_service(), owners)
+
+        api = start_api(args.host, args.api_port)
+        served.append(api)
+    except PortInUse as exc:
+        print(f"devstack: {exc}. Stop whatever uses that port or choose another (see --help).", file=sys.stderr)
+        for s in reversed(served):
+            s.stop()
+        return 2
+
+    print(
+        f"""
+Pooldesk is running.
+
+  API       {api.url}            (OpenAPI: {api.url}/openapi.json)
+  AWS       {moto.url}            (moto: DynamoDB, Cognito)
+
+  Demo logins (POST {api.url}/auth/login):
+"""
+        + "\n".join(f"    {u.group:<9} {u.email:<24} {u.password}" for u in DEMO_USERS)
+        + """
+
+  Press Ctrl-C to stop.
+""",
+        flush=True,
+    )
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    # A second Ctrl-C must not leave servers half-stopped.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    print("devstack: stopping", flush=True)
+    for s in reversed(served):
+        s.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""The local stack as a new user meets it: demo data, the API tour, real
+concurrency against the serialised moto server, and a clean stop."""
+
+from __future__ import annotations
+
+import socket
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal as D
+from pathlib import Path
+
+import requests
+
+from devstack import tour
+from devstack.demo import DEMO_USERS
+
+from .conftest import Stack, login, start_stack
+
+MANAGER, MANAGER2, FINANCE = DEMO_USERS
+
+
+def test_demo_users_see_their_demo_pools(stack: Stack) -> None:
+    def names(user: object) -> set[str]:
+        s = login(stack.api, user.email, user.password)  # type: ignore[attr-defined]
+        return {p["name"] for p in s.get(f"{stack.api}/pools?limit=200", timeout=10).json()["items"]}
+
+    mine = names(MANAGER)
+    assert {"Harbor Growth Fund", "Meridian Income Fund"} <= mine
+    assert "Northwind Partners Pool" not in mine
+    assert names(MANAGER2) == {"Northwind Partners Pool"}
+    assert {"Harbor Growth Fund", "Meridian Income Fund", "Northwind Partners Pool"} <= names(FINANCE)
+
+
+def test_demo_pool_figures_are_consistent(stack: Stack) -> None:
+    s = login(stack.api, MANAGER.email, MANAGER.password)
+    pool = next(p for p in s.get(f"{stack.api}/pools", timeout=10).json()["items"] if p["name"] == "Harbor Growth Fund")
+    investors = s.get(f"{stack.api}/pools/{pool['id']}/investors?limit=200", timeout=10).json()["items"]
+    assert sum(D(i["units"]) for i in investors) == D(pool["units"])
+    assert D(pool["nav"]) == D(pool["cash"]) + sum(D(p["market_value"]) for p in pool["positions"])
+    assert sum(D(i["paid_out"]) for i in investors) == D("1200.00")
+
+
+def test_the_api_tour_matches_the_hand_calculation(stack: Stack) -> None:
+    assert tour.main(["--api", stack.api]) == 0
+
+
+def test_concurrent_contributions_lose_no_update(stack: Stack) -> None:
+    s = login(stack.api, MANAGER.email, MANAGER.password)
+    pid = s.post(f"{stack.api}/pools", json={"name": "Race Fund", "currency": "USD"}, timeout=10).json()["id"]
+    investors = [
+        s.post(f"{stack.api}/pools/{pid}/investors", json={"name": f"Racer {i}"}, timeout=10).json()["id"] for i in range(4)
+    ]
+    token = s.headers["Authorization"]
+
+    def contribute(n: int) -> int:
+        with requests.Session() as own:
+            own.headers["Authorization"] = str(token)
+            resp = own.post(
+                f"{stack.api}/pools/{pid}/contributions",
+                json={"investor_id": investors[n % 4], "amount": f"{n + 1}.00"},
+                timeout=60,
+            )
+            return resp.status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(contribute, range(40)))
+    assert statuses == [201] * 40
+    expected = sum(D(n + 1) for n in range(40))
+    state = s.get(f"{stack.api}/pools/{pid}", timeout=10).json()
+    assert D(state["cash"]) == expected == D("820")
+    assert D(state["units"]) == expected
+    rows = s.get(f"{stack.api}/pools/{pid}/investors", timeout=10).json()["items"]
+    assert sum(D(r["units"]) for r in rows) == expected
+    entries = s.get(f"{stack.api}/pools/{pid}/activity?limit=200", timeout=10).json()["items"]
+    assert len([e for e in entries if e["type"] == "contribution"]) == 40
+
+
+def test_ctrl_c_stops_everything_and_frees_the_ports(tmp_path: Path) -> None:
+    own = start_stack(tmp_path, "--no-seed")
+    assert own.stop() == 0
+    for url in (own.api, own.aws):
+        port = int(url.rsplit(":", 1)[1])
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", port))  # free again: nothing left listening
+    assert "devstack: stopping" in own.log.read_text()
+
+
+def test_a_busy_port_gets_a_clear_message(stack: Stack, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    port = stack.api.rsplit(":", 1)[1]
+    result = subprocess.run(
+        [sys.executable, "-m", "devstack", "--api-port", port, "--aws-port", "0", "--no-seed"],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
