@@ -1,0 +1,110 @@
+"""A pool with 10,000 investors: paginated lists and a distribution to all."""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal as D
+from typing import Any
+
+import pytest
+from boto3.dynamodb.types import TypeSerializer
+
+from chalicelib.adapters.dynamodb import DynamoPoolRepository
+from chalicelib.services.access import Principal
+from chalicelib.services.pools import PoolService
+from tests.conftest import TABLE_NAME
+
+MANAGER = Principal("m-1", "m@example.com", frozenset({"managers"}))
+INVESTORS = 10_000
+_ser = TypeSerializer()
+
+
+def seed_investors(db: Any, svc: PoolService, n: int) -> tuple[str, D]:
+    """Write n holders straight to the table (fast), keeping the pool's totals consistent.
+
+    Investor i holds (i % 97 + 1) units bought at 1.00, so holdings differ and
+    remainders matter.
+    """
+    pool = svc.create_pool(MANAGER, name="Big Fund", currency="USD")
+    total = D(0)
+    now = "2026-01-01T00:00:00.000000Z"
+    for start in range(0, n, 25):
+        batch = []
+        for i in range(start, min(start + 25, n)):
+            units = D(i % 97 + 1)
+            total += units
+            item = {
+                "PK": f"POOL#{pool.id}",
+                "SK": f"INVESTOR#inv_{i:06d}",
+                "kind": "investor",
+                "currency": "USD",
+                "pool_id": pool.id,
+                "id": f"inv_{i:06d}",
+                "name": f"Investor {i}",
+                "email": "",
+                "status": "active",
+                "units": units,
+                "contributed": units,
+                "withdrawn": D(0),
+                "paid_out": D(0),
+                "created_at": now,
+                "updated_at": now,
+            }
+            batch.append({"PutRequest": {"Item": {k: _ser.serialize(v) for k, v in item.items()}}})
+        db.batch_write_item(RequestItems={TABLE_NAME: batch})
+    db.update_item(
+        TableName=TABLE_NAME,
+        Key={"PK": {"S": f"POOL#{pool.id}"}, "SK": {"S": "STATE"}},
+        UpdateExpression="SET cash = :t, units = :t, investor_count = :n",
+        ExpressionAttributeValues={":t": {"N": str(total)}, ":n": {"N": str(n)}},
+    )
+    return pool.id, total
+
+
+@pytest.fixture
+def big_pool(dynamodb: Any) -> tuple[PoolService, str, D]:
+    svc = PoolService(DynamoPoolRepository(dynamodb, TABLE_NAME))
+    pid, total = seed_investors(dynamodb, svc, INVESTORS)
+    return svc, pid, total
+
+
+def test_the_investor_list_pages_through_10000_investors(big_pool: tuple[PoolService, str, D]) -> None:
+    svc, pid, total = big_pool
+    started = time.perf_counter()
+    first = svc.list_investors(MANAGER, pid, limit=50, cursor=None)
+    first_page_seconds = time.perf_counter() - started
+    assert len(first.items) == 50 and first.next_cursor
+    seen, units, cursor = 0, D(0), None
+    while True:
+        page = svc.list_investors(MANAGER, pid, limit=200, cursor=cursor)
+        seen += len(page.items)
+        units += sum(i.units for i in page.items)
+        cursor = page.next_cursor
+        if not cursor:
+            break
+    assert seen == INVESTORS
+    assert units == total
+    print(f"first page of 50 of {INVESTORS} investors: {first_page_seconds * 1000:.1f} ms")
+
+
+def test_a_distribution_to_10000_investors_sums_exactly_and_books_every_share(
+    big_pool: tuple[PoolService, str, D],
+) -> None:
+    svc, pid, total = big_pool
+    started = time.perf_counter()
+    receipt = svc.distribute(MANAGER, pid, amount="12345.67", memo="Annual", idempotency_key="annual-2026")
+    seconds = time.perf_counter() - started
+    assert len(receipt.allocations) == INVESTORS
+    assert sum(a.amount for a in receipt.allocations) == D("12345.67")
+    # Pro rata: each share within one cent of its exact value.
+    for a in receipt.allocations[:500]:
+        exact = D("12345.67") * a.units / total
+        assert abs(a.amount - exact) < D("0.01")
+    holders = svc.repo.holders(pid)
+    assert sum(h.paid_out for h in holders) == D("12345.67")
+    pool = svc.get_pool(MANAGER, pid)
+    assert pool.cash == total - D("12345.67")
+    replay = svc.distribute(MANAGER, pid, amount="12345.67", memo="Annual", idempotency_key="annual-2026")
+    assert replay.replayed and len(replay.allocations) == INVESTORS
+    assert svc.get_pool(MANAGER, pid).cash == pool.cash
+    print(f"distribution to {INVESTORS} investors computed, committed and booked in {seconds:.1f} s (moto)")
