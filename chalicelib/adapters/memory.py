@@ -1,0 +1,171 @@
+"""An in-memory pool repository with the same contract as the DynamoDB one.
+
+For fast use-case tests (and property tests over thousands of commands). The
+contract tests in tests/integration/test_repository_contract.py hold both
+adapters to the same behaviour.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import threading
+from dataclasses import replace
+
+from chalicelib.domain.model import Allocation, EntryType, Investor, InvestorStatus, LedgerEntry, Pool
+from chalicelib.services.ports import (
+    Commit,
+    DuplicateRequest,
+    IdempotencyRecord,
+    InvalidCursor,
+    NavPoint,
+    Page,
+    VersionConflict,
+)
+
+
+def _cursor(scope: str, last: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps([scope, last]).encode()).decode().rstrip("=")
+
+
+def _after(scope: str, cursor: str | None) -> str | None:
+    if not cursor:
+        return None
+    try:
+        got = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise InvalidCursor("cursor is not one this API issued") from None
+    if not (isinstance(got, list) and len(got) == 2 and got[0] == scope and isinstance(got[1], str)):
+        raise InvalidCursor("cursor belongs to another listing")
+    return got[1]
+
+
+def _page(scope: str, keyed: list[tuple[str, object]], limit: int, cursor: str | None) -> tuple[list[object], str | None]:
+    """keyed is already in listing order; resume after the cursor's key (rows are never deleted)."""
+    start = _after(scope, cursor)
+    if start is not None:
+        keys = [k for k, _ in keyed]
+        if start not in keys:
+            raise InvalidCursor("cursor is not one this API issued")
+        keyed = keyed[keys.index(start) + 1 :]
+    chosen = keyed[:limit]
+    more = len(keyed) > limit
+    return [v for _, v in chosen], (_cursor(scope, chosen[-1][0]) if more and chosen else None)
+
+
+class InMemoryPoolRepository:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.pools: dict[str, Pool] = {}
+        self.investors: dict[str, dict[str, Investor]] = {}
+        self.entries: dict[str, dict[str, LedgerEntry]] = {}
+        self.distributions: dict[tuple[str, str], tuple[Allocation, ...]] = {}
+        self.booked: set[tuple[str, str, str]] = set()
+        self.settled: set[tuple[str, str]] = set()
+        self.nav: dict[str, list[NavPoint]] = {}
+        self.keys: dict[tuple[str, str], IdempotencyRecord] = {}
+
+    def get_pool(self, pool_id: str) -> Pool | None:
+        return self.pools.get(pool_id)
+
+    def get_investor(self, pool_id: str, investor_id: str) -> Investor | None:
+        return self.investors.get(pool_id, {}).get(investor_id)
+
+    def list_investors(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[Investor]:
+        rows = sorted(self.investors.get(pool_id, {}).items())
+        items, nxt = _page(f"investors:{pool_id}", list(rows), limit, cursor)
+        return Page([i for i in items if isinstance(i, Investor)], nxt)
+
+    def holders(self, pool_id: str) -> list[Investor]:
+        return [
+            i for _, i in sorted(self.investors.get(pool_id, {}).items()) if i.units > 0 and i.status is InvestorStatus.ACTIVE
+        ]
+
+    def list_pools(self, *, manager_id: str | None, limit: int, cursor: str | None) -> Page[Pool]:
+        rows = sorted(
+            (
+                (f"{p.created_at.isoformat()}#{p.id}", p)
+                for p in self.pools.values()
+                if manager_id is None or p.manager_id == manager_id
+            ),
+            key=lambda kv: kv[0],
+            reverse=True,
+        )
+        items, nxt = _page(f"pools:{manager_id or '*'}", list(rows), limit, cursor)
+        return Page([p for p in items if isinstance(p, Pool)], nxt)
+
+    def activity(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[LedgerEntry]:
+        rows = sorted(self.entries.get(pool_id, {}).items(), reverse=True)
+        items, nxt = _page(f"activity:{pool_id}", list(rows), limit, cursor)
+        return Page([e for e in items if isinstance(e, LedgerEntry)], nxt)
+
+    def get_entry(self, pool_id: str, entry_id: str) -> LedgerEntry | None:
+        return self.entries.get(pool_id, {}).get(entry_id)
+
+    def ledger(self, pool_id: str) -> list[LedgerEntry]:
+        return [e for _, e in sorted(self.entries.get(pool_id, {}).items())]
+
+    def allocations(self, pool_id: str, entry_id: str) -> list[Allocation]:
+        return list(self.distributions.get((pool_id, entry_id), ()))
+
+    def nav_history(self, pool_id: str, *, limit: int) -> list[NavPoint]:
+        return self.nav.get(pool_id, [])[-limit:]
+
+    def find_idempotency(self, pool_id: str, key: str) -> IdempotencyRecord | None:
+        return self.keys.get((pool_id, key))
+
+    def commit(self, change: Commit) -> None:
+        pool, entry = change.pool, change.entry
+        with self._lock:
+            stored = self.pools.get(pool.id)
+            if change.expected_version is None and stored is not None:
+                raise VersionConflict(pool.id)
+            if change.expected_version is not None and (stored is None or stored.version != change.expected_version):
+                raise VersionConflict(pool.id)
+            if change.idempotency is not None and (pool.id, change.idempotency.key) in self.keys:
+                raise DuplicateRequest(change.idempotency.key)
+            ledger = self.entries.setdefault(pool.id, {})
+            if entry.id in ledger:
+                raise ValueError(f"ledger entry {entry.id} exists")
+            members = self.investors.setdefault(pool.id, {})
+            if change.investor is not None:
+                existing = members.get(change.investor.id)
+                if change.investor_is_new == (existing is not None):
+                    raise ValueError("investor exists" if existing else "investor missing")
+            # All checks passed: apply everything, as one transaction would.
+            new_version = 1 if change.expected_version is None else change.expected_version + 1
+            self.pools[pool.id] = replace(pool, version=new_version)
+            ledger[entry.id] = entry
+            if change.idempotency is not None:
+                self.keys[(pool.id, change.idempotency.key)] = change.idempotency
+            if change.investor is not None:
+                paid = existing.paid_out if existing is not None else change.investor.paid_out
+                members[change.investor.id] = replace(change.investor, paid_out=paid)
+            if change.allocations:
+                self.distributions[(pool.id, entry.id)] = tuple(change.allocations)
+            if change.record_nav:
+                self.nav.setdefault(pool.id, []).append(
+                    NavPoint(at=entry.created_at, nav=pool.nav, nav_per_unit=pool.nav_per_unit, units=pool.units)
+                )
+
+    def is_settled(self, pool_id: str, entry_id: str) -> bool:
+        return (pool_id, entry_id) in self.settled
+
+    def settle_distribution(self, pool_id: str, entry_id: str) -> int:
+        entry = self.get_entry(pool_id, entry_id)
+        if entry is None or entry.type is not EntryType.DISTRIBUTION:
+            raise LookupError(f"no distribution {entry_id} in pool {pool_id}")
+        booked = 0
+        with self._lock:
+            members = self.investors[pool_id]
+            for share in self.distributions.get((pool_id, entry_id), ()):
+                mark = (pool_id, entry_id, share.investor_id)
+                if share.amount <= 0 or mark in self.booked:
+                    continue
+                self.booked.add(mark)
+                inv = members[share.investor_id]
+                members[share.investor_id] = replace(inv, paid_out=inv.paid_out + share.amount)
+                booked += 1
+            self.settled.add((pool_id, entry_id))
+        return booked

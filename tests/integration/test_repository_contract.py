@@ -1,0 +1,172 @@
+"""One contract, two adapters: the in-memory fake and DynamoDB (moto) behave alike."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal as D
+from typing import Any
+
+import pytest
+
+from chalicelib.adapters.dynamodb import DynamoPoolRepository
+from chalicelib.adapters.memory import InMemoryPoolRepository
+from chalicelib.domain import operations as ops
+from chalicelib.domain.model import Pool, Stamp
+from chalicelib.services.ports import Commit, DuplicateRequest, IdempotencyRecord, InvalidCursor, VersionConflict
+from tests.conftest import TABLE_NAME
+
+T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
+
+
+@pytest.fixture(params=["memory", "dynamodb"])
+def repo(request: pytest.FixtureRequest) -> Iterator[Any]:
+    if request.param == "memory":
+        yield InMemoryPoolRepository()
+    else:
+        yield DynamoPoolRepository(request.getfixturevalue("dynamodb"), TABLE_NAME)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.n = 0
+
+    def stamp(self) -> Stamp:
+        self.n += 1
+        return Stamp(entry_id=f"01entry{self.n:05d}", at=T0 + timedelta(seconds=self.n), actor="m1")
+
+
+def new_pool(repo: Any, clock: Clock, pool_id: str = "pl_1", manager: str = "m1") -> Pool:
+    d = ops.open_pool(pool_id=pool_id, name="Fund", currency="USD", unit_price="1.00", manager_id=manager, stamp=clock.stamp())
+    repo.commit(Commit(pool=d.pool, expected_version=None, entry=d.entry, record_nav=False))
+    stored = repo.get_pool(pool_id)
+    assert stored is not None
+    return stored
+
+
+def add(repo: Any, clock: Clock, pool: Pool, investor_id: str) -> Pool:
+    d = ops.add_investor(pool, investor_id=investor_id, name=investor_id, email="", stamp=clock.stamp())
+    repo.commit(
+        Commit(
+            pool=d.pool, expected_version=pool.version, entry=d.entry, investor=d.investor, investor_is_new=True, record_nav=False
+        )
+    )
+    return repo.get_pool(pool.id)
+
+
+def contribute(repo: Any, clock: Clock, pool: Pool, investor_id: str, amount: str, key: str | None = None) -> Pool:
+    d = ops.contribute(pool, repo.get_investor(pool.id, investor_id), amount, clock.stamp())
+    idem = IdempotencyRecord(key, "hash", d.entry.id) if key else None
+    repo.commit(Commit(pool=d.pool, expected_version=pool.version, entry=d.entry, investor=d.investor, idempotency=idem))
+    return repo.get_pool(pool.id)
+
+
+def test_a_new_pool_reads_back_with_version_1(repo: Any) -> None:
+    pool = new_pool(repo, Clock())
+    assert (pool.version, pool.cash, pool.units, pool.name, pool.currency) == (1, D("0.00"), D("0.000000"), "Fund", "USD")
+
+
+def test_creating_a_pool_twice_is_a_conflict(repo: Any) -> None:
+    clock = Clock()
+    new_pool(repo, clock)
+    d = ops.open_pool(pool_id="pl_1", name="Again", currency="USD", unit_price="1", manager_id="m1", stamp=clock.stamp())
+    with pytest.raises(VersionConflict):
+        repo.commit(Commit(pool=d.pool, expected_version=None, entry=d.entry))
+
+
+def test_a_stale_version_is_refused_and_changes_nothing(repo: Any) -> None:
+    clock = Clock()
+    pool = add(repo, clock, new_pool(repo, clock), "a")
+    fresh = contribute(repo, clock, pool, "a", "10.00")
+    d = ops.contribute(pool, repo.get_investor(pool.id, "a"), "99.00", clock.stamp())
+    with pytest.raises(VersionConflict):
+        repo.commit(Commit(pool=d.pool, expected_version=pool.version, entry=d.entry, investor=d.investor))
+    assert repo.get_pool(pool.id) == fresh
+    assert repo.get_entry(pool.id, d.entry.id) is None
+    assert repo.get_investor(pool.id, "a").units == D("10")
+
+
+def test_a_reused_idempotency_key_is_a_duplicate_and_changes_nothing(repo: Any) -> None:
+    clock = Clock()
+    pool = add(repo, clock, new_pool(repo, clock), "a")
+    pool = contribute(repo, clock, pool, "a", "10.00", key="k1")
+    with pytest.raises(DuplicateRequest):
+        contribute(repo, clock, pool, "a", "10.00", key="k1")
+    assert repo.get_pool(pool.id).cash == D("10.00")
+    found = repo.find_idempotency(pool.id, "k1")
+    assert found is not None and repo.get_entry(pool.id, found.entry_id).amount == D("10.00")
+
+
+def test_lists_paginate_in_order_and_cursors_are_scoped(repo: Any) -> None:
+    clock = Clock()
+    pool = new_pool(repo, clock)
+    for name in ["c", "a", "e", "b", "d"]:
+        pool = add(repo, clock, pool, name)
+    first = repo.list_investors(pool.id, limit=2, cursor=None)
+    second = repo.list_investors(pool.id, limit=2, cursor=first.next_cursor)
+    third = repo.list_investors(pool.id, limit=2, cursor=second.next_cursor)
+    assert [i.id for p in (first, second, third) for i in p.items] == ["a", "b", "c", "d", "e"]
+    assert third.next_cursor is None
+    activity = repo.activity(pool.id, limit=3, cursor=None)
+    assert [e.type.value for e in activity.items] == ["investor.added"] * 3
+    assert activity.items[0].created_at > activity.items[-1].created_at
+    with pytest.raises(InvalidCursor):
+        repo.activity(pool.id, limit=3, cursor=first.next_cursor)
+    with pytest.raises(InvalidCursor):
+        repo.list_investors(pool.id, limit=2, cursor="not-a-cursor")
+
+
+def test_pools_list_by_manager_or_all_newest_first(repo: Any) -> None:
+    clock = Clock()
+    new_pool(repo, clock, "pl_a", "m1")
+    new_pool(repo, clock, "pl_b", "m2")
+    new_pool(repo, clock, "pl_c", "m1")
+    assert [p.id for p in repo.list_pools(manager_id="m1", limit=10, cursor=None).items] == ["pl_c", "pl_a"]
+    everything = repo.list_pools(manager_id=None, limit=2, cursor=None)
+    rest = repo.list_pools(manager_id=None, limit=2, cursor=everything.next_cursor)
+    assert [p.id for p in everything.items + rest.items] == ["pl_c", "pl_b", "pl_a"]
+
+
+def test_an_investor_update_never_overwrites_paid_out(repo: Any) -> None:
+    clock = Clock()
+    pool = new_pool(repo, clock)
+    pool = add(repo, clock, pool, "a")
+    pool = add(repo, clock, pool, "b")
+    pool = contribute(repo, clock, pool, "a", "30.00")
+    pool = contribute(repo, clock, pool, "b", "10.00")
+    d = ops.distribute(pool, repo.holders(pool.id), "4.00", None, clock.stamp())
+    repo.commit(Commit(pool=d.pool, expected_version=pool.version, entry=d.entry, allocations=d.allocations))
+    pool = repo.get_pool(pool.id)
+    stale_a = repo.get_investor(pool.id, "a")  # read before the shares are booked
+    assert not repo.is_settled(pool.id, d.entry.id)
+    assert repo.settle_distribution(pool.id, d.entry.id) == 2
+    assert repo.settle_distribution(pool.id, d.entry.id) == 0  # exactly once
+    assert repo.is_settled(pool.id, d.entry.id)
+    w = ops.withdraw(pool, stale_a, clock.stamp(), amount="1.00")
+    repo.commit(Commit(pool=w.pool, expected_version=pool.version, entry=w.entry, investor=w.investor))
+    a = repo.get_investor(pool.id, "a")
+    assert (a.paid_out, a.withdrawn) == (D("3.00"), D("1.00"))
+    assert {x.investor_id: x.amount for x in repo.allocations(pool.id, d.entry.id)} == {"a": D("3.00"), "b": D("1.00")}
+
+
+def test_nav_history_is_oldest_first_and_limited_to_the_latest(repo: Any) -> None:
+    clock = Clock()
+    pool = add(repo, clock, new_pool(repo, clock), "a")
+    for amount in ["1.00", "2.00", "3.00"]:
+        pool = contribute(repo, clock, pool, "a", amount)
+    assert [p.nav for p in repo.nav_history(pool.id, limit=10)] == [D("1.00"), D("3.00"), D("6.00")]
+    assert [p.nav for p in repo.nav_history(pool.id, limit=2)] == [D("3.00"), D("6.00")]
+
+
+def test_holders_are_active_investors_with_units(repo: Any) -> None:
+    clock = Clock()
+    pool = new_pool(repo, clock)
+    for name in ["a", "b", "c"]:
+        pool = add(repo, clock, pool, name)
+    pool = contribute(repo, clock, pool, "b", "5.00")
+    assert [h.id for h in repo.holders(pool.id)] == ["b"]
+    r = ops.remove_investor(pool, repo.get_investor(pool.id, "c"), clock.stamp())
+    repo.commit(Commit(pool=r.pool, expected_version=pool.version, entry=r.entry, investor=r.investor, record_nav=False))
+    assert repo.get_investor(pool.id, "c").status.value == "removed"
+    assert replace(repo.get_pool(pool.id)).investor_count == 2
