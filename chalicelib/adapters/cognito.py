@@ -70,12 +70,12 @@ class SigningKeys:
     """The user pool's public keys, fetched once and kept for an hour; an
     unknown key id (after a rotation) triggers at most one refetch a minute."""
 
-    def __init__(self, url: str, *, ttl_seconds: float = 3600, min_refetch_seconds: float = 60) -> None:
+    def __init__(self, url: str, *, ttl_seconds: int = 3600, min_refetch_seconds: int = 60) -> None:
         self._url = url
-        self._ttl = ttl_seconds
-        self._min_refetch = min_refetch_seconds
+        self._ttl_ns = ttl_seconds * 1_000_000_000
+        self._min_refetch_ns = min_refetch_seconds * 1_000_000_000
         self._keys: dict[str, Any] = {}
-        self._fetched_at = float("-inf")
+        self._fetched_at_ns: int | None = None
         self._lock = threading.Lock()
 
     def _fetch(self) -> None:
@@ -86,12 +86,13 @@ class SigningKeys:
         except (requests.RequestException, ValueError, jwt.PyJWTError) as exc:
             raise Unauthorized("signing keys could not be fetched to check the token", code="invalid_token") from exc
         self._keys = {k.key_id: k.key for k in key_set.keys if k.key_id}
-        self._fetched_at = time.monotonic()
+        self._fetched_at_ns = time.monotonic_ns()
 
     def get(self, kid: str) -> Any:
         with self._lock:
-            age = time.monotonic() - self._fetched_at
-            if age > self._ttl or (kid not in self._keys and age > self._min_refetch):
+            never = self._fetched_at_ns is None
+            age = 0 if self._fetched_at_ns is None else time.monotonic_ns() - self._fetched_at_ns
+            if never or age > self._ttl_ns or (kid not in self._keys and age > self._min_refetch_ns):
                 self._fetch()
             if kid not in self._keys:
                 raise Unauthorized("token was signed with an unknown key", code="invalid_token")

@@ -1,0 +1,85 @@
+"""Forged, expired and misdirected tokens are refused with 401.
+
+Tokens here are signed with the very key moto's Cognito signs with (or with a
+stranger's key), so only the claim under test differs from a real token.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import time
+from importlib import resources
+from typing import Any
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from devstack.provision import CognitoIds
+
+from .conftest import Api
+from .test_api import error
+
+
+def cognito_private_key() -> Any:
+    raw = resources.files("moto.cognitoidp").joinpath("resources/jwks-private.json.gz").read_bytes()
+    return jwt.PyJWK.from_dict(json.loads(gzip.decompress(raw))).key
+
+
+def claims(ids: CognitoIds, **overrides: Any) -> dict[str, Any]:
+    now = int(time.time())
+    base = {
+        "iss": f"https://cognito-idp.us-east-1.amazonaws.com/{ids.user_pool_id}",
+        "sub": "user-123", "client_id": ids.client_id, "token_use": "access",
+        "iat": now, "exp": now + 600, "cognito:groups": ["finance"],
+    }
+    base.update(overrides)
+    return {k: v for k, v in base.items() if v is not None}
+
+
+def call(api: Api, token: str) -> Any:
+    return api.client.http.get("/pools", headers={"Authorization": f"Bearer {token}"})
+
+
+def test_a_correctly_signed_token_is_accepted(api: Api, cognito: CognitoIds) -> None:
+    token = jwt.encode(claims(cognito), cognito_private_key(), algorithm="RS256", headers={"kid": "dummy"})
+    assert call(api, token).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("overrides", "code"),
+    [
+        ({"exp": int(time.time()) - 3600}, "token_expired"),
+        ({"client_id": "another-app-client"}, "invalid_token"),
+        ({"iss": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_someoneelse"}, "invalid_token"),
+        ({"token_use": "id"}, "invalid_token"),
+        ({"exp": None}, "invalid_token"),
+        ({"sub": None}, "invalid_token"),
+    ],
+)
+def test_wrong_claims_are_refused(api: Api, cognito: CognitoIds, overrides: dict[str, Any], code: str) -> None:
+    token = jwt.encode(claims(cognito, **overrides), cognito_private_key(), algorithm="RS256", headers={"kid": "dummy"})
+    resp = call(api, token)
+    assert resp.status_code == 401
+    assert error(resp)["code"] == code
+
+
+def test_a_token_signed_by_another_key_is_refused(api: Api, cognito: CognitoIds) -> None:
+    stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    token = jwt.encode(claims(cognito), stranger, algorithm="RS256", headers={"kid": "dummy"})
+    resp = call(api, token)
+    assert resp.status_code == 401 and error(resp)["code"] == "invalid_token"
+
+
+def test_unsigned_and_symmetric_tokens_are_refused(api: Api, cognito: CognitoIds) -> None:
+    unsigned = jwt.encode(claims(cognito), None, algorithm="none")
+    assert call(api, unsigned).status_code == 401
+    hs = jwt.encode(claims(cognito), "secret-guess-of-at-least-32-bytes!!", algorithm="HS256", headers={"kid": "dummy"})
+    assert call(api, hs).status_code == 401
+
+
+def test_an_unknown_key_id_is_refused(api: Api, cognito: CognitoIds) -> None:
+    token = jwt.encode(claims(cognito), cognito_private_key(), algorithm="RS256", headers={"kid": "rotated-away"})
+    resp = call(api, token)
+    assert resp.status_code == 401 and error(resp)["code"] == "invalid_token"
