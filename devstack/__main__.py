@@ -64,7 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     served: list[Served] = []
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # Handle both explicitly: a shell may start us with SIGINT ignored (a
+    # background job), and Ctrl-C must still stop everything.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
     try:
         moto = start_moto(args.host, args.aws_port)
         served.append(moto)
@@ -111,11 +114,7 @@ Pooldesk is running.
 """,
         flush=True,
     )
-    try:
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
+    stop.wait()
     # A second Ctrl-C must not leave servers half-stopped.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     print("devstack: stopping", flush=True)

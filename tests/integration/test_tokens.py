@@ -31,8 +31,12 @@ def claims(ids: CognitoIds, **overrides: Any) -> dict[str, Any]:
     now = int(time.time())
     base = {
         "iss": f"https://cognito-idp.us-east-1.amazonaws.com/{ids.user_pool_id}",
-        "sub": "user-123", "client_id": ids.client_id, "token_use": "access",
-        "iat": now, "exp": now + 600, "cognito:groups": ["finance"],
+        "sub": "user-123",
+        "client_id": ids.client_id,
+        "token_use": "access",
+        "iat": now,
+        "exp": now + 600,
+        "cognito:groups": ["finance"],
     }
     base.update(overrides)
     return {k: v for k, v in base.items() if v is not None}
