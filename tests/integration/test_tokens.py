@@ -77,7 +77,7 @@ def test_a_token_signed_by_another_key_is_refused(api: Api, cognito: CognitoIds)
 
 
 def test_unsigned_and_symmetric_tokens_are_refused(api: Api, cognito: CognitoIds) -> None:
-    unsigned = jwt.encode(claims(cognito), None, algorithm="none")
+    unsigned = jwt.encode(claims(cognito), "", algorithm="none")
     assert call(api, unsigned).status_code == 401
     hs = jwt.encode(claims(cognito), "secret-guess-of-at-least-32-bytes!!", algorithm="HS256", headers={"kid": "dummy"})
     assert call(api, hs).status_code == 401
