@@ -313,7 +313,10 @@ def trade(
         new_qty = current.quantity - qty
         avg = current.avg_cost if new_qty > 0 else money.ZERO
     positions = dict(pool.positions)
-    positions[sym] = Position(sym, new_qty, avg, px)
+    if new_qty > 0:
+        positions[sym] = Position(sym, new_qty, avg, px)
+    else:
+        positions.pop(sym, None)  # a closed position leaves the book; the ledger keeps its trades
     note = clean_name(memo, field="memo") if memo else None
     new_pool = _touch(pool, stamp, cash=pool.cash + cash_delta, positions=positions)
     entry = _entry(

@@ -189,6 +189,16 @@ def test_buy_and_sell_with_fees() -> None:
     assert pool.positions["MSFT"].last_price == D("410")
 
 
+def test_selling_a_whole_position_removes_it_from_the_book() -> None:
+    pool, a = join(new_pool(), "a")
+    pool = ops.contribute(pool, a, "1000.00", stamp()).pool
+    pool = ops.trade(pool, symbol="X", side="buy", quantity="3", price="10", fees="0", stamp=stamp()).pool
+    pool = ops.trade(pool, symbol="X", side="sell", quantity="3", price="12", fees="0", stamp=stamp()).pool
+    assert "X" not in pool.positions
+    assert pool.cash == D("1006.00")
+    assert pool.nav == D("1006.00")
+
+
 def test_selling_more_than_held_and_buying_beyond_cash_are_refused() -> None:
     pool, a = join(new_pool(), "a")
     pool = ops.contribute(pool, a, "100.00", stamp()).pool

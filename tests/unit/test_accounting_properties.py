@@ -104,7 +104,9 @@ def test_invariants_hold_after_any_sequence(steps: list[tuple[str, int, D]], uni
         for inv in book.investors.values():
             assert inv.units >= 0
             assert balances.investor_units.get(inv.id, D(0)) == inv.units
-        assert pool.positions.get("X") is None or pool.positions["X"].quantity == balances.position_quantities["X"]
+        held = pool.positions["X"].quantity if "X" in pool.positions else D(0)
+        assert held == balances.position_quantities.get("X", D(0))
+        assert all(p.quantity > 0 for p in pool.positions.values())
 
 
 @given(
