@@ -326,11 +326,12 @@ def get_distribution(call: Call, pool_id: str, entry_id: str) -> DistributionOut
 @api.route(
     "/pools/{pool_id}/nav-history",
     "GET",
-    summary="NAV and NAV per unit over time, oldest first",
+    summary="NAV and NAV per unit over time: the latest points, oldest first; the cursor pages back in time",
     response=NavHistory,
-    query=("limit",),
+    query=("limit", "cursor"),
     tag="history",
 )
 def nav_history(call: Call, pool_id: str) -> NavHistory:
     limit = page_limit(call.query.get("limit"), default=500, maximum=2000)
-    return NavHistory(items=[NavPointOut.of(p) for p in _pools().nav_history(call.who, pool_id, limit=limit)])
+    page = _pools().nav_history(call.who, pool_id, limit=limit, cursor=call.query.get("cursor"))
+    return NavHistory(items=[NavPointOut.of(p) for p in page.items], next_cursor=page.next_cursor)

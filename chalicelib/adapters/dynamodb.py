@@ -378,14 +378,8 @@ class DynamoPoolRepository:
             for inv, units, amount in chunk["allocations"]
         ]
 
-    def nav_history(self, pool_id: str, *, limit: int) -> list[NavPoint]:
-        resp = self._db.query(
-            TableName=self._table,
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
-            ExpressionAttributeValues=_to_ddb({":pk": _pk(pool_id), ":prefix": "NAV#"}),
-            ScanIndexForward=False,
-            Limit=limit,
-        )
+    def nav_history(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[NavPoint]:
+        items, nxt = self._query_page(pk=_pk(pool_id), prefix="NAV#", limit=limit, cursor=cursor, newest_first=True)
         points = [
             NavPoint(
                 at=_dt(i["at"]),
@@ -393,9 +387,9 @@ class DynamoPoolRepository:
                 nav_per_unit=money.quantize_places(i["nav_per_unit"], money.NAV_PER_UNIT_PLACES),
                 units=money.quantize_units(i["units"]),
             )
-            for i in map(_from_ddb, resp.get("Items", []))
+            for i in items
         ]
-        return list(reversed(points))
+        return Page(list(reversed(points)), nxt)
 
     def find_idempotency(self, pool_id: str, key: str) -> IdempotencyRecord | None:
         item = self._get(_pk(pool_id), f"IDEMP#{key}")

@@ -109,8 +109,10 @@ class InMemoryPoolRepository:
     def allocations(self, pool_id: str, entry_id: str) -> list[Allocation]:
         return list(self.distributions.get((pool_id, entry_id), ()))
 
-    def nav_history(self, pool_id: str, *, limit: int) -> list[NavPoint]:
-        return self.nav.get(pool_id, [])[-limit:]
+    def nav_history(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[NavPoint]:
+        newest_first = [(f"{n:012d}", p) for n, p in reversed(list(enumerate(self.nav.get(pool_id, []))))]
+        items, nxt = _page(f"nav:{pool_id}", list(newest_first), limit, cursor)
+        return Page([p for p in reversed(items) if isinstance(p, NavPoint)], nxt)
 
     def find_idempotency(self, pool_id: str, key: str) -> IdempotencyRecord | None:
         return self.keys.get((pool_id, key))

@@ -300,6 +300,7 @@ class EntryList(BaseModel):
 
 class NavHistory(BaseModel):
     items: list[NavPointOut]
+    next_cursor: str | None
 
 
 class MeResponse(BaseModel):

@@ -279,9 +279,9 @@ class PoolService:
             raise NotFound(f"distribution {entry_id} not found", field="entry_id", code="distribution_not_found")
         return entry, tuple(self.repo.allocations(pool_id, entry_id))
 
-    def nav_history(self, who: Principal, pool_id: str, *, limit: int = 500) -> list[NavPoint]:
+    def nav_history(self, who: Principal, pool_id: str, *, limit: int = 500, cursor: str | None = None) -> Page[NavPoint]:
         self.get_pool(who, pool_id)
-        return self.repo.nav_history(pool_id, limit=limit)
+        return self.repo.nav_history(pool_id, limit=limit, cursor=cursor)
 
     # -- the commit loop ----------------------------------------------------
 

@@ -155,8 +155,13 @@ def test_nav_history_is_oldest_first_and_limited_to_the_latest(repo: Any) -> Non
     pool = add(repo, clock, new_pool(repo, clock), "a")
     for amount in ["1.00", "2.00", "3.00"]:
         pool = contribute(repo, clock, pool, "a", amount)
-    assert [p.nav for p in repo.nav_history(pool.id, limit=10)] == [D("1.00"), D("3.00"), D("6.00")]
-    assert [p.nav for p in repo.nav_history(pool.id, limit=2)] == [D("3.00"), D("6.00")]
+    everything = repo.nav_history(pool.id, limit=10, cursor=None)
+    assert [p.nav for p in everything.items] == [D("1.00"), D("3.00"), D("6.00")]
+    assert everything.next_cursor is None
+    latest = repo.nav_history(pool.id, limit=2, cursor=None)
+    assert [p.nav for p in latest.items] == [D("3.00"), D("6.00")]
+    older = repo.nav_history(pool.id, limit=2, cursor=latest.next_cursor)
+    assert [p.nav for p in older.items] == [D("1.00")]
 
 
 def test_holders_are_active_investors_with_units(repo: Any) -> None:
