@@ -11,10 +11,11 @@ from typing import Any
 from chalice.app import Chalice
 
 from chalicelib import wiring
-from chalicelib.api import openapi
-from chalicelib.api.http import Api, Call, Reply
+from chalicelib.api import openapi, streams
+from chalicelib.api.http import MAX_BODY_BYTES, Api, Call, Reply
 from chalicelib.api.schemas import (
     AddInvestorRequest,
+    BrokerageOut,
     ConfigResponse,
     ContributionRequest,
     CreatePoolRequest,
@@ -24,6 +25,7 @@ from chalicelib.api.schemas import (
     EntryOut,
     InvestorList,
     InvestorOut,
+    LinkBrokerageRequest,
     LoginRequest,
     MeResponse,
     NavHistory,
@@ -34,9 +36,13 @@ from chalicelib.api.schemas import (
     TokensResponse,
     TradeRequest,
     UpdatePoolRequest,
+    WebhookAccepted,
+    WebhookEventList,
+    WebhookEventOut,
     WithdrawalRequest,
 )
 from chalicelib.config import settings
+from chalicelib.domain.errors import InvalidInput, NotFound
 from chalicelib.services.access import Principal
 from chalicelib.services.pools import Receipt, page_limit
 
@@ -335,3 +341,83 @@ def nav_history(call: Call, pool_id: str) -> NavHistory:
     limit = page_limit(call.query.get("limit"), default=500, maximum=2000)
     page = _pools().nav_history(call.who, pool_id, limit=limit, cursor=call.query.get("cursor"))
     return NavHistory(items=[NavPointOut.of(p) for p in page.items], next_cursor=page.next_cursor)
+
+
+# -- brokerage -------------------------------------------------------------------
+
+
+@api.route(
+    "/pools/{pool_id}/brokerage",
+    "PUT",
+    summary="Link the pool to a brokerage account (one account, one pool)",
+    body=LinkBrokerageRequest,
+    response=BrokerageOut,
+    tag="brokerage",
+)
+def link_brokerage(call: Call, pool_id: str) -> BrokerageOut:
+    link = wiring.brokerage_service().link(call.who, pool_id, broker=call.body.broker, account_id=call.body.account_id)
+    return BrokerageOut(**link.__dict__)
+
+
+@api.route("/pools/{pool_id}/brokerage", "GET", summary="The pool's brokerage account", response=BrokerageOut, tag="brokerage")
+def get_brokerage(call: Call, pool_id: str) -> BrokerageOut:
+    link = wiring.brokerage_service().link_of(call.who, pool_id)
+    if link is None:
+        raise NotFound("this pool is not linked to a brokerage account", code="brokerage_not_linked")
+    return BrokerageOut(**link.__dict__)
+
+
+@api.route(
+    "/pools/{pool_id}/webhook-events",
+    "GET",
+    summary="Brokerage events for this pool, applied or parked with their reason",
+    response=WebhookEventList,
+    query=("limit", "cursor"),
+    tag="brokerage",
+)
+def pool_webhook_events(call: Call, pool_id: str) -> WebhookEventList:
+    page = wiring.brokerage_service().events_for_pool(
+        call.who, pool_id, limit=page_limit(call.query.get("limit")), cursor=call.query.get("cursor")
+    )
+    return WebhookEventList(
+        items=[
+            WebhookEventOut(
+                broker=e.broker,
+                event_id=e.event_id,
+                type=e.type,
+                status=e.status,  # type: ignore[arg-type]
+                reason=e.reason or None,
+                entry_id=e.entry_id or None,
+                received_at=e.received_at,
+            )
+            for e in page.items
+        ],
+        next_cursor=page.next_cursor,
+    )
+
+
+@api.route(
+    "/webhooks/{broker}",
+    "POST",
+    summary="Receive a signed brokerage event (see docs/webhooks.md)",
+    response=WebhookAccepted,
+    status=202,
+    auth=False,
+    tag="brokerage",
+)
+def receive_webhook(call: Call, broker: str) -> Reply:
+    if len(call.raw_body) > MAX_BODY_BYTES:
+        raise InvalidInput(f"request body is larger than {MAX_BODY_BYTES} bytes", code="body_too_large")
+    new, event_id = wiring.brokerage_service().receive(broker, call.header("Pooldesk-Signature"), call.raw_body)
+    if new:
+        return Reply(WebhookAccepted(status="accepted", id=event_id), 202)
+    return Reply(WebhookAccepted(status="duplicate", id=event_id), 200)
+
+
+# -- stream consumers ------------------------------------------------------------
+
+
+@app.lambda_function(name="apply_webhook_events")
+def apply_webhook_events(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """The events table's stream: apply each new event to its pool (partial batch failures reported)."""
+    return streams.apply_webhook_events(event, context)

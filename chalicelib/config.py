@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
-from chalicelib.resources import POOLS_TABLE
+from chalicelib.resources import EVENTS_TABLE, POOLS_TABLE, WEBHOOK_SECRET_PREFIX
 
 
 class ConfigurationError(RuntimeError):
@@ -23,6 +23,8 @@ class ConfigurationError(RuntimeError):
 class Settings:
     region: str
     pools_table: str
+    events_table: str
+    webhook_secret_prefix: str
     user_pool_id: str
     client_id: str
     jwks_url: str
@@ -49,6 +51,8 @@ def settings() -> Settings:
     return Settings(
         region=region,
         pools_table=os.environ.get(POOLS_TABLE.env_var, POOLS_TABLE.default_name),
+        events_table=os.environ.get(EVENTS_TABLE.env_var, EVENTS_TABLE.default_name),
+        webhook_secret_prefix=os.environ.get("WEBHOOK_SECRET_PREFIX", WEBHOOK_SECRET_PREFIX),
         user_pool_id=user_pool_id,
         client_id=_required("COGNITO_CLIENT_ID"),
         jwks_url=os.environ.get("COGNITO_JWKS_URL", "").strip() or default_jwks,

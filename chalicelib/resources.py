@@ -19,7 +19,11 @@ SK                           item
 ``DIST#<entry>#<chunk>``     a distribution's allocations, stored with it.
 ``NAV#<timestamp>``          a NAV history point.
 ``IDEMP#<key>``              an Idempotency-Key and the entry it produced.
+``BROKERAGE``                the brokerage account the pool is linked to.
 ===========================  ==================================================
+
+A brokerage account's link to its pool lives at ``PK = BROKER#<broker>#<account>``,
+``SK = LINK``, so an incoming event finds its pool with one read.
 
 Both GSIs project keys only, so the frequent updates of ``STATE`` never write
 to an index (no hot index partition) unless an index key changes.
@@ -65,7 +69,23 @@ POOLS_TABLE = Table(
     ),
 )
 
-TABLES: tuple[Table, ...] = (POOLS_TABLE,)
+# Brokerage webhook events, stored once per (broker, event id) as they arrive;
+# the table's stream feeds the consumer that applies them to pools.
+EVENTS_TABLE = Table(
+    logical_id="EventsTable",
+    env_var="EVENTS_TABLE",
+    default_name="pooldesk-events",
+    partition_key="PK",
+    sort_key="SK",
+    stream_view="NEW_AND_OLD_IMAGES",
+    indexes=(Index(name="GSI1", partition_key="GSI1PK", sort_key="GSI1SK"),),
+)
+
+TABLES: tuple[Table, ...] = (POOLS_TABLE, EVENTS_TABLE)
+
+# Secrets Manager holds each broker's webhook signing secrets under this
+# prefix, as {"secrets": ["current", "previous"]} so keys can rotate.
+WEBHOOK_SECRET_PREFIX = "pooldesk/webhooks/"  # noqa: S105 - a name prefix, not a secret
 
 # Cognito groups and what they may do (enforced in services/access.py).
 MANAGERS_GROUP = "managers"

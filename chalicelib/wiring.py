@@ -3,23 +3,41 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import boto3
 from botocore.config import Config
 
+from chalicelib.adapters.brokerage import BrokerageLinks, WebhookEvents, WebhookSecrets
 from chalicelib.adapters.cognito import CognitoAuth, TokenVerifier
 from chalicelib.adapters.dynamodb import DynamoPoolRepository
 from chalicelib.config import settings
+from chalicelib.services.brokerage import BrokerageService
 from chalicelib.services.pools import PoolService
 
 _BOTO = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=3, read_timeout=10)
 
 
 @lru_cache(maxsize=1)
+def dynamodb() -> Any:
+    return boto3.client("dynamodb", region_name=settings().region, config=_BOTO)
+
+
+@lru_cache(maxsize=1)
 def pool_service() -> PoolService:
+    return PoolService(DynamoPoolRepository(dynamodb(), settings().pools_table))
+
+
+@lru_cache(maxsize=1)
+def brokerage_service() -> BrokerageService:
     s = settings()
-    client = boto3.client("dynamodb", region_name=s.region, config=_BOTO)
-    return PoolService(DynamoPoolRepository(client, s.pools_table))
+    secrets = boto3.client("secretsmanager", region_name=s.region, config=_BOTO)
+    return BrokerageService(
+        pool_service(),
+        BrokerageLinks(dynamodb(), s.pools_table),
+        WebhookSecrets(secrets, s.webhook_secret_prefix),
+        WebhookEvents(dynamodb(), s.events_table),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -36,5 +54,5 @@ def token_verifier() -> TokenVerifier:
 
 def reset() -> None:
     """Forget built objects (tests change the environment between cases)."""
-    for cached in (settings, pool_service, cognito_auth, token_verifier):
+    for cached in (settings, dynamodb, pool_service, brokerage_service, cognito_auth, token_verifier):
         cached.cache_clear()

@@ -6,6 +6,7 @@ in-process moto: the same calls either way.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,3 +114,13 @@ def ensure_user(idp: Any, pool_id: str, user: DemoUser) -> str:
     idp.admin_add_user_to_group(UserPoolId=pool_id, Username=user.email, GroupName=user.group)
     attrs = {a["Name"]: a["Value"] for a in found.get("UserAttributes", [])}
     return str(attrs.get("sub", found["Username"]))
+
+
+def provision_webhook_secrets(secretsmanager: Any, prefix: str, brokers: dict[str, list[str]]) -> None:
+    """Each broker's signing secrets as {"secrets": [...]}, created or updated."""
+    for broker, secrets in brokers.items():
+        value = json.dumps({"secrets": secrets})
+        try:
+            secretsmanager.create_secret(Name=f"{prefix}{broker}", SecretString=value)
+        except secretsmanager.exceptions.ResourceExistsException:
+            secretsmanager.put_secret_value(SecretId=f"{prefix}{broker}", SecretString=value)

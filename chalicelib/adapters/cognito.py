@@ -11,12 +11,8 @@ from typing import Any
 import jwt
 import requests
 
-from chalicelib.domain.errors import DomainError
+from chalicelib.domain.errors import Unauthorized
 from chalicelib.services.access import Principal
-
-
-class Unauthorized(DomainError):
-    code = "unauthorized"
 
 
 @dataclass(frozen=True)

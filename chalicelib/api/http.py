@@ -20,8 +20,15 @@ from aws_lambda_powertools import Logger
 from chalice.app import Chalice, Response
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.adapters.cognito import Unauthorized
-from chalicelib.domain.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, RuleViolation
+from chalicelib.domain.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RuleViolation,
+    Unauthorized,
+)
 from chalicelib.services.access import Principal
 from chalicelib.services.ports import InvalidCursor
 
@@ -90,6 +97,7 @@ class Call:
     body: Any
     query: dict[str, str]
     headers: dict[str, str]
+    raw_body: bytes = b""
 
     @property
     def who(self) -> Principal:
@@ -154,7 +162,10 @@ class Api:
         try:
             principal = self._principal(headers) if spec.auth else None
             body = self._body(spec, request.raw_body) if spec.body else None
-            call = Call(principal, body, dict(request.query_params or {}), headers)
+            raw = request.raw_body
+            call = Call(
+                principal, body, dict(request.query_params or {}), headers, raw.encode() if isinstance(raw, str) else (raw or b"")
+            )
             result = handler(call, **params)
         except DomainError as exc:
             return _domain_error(exc)

@@ -308,3 +308,36 @@ class MeResponse(BaseModel):
     email: str
     role: str
     groups: list[str]
+
+
+class LinkBrokerageRequest(Body):
+    broker: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    account_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")
+
+
+class BrokerageOut(BaseModel):
+    pool_id: str
+    broker: str
+    account_id: str
+    linked_by: str
+    linked_at: str
+
+
+class WebhookAccepted(BaseModel):
+    status: Literal["accepted", "duplicate"]
+    id: str
+
+
+class WebhookEventOut(BaseModel):
+    broker: str
+    event_id: str
+    type: str
+    status: Literal["received", "applied", "parked"]
+    reason: str | None
+    entry_id: str | None
+    received_at: str
+
+
+class WebhookEventList(BaseModel):
+    items: list[WebhookEventOut]
+    next_cursor: str | None

@@ -43,6 +43,12 @@ class RuleViolation(DomainError):
     code = "rule_violation"
 
 
+class Unauthorized(DomainError):
+    """Who is calling could not be established: no, bad or expired credentials."""
+
+    code = "unauthorized"
+
+
 class Forbidden(DomainError):
     """The user is known and may see this, but their role may not do it."""
 

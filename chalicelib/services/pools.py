@@ -266,6 +266,26 @@ class PoolService:
         request = {"symbol": symbol, "side": side, "quantity": quantity, "price": price, "fees": fees, "memo": memo}
         return self._run(who, pool_id, decide, operation="trade", request=request, key=idempotency_key)
 
+    def receive_dividend(
+        self, who: Principal, pool_id: str, *, symbol: object, amount: object, idempotency_key: str | None = None
+    ) -> Receipt:
+        def decide(pool: Pool, stamp: Stamp) -> Commit:
+            d = ops.receive_dividend(pool, symbol=symbol, amount=amount, stamp=stamp)
+            return Commit(pool=d.pool, expected_version=pool.version, entry=d.entry)
+
+        request = {"symbol": symbol, "amount": amount}
+        return self._run(who, pool_id, decide, operation="dividend", request=request, key=idempotency_key)
+
+    def charge_fee(
+        self, who: Principal, pool_id: str, *, amount: object, description: str, idempotency_key: str | None = None
+    ) -> Receipt:
+        def decide(pool: Pool, stamp: Stamp) -> Commit:
+            d = ops.charge_fee(pool, amount=amount, description=description, stamp=stamp)
+            return Commit(pool=d.pool, expected_version=pool.version, entry=d.entry)
+
+        request = {"amount": amount, "description": description}
+        return self._run(who, pool_id, decide, operation="fee", request=request, key=idempotency_key)
+
     # -- reads --------------------------------------------------------------
 
     def activity(self, who: Principal, pool_id: str, *, limit: int, cursor: str | None) -> Page[LedgerEntry]:

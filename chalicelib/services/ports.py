@@ -54,6 +54,56 @@ class Commit:
     record_nav: bool = True
 
 
+@dataclass(frozen=True)
+class BrokerageLink:
+    pool_id: str
+    broker: str
+    account_id: str
+    linked_by: str
+    linked_at: str
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """A brokerage webhook event as received, and how it ended."""
+
+    broker: str
+    event_id: str
+    type: str
+    body: str
+    received_at: str
+    status: str
+    reason: str | None = None
+    pool_id: str | None = None
+    entry_id: str | None = None
+
+
+class BrokerageLinkStore(Protocol):
+    def of_pool(self, pool_id: str) -> BrokerageLink | None: ...
+
+    def pool_for(self, broker: str, account_id: str) -> str | None: ...
+
+    def link(self, link: BrokerageLink) -> None: ...
+
+
+class WebhookSecretStore(Protocol):
+    def for_broker(self, broker: str) -> tuple[str, ...]:
+        """The broker's active secrets; raises NotFound for an unknown broker."""
+        ...
+
+
+class WebhookEventStore(Protocol):
+    def record(self, *, broker: str, event_id: str, type_: str, body: str, received_at: datetime) -> bool: ...
+
+    def get(self, broker: str, event_id: str) -> StoredEvent | None: ...
+
+    def settle(
+        self, event: StoredEvent, *, status: str, pool_id: str | None, reason: str | None = None, entry_id: str | None = None
+    ) -> None: ...
+
+    def for_pool(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[StoredEvent]: ...
+
+
 class VersionConflict(Exception):
     """The pool changed between read and write; decide again from a fresh read."""
 

@@ -11,8 +11,9 @@ import pytest
 from chalice.test import Client
 
 from chalicelib import wiring
+from chalicelib.resources import WEBHOOK_SECRET_PREFIX
 from devstack.demo import DEMO_USERS
-from devstack.provision import CognitoIds, provision_cognito, provision_tables
+from devstack.provision import CognitoIds, provision_cognito, provision_tables, provision_webhook_secrets
 
 ROOT = Path(__file__).resolve().parents[2]
 MANAGER, MANAGER2, FINANCE = DEMO_USERS
@@ -58,6 +59,11 @@ class Api:
 def cognito(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[CognitoIds]:
     names = provision_tables(boto3.client("dynamodb", region_name="us-east-1"), prefix="test-")
     ids = provision_cognito(boto3.client("cognito-idp", region_name="us-east-1"), DEMO_USERS)
+    provision_webhook_secrets(
+        boto3.client("secretsmanager", region_name="us-east-1"),
+        WEBHOOK_SECRET_PREFIX,
+        {"demo": ["demo-webhook-secret"], "rotating": ["new-secret", "old-secret"]},
+    )
     for var, name in names.items():
         monkeypatch.setenv(var, name)
     monkeypatch.setenv("COGNITO_USER_POOL_ID", ids.user_pool_id)

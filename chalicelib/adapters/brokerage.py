@@ -1,0 +1,241 @@
+"""Brokerage accounts linked to pools, webhook secrets, and the webhook event store."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from datetime import datetime
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+from chalicelib.domain.errors import Conflict, NotFound
+from chalicelib.services.ports import BrokerageLink, InvalidCursor, Page, StoredEvent
+
+_ser = TypeSerializer()
+_de = TypeDeserializer()
+
+
+def _item(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: _ser.serialize(v) for k, v in values.items() if v is not None}
+
+
+def _plain(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: _de.deserialize(v) for k, v in item.items()}
+
+
+class BrokerageLinks:
+    """Kept in the pools table: ``POOL#<id>/BROKERAGE`` and ``BROKER#<broker>#<account>/LINK``."""
+
+    def __init__(self, client: Any, table: str) -> None:
+        self._db = client
+        self._table = table
+
+    def of_pool(self, pool_id: str) -> BrokerageLink | None:
+        resp = self._db.get_item(
+            TableName=self._table, Key=_item({"PK": f"POOL#{pool_id}", "SK": "BROKERAGE"}), ConsistentRead=True
+        )
+        if "Item" not in resp:
+            return None
+        i = _plain(resp["Item"])
+        return BrokerageLink(pool_id, i["broker"], i["account_id"], i["linked_by"], i["linked_at"])
+
+    def pool_for(self, broker: str, account_id: str) -> str | None:
+        resp = self._db.get_item(
+            TableName=self._table, Key=_item({"PK": f"BROKER#{broker}#{account_id}", "SK": "LINK"}), ConsistentRead=True
+        )
+        return str(_plain(resp["Item"])["pool_id"]) if "Item" in resp else None
+
+    def link(self, link: BrokerageLink) -> None:
+        """Link one account to one pool, replacing the pool's previous link."""
+        previous = self.of_pool(link.pool_id)
+        writes: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": _item(
+                        {
+                            "PK": f"BROKER#{link.broker}#{link.account_id}",
+                            "SK": "LINK",
+                            "kind": "brokerage-link",
+                            "pool_id": link.pool_id,
+                            "broker": link.broker,
+                            "account_id": link.account_id,
+                        }
+                    ),
+                    "ConditionExpression": "attribute_not_exists(PK) OR pool_id = :pid",
+                    "ExpressionAttributeValues": _item({":pid": link.pool_id}),
+                }
+            },
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": _item(
+                        {
+                            "PK": f"POOL#{link.pool_id}",
+                            "SK": "BROKERAGE",
+                            "kind": "brokerage",
+                            "broker": link.broker,
+                            "account_id": link.account_id,
+                            "linked_by": link.linked_by,
+                            "linked_at": link.linked_at,
+                        }
+                    ),
+                }
+            },
+        ]
+        if previous and (previous.broker, previous.account_id) != (link.broker, link.account_id):
+            writes.append(
+                {
+                    "Delete": {
+                        "TableName": self._table,
+                        "Key": _item({"PK": f"BROKER#{previous.broker}#{previous.account_id}", "SK": "LINK"}),
+                        "ConditionExpression": "pool_id = :pid",
+                        "ExpressionAttributeValues": _item({":pid": link.pool_id}),
+                    }
+                }
+            )
+        try:
+            self._db.transact_write_items(TransactItems=writes)
+        except self._db.exceptions.TransactionCanceledException as exc:
+            codes = [r.get("Code", "None") for r in exc.response.get("CancellationReasons", [])]
+            if codes and codes[0] == "ConditionalCheckFailed":
+                raise Conflict(
+                    f"account {link.account_id} at {link.broker} is already linked to another pool",
+                    field="account_id",
+                    code="account_linked_elsewhere",
+                ) from exc
+            raise
+
+
+class WebhookSecrets:
+    """Each broker's active signing secrets from Secrets Manager, cached briefly
+    so a rotation takes effect within a few minutes."""
+
+    def __init__(self, client: Any, prefix: str, ttl_seconds: int = 300) -> None:
+        self._sm = client
+        self._prefix = prefix
+        self._ttl_ns = ttl_seconds * 1_000_000_000
+        self._cache: dict[str, tuple[int, tuple[str, ...]]] = {}
+        self._lock = threading.Lock()
+
+    def for_broker(self, broker: str) -> tuple[str, ...]:
+        with self._lock:
+            hit = self._cache.get(broker)
+            if hit and time.monotonic_ns() - hit[0] < self._ttl_ns:
+                return hit[1]
+        try:
+            raw = self._sm.get_secret_value(SecretId=f"{self._prefix}{broker}")["SecretString"]
+        except self._sm.exceptions.ResourceNotFoundException:
+            raise NotFound(f"no broker named {broker!r} is set up", field="broker", code="unknown_broker") from None
+        secrets = tuple(s for s in json.loads(raw).get("secrets", []) if isinstance(s, str) and s)
+        with self._lock:
+            self._cache[broker] = (time.monotonic_ns(), secrets)
+        return secrets
+
+
+class WebhookEvents:
+    """The events table: one item per (broker, event id), written once on receipt."""
+
+    def __init__(self, client: Any, table: str) -> None:
+        self._db = client
+        self._table = table
+
+    @staticmethod
+    def key(broker: str, event_id: str) -> dict[str, Any]:
+        return _item({"PK": f"EVENT#{broker}#{event_id}", "SK": "EVENT"})
+
+    @staticmethod
+    def from_item(item: dict[str, Any]) -> StoredEvent:
+        """From a DynamoDB-typed item, as GetItem and stream images give it."""
+        i = _plain(item)
+        return StoredEvent(
+            broker=i["broker"],
+            event_id=i["event_id"],
+            type=i["type"],
+            body=i["body"],
+            received_at=i["received_at"],
+            status=i["status"],
+            reason=i.get("reason"),
+            pool_id=i.get("pool_id"),
+            entry_id=i.get("entry_id"),
+        )
+
+    def record(self, *, broker: str, event_id: str, type_: str, body: str, received_at: datetime) -> bool:
+        """Store a new event; False if (broker, event id) was stored before."""
+        try:
+            self._db.put_item(
+                TableName=self._table,
+                Item={
+                    **self.key(broker, event_id),
+                    **_item(
+                        {
+                            "kind": "webhook-event",
+                            "broker": broker,
+                            "event_id": event_id,
+                            "type": type_,
+                            "body": body,
+                            "received_at": received_at.isoformat().replace("+00:00", "Z"),
+                            "status": "received",
+                        }
+                    ),
+                },
+                ConditionExpression="attribute_not_exists(PK)",
+            )
+        except self._db.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def get(self, broker: str, event_id: str) -> StoredEvent | None:
+        resp = self._db.get_item(TableName=self._table, Key=self.key(broker, event_id), ConsistentRead=True)
+        return self.from_item(resp["Item"]) if "Item" in resp else None
+
+    def settle(
+        self, event: StoredEvent, *, status: str, pool_id: str | None, reason: str | None = None, entry_id: str | None = None
+    ) -> None:
+        """Record how an event ended: applied to a pool, or parked with its reason."""
+        values = {
+            ":s": status,
+            ":r": reason or "",
+            ":e": entry_id or "",
+            ":g": f"POOL#{pool_id or 'UNLINKED'}",
+            ":k": f"{event.received_at}#{event.broker}#{event.event_id}",
+            ":p": pool_id or "",
+        }
+        self._db.update_item(
+            TableName=self._table,
+            Key=self.key(event.broker, event.event_id),
+            UpdateExpression="SET #s = :s, reason = :r, entry_id = :e, pool_id = :p, GSI1PK = :g, GSI1SK = :k",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues=_item(values),
+        )
+
+    def for_pool(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[StoredEvent]:
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": "GSI1",
+            "KeyConditionExpression": "GSI1PK = :g",
+            "ExpressionAttributeValues": _item({":g": f"POOL#{pool_id}"}),
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        if cursor:
+            try:
+                start = json.loads(bytes.fromhex(cursor))
+                assert isinstance(start, dict) and start.get("GSI1PK") == f"POOL#{pool_id}"
+            except (ValueError, AssertionError):
+                raise InvalidCursor("cursor is not one this API issued") from None
+            kwargs["ExclusiveStartKey"] = _item(start)
+        resp = self._db.query(**kwargs)
+        keys = [{"PK": i["PK"], "SK": i["SK"]} for i in resp.get("Items", [])]
+        found: dict[str, StoredEvent] = {}
+        request: dict[str, Any] = {self._table: {"Keys": keys}} if keys else {}
+        while request:
+            got = self._db.batch_get_item(RequestItems=request)
+            for item in got.get("Responses", {}).get(self._table, []):
+                found[item["PK"]["S"]] = self.from_item(item)
+            request = got.get("UnprocessedKeys") or {}
+        events = [found[k["PK"]["S"]] for k in keys if k["PK"]["S"] in found]
+        last = resp.get("LastEvaluatedKey")
+        return Page(events, json.dumps(_plain(last)).encode().hex() if last else None)

@@ -1,0 +1,187 @@
+"""Brokerage accounts and their webhook events.
+
+Receiving is fast and does no accounting: verify the signature, validate the
+event, store it once, answer. Applying happens later, from the events table's
+stream, through the same pool use cases as the API, keyed by the event so a
+redelivered record changes nothing. An event that cannot be applied (unknown
+account, refused by the accounting rules) is parked with its reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from chalicelib.domain.errors import DomainError, InvalidInput
+
+from . import webhooks
+from .access import Principal, check_write
+from .pools import PoolService, Receipt
+from .ports import BrokerageLink, BrokerageLinkStore, Page, StoredEvent, WebhookEventStore, WebhookSecretStore
+
+Decimal = Annotated[str, Field(pattern=r"^[0-9]+(\.[0-9]+)?$", max_length=40)]
+Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+
+class TradeExecuted(_Strict):
+    account_id: Name
+    trade_id: Name
+    symbol: str = Field(min_length=1, max_length=20)
+    side: Literal["buy", "sell"]
+    quantity: Decimal
+    price: Decimal
+    fees: Decimal = "0"
+
+
+class DividendReceived(_Strict):
+    account_id: Name
+    symbol: str = Field(min_length=1, max_length=20)
+    amount: Decimal
+
+
+class FeeCharged(_Strict):
+    account_id: Name
+    amount: Decimal
+    description: str = Field(min_length=1, max_length=120)
+
+
+EVENT_TYPES: dict[str, type[_Strict]] = {
+    "trade.executed": TradeExecuted,
+    "dividend.received": DividendReceived,
+    "fee.charged": FeeCharged,
+}
+
+
+class WebhookEnvelope(_Strict):
+    id: Name
+    type: str = Field(max_length=64)
+    created: int | str
+    data: dict[str, object]
+
+
+def _parse(body: bytes) -> tuple[WebhookEnvelope, _Strict]:
+    try:
+        raw = json.loads(body)
+    except (ValueError, RecursionError):
+        raise InvalidInput("body is not valid JSON", code="invalid_json") from None
+    if not isinstance(raw, dict):
+        raise InvalidInput("body must be a JSON object {id, type, created, data}", code="invalid_json")
+    try:
+        envelope = WebhookEnvelope.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InvalidInput(f"{where}: {first['msg']}", field=where, code="invalid_event") from None
+    model = EVENT_TYPES.get(envelope.type)
+    if model is None:
+        raise InvalidInput(
+            f"unsupported event type {envelope.type!r}; supported: {', '.join(EVENT_TYPES)}",
+            field="type",
+            code="unsupported_event_type",
+        )
+    try:
+        data = model.model_validate(envelope.data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = "data." + ".".join(str(p) for p in first["loc"])
+        raise InvalidInput(f"{where}: {first['msg']}", field=where, code="invalid_event") from None
+    return envelope, data
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class BrokerageService:
+    def __init__(
+        self,
+        pools: PoolService,
+        links: BrokerageLinkStore,
+        secrets: WebhookSecretStore,
+        events: WebhookEventStore,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        self.pools = pools
+        self.links = links
+        self.secrets = secrets
+        self.events = events
+        self._clock = clock
+
+    # -- linking ----------------------------------------------------------------
+
+    def link(self, who: Principal, pool_id: str, *, broker: str, account_id: str) -> BrokerageLink:
+        check_write(who, self.pools.repo.get_pool(pool_id), pool_id)
+        self.secrets.for_broker(broker)  # an unknown broker is refused before anything is written
+        link = BrokerageLink(pool_id, broker, account_id, who.user_id, self._clock().isoformat().replace("+00:00", "Z"))
+        self.links.link(link)
+        return link
+
+    def link_of(self, who: Principal, pool_id: str) -> BrokerageLink | None:
+        self.pools.get_pool(who, pool_id)
+        return self.links.of_pool(pool_id)
+
+    def events_for_pool(self, who: Principal, pool_id: str, *, limit: int, cursor: str | None) -> Page[StoredEvent]:
+        self.pools.get_pool(who, pool_id)
+        return self.events.for_pool(pool_id, limit=limit, cursor=cursor)
+
+    # -- receiving --------------------------------------------------------------
+
+    def receive(self, broker: str, signature: str | None, body: bytes) -> tuple[bool, str]:
+        """Verify, validate and store an event. Returns (new?, event id)."""
+        secrets = self.secrets.for_broker(broker)
+        now = self._clock()
+        webhooks.verify(signature, body, secrets, int(now.timestamp()))
+        envelope, _ = _parse(body)
+        new = self.events.record(broker=broker, event_id=envelope.id, type_=envelope.type, body=body.decode(), received_at=now)
+        return new, envelope.id
+
+    # -- applying ---------------------------------------------------------------
+
+    def apply(self, event: StoredEvent) -> str:
+        """Apply a stored event to its pool exactly once; returns "applied" or "parked"."""
+        if event.status in ("applied", "parked"):
+            return event.status
+        _, data = _parse(event.body.encode())
+        account = getattr(data, "account_id", "")
+        pool_id = self.links.pool_for(event.broker, account)
+        if pool_id is None:
+            reason = f"no pool is linked to account {account} at {event.broker}"
+            self.events.settle(event, status="parked", pool_id=None, reason=reason)
+            return "parked"
+        actor = Principal.system(f"broker:{event.broker}")
+        # The key is derived from the event, so a redelivery replays instead of moving money again.
+        key = "wh:" + hashlib.sha256(f"{event.broker}\x00{event.event_id}".encode()).hexdigest()[:48]
+        try:
+            receipt = self._apply_to_pool(actor, pool_id, data, key)
+        except DomainError as exc:
+            self.events.settle(event, status="parked", pool_id=pool_id, reason=f"{exc.code}: {exc.message}")
+            return "parked"
+        self.events.settle(event, status="applied", pool_id=pool_id, entry_id=receipt.entry.id)
+        return "applied"
+
+    def _apply_to_pool(self, actor: Principal, pool_id: str, data: _Strict, key: str) -> Receipt:
+        if isinstance(data, TradeExecuted):
+            return self.pools.trade(
+                actor,
+                pool_id,
+                symbol=data.symbol,
+                side=data.side,
+                quantity=data.quantity,
+                price=data.price,
+                fees=data.fees,
+                memo=f"trade {data.trade_id}",
+                idempotency_key=key,
+            )
+        if isinstance(data, DividendReceived):
+            return self.pools.receive_dividend(actor, pool_id, symbol=data.symbol, amount=data.amount, idempotency_key=key)
+        assert isinstance(data, FeeCharged)
+        return self.pools.charge_fee(actor, pool_id, amount=data.amount, description=data.description, idempotency_key=key)

@@ -1,0 +1,260 @@
+"""Brokerage webhooks: linking, signed receipt, and exactly-once application
+through the events stream (moto's stream, shaped as Lambda delivers it)."""
+
+from __future__ import annotations
+
+import json
+import time
+from decimal import Decimal as D
+from typing import Any
+
+import boto3
+import pytest
+
+from app import apply_webhook_events
+from chalicelib.services.webhooks import sign
+from devstack.streams import StreamReader, lambda_record, stream_arn, streams_client
+
+from .conftest import Api
+from .test_api import add_investor, contribute, error, make_pool
+
+SECRET = "demo-webhook-secret"
+
+
+def post_event(
+    api: Api,
+    event: dict[str, Any],
+    *,
+    broker: str = "demo",
+    secret: str = SECRET,
+    offset: int = 0,
+    header: str | None = None,
+) -> Any:
+    body = json.dumps(event).encode()
+    signature = header if header is not None else sign(secret, int(time.time()) + offset, body)
+    return api.request(
+        "POST", f"/webhooks/{broker}", raw=body, as_user=None, headers={"Pooldesk-Signature": signature} if signature else {}
+    )
+
+
+def trade_event(
+    event_id: str, account: str = "ACC-1", side: str = "buy", qty: str = "10", price: str = "20.00"
+) -> dict[str, Any]:
+    return {
+        "id": event_id,
+        "type": "trade.executed",
+        "created": 1764000000,
+        "data": {
+            "account_id": account,
+            "trade_id": f"T-{event_id}",
+            "symbol": "ACME",
+            "side": side,
+            "quantity": qty,
+            "price": price,
+            "fees": "1.00",
+        },
+    }
+
+
+@pytest.fixture
+def linked(api: Api) -> dict[str, str]:
+    pid = make_pool(api)["id"]
+    inv = add_investor(api, pid, "Alice")
+    contribute(api, pid, inv["id"], "1000.00")
+    resp = api.request("PUT", f"/pools/{pid}/brokerage", {"broker": "demo", "account_id": "ACC-1"})
+    assert resp.status_code == 200, resp.body
+    return {"pool_id": pid}
+
+
+class Stream:
+    """Deliver the events table's new stream records to the consumer, as Lambda would."""
+
+    def __init__(self) -> None:
+        db = boto3.client("dynamodb", region_name="us-east-1")
+        self.arn = stream_arn(db, "test-pooldesk-events")
+        self.reader = StreamReader(streams_client("us-east-1"), self.arn)
+
+    def batch(self) -> dict[str, Any]:
+        return {"Records": [lambda_record(r, self.arn, "us-east-1") for r in self.reader.read()]}
+
+
+def events_table_items() -> int:
+    db = boto3.client("dynamodb", region_name="us-east-1")
+    return int(db.scan(TableName="test-pooldesk-events", Select="COUNT")["Count"])
+
+
+# -- linking ---------------------------------------------------------------------------
+
+
+def test_link_read_and_relink_a_brokerage_account(api: Api, linked: dict[str, str]) -> None:
+    pid = linked["pool_id"]
+    got = api.get(f"/pools/{pid}/brokerage").json_body
+    assert (got["broker"], got["account_id"]) == ("demo", "ACC-1")
+    other = make_pool(api, name="Other")["id"]
+    taken = api.request("PUT", f"/pools/{other}/brokerage", {"broker": "demo", "account_id": "ACC-1"})
+    assert taken.status_code == 409 and error(taken)["code"] == "account_linked_elsewhere"
+    # Relinking the first pool frees ACC-1 for the other pool.
+    assert api.request("PUT", f"/pools/{pid}/brokerage", {"broker": "demo", "account_id": "ACC-2"}).status_code == 200
+    assert api.request("PUT", f"/pools/{other}/brokerage", {"broker": "demo", "account_id": "ACC-1"}).status_code == 200
+
+
+def test_linking_is_for_the_owner_and_known_brokers_only(api: Api, linked: dict[str, str]) -> None:
+    pid = linked["pool_id"]
+    body = {"broker": "demo", "account_id": "ACC-9"}
+    assert api.request("PUT", f"/pools/{pid}/brokerage", body, as_user="finance").status_code == 403
+    assert api.request("PUT", f"/pools/{pid}/brokerage", body, as_user="manager2").status_code == 404
+    unknown = api.request("PUT", f"/pools/{pid}/brokerage", {"broker": "nobody", "account_id": "X"})
+    assert unknown.status_code == 404 and error(unknown)["code"] == "unknown_broker"
+    assert api.get(f"/pools/{make_pool(api)['id']}/brokerage").status_code == 404
+
+
+# -- receiving -------------------------------------------------------------------------
+
+
+def test_a_signed_event_is_accepted_once(api: Api) -> None:
+    first = post_event(api, trade_event("evt-1"))
+    assert first.status_code == 202 and first.json_body == {"status": "accepted", "id": "evt-1"}
+    again = post_event(api, trade_event("evt-1"))
+    assert again.status_code == 200 and again.json_body["status"] == "duplicate"
+    assert events_table_items() == 1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "status", "code"),
+    [
+        ({"secret": "wrong-secret"}, 401, "invalid_signature"),
+        ({"header": ""}, 401, "missing_signature"),
+        ({"header": "t=abc,v1=00"}, 401, "invalid_signature"),
+        ({"offset": -360}, 401, "stale_signature"),
+        ({"offset": 360}, 401, "stale_signature"),
+        ({"broker": "nobody"}, 404, "unknown_broker"),
+    ],
+)
+def test_bad_signatures_and_unknown_brokers_store_nothing(api: Api, kwargs: dict[str, Any], status: int, code: str) -> None:
+    resp = post_event(api, trade_event("evt-2"), **kwargs)
+    assert resp.status_code == status
+    assert error(resp)["code"] == code
+    assert events_table_items() == 0
+
+
+@pytest.mark.parametrize(
+    ("event", "field"),
+    [
+        ({"type": "trade.executed", "created": 1, "data": {}}, "id"),
+        ({"id": "e", "type": "trade.executed", "created": 1, "data": {"account_id": "A"}}, "data.trade_id"),
+        (
+            {"id": "e", "type": "trade.executed", "created": 1, "data": {**trade_event("x")["data"], "quantity": 5}},
+            "data.quantity",
+        ),
+        ({"id": "e", "type": "margin.call", "created": 1, "data": {}}, "type"),
+    ],
+)
+def test_malformed_events_are_400_and_store_nothing(api: Api, event: dict[str, Any], field: str) -> None:
+    resp = post_event(api, event)
+    assert resp.status_code == 400
+    assert error(resp)["field"] == field
+    assert events_table_items() == 0
+
+
+def test_a_body_that_is_not_json_is_400(api: Api) -> None:
+    body = b"not json"
+    resp = api.request(
+        "POST", "/webhooks/demo", raw=body, as_user=None, headers={"Pooldesk-Signature": sign(SECRET, int(time.time()), body)}
+    )
+    assert resp.status_code == 400 and error(resp)["code"] == "invalid_json"
+
+
+def test_either_secret_works_during_rotation(api: Api) -> None:
+    assert post_event(api, trade_event("r-1"), broker="rotating", secret="new-secret").status_code == 202
+    assert post_event(api, trade_event("r-2"), broker="rotating", secret="old-secret").status_code == 202
+    assert post_event(api, trade_event("r-3"), broker="rotating", secret="demo-webhook-secret").status_code == 401
+
+
+def test_the_signature_covers_the_body(api: Api) -> None:
+    body = json.dumps(trade_event("evt-3")).encode()
+    header = sign(SECRET, int(time.time()), body)
+    tampered = body.replace(b'"10"', b'"99"')
+    resp = api.request("POST", "/webhooks/demo", raw=tampered, as_user=None, headers={"Pooldesk-Signature": header})
+    assert resp.status_code == 401
+
+
+# -- applying ----------------------------------------------------------------------------
+
+
+def test_events_apply_to_the_linked_pool_exactly_once(api: Api, linked: dict[str, str]) -> None:
+    pid = linked["pool_id"]
+    stream = Stream()
+    post_event(api, trade_event("evt-10"))
+    post_event(
+        api,
+        {
+            "id": "evt-11",
+            "type": "dividend.received",
+            "created": 1,
+            "data": {"account_id": "ACC-1", "symbol": "ACME", "amount": "12.34"},
+        },
+    )
+    post_event(
+        api,
+        {
+            "id": "evt-12",
+            "type": "fee.charged",
+            "created": 1,
+            "data": {"account_id": "ACC-1", "amount": "2.00", "description": "custody"},
+        },
+    )
+    batch = stream.batch()
+    assert len(batch["Records"]) == 3
+    assert apply_webhook_events(batch, None) == {"batchItemFailures": []}
+    pool = api.get(f"/pools/{pid}").json_body
+    # 1000 - (10 x 20.00 + 1.00) + 12.34 - 2.00
+    assert pool["cash"] == "809.34"
+    assert pool["positions"][0]["symbol"] == "ACME" and pool["positions"][0]["quantity"] == "10.000000"
+    # The same batch again (at-least-once delivery) changes nothing.
+    assert apply_webhook_events(batch, None) == {"batchItemFailures": []}
+    assert api.get(f"/pools/{pid}").json_body == pool
+    types = [e["type"] for e in api.get(f"/pools/{pid}/activity?limit=3").json_body["items"]]
+    assert types == ["fee", "dividend", "trade"]
+    events = api.get(f"/pools/{pid}/webhook-events").json_body["items"]
+    assert {e["event_id"]: e["status"] for e in events} == {"evt-10": "applied", "evt-11": "applied", "evt-12": "applied"}
+    # The status updates came back on the stream as MODIFY records and are ignored.
+    assert apply_webhook_events(stream.batch(), None) == {"batchItemFailures": []}
+    assert api.get(f"/pools/{pid}").json_body == pool
+
+
+def test_events_that_cannot_apply_are_parked_with_their_reason(api: Api, linked: dict[str, str]) -> None:
+    pid = linked["pool_id"]
+    stream = Stream()
+    post_event(api, trade_event("evt-20", account="UNKNOWN-ACCOUNT"))
+    post_event(api, trade_event("evt-21", side="sell", qty="5"))  # nothing held to sell
+    assert apply_webhook_events(stream.batch(), None) == {"batchItemFailures": []}
+    events = {e["event_id"]: e for e in api.get(f"/pools/{pid}/webhook-events").json_body["items"]}
+    assert events["evt-21"]["status"] == "parked"
+    assert "insufficient_position" in events["evt-21"]["reason"]
+    assert "evt-20" not in events  # linked to no pool: not this manager's to see
+    assert D(api.get(f"/pools/{pid}").json_body["cash"]) == D("1000.00")
+
+
+def test_a_failing_record_is_reported_alone(api: Api, linked: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib import wiring
+
+    stream = Stream()
+    post_event(api, trade_event("evt-30"))
+    post_event(api, trade_event("evt-31"))
+    batch = stream.batch()
+    service = wiring.brokerage_service()
+    real_apply = service.apply
+
+    def flaky(event: Any) -> str:
+        if event.event_id == "evt-31":
+            raise ConnectionError("injected: DynamoDB unreachable")
+        return real_apply(event)
+
+    monkeypatch.setattr(service, "apply", flaky)
+    result = apply_webhook_events(batch, None)
+    failed = [f["itemIdentifier"] for f in result["batchItemFailures"]]
+    assert failed == [batch["Records"][1]["dynamodb"]["SequenceNumber"]]
+    monkeypatch.setattr(service, "apply", real_apply)
+    assert apply_webhook_events({"Records": [batch["Records"][1]]}, None) == {"batchItemFailures": []}
+    pool = api.get(f"/pools/{linked['pool_id']}").json_body
+    assert pool["positions"][0]["quantity"] == "20.000000"  # both trades, each once
