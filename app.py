@@ -45,6 +45,7 @@ from chalicelib.config import settings
 from chalicelib.domain.errors import InvalidInput, NotFound
 from chalicelib.services.access import Principal
 from chalicelib.services.pools import Receipt, page_limit
+from chalicelib.services.ports import Page, StoredEvent
 
 app = Chalice(app_name="pooldesk")
 
@@ -379,21 +380,38 @@ def pool_webhook_events(call: Call, pool_id: str) -> WebhookEventList:
     page = wiring.brokerage_service().events_for_pool(
         call.who, pool_id, limit=page_limit(call.query.get("limit")), cursor=call.query.get("cursor")
     )
-    return WebhookEventList(
-        items=[
-            WebhookEventOut(
-                broker=e.broker,
-                event_id=e.event_id,
-                type=e.type,
-                status=e.status,  # type: ignore[arg-type]
-                reason=e.reason or None,
-                entry_id=e.entry_id or None,
-                received_at=e.received_at,
-            )
-            for e in page.items
-        ],
-        next_cursor=page.next_cursor,
+    return _event_list(page)
+
+
+def _event_list(page: Page[StoredEvent]) -> WebhookEventList:
+    items = [
+        WebhookEventOut(
+            broker=e.broker,
+            event_id=e.event_id,
+            type=e.type,
+            status=e.status,  # type: ignore[arg-type]
+            reason=e.reason or None,
+            entry_id=e.entry_id or None,
+            received_at=e.received_at,
+        )
+        for e in page.items
+    ]
+    return WebhookEventList(items=items, next_cursor=page.next_cursor)
+
+
+@api.route(
+    "/webhook-events/unlinked",
+    "GET",
+    summary="Finance: brokerage events parked because no pool is linked to their account",
+    response=WebhookEventList,
+    query=("limit", "cursor"),
+    tag="brokerage",
+)
+def unlinked_webhook_events(call: Call) -> WebhookEventList:
+    page = wiring.brokerage_service().unlinked_events(
+        call.who, limit=page_limit(call.query.get("limit")), cursor=call.query.get("cursor")
     )
+    return _event_list(page)
 
 
 @api.route(

@@ -87,6 +87,44 @@ TABLES: tuple[Table, ...] = (POOLS_TABLE, EVENTS_TABLE)
 # prefix, as {"secrets": ["current", "previous"]} so keys can rotate.
 WEBHOOK_SECRET_PREFIX = "pooldesk/webhooks/"  # noqa: S105 - a name prefix, not a secret
 
+
+@dataclass(frozen=True)
+class Queue:
+    logical_id: str
+    env_var: str
+    default_name: str
+
+
+@dataclass(frozen=True)
+class StreamConsumer:
+    """A Lambda fed by a stream, with the event source mapping's settings.
+
+    CDK renders these as event source mappings (ReportBatchItemFailures,
+    bisect on error, bounded retries, on-failure destination); the local
+    stack's pollers honour the same numbers.
+    """
+
+    function: str
+    table: Table
+    batch_size: int
+    max_retries: int
+    dead_letter: Queue
+    max_batching_window_seconds: int = 0
+
+
+WEBHOOK_EVENTS_DLQ = Queue("WebhookEventsDlq", "WEBHOOK_EVENTS_DLQ", "pooldesk-webhook-events-dlq")
+QUEUES: tuple[Queue, ...] = (WEBHOOK_EVENTS_DLQ,)
+
+STREAM_CONSUMERS: tuple[StreamConsumer, ...] = (
+    StreamConsumer(
+        function="apply_webhook_events",
+        table=EVENTS_TABLE,
+        batch_size=50,
+        max_retries=3,
+        dead_letter=WEBHOOK_EVENTS_DLQ,
+    ),
+)
+
 # Cognito groups and what they may do (enforced in services/access.py).
 MANAGERS_GROUP = "managers"
 FINANCE_GROUP = "finance"

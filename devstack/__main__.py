@@ -1,8 +1,9 @@
 """Run Pooldesk on this machine: ``python -m devstack`` (what ``make run`` does).
 
 Starts moto as the AWS endpoint, provisions the declared resources and demo
-users, seeds demo pools, serves the API, prints the URL and the logins, and
-stops everything on Ctrl-C (or SIGTERM), leaving no process behind.
+users, seeds demo pools, serves the API, runs the stream consumers as Lambda's
+event source mappings would, prints the URL and the logins, and stops
+everything on Ctrl-C (or SIGTERM), leaving no process behind.
 """
 
 from __future__ import annotations
@@ -16,9 +17,12 @@ from typing import Any
 
 import boto3
 
-from devstack.demo import DEMO_USERS, seed
-from devstack.provision import provision_cognito, provision_tables
+from chalicelib.resources import STREAM_CONSUMERS, WEBHOOK_SECRET_PREFIX
+from devstack.demo import DEMO_ACCOUNT, DEMO_BROKER, DEMO_BROKER_SECRET, DEMO_USERS, seed
+from devstack.pollers import StreamPoller
+from devstack.provision import provision_cognito, provision_queues, provision_tables, provision_webhook_secrets
 from devstack.servers import PortInUse, Served, start_api, start_moto
+from devstack.streams import StreamReader, stream_arn, streams_client
 
 REGION = "us-east-1"
 
@@ -33,20 +37,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def configure_environment(aws_url: str, user_pool_id: str, client_id: str, tables: dict[str, str], ws_url: str) -> None:
+def configure_environment(aws_url: str, user_pool_id: str, client_id: str, names: dict[str, str], ws_url: str) -> None:
     """What the app reads: only endpoints and names differ from production."""
     os.environ.update(
         {
             "AWS_ENDPOINT_URL": aws_url,
-            "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "devstack"),
-            "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", "devstack"),
             "AWS_DEFAULT_REGION": REGION,
             "AWS_REGION": REGION,
             "COGNITO_USER_POOL_ID": user_pool_id,
             "COGNITO_CLIENT_ID": client_id,
             "COGNITO_JWKS_URL": f"{aws_url}/{user_pool_id}/.well-known/jwks.json",
             "WEBSOCKET_URL": ws_url,
-            **tables,
+            **names,
         }
     )
     os.environ.pop("AWS_PROFILE", None)
@@ -60,9 +62,50 @@ def user_subs(idp: Any, user_pool_id: str) -> dict[str, str]:
     return subs
 
 
+def start_pollers(dynamodb: Any, sqs: Any, tables: dict[str, str], queues: dict[str, str]) -> list[StreamPoller]:
+    """One poller per declared stream consumer, with its mapping's settings."""
+    import app
+
+    pollers = []
+    for consumer in STREAM_CONSUMERS:
+        arn = stream_arn(dynamodb, tables[consumer.table.env_var])
+        poller = StreamPoller(
+            name=consumer.function,
+            reader=StreamReader(streams_client(REGION), arn),
+            handler=getattr(app, consumer.function),
+            region=REGION,
+            batch_size=consumer.batch_size,
+            max_retries=consumer.max_retries,
+            sqs=sqs,
+            dead_letter_url=queues[consumer.dead_letter.env_var],
+        )
+        poller.start()
+        pollers.append(poller)
+    return pollers
+
+
+def banner(api: str, aws: str) -> str:
+    logins = "\n".join(f"    {u.group:<9} {u.email:<24} {u.password}" for u in DEMO_USERS)
+    return f"""
+Pooldesk is running.
+
+  API       {api}            (OpenAPI: {api}/openapi.json)
+  AWS       {aws}            (moto: DynamoDB, Cognito, SQS, Secrets Manager)
+
+  Demo logins (POST {api}/auth/login):
+{logins}
+
+  Brokerage webhooks: POST {api}/webhooks/{DEMO_BROKER}, secret {DEMO_BROKER_SECRET!r};
+  Harbor Growth Fund is linked to account {DEMO_ACCOUNT}. Send a signed sample with `make webhook`.
+
+  Press Ctrl-C to stop.
+"""
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     served: list[Served] = []
+    pollers: list[StreamPoller] = []
     stop = threading.Event()
     # Handle both explicitly: a shell may start us with SIGINT ignored (a
     # background job), and Ctrl-C must still stop everything.
@@ -77,9 +120,14 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["AWS_ENDPOINT_URL"] = moto.url
         dynamodb = boto3.client("dynamodb", region_name=REGION)
         idp = boto3.client("cognito-idp", region_name=REGION)
+        sqs = boto3.client("sqs", region_name=REGION)
         tables = provision_tables(dynamodb)
+        queues = provision_queues(sqs)
         ids = provision_cognito(idp, DEMO_USERS)
-        configure_environment(moto.url, ids.user_pool_id, ids.client_id, tables, f"ws://{args.host}:{args.ws_port}")
+        provision_webhook_secrets(
+            boto3.client("secretsmanager", region_name=REGION), WEBHOOK_SECRET_PREFIX, {DEMO_BROKER: [DEMO_BROKER_SECRET]}
+        )
+        configure_environment(moto.url, ids.user_pool_id, ids.client_id, {**tables, **queues}, f"ws://{args.host}:{args.ws_port}")
 
         from chalicelib import wiring
         from chalicelib.services.access import Principal
@@ -88,36 +136,24 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_seed:
             subs = user_subs(idp, ids.user_pool_id)
             owners = {u.email: Principal(subs[u.email], u.email, frozenset({u.group})) for u in DEMO_USERS}
-            seed(wiring.pool_service(), owners)
+            seed(wiring.pool_service(), wiring.brokerage_service(), owners)
 
         api = start_api(args.host, args.api_port)
         served.append(api)
+        pollers = start_pollers(dynamodb, sqs, tables, queues)
     except PortInUse as exc:
         print(f"devstack: {exc}. Stop whatever uses that port or choose another (see --help).", file=sys.stderr)
         for s in reversed(served):
             s.stop()
         return 2
 
-    print(
-        f"""
-Pooldesk is running.
-
-  API       {api.url}            (OpenAPI: {api.url}/openapi.json)
-  AWS       {moto.url}            (moto: DynamoDB, Cognito)
-
-  Demo logins (POST {api.url}/auth/login):
-"""
-        + "\n".join(f"    {u.group:<9} {u.email:<24} {u.password}" for u in DEMO_USERS)
-        + """
-
-  Press Ctrl-C to stop.
-""",
-        flush=True,
-    )
+    print(banner(api.url, moto.url), flush=True)
     stop.wait()
     # A second Ctrl-C must not leave servers half-stopped.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     print("devstack: stopping", flush=True)
+    for poller in pollers:
+        poller.stop()
     for s in reversed(served):
         s.stop()
     return 0

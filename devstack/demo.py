@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chalicelib.resources import FINANCE_GROUP, MANAGERS_GROUP
 from chalicelib.services.access import Principal
+from chalicelib.services.brokerage import BrokerageService
 from chalicelib.services.pools import PoolService
 
 from .provision import DemoUser
@@ -15,7 +16,12 @@ DEMO_USERS = [
 ]
 
 
-def seed(service: PoolService, owners: dict[str, Principal]) -> list[str]:
+DEMO_BROKER = "demo"
+DEMO_BROKER_SECRET = "demo-webhook-secret"  # noqa: S105 - the local stack's published demo secret
+DEMO_ACCOUNT = "DEMO-1"
+
+
+def seed(service: PoolService, brokerage: BrokerageService, owners: dict[str, Principal]) -> list[str]:
     """Create the demo pools unless their managers already have pools; returns pool ids made."""
     manager, manager2 = owners["manager@example.com"], owners["manager2@example.com"]
     if service.list_pools(manager, limit=1, cursor=None).items:
@@ -38,6 +44,7 @@ def seed(service: PoolService, owners: dict[str, Principal]) -> list[str]:
     service.contribute(manager, growth.id, investor_id=people["Katherine Johnson"], amount="5000.00")
     service.distribute(manager, growth.id, amount="1200.00", memo="Q3 income")
     service.withdraw(manager, growth.id, investor_id=people["Alan Turing"], amount="1500.00")
+    brokerage.link(manager, growth.id, broker=DEMO_BROKER, account_id=DEMO_ACCOUNT)
     made.append(growth.id)
 
     income = service.create_pool(manager, name="Meridian Income Fund", currency="EUR", unit_price="100.00")

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.resources import TABLES, USER_GROUPS, Table, create_table_request
+from chalicelib.resources import QUEUES, TABLES, USER_GROUPS, Table, create_table_request
 
 USER_POOL_NAME = "pooldesk-users"
 APP_CLIENT_NAME = "pooldesk-web"
@@ -124,3 +124,8 @@ def provision_webhook_secrets(secretsmanager: Any, prefix: str, brokers: dict[st
             secretsmanager.create_secret(Name=f"{prefix}{broker}", SecretString=value)
         except secretsmanager.exceptions.ResourceExistsException:
             secretsmanager.put_secret_value(SecretId=f"{prefix}{broker}", SecretString=value)
+
+
+def provision_queues(sqs: Any) -> dict[str, str]:
+    """Create the declared queues; returns env var -> queue URL."""
+    return {q.env_var: sqs.create_queue(QueueName=q.default_name)["QueueUrl"] for q in QUEUES}

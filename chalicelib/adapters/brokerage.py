@@ -199,7 +199,7 @@ class WebhookEvents:
             ":s": status,
             ":r": reason or "",
             ":e": entry_id or "",
-            ":g": f"POOL#{pool_id or 'UNLINKED'}",
+            ":g": f"POOL#{pool_id}",
             ":k": f"{event.received_at}#{event.broker}#{event.event_id}",
             ":p": pool_id or "",
         }

@@ -17,12 +17,15 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from chalicelib.domain.errors import DomainError, InvalidInput
+from chalicelib.domain.errors import DomainError, Forbidden, InvalidInput
 
 from . import webhooks
 from .access import Principal, check_write
 from .pools import PoolService, Receipt
 from .ports import BrokerageLink, BrokerageLinkStore, Page, StoredEvent, WebhookEventStore, WebhookSecretStore
+
+# Where events that match no linked account are listed (finance follows them up).
+UNLINKED = "UNLINKED"
 
 Decimal = Annotated[str, Field(pattern=r"^[0-9]+(\.[0-9]+)?$", max_length=40)]
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
@@ -133,6 +136,12 @@ class BrokerageService:
         self.pools.get_pool(who, pool_id)
         return self.events.for_pool(pool_id, limit=limit, cursor=cursor)
 
+    def unlinked_events(self, who: Principal, *, limit: int, cursor: str | None) -> Page[StoredEvent]:
+        """Events parked because no pool is linked to their account: finance's to follow up."""
+        if not who.is_finance:
+            raise Forbidden("only finance users see events that match no pool", code="forbidden")
+        return self.events.for_pool(UNLINKED, limit=limit, cursor=cursor)
+
     # -- receiving --------------------------------------------------------------
 
     def receive(self, broker: str, signature: str | None, body: bytes) -> tuple[bool, str]:
@@ -155,7 +164,7 @@ class BrokerageService:
         pool_id = self.links.pool_for(event.broker, account)
         if pool_id is None:
             reason = f"no pool is linked to account {account} at {event.broker}"
-            self.events.settle(event, status="parked", pool_id=None, reason=reason)
+            self.events.settle(event, status="parked", pool_id=UNLINKED, reason=reason)
             return "parked"
         actor = Principal.system(f"broker:{event.broker}")
         # The key is derived from the event, so a redelivery replays instead of moving money again.

@@ -1,0 +1,127 @@
+"""Event source mappings for the local stack: poll a DynamoDB stream and invoke
+the consumer with Lambda-shaped batches, the way Lambda does with
+ReportBatchItemFailures on:
+
+* a batch that reports failures is retried from its first failed record
+  (the records before it are done);
+* a batch that raises is retried whole, and once its retries are spent it is
+  split in two and each half delivered on its own (BisectBatchOnFunctionError),
+  until the record that fails is alone;
+* a record that still fails after ``max_retries`` retries goes to the
+  dead-letter queue with the reason, and the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from devstack.streams import StreamReader, lambda_record
+
+log = logging.getLogger("devstack.pollers")
+
+Handler = Callable[[dict[str, Any], Any], Any]
+
+
+@dataclass
+class LambdaContext:
+    function_name: str
+    aws_request_id: str = "devstack"
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:000000000000:function:devstack"
+
+    @staticmethod
+    def get_remaining_time_in_millis() -> int:
+        return 300_000
+
+
+class StreamPoller(threading.Thread):
+    def __init__(
+        self,
+        *,
+        name: str,
+        reader: StreamReader,
+        handler: Handler,
+        region: str,
+        batch_size: int,
+        max_retries: int,
+        sqs: Any,
+        dead_letter_url: str,
+        interval: float = 0.2,
+    ) -> None:
+        super().__init__(name=f"poller-{name}", daemon=True)
+        self._fn = name
+        self._reader = reader
+        self._handler = handler
+        self._region = region
+        self._batch_size = batch_size
+        self._max_retries = max_retries
+        self._sqs = sqs
+        self._dlq = dead_letter_url
+        self._interval = interval
+        self._halt = threading.Event()
+        self.delivered = 0
+        self.dead_lettered = 0
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join(timeout=10)
+
+    def run(self) -> None:
+        while not self._halt.is_set():
+            try:
+                raw = self._reader.read(self._batch_size)
+            except Exception:  # the endpoint going away at shutdown, or a moto hiccup
+                log.exception("reading the %s stream failed", self._fn)
+                self._halt.wait(1)
+                continue
+            if not raw:
+                self._halt.wait(self._interval)
+                continue
+            self.deliver([lambda_record(r, self._reader.arn, self._region) for r in raw])
+
+    def deliver(self, batch: list[dict[str, Any]]) -> None:
+        retries = 0
+        while batch and not self._halt.is_set():
+            raised, failed = self._invoke(batch)
+            if not raised and not failed:
+                self.delivered += len(batch)
+                return
+            if not raised:
+                # Records before the first reported failure are done; retry from it.
+                first = next((i for i, r in enumerate(batch) if r["dynamodb"]["SequenceNumber"] in failed), 0)
+                self.delivered += first
+                batch = batch[first:]
+            retries += 1
+            if retries <= self._max_retries:
+                self._halt.wait(min(2.0, 0.05 * 2**retries))
+                continue
+            if raised and len(batch) > 1:
+                middle = len(batch) // 2
+                self.deliver(batch[:middle])
+                self.deliver(batch[middle:])
+                return
+            self._dead_letter(batch[0], reason=f"failed after {self._max_retries} retries")
+            batch, retries = batch[1:], 0
+
+    def _invoke(self, batch: list[dict[str, Any]]) -> tuple[bool, set[str]]:
+        """Run the handler: (raised?, sequence numbers it reported as failed)."""
+        try:
+            result = self._handler({"Records": batch}, LambdaContext(self._fn))
+        except Exception:
+            log.exception("%s raised; the batch will be retried", self._fn)
+            return True, set()
+        return False, {f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])}
+
+    def _dead_letter(self, record: dict[str, Any], *, reason: str) -> None:
+        self.dead_lettered += 1
+        log.error("%s: record %s sent to the dead-letter queue (%s)", self._fn, record["dynamodb"]["SequenceNumber"], reason)
+        self._sqs.send_message(
+            QueueUrl=self._dlq,
+            MessageBody=json.dumps({"function": self._fn, "reason": reason, "record": record, "at": int(time.time())}),
+        )
