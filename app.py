@@ -32,6 +32,7 @@ from chalicelib.api.schemas import (
     NavPointOut,
     PoolList,
     PoolOut,
+    PriceOut,
     RefreshRequest,
     TokensResponse,
     TradeRequest,
@@ -439,3 +440,18 @@ def receive_webhook(call: Call, broker: str) -> Reply:
 def apply_webhook_events(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """The events table's stream: apply each new event to its pool (partial batch failures reported)."""
     return streams.apply_webhook_events(event, context)
+
+
+@app.lambda_function(name="apply_market_ticks")
+def apply_market_ticks(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Market ticks from Kinesis: conflate per symbol, revalue each affected pool once per batch."""
+    return streams.apply_market_ticks(event, context)
+
+
+# -- market data -----------------------------------------------------------------
+
+
+@api.route("/prices/{symbol}", "GET", summary="The latest market price received for a symbol", response=PriceOut, tag="market")
+def latest_price(call: Call, symbol: str) -> PriceOut:
+    point = wiring.market_data().latest(call.who, symbol)
+    return PriceOut(symbol=point.symbol, price=point.price, ts=point.ts)

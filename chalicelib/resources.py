@@ -105,23 +105,44 @@ class StreamConsumer:
     """
 
     function: str
-    table: Table
+    source: Table | KinesisStream
     batch_size: int
     max_retries: int
     dead_letter: Queue
     max_batching_window_seconds: int = 0
 
 
+@dataclass(frozen=True)
+class KinesisStream:
+    logical_id: str
+    env_var: str
+    default_name: str
+    shards: int
+
+
+# Market ticks {symbol, price, ts}, partition key = symbol.
+MARKET_DATA_STREAM = KinesisStream("MarketDataStream", "MARKET_DATA_STREAM", "pooldesk-market-data", shards=1)
+KINESIS_STREAMS: tuple[KinesisStream, ...] = (MARKET_DATA_STREAM,)
+
 WEBHOOK_EVENTS_DLQ = Queue("WebhookEventsDlq", "WEBHOOK_EVENTS_DLQ", "pooldesk-webhook-events-dlq")
-QUEUES: tuple[Queue, ...] = (WEBHOOK_EVENTS_DLQ,)
+MARKET_TICKS_DLQ = Queue("MarketTicksDlq", "MARKET_TICKS_DLQ", "pooldesk-market-ticks-dlq")
+QUEUES: tuple[Queue, ...] = (WEBHOOK_EVENTS_DLQ, MARKET_TICKS_DLQ)
 
 STREAM_CONSUMERS: tuple[StreamConsumer, ...] = (
     StreamConsumer(
         function="apply_webhook_events",
-        table=EVENTS_TABLE,
+        source=EVENTS_TABLE,
         batch_size=50,
         max_retries=3,
         dead_letter=WEBHOOK_EVENTS_DLQ,
+    ),
+    StreamConsumer(
+        function="apply_market_ticks",
+        source=MARKET_DATA_STREAM,
+        batch_size=500,
+        max_retries=3,
+        dead_letter=MARKET_TICKS_DLQ,
+        max_batching_window_seconds=1,
     ),
 )
 

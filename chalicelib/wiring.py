@@ -10,9 +10,10 @@ from botocore.config import Config
 
 from chalicelib.adapters.brokerage import BrokerageLinks, WebhookEvents, WebhookSecrets
 from chalicelib.adapters.cognito import CognitoAuth, TokenVerifier
-from chalicelib.adapters.dynamodb import DynamoPoolRepository
+from chalicelib.adapters.dynamodb import DynamoPoolRepository, DynamoPriceStore
 from chalicelib.config import settings
 from chalicelib.services.brokerage import BrokerageService
+from chalicelib.services.market import MarketData
 from chalicelib.services.pools import PoolService
 
 _BOTO = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=3, read_timeout=10)
@@ -26,6 +27,12 @@ def dynamodb() -> Any:
 @lru_cache(maxsize=1)
 def pool_service() -> PoolService:
     return PoolService(DynamoPoolRepository(dynamodb(), settings().pools_table))
+
+
+@lru_cache(maxsize=1)
+def market_data() -> MarketData:
+    s = settings()
+    return MarketData(pool_service().repo, DynamoPriceStore(dynamodb(), s.pools_table))
 
 
 @lru_cache(maxsize=1)
@@ -54,5 +61,5 @@ def token_verifier() -> TokenVerifier:
 
 def reset() -> None:
     """Forget built objects (tests change the environment between cases)."""
-    for cached in (settings, dynamodb, pool_service, brokerage_service, cognito_auth, token_verifier):
+    for cached in (settings, dynamodb, pool_service, market_data, brokerage_service, cognito_auth, token_verifier):
         cached.cache_clear()

@@ -17,12 +17,19 @@ from typing import Any
 
 import boto3
 
-from chalicelib.resources import STREAM_CONSUMERS, WEBHOOK_SECRET_PREFIX
+from chalicelib.resources import MARKET_DATA_STREAM, STREAM_CONSUMERS, WEBHOOK_SECRET_PREFIX, KinesisStream
 from devstack.demo import DEMO_ACCOUNT, DEMO_BROKER, DEMO_BROKER_SECRET, DEMO_USERS, seed
-from devstack.pollers import StreamPoller
-from devstack.provision import provision_cognito, provision_queues, provision_tables, provision_webhook_secrets
+from devstack.feed import MarketFeed
+from devstack.pollers import Reader, StreamPoller
+from devstack.provision import (
+    provision_cognito,
+    provision_kinesis,
+    provision_queues,
+    provision_tables,
+    provision_webhook_secrets,
+)
 from devstack.servers import PortInUse, Served, start_api, start_moto
-from devstack.streams import StreamReader, stream_arn, streams_client
+from devstack.streams import KinesisReader, StreamReader, stream_arn, streams_client
 
 REGION = "us-east-1"
 
@@ -34,6 +41,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--aws-port", type=int, default=int(os.environ.get("POOLDESK_AWS_PORT", "4566")))
     p.add_argument("--ws-port", type=int, default=int(os.environ.get("POOLDESK_WS_PORT", "8001")))
     p.add_argument("--no-seed", action="store_true", help="start empty: no demo pools")
+    p.add_argument("--no-feed", action="store_true", help="do not put random-walk market ticks on Kinesis")
     return p.parse_args(argv)
 
 
@@ -62,22 +70,27 @@ def user_subs(idp: Any, user_pool_id: str) -> dict[str, str]:
     return subs
 
 
-def start_pollers(dynamodb: Any, sqs: Any, tables: dict[str, str], queues: dict[str, str]) -> list[StreamPoller]:
+def start_pollers(dynamodb: Any, kinesis: Any, sqs: Any, names: dict[str, str]) -> list[StreamPoller]:
     """One poller per declared stream consumer, with its mapping's settings."""
     import app
 
     pollers = []
     for consumer in STREAM_CONSUMERS:
-        arn = stream_arn(dynamodb, tables[consumer.table.env_var])
+        source = consumer.source
+        reader: Reader
+        if isinstance(source, KinesisStream):
+            reader = KinesisReader(kinesis, names[source.env_var], REGION)
+        else:
+            reader = StreamReader(streams_client(REGION), stream_arn(dynamodb, names[source.env_var]), REGION)
         poller = StreamPoller(
             name=consumer.function,
-            reader=StreamReader(streams_client(REGION), arn),
+            reader=reader,
             handler=getattr(app, consumer.function),
             region=REGION,
             batch_size=consumer.batch_size,
             max_retries=consumer.max_retries,
             sqs=sqs,
-            dead_letter_url=queues[consumer.dead_letter.env_var],
+            dead_letter_url=names[consumer.dead_letter.env_var],
         )
         poller.start()
         pollers.append(poller)
@@ -106,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     served: list[Served] = []
     pollers: list[StreamPoller] = []
+    feed: MarketFeed | None = None
     stop = threading.Event()
     # Handle both explicitly: a shell may start us with SIGINT ignored (a
     # background job), and Ctrl-C must still stop everything.
@@ -121,13 +135,13 @@ def main(argv: list[str] | None = None) -> int:
         dynamodb = boto3.client("dynamodb", region_name=REGION)
         idp = boto3.client("cognito-idp", region_name=REGION)
         sqs = boto3.client("sqs", region_name=REGION)
-        tables = provision_tables(dynamodb)
-        queues = provision_queues(sqs)
+        kinesis = boto3.client("kinesis", region_name=REGION)
+        names = {**provision_tables(dynamodb), **provision_queues(sqs), **provision_kinesis(kinesis)}
         ids = provision_cognito(idp, DEMO_USERS)
         provision_webhook_secrets(
             boto3.client("secretsmanager", region_name=REGION), WEBHOOK_SECRET_PREFIX, {DEMO_BROKER: [DEMO_BROKER_SECRET]}
         )
-        configure_environment(moto.url, ids.user_pool_id, ids.client_id, {**tables, **queues}, f"ws://{args.host}:{args.ws_port}")
+        configure_environment(moto.url, ids.user_pool_id, ids.client_id, names, f"ws://{args.host}:{args.ws_port}")
 
         from chalicelib import wiring
         from chalicelib.services.access import Principal
@@ -140,7 +154,10 @@ def main(argv: list[str] | None = None) -> int:
 
         api = start_api(args.host, args.api_port)
         served.append(api)
-        pollers = start_pollers(dynamodb, sqs, tables, queues)
+        pollers = start_pollers(dynamodb, kinesis, sqs, names)
+        if not args.no_feed:
+            feed = MarketFeed(kinesis, names[MARKET_DATA_STREAM.env_var])
+            feed.start()
     except PortInUse as exc:
         print(f"devstack: {exc}. Stop whatever uses that port or choose another (see --help).", file=sys.stderr)
         for s in reversed(served):
@@ -152,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     # A second Ctrl-C must not leave servers half-stopped.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     print("devstack: stopping", flush=True)
+    if feed is not None:
+        feed.stop()
     for poller in pollers:
         poller.stop()
     for s in reversed(served):

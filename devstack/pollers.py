@@ -19,13 +19,26 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
-from devstack.streams import StreamReader, lambda_record
+from typing import Any, Protocol
 
 log = logging.getLogger("devstack.pollers")
 
 Handler = Callable[[dict[str, Any], Any], Any]
+
+
+class Reader(Protocol):
+    arn: str
+
+    def read(self, limit: int = 100) -> list[dict[str, Any]]:
+        """New records, shaped as Lambda delivers them."""
+        ...
+
+
+def sequence_number(record: dict[str, Any]) -> str:
+    """The id Lambda's partial batch responses use, for either kind of stream."""
+    if "kinesis" in record:
+        return str(record["kinesis"]["sequenceNumber"])
+    return str(record["dynamodb"]["SequenceNumber"])
 
 
 @dataclass
@@ -45,7 +58,7 @@ class StreamPoller(threading.Thread):
         self,
         *,
         name: str,
-        reader: StreamReader,
+        reader: Reader,
         handler: Handler,
         region: str,
         batch_size: int,
@@ -75,15 +88,15 @@ class StreamPoller(threading.Thread):
     def run(self) -> None:
         while not self._halt.is_set():
             try:
-                raw = self._reader.read(self._batch_size)
+                batch = self._reader.read(self._batch_size)
             except Exception:  # the endpoint going away at shutdown, or a moto hiccup
                 log.exception("reading the %s stream failed", self._fn)
                 self._halt.wait(1)
                 continue
-            if not raw:
+            if not batch:
                 self._halt.wait(self._interval)
                 continue
-            self.deliver([lambda_record(r, self._reader.arn, self._region) for r in raw])
+            self.deliver(batch)
 
     def deliver(self, batch: list[dict[str, Any]]) -> None:
         retries = 0
@@ -94,7 +107,7 @@ class StreamPoller(threading.Thread):
                 return
             if not raised:
                 # Records before the first reported failure are done; retry from it.
-                first = next((i for i, r in enumerate(batch) if r["dynamodb"]["SequenceNumber"] in failed), 0)
+                first = next((i for i, r in enumerate(batch) if sequence_number(r) in failed), 0)
                 self.delivered += first
                 batch = batch[first:]
             retries += 1
@@ -120,7 +133,7 @@ class StreamPoller(threading.Thread):
 
     def _dead_letter(self, record: dict[str, Any], *, reason: str) -> None:
         self.dead_lettered += 1
-        log.error("%s: record %s sent to the dead-letter queue (%s)", self._fn, record["dynamodb"]["SequenceNumber"], reason)
+        log.error("%s: record %s sent to the dead-letter queue (%s)", self._fn, sequence_number(record), reason)
         self._sqs.send_message(
             QueueUrl=self._dlq,
             MessageBody=json.dumps({"function": self._fn, "reason": reason, "record": record, "at": int(time.time())}),

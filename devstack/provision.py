@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.resources import QUEUES, TABLES, USER_GROUPS, Table, create_table_request
+from chalicelib.resources import KINESIS_STREAMS, QUEUES, TABLES, USER_GROUPS, Table, create_table_request
 
 USER_POOL_NAME = "pooldesk-users"
 APP_CLIENT_NAME = "pooldesk-web"
@@ -129,3 +129,13 @@ def provision_webhook_secrets(secretsmanager: Any, prefix: str, brokers: dict[st
 def provision_queues(sqs: Any) -> dict[str, str]:
     """Create the declared queues; returns env var -> queue URL."""
     return {q.env_var: sqs.create_queue(QueueName=q.default_name)["QueueUrl"] for q in QUEUES}
+
+
+def provision_kinesis(kinesis: Any) -> dict[str, str]:
+    """Create the declared Kinesis streams; returns env var -> stream name."""
+    existing = set(kinesis.list_streams().get("StreamNames", []))
+    for stream in KINESIS_STREAMS:
+        if stream.default_name not in existing:
+            kinesis.create_stream(StreamName=stream.default_name, ShardCount=stream.shards)
+            kinesis.get_waiter("stream_exists").wait(StreamName=stream.default_name, WaiterConfig={"Delay": 1})
+    return {s.env_var: s.default_name for s in KINESIS_STREAMS}

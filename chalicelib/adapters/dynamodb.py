@@ -37,6 +37,7 @@ from chalicelib.services.ports import (
     InvalidCursor,
     NavPoint,
     Page,
+    PricePoint,
     VersionConflict,
 )
 
@@ -124,6 +125,7 @@ class DynamoPoolRepository:
                 p.symbol: {"quantity": p.quantity, "avg_cost": p.avg_cost, "last_price": p.last_price}
                 for p in pool.positions.values()
             },
+            "valued_at": _ts(pool.valued_at) if pool.valued_at else None,
             "GSI1PK": f"MANAGER#{pool.manager_id}",
             "GSI1SK": f"{created}#{pool.id}",
             "GSI2PK": "POOLS",
@@ -156,6 +158,7 @@ class DynamoPoolRepository:
             version=int(item["version"]),
             created_at=_dt(item["created_at"]),
             updated_at=_dt(item["updated_at"]),
+            valued_at=_dt(item["valued_at"]) if item.get("valued_at") else None,
         )
 
     @staticmethod
@@ -523,6 +526,36 @@ class DynamoPoolRepository:
         )
         return [str(i["PK"]).removeprefix("POOL#") for i in items]
 
+    def revalue(self, pool: Pool, expected_version: int, *, record_nav: bool) -> None:
+        items: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": _to_ddb(self._pool_item(pool, expected_version + 1)),
+                    "ConditionExpression": "#v = :v",
+                    "ExpressionAttributeNames": {"#v": "version"},
+                    "ExpressionAttributeValues": _to_ddb({":v": expected_version}),
+                }
+            }
+        ]
+        if record_nav:
+            at = _ts(pool.updated_at)
+            point = {
+                "PK": _pk(pool.id),
+                "SK": f"NAV#{at}#market",
+                "kind": "nav",
+                "at": at,
+                "currency": pool.currency,
+                "nav": pool.nav,
+                "nav_per_unit": pool.nav_per_unit,
+                "units": pool.units,
+            }
+            items.append({"Put": {"TableName": self._table, "Item": _to_ddb(point)}})
+        try:
+            self._db.transact_write_items(TransactItems=items)
+        except self._db.exceptions.TransactionCanceledException as exc:
+            raise VersionConflict(pool.id) from exc
+
     def settle_distribution(self, pool_id: str, entry_id: str) -> int:
         entry = self.get_entry(pool_id, entry_id)
         if entry is None or entry.type is not EntryType.DISTRIBUTION:
@@ -583,3 +616,37 @@ class DynamoPoolRepository:
     def is_settled(self, pool_id: str, entry_id: str) -> bool:
         item = self._get(_pk(pool_id), f"LEDGER#{entry_id}")
         return bool(item and item.get("settled"))
+
+
+class DynamoPriceStore:
+    """Latest price per symbol in the pools table: ``PK = PRICE#<symbol>, SK = LATEST``."""
+
+    def __init__(self, client: Any, table_name: str) -> None:
+        self._db = client
+        self._table = table_name
+
+    def record(self, points: Sequence[PricePoint]) -> list[PricePoint]:
+        stored = []
+        for point in points:
+            try:
+                self._db.update_item(
+                    TableName=self._table,
+                    Key=_to_ddb({"PK": f"PRICE#{point.symbol}", "SK": "LATEST"}),
+                    # An older tick arriving late never overwrites a newer price.
+                    UpdateExpression="SET price = :p, ts = :t, symbol = :s, kind = :k",
+                    ConditionExpression="attribute_not_exists(ts) OR ts < :t",
+                    ExpressionAttributeValues=_to_ddb({":p": point.price, ":t": point.ts, ":s": point.symbol, ":k": "price"}),
+                )
+                stored.append(point)
+            except self._db.exceptions.ConditionalCheckFailedException:
+                continue
+        return stored
+
+    def latest(self, symbol: str) -> PricePoint | None:
+        resp = self._db.get_item(
+            TableName=self._table, Key=_to_ddb({"PK": f"PRICE#{symbol}", "SK": "LATEST"}), ConsistentRead=True
+        )
+        if "Item" not in resp:
+            return None
+        item = _from_ddb(resp["Item"])
+        return PricePoint(symbol=symbol, price=item["price"], ts=item["ts"])

@@ -11,6 +11,7 @@ import base64
 import binascii
 import json
 import threading
+from collections.abc import Sequence
 from dataclasses import replace
 
 from chalicelib.domain.model import Allocation, EntryType, Investor, InvestorStatus, LedgerEntry, Pool
@@ -21,6 +22,7 @@ from chalicelib.services.ports import (
     InvalidCursor,
     NavPoint,
     Page,
+    PricePoint,
     VersionConflict,
 )
 
@@ -151,6 +153,19 @@ class InMemoryPoolRepository:
                     NavPoint(at=entry.created_at, nav=pool.nav, nav_per_unit=pool.nav_per_unit, units=pool.units)
                 )
 
+    def revalue(self, pool: Pool, expected_version: int, *, record_nav: bool) -> None:
+        with self._lock:
+            stored = self.pools.get(pool.id)
+            if stored is None or stored.version != expected_version:
+                raise VersionConflict(pool.id)
+            self.pools[pool.id] = replace(pool, version=expected_version + 1)
+            if record_nav:
+                point = NavPoint(at=pool.updated_at, nav=pool.nav, nav_per_unit=pool.nav_per_unit, units=pool.units)
+                self.nav.setdefault(pool.id, []).append(point)
+
+    def pools_holding(self, symbol: str) -> list[str]:
+        return sorted(p.id for p in self.pools.values() if symbol in p.positions)
+
     def is_settled(self, pool_id: str, entry_id: str) -> bool:
         return (pool_id, entry_id) in self.settled
 
@@ -171,3 +186,20 @@ class InMemoryPoolRepository:
                 booked += 1
             self.settled.add((pool_id, entry_id))
         return booked
+
+
+class InMemoryPriceStore:
+    def __init__(self) -> None:
+        self.prices: dict[str, PricePoint] = {}
+
+    def record(self, points: Sequence[PricePoint]) -> list[PricePoint]:
+        stored = []
+        for point in points:
+            current = self.prices.get(point.symbol)
+            if current is None or current.ts < point.ts:
+                self.prices[point.symbol] = point
+                stored.append(point)
+        return stored
+
+    def latest(self, symbol: str) -> PricePoint | None:
+        return self.prices.get(symbol)

@@ -144,6 +144,7 @@ class PoolOut(BaseModel):
     version: int
     created_at: Timestamp
     updated_at: Timestamp
+    valued_at: Timestamp | None = Field(description="when market prices last marked the positions")
 
     @classmethod
     def of(cls, pool: Pool) -> PoolOut:
@@ -172,6 +173,7 @@ class PoolOut(BaseModel):
             version=pool.version,
             created_at=pool.created_at,
             updated_at=pool.updated_at,
+            valued_at=pool.valued_at,
         )
 
 
@@ -341,3 +343,9 @@ class WebhookEventOut(BaseModel):
 class WebhookEventList(BaseModel):
     items: list[WebhookEventOut]
     next_cursor: str | None
+
+
+class PriceOut(BaseModel):
+    symbol: str
+    price: Amount
+    ts: Amount = Field(description="when the market printed it, unix seconds")

@@ -3,6 +3,7 @@ batch failures out (the event source mapping retries only what failed)."""
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -11,6 +12,8 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 
 from chalicelib import wiring
 from chalicelib.adapters.brokerage import WebhookEvents
+from chalicelib.domain.errors import InvalidInput
+from chalicelib.services.market import parse_tick
 
 logger = Logger(service="pooldesk")
 _webhook_batches = BatchProcessor(event_type=EventType.DynamoDBStreams)
@@ -30,3 +33,34 @@ def apply_webhook_events(event: dict[str, Any], context: Any) -> dict[str, Any]:
         event=event, record_handler=_apply_webhook_record, processor=_webhook_batches, context=context
     )
     return dict(response)
+
+
+def apply_market_ticks(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Kinesis market ticks. Conflation needs the whole batch at once, so this
+    consumer decodes every record itself instead of per-record processing; it
+    answers in the same partial-batch-failure shape.
+
+    A malformed tick is reported as failed (never dropped silently): the
+    mapping retries from it, then sends it to the dead-letter queue. The
+    well-formed ticks are applied meanwhile; applying them again on a retry
+    changes nothing.
+    """
+    records = event.get("Records", [])
+    ticks, bad = [], []
+    for record in records:
+        kinesis = record["kinesis"]
+        try:
+            ticks.append(parse_tick(base64.b64decode(kinesis["data"])))
+        except (InvalidInput, ValueError) as exc:
+            logger.warning("malformed tick", extra={"sequence": kinesis["sequenceNumber"], "error": str(exc)})
+            bad.append(kinesis["sequenceNumber"])
+    try:
+        outcome = wiring.market_data().apply(ticks)
+    except Exception:
+        logger.exception("revaluation failed; the batch will be retried")
+        return {"batchItemFailures": [{"itemIdentifier": r["kinesis"]["sequenceNumber"]} for r in records[:1]]}
+    logger.info(
+        "ticks applied",
+        extra={"ticks": outcome.ticks, "symbols": outcome.symbols_updated, "pools_revalued": outcome.pools_revalued},
+    )
+    return {"batchItemFailures": [{"itemIdentifier": seq} for seq in bad]}

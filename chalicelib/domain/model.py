@@ -72,6 +72,8 @@ class Pool:
     investor_count: int = 0
     positions: dict[str, Position] = field(default_factory=dict)
     version: int = 0
+    # When market prices last marked the positions (None: only trade prices so far).
+    valued_at: datetime | None = None
 
     @property
     def nav(self) -> Decimal:

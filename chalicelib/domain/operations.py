@@ -258,7 +258,7 @@ def distribute(pool: Pool, holders: Sequence[Investor], amount: object, memo: st
 # -- the portfolio -----------------------------------------------------------
 
 
-def _symbol(value: object) -> str:
+def clean_symbol(value: object) -> str:
     if not isinstance(value, str):
         raise InvalidInput('symbol must be a string such as "AAPL"', field="symbol", code="invalid_symbol")
     symbol = value.strip().upper()
@@ -280,7 +280,7 @@ def trade(
 ) -> PoolDecision:
     """Buy or sell a position. The position is marked at the trade price until a market price arrives."""
     _require_open(pool, "trade")
-    sym = _symbol(symbol)
+    sym = clean_symbol(symbol)
     try:
         trade_side = TradeSide(str(side))
     except ValueError:
@@ -336,7 +336,7 @@ def trade(
 
 
 def receive_dividend(pool: Pool, *, symbol: object, amount: object, stamp: Stamp) -> PoolDecision:
-    sym = _symbol(symbol)
+    sym = clean_symbol(symbol)
     value = money.parse_amount(amount, pool.currency)
     new_pool = _touch(pool, stamp, cash=pool.cash + value)
     return PoolDecision(new_pool, _entry(pool, stamp, EntryType.DIVIDEND, symbol=sym, amount=value, cash_delta=value))
@@ -360,4 +360,4 @@ def revalue(pool: Pool, prices: Mapping[str, Decimal], stamp: Stamp) -> Pool:
         if new_price is not None and new_price > 0 and new_price != position.last_price:
             positions[sym] = replace(position, last_price=new_price)
             changed = True
-    return _touch(pool, stamp, positions=positions) if changed else pool
+    return _touch(pool, stamp, positions=positions, valued_at=stamp.at) if changed else pool

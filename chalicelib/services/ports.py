@@ -104,6 +104,21 @@ class WebhookEventStore(Protocol):
     def for_pool(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[StoredEvent]: ...
 
 
+@dataclass(frozen=True)
+class PricePoint:
+    symbol: str
+    price: Decimal
+    ts: Decimal  # when the market printed it (unix seconds), not when we heard
+
+
+class PriceStore(Protocol):
+    def record(self, points: Sequence[PricePoint]) -> list[PricePoint]:
+        """Store each point unless a newer one is stored; returns those stored."""
+        ...
+
+    def latest(self, symbol: str) -> PricePoint | None: ...
+
+
 class VersionConflict(Exception):
     """The pool changed between read and write; decide again from a fresh read."""
 
@@ -153,6 +168,15 @@ class PoolRepository(Protocol):
 
     def is_settled(self, pool_id: str, entry_id: str) -> bool:
         """Whether every share of a distribution has been booked."""
+        ...
+
+    def revalue(self, pool: Pool, expected_version: int, *, record_nav: bool) -> None:
+        """Store new market prices on a pool (no ledger entry), and a NAV point
+        when asked. Raises VersionConflict."""
+        ...
+
+    def pools_holding(self, symbol: str) -> list[str]:
+        """Ids of the pools with an open position in ``symbol``."""
         ...
 
     def settle_distribution(self, pool_id: str, entry_id: str) -> int:

@@ -13,7 +13,7 @@ import pytest
 
 from app import apply_webhook_events
 from chalicelib.services.webhooks import sign
-from devstack.streams import StreamReader, lambda_record, stream_arn, streams_client
+from devstack.streams import StreamReader, stream_arn, streams_client
 
 from .conftest import Api
 from .test_api import add_investor, contribute, error, make_pool
@@ -75,7 +75,7 @@ class Stream:
         self.reader = StreamReader(streams_client("us-east-1"), self.arn)
 
     def batch(self) -> dict[str, Any]:
-        return {"Records": [lambda_record(r, self.arn, "us-east-1") for r in self.reader.read()]}
+        return {"Records": self.reader.read()}
 
 
 def events_table_items() -> int:

@@ -1,0 +1,114 @@
+"""Market data: a batch of ticks in, each affected pool revalued once.
+
+Ticks are JSON {symbol, price, ts}. For a batch: keep the latest tick per
+symbol (by ``ts``, so a tick arriving late never wins), store the prices that
+are newer than what is stored, then revalue every pool holding any of those
+symbols ONCE with all of its new prices. Every step is idempotent, so a
+redelivered batch changes nothing.
+
+Producers put ticks with the symbol as the partition key, so one symbol's
+ticks are read in order from one shard and two batches never race on it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from chalicelib.domain import money
+from chalicelib.domain import operations as ops
+from chalicelib.domain.errors import InvalidInput, NotFound
+from chalicelib.domain.model import Stamp
+
+from .access import Principal
+from .ports import PoolRepository, PricePoint, PriceStore, VersionConflict
+
+MAX_ATTEMPTS = 10
+
+
+def parse_tick(data: bytes) -> PricePoint:
+    """One Kinesis record's payload; raises InvalidInput for anything malformed."""
+    try:
+        raw = json.loads(data, parse_float=Decimal)
+    except (ValueError, RecursionError):
+        raise InvalidInput("tick is not JSON", code="invalid_tick") from None
+    if not isinstance(raw, dict):
+        raise InvalidInput("tick must be an object {symbol, price, ts}", code="invalid_tick")
+    symbol = ops.clean_symbol(raw.get("symbol"))
+    price = money.parse_decimal(str(raw.get("price", "")), field="price", places=money.PRICE_PLACES, what="price")
+    ts_raw = raw.get("ts")
+    if isinstance(ts_raw, bool) or not isinstance(ts_raw, (int, Decimal, str)):
+        raise InvalidInput("ts must be unix seconds", field="ts", code="invalid_tick")
+    try:
+        ts = Decimal(str(ts_raw))
+    except ArithmeticError:
+        raise InvalidInput("ts must be unix seconds", field="ts", code="invalid_tick") from None
+    if not ts.is_finite() or ts <= 0:
+        raise InvalidInput("ts must be unix seconds", field="ts", code="invalid_tick")
+    return PricePoint(symbol=symbol, price=price, ts=ts)
+
+
+def conflate(ticks: Iterable[PricePoint]) -> list[PricePoint]:
+    """The latest tick per symbol; on equal ts the one later in the batch wins."""
+    latest: dict[str, PricePoint] = {}
+    for tick in ticks:
+        held = latest.get(tick.symbol)
+        if held is None or tick.ts >= held.ts:
+            latest[tick.symbol] = tick
+    return sorted(latest.values(), key=lambda t: t.symbol)
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    ticks: int
+    symbols_updated: int
+    pools_revalued: int
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class MarketData:
+    def __init__(self, repo: PoolRepository, prices: PriceStore, clock: Callable[[], datetime] = _utcnow) -> None:
+        self.repo = repo
+        self.prices = prices
+        self._clock = clock
+
+    def apply(self, ticks: list[PricePoint]) -> BatchOutcome:
+        fresh = self.prices.record(conflate(ticks))
+        by_pool: dict[str, dict[str, Decimal]] = {}
+        for point in fresh:
+            for pool_id in self.repo.pools_holding(point.symbol):
+                by_pool.setdefault(pool_id, {})[point.symbol] = point.price
+        revalued = sum(self._revalue(pool_id, prices) for pool_id, prices in sorted(by_pool.items()))
+        return BatchOutcome(ticks=len(ticks), symbols_updated=len(fresh), pools_revalued=revalued)
+
+    def _revalue(self, pool_id: str, prices: dict[str, Decimal]) -> bool:
+        for _ in range(MAX_ATTEMPTS):
+            pool = self.repo.get_pool(pool_id)
+            if pool is None:
+                return False
+            new = ops.revalue(pool, prices, Stamp(entry_id="", at=self._clock(), actor="market"))
+            if new is pool:
+                return False
+            # NAV history is thinned to one market point per pool per second.
+            first_this_second = pool.valued_at is None or (
+                new.valued_at is not None and pool.valued_at.replace(microsecond=0) != new.valued_at.replace(microsecond=0)
+            )
+            try:
+                self.repo.revalue(new, pool.version, record_nav=first_this_second)
+                return True
+            except VersionConflict:
+                continue
+        raise VersionConflict(pool_id)
+
+    def latest(self, who: Principal, symbol: str) -> PricePoint:
+        _ = who  # any signed-in user may read market prices
+        point = self.prices.latest(ops.clean_symbol(symbol))
+        if point is None:
+            raise NotFound(f"no price has been received for {symbol}", field="symbol", code="price_not_found")
+        return point

@@ -1,0 +1,141 @@
+"""Market ticks from Kinesis: conflated per symbol, each pool revalued once per
+batch, late ticks never win, redelivery changes nothing."""
+
+from __future__ import annotations
+
+import base64
+import json
+from decimal import Decimal as D
+from typing import Any
+
+import pytest
+
+from app import apply_market_ticks
+from chalicelib import wiring
+from chalicelib.services.market import conflate, parse_tick
+from chalicelib.services.ports import PricePoint
+
+from .conftest import Api
+from .test_api import add_investor, contribute, error, make_pool
+
+_seq = iter(range(1, 1_000_000))
+
+
+def kinesis_batch(*ticks: dict[str, Any] | bytes) -> dict[str, Any]:
+    records = []
+    for tick in ticks:
+        data = tick if isinstance(tick, bytes) else json.dumps(tick).encode()
+        seq = f"{next(_seq):020d}"
+        records.append(
+            {
+                "kinesis": {"data": base64.b64encode(data).decode(), "sequenceNumber": seq, "partitionKey": "x"},
+                "eventSource": "aws:kinesis",
+            }
+        )
+    return {"Records": records}
+
+
+@pytest.fixture
+def holding(api: Api) -> dict[str, str]:
+    """Two pools: A holds ACME and BETA, B holds ACME."""
+    ids = {}
+    for name, buys in (("A", [("ACME", "10", "100"), ("BETA", "4", "50")]), ("B", [("ACME", "1", "100")])):
+        pid = make_pool(api, name=f"Pool {name}")["id"]
+        inv = add_investor(api, pid, "Alice")
+        contribute(api, pid, inv["id"], "2000.00")
+        for symbol, qty, price in buys:
+            api.post(f"/pools/{pid}/trades", {"symbol": symbol, "side": "buy", "quantity": qty, "price": price})
+        ids[name] = pid
+    return ids
+
+
+def test_conflation_keeps_the_latest_tick_per_symbol() -> None:
+    ticks = [
+        PricePoint("A", D("1"), D("10")),
+        PricePoint("A", D("3"), D("30")),
+        PricePoint("A", D("2"), D("20")),
+        PricePoint("B", D("5"), D("10")),
+        PricePoint("B", D("6"), D("10")),
+    ]
+    assert conflate(ticks) == [PricePoint("A", D("3"), D("30")), PricePoint("B", D("6"), D("10"))]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"nope",
+        b"[]",
+        b'{"symbol": "X", "price": "-1", "ts": 1}',
+        b'{"symbol": "X", "price": "1"}',
+        b'{"symbol": "", "price": "1", "ts": 1}',
+        b'{"symbol": "X", "price": "NaN", "ts": 1}',
+    ],
+)
+def test_malformed_ticks_are_refused(raw: bytes) -> None:
+    with pytest.raises(Exception) as exc:
+        parse_tick(raw)
+    assert getattr(exc.value, "code", "").startswith("invalid")
+
+
+def test_a_batch_revalues_each_affected_pool_once(api: Api, holding: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = wiring.market_data().repo
+    calls: list[str] = []
+    real = repo.revalue
+
+    def counting(pool: Any, version: int, *, record_nav: bool) -> None:
+        calls.append(pool.id)
+        real(pool, version, record_nav=record_nav)
+
+    monkeypatch.setattr(repo, "revalue", counting)
+    batch = kinesis_batch(
+        {"symbol": "ACME", "price": "101.00", "ts": 1000},
+        {"symbol": "BETA", "price": "55.00", "ts": 1000},
+        {"symbol": "ACME", "price": "110.00", "ts": 1002},
+        {"symbol": "ACME", "price": "105.00", "ts": 1001},
+        {"symbol": "OTHER", "price": "1.00", "ts": 1000},
+    )
+    assert apply_market_ticks(batch, None) == {"batchItemFailures": []}
+    assert sorted(calls) == sorted([holding["A"], holding["B"]])
+    a = api.get(f"/pools/{holding['A']}").json_body
+    prices = {p["symbol"]: p["last_price"] for p in a["positions"]}
+    assert prices == {"ACME": "110.00", "BETA": "55.00"}
+    # cash 2000 - 1000 - 200 = 800; NAV = 800 + 10 x 110 + 4 x 55
+    assert a["nav"] == "2120.00"
+    assert api.get("/prices/ACME").json_body == {"symbol": "ACME", "price": "110.00", "ts": "1002"}
+    # The same batch again (redelivery) writes nothing.
+    calls.clear()
+    assert apply_market_ticks(batch, None) == {"batchItemFailures": []}
+    assert calls == []
+    assert api.get(f"/pools/{holding['A']}").json_body == a
+
+
+def test_a_tick_older_than_the_stored_price_never_wins(api: Api, holding: dict[str, str]) -> None:
+    apply_market_ticks(kinesis_batch({"symbol": "ACME", "price": "120.00", "ts": 2000}), None)
+    apply_market_ticks(kinesis_batch({"symbol": "ACME", "price": "90.00", "ts": 1999}), None)
+    b = api.get(f"/pools/{holding['B']}").json_body
+    assert b["positions"][0]["last_price"] == "120.00"
+    assert api.get("/prices/acme").json_body["price"] == "120.00"
+
+
+def test_malformed_ticks_are_reported_and_the_rest_applied(api: Api, holding: dict[str, str]) -> None:
+    batch = kinesis_batch({"symbol": "ACME", "price": "99.00", "ts": 3000}, b"garbage")
+    result = apply_market_ticks(batch, None)
+    assert result == {"batchItemFailures": [{"itemIdentifier": batch["Records"][1]["kinesis"]["sequenceNumber"]}]}
+    assert api.get(f"/pools/{holding['B']}").json_body["positions"][0]["last_price"] == "99.00"
+
+
+def test_nav_history_gets_at_most_one_market_point_per_second(api: Api, holding: dict[str, str]) -> None:
+    pid = holding["B"]
+    before = len(api.get(f"/pools/{pid}/nav-history").json_body["items"])
+    for n in range(5):
+        apply_market_ticks(kinesis_batch({"symbol": "ACME", "price": f"{100 + n}.00", "ts": 4000 + n}), None)
+    points = api.get(f"/pools/{pid}/nav-history").json_body["items"]
+    assert 1 <= len(points) - before <= 2  # five revaluations inside a second or two
+    assert [p["at"] for p in points] == sorted(p["at"] for p in points)
+    assert points[-1]["nav"] in {f"{2000 + n}.00" for n in range(5)}
+
+
+def test_unknown_prices_are_404(api: Api) -> None:
+    resp = api.get("/prices/NOPE")
+    assert resp.status_code == 404 and error(resp)["code"] == "price_not_found"
+    assert api.get("/prices/NOPE", as_user=None).status_code == 401
