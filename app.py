@@ -6,9 +6,10 @@ Nothing here touches AWS at import time; clients are built on first use
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from chalice.app import Chalice
+from chalice.app import Chalice, Response, WebsocketEvent
 
 from chalicelib import wiring
 from chalicelib.api import openapi, streams
@@ -43,7 +44,7 @@ from chalicelib.api.schemas import (
     WithdrawalRequest,
 )
 from chalicelib.config import settings
-from chalicelib.domain.errors import InvalidInput, NotFound
+from chalicelib.domain.errors import DomainError, InvalidInput, NotFound
 from chalicelib.services.access import Principal
 from chalicelib.services.pools import Receipt, page_limit
 from chalicelib.services.ports import Page, StoredEvent
@@ -455,3 +456,35 @@ def apply_market_ticks(event: dict[str, Any], context: Any) -> dict[str, Any]:
 def latest_price(call: Call, symbol: str) -> PriceOut:
     point = wiring.market_data().latest(call.who, symbol)
     return PriceOut(symbol=point.symbol, price=point.price, ts=point.ts)
+
+
+@app.lambda_function(name="notify_pool_changes")
+def notify_pool_changes(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """The pools table's stream: push pool, activity and investor changes to WebSocket subscribers."""
+    return streams.notify_pool_changes(event, context)
+
+
+# -- WebSocket -------------------------------------------------------------------
+
+app.experimental_feature_flags.update(["WEBSOCKETS"])
+
+
+@app.on_ws_connect()
+def ws_connect(event: WebsocketEvent) -> Response:
+    # No authorizer runs on $connect: the token is checked here.
+    token = (event.to_dict().get("queryStringParameters") or {}).get("token")
+    try:
+        wiring.live_updates().connect(event.connection_id, token)
+    except DomainError as exc:
+        return Response(body=json.dumps({"error": {"code": exc.code, "message": exc.message}}), status_code=401)
+    return Response(body="", status_code=200)
+
+
+@app.on_ws_disconnect()
+def ws_disconnect(event: WebsocketEvent) -> None:
+    wiring.live_updates().disconnect(event.connection_id)
+
+
+@app.on_ws_message()
+def ws_message(event: WebsocketEvent) -> None:
+    wiring.live_updates().receive(event.connection_id, event.body)

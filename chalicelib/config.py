@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
-from chalicelib.resources import EVENTS_TABLE, POOLS_TABLE, WEBHOOK_SECRET_PREFIX
+from chalicelib.resources import CONNECTIONS_TABLE, EVENTS_TABLE, POOLS_TABLE, WEBHOOK_SECRET_PREFIX
 
 
 class ConfigurationError(RuntimeError):
@@ -29,6 +29,8 @@ class Settings:
     client_id: str
     jwks_url: str
     websocket_url: str
+    websocket_management_url: str
+    connections_table: str
 
     @property
     def issuer(self) -> str:
@@ -57,4 +59,7 @@ def settings() -> Settings:
         client_id=_required("COGNITO_CLIENT_ID"),
         jwks_url=os.environ.get("COGNITO_JWKS_URL", "").strip() or default_jwks,
         websocket_url=os.environ.get("WEBSOCKET_URL", "").strip(),
+        # API Gateway's management endpoint: https://<api id>.execute-api.<region>.amazonaws.com/<stage>
+        websocket_management_url=os.environ.get("WEBSOCKET_MANAGEMENT_URL", "").strip(),
+        connections_table=os.environ.get(CONNECTIONS_TABLE.env_var, CONNECTIONS_TABLE.default_name),
     )

@@ -81,7 +81,18 @@ EVENTS_TABLE = Table(
     indexes=(Index(name="GSI1", partition_key="GSI1PK", sort_key="GSI1SK"),),
 )
 
-TABLES: tuple[Table, ...] = (POOLS_TABLE, EVENTS_TABLE)
+# Live WebSocket connections and their pool subscriptions, expiring by TTL:
+# CONN#<id>/META (who), CONN#<id>/SUB#<pool> and SUBS#<pool>/CONN#<id>.
+CONNECTIONS_TABLE = Table(
+    logical_id="ConnectionsTable",
+    env_var="CONNECTIONS_TABLE",
+    default_name="pooldesk-connections",
+    partition_key="PK",
+    sort_key="SK",
+    ttl_attribute="expires_at",
+)
+
+TABLES: tuple[Table, ...] = (POOLS_TABLE, EVENTS_TABLE, CONNECTIONS_TABLE)
 
 # Secrets Manager holds each broker's webhook signing secrets under this
 # prefix, as {"secrets": ["current", "previous"]} so keys can rotate.
@@ -126,7 +137,8 @@ KINESIS_STREAMS: tuple[KinesisStream, ...] = (MARKET_DATA_STREAM,)
 
 WEBHOOK_EVENTS_DLQ = Queue("WebhookEventsDlq", "WEBHOOK_EVENTS_DLQ", "pooldesk-webhook-events-dlq")
 MARKET_TICKS_DLQ = Queue("MarketTicksDlq", "MARKET_TICKS_DLQ", "pooldesk-market-ticks-dlq")
-QUEUES: tuple[Queue, ...] = (WEBHOOK_EVENTS_DLQ, MARKET_TICKS_DLQ)
+NOTIFY_DLQ = Queue("NotifyDlq", "NOTIFY_DLQ", "pooldesk-notify-dlq")
+QUEUES: tuple[Queue, ...] = (WEBHOOK_EVENTS_DLQ, MARKET_TICKS_DLQ, NOTIFY_DLQ)
 
 STREAM_CONSUMERS: tuple[StreamConsumer, ...] = (
     StreamConsumer(
@@ -143,6 +155,13 @@ STREAM_CONSUMERS: tuple[StreamConsumer, ...] = (
         max_retries=3,
         dead_letter=MARKET_TICKS_DLQ,
         max_batching_window_seconds=1,
+    ),
+    StreamConsumer(
+        function="notify_pool_changes",
+        source=POOLS_TABLE,
+        batch_size=100,
+        max_retries=2,
+        dead_letter=NOTIFY_DLQ,
     ),
 )
 

@@ -11,8 +11,10 @@ from botocore.config import Config
 from chalicelib.adapters.brokerage import BrokerageLinks, WebhookEvents, WebhookSecrets
 from chalicelib.adapters.cognito import CognitoAuth, TokenVerifier
 from chalicelib.adapters.dynamodb import DynamoPoolRepository, DynamoPriceStore
+from chalicelib.adapters.push import Connections, Pusher
 from chalicelib.config import settings
 from chalicelib.services.brokerage import BrokerageService
+from chalicelib.services.live import LiveUpdates
 from chalicelib.services.market import MarketData
 from chalicelib.services.pools import PoolService
 
@@ -33,6 +35,15 @@ def pool_service() -> PoolService:
 def market_data() -> MarketData:
     s = settings()
     return MarketData(pool_service().repo, DynamoPriceStore(dynamodb(), s.pools_table))
+
+
+@lru_cache(maxsize=1)
+def live_updates() -> LiveUpdates:
+    s = settings()
+    management = boto3.client(
+        "apigatewaymanagementapi", region_name=s.region, endpoint_url=s.websocket_management_url or None, config=_BOTO
+    )
+    return LiveUpdates(pool_service(), token_verifier().verify, Connections(dynamodb(), s.connections_table), Pusher(management))
 
 
 @lru_cache(maxsize=1)
@@ -61,5 +72,5 @@ def token_verifier() -> TokenVerifier:
 
 def reset() -> None:
     """Forget built objects (tests change the environment between cases)."""
-    for cached in (settings, dynamodb, pool_service, market_data, brokerage_service, cognito_auth, token_verifier):
+    for cached in (settings, dynamodb, pool_service, market_data, live_updates, brokerage_service, cognito_auth, token_verifier):
         cached.cache_clear()

@@ -30,6 +30,7 @@ from devstack.provision import (
 )
 from devstack.servers import PortInUse, Served, start_api, start_moto
 from devstack.streams import KinesisReader, StreamReader, stream_arn, streams_client
+from devstack.wsgateway import WebSocketGateway
 
 REGION = "us-east-1"
 
@@ -56,6 +57,7 @@ def configure_environment(aws_url: str, user_pool_id: str, client_id: str, names
             "COGNITO_CLIENT_ID": client_id,
             "COGNITO_JWKS_URL": f"{aws_url}/{user_pool_id}/.well-known/jwks.json",
             "WEBSOCKET_URL": ws_url,
+            "WEBSOCKET_MANAGEMENT_URL": ws_url.replace("ws://", "http://", 1),
             **names,
         }
     )
@@ -97,13 +99,25 @@ def start_pollers(dynamodb: Any, kinesis: Any, sqs: Any, names: dict[str, str]) 
     return pollers
 
 
-def banner(api: str, aws: str) -> str:
+def start_gateway(host: str, port: int) -> WebSocketGateway:
+    import app
+
+    gateway = WebSocketGateway(host, port, connect=app.ws_connect, message=app.ws_message, disconnect=app.ws_disconnect)
+    try:
+        gateway.start()
+    except OSError as exc:
+        raise PortInUse(f"cannot listen on {host}:{port} for WebSockets: {exc.strerror}") from exc
+    return gateway
+
+
+def banner(api: str, aws: str, ws: str) -> str:
     logins = "\n".join(f"    {u.group:<9} {u.email:<24} {u.password}" for u in DEMO_USERS)
     return f"""
 Pooldesk is running.
 
   API       {api}            (OpenAPI: {api}/openapi.json)
-  AWS       {aws}            (moto: DynamoDB, Cognito, SQS, Secrets Manager)
+  AWS       {aws}            (moto: DynamoDB, Cognito, SQS, Kinesis, Secrets Manager)
+  Live      {ws}/?token=<access token>   (WebSocket; send {{"action": "subscribe", "pool_id": ...}})
 
   Demo logins (POST {api}/auth/login):
 {logins}
@@ -154,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
 
         api = start_api(args.host, args.api_port)
         served.append(api)
+        gateway = start_gateway(args.host, args.ws_port)
         pollers = start_pollers(dynamodb, kinesis, sqs, names)
         if not args.no_feed:
             feed = MarketFeed(kinesis, names[MARKET_DATA_STREAM.env_var])
@@ -164,13 +179,14 @@ def main(argv: list[str] | None = None) -> int:
             s.stop()
         return 2
 
-    print(banner(api.url, moto.url), flush=True)
+    print(banner(api.url, moto.url, gateway.url), flush=True)
     stop.wait()
     # A second Ctrl-C must not leave servers half-stopped.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     print("devstack: stopping", flush=True)
     if feed is not None:
         feed.stop()
+    gateway.stop()
     for poller in pollers:
         poller.stop()
     for s in reversed(served):

@@ -133,7 +133,7 @@ class DynamoPoolRepository:
         }
 
     @staticmethod
-    def _pool(item: dict[str, Any]) -> Pool:
+    def pool_from_item(item: dict[str, Any]) -> Pool:
         cur = item["currency"]
         positions = {
             sym: Position(
@@ -182,7 +182,7 @@ class DynamoPoolRepository:
         }
 
     @staticmethod
-    def _investor(item: dict[str, Any]) -> Investor:
+    def investor_from_item(item: dict[str, Any]) -> Investor:
         currency = item["currency"]
         return Investor(
             pool_id=item["pool_id"],
@@ -226,7 +226,7 @@ class DynamoPoolRepository:
         }
 
     @staticmethod
-    def _entry(item: dict[str, Any]) -> LedgerEntry:
+    def entry_from_item(item: dict[str, Any]) -> LedgerEntry:
         cur = item["currency"]
 
         def amount(name: str) -> Decimal | None:
@@ -293,15 +293,15 @@ class DynamoPoolRepository:
 
     def get_pool(self, pool_id: str) -> Pool | None:
         item = self._get(_pk(pool_id), "STATE")
-        return self._pool(item) if item else None
+        return self.pool_from_item(item) if item else None
 
     def get_investor(self, pool_id: str, investor_id: str) -> Investor | None:
         item = self._get(_pk(pool_id), f"INVESTOR#{investor_id}")
-        return self._investor(item) if item else None
+        return self.investor_from_item(item) if item else None
 
     def list_investors(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[Investor]:
         items, nxt = self._query_page(pk=_pk(pool_id), prefix="INVESTOR#", limit=limit, cursor=cursor, newest_first=False)
-        return Page([self._investor(i) for i in items], nxt)
+        return Page([self.investor_from_item(i) for i in items], nxt)
 
     def holders(self, pool_id: str) -> list[Investor]:
         items = self._query_all(
@@ -313,7 +313,7 @@ class DynamoPoolRepository:
             ),
             ConsistentRead=True,
         )
-        return [self._investor(i) for i in items]
+        return [self.investor_from_item(i) for i in items]
 
     def list_pools(self, *, manager_id: str | None, limit: int, cursor: str | None) -> Page[Pool]:
         index, pk_name, sk_name, pk = (
@@ -336,7 +336,7 @@ class DynamoPoolRepository:
         resp = self._db.query(TableName=self._table, **kwargs)
         keys = [{"PK": i["PK"], "SK": i["SK"]} for i in resp.get("Items", [])]
         by_pk = self._batch_get(keys)
-        pools = [self._pool(by_pk[k["PK"]["S"]]) for k in keys if k["PK"]["S"] in by_pk]
+        pools = [self.pool_from_item(by_pk[k["PK"]["S"]]) for k in keys if k["PK"]["S"] in by_pk]
         return Page(pools, _encode_cursor(resp.get("LastEvaluatedKey")))
 
     def _batch_get(self, keys: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -355,11 +355,11 @@ class DynamoPoolRepository:
 
     def activity(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[LedgerEntry]:
         items, nxt = self._query_page(pk=_pk(pool_id), prefix="LEDGER#", limit=limit, cursor=cursor, newest_first=True)
-        return Page([self._entry(i) for i in items], nxt)
+        return Page([self.entry_from_item(i) for i in items], nxt)
 
     def get_entry(self, pool_id: str, entry_id: str) -> LedgerEntry | None:
         item = self._get(_pk(pool_id), f"LEDGER#{entry_id}")
-        return self._entry(item) if item else None
+        return self.entry_from_item(item) if item else None
 
     def ledger(self, pool_id: str) -> list[LedgerEntry]:
         items = self._query_all(
@@ -367,7 +367,7 @@ class DynamoPoolRepository:
             ExpressionAttributeValues=_to_ddb({":pk": _pk(pool_id), ":prefix": "LEDGER#"}),
             ConsistentRead=True,
         )
-        return [self._entry(i) for i in items]
+        return [self.entry_from_item(i) for i in items]
 
     def allocations(self, pool_id: str, entry_id: str) -> list[Allocation]:
         items = self._query_all(

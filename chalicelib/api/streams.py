@@ -9,14 +9,22 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from boto3.dynamodb.types import TypeDeserializer
 
 from chalicelib import wiring
 from chalicelib.adapters.brokerage import WebhookEvents
+from chalicelib.adapters.dynamodb import DynamoPoolRepository
+from chalicelib.api.schemas import EntryOut, PoolOut
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.services.market import parse_tick
 
 logger = Logger(service="pooldesk")
 _webhook_batches = BatchProcessor(event_type=EventType.DynamoDBStreams)
+_de = TypeDeserializer()
+
+
+def _plain(image: dict[str, Any]) -> dict[str, Any]:
+    return {k: _de.deserialize(v) for k, v in image.items()}
 
 
 def _apply_webhook_record(record: DynamoDBRecord) -> None:
@@ -64,3 +72,51 @@ def apply_market_ticks(event: dict[str, Any], context: Any) -> dict[str, Any]:
         extra={"ticks": outcome.ticks, "symbols": outcome.symbols_updated, "pools_revalued": outcome.pools_revalued},
     )
     return {"batchItemFailures": [{"itemIdentifier": seq} for seq in bad]}
+
+
+_notify_batches = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+
+def pool_change_message(record: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """What a pools-table stream record means to a subscriber of that pool, if anything."""
+    body = record["dynamodb"]
+    keys = {k: v["S"] for k, v in body["Keys"].items()}
+    if not keys["PK"].startswith("POOL#") or "NewImage" not in body:
+        return None
+    pool_id = keys["PK"].removeprefix("POOL#")
+    image = _plain(body["NewImage"])
+    sk = keys["SK"]
+    if sk == "STATE":
+        pool = DynamoPoolRepository.pool_from_item(image)
+        return pool_id, {"type": "pool.updated", "pool_id": pool_id, "data": PoolOut.of(pool).model_dump(mode="json")}
+    if sk.startswith("LEDGER#") and record["eventName"] == "INSERT":
+        entry = DynamoPoolRepository.entry_from_item(image)
+        return pool_id, {"type": "activity.created", "pool_id": pool_id, "data": EntryOut.of(entry).model_dump(mode="json")}
+    if sk.startswith("INVESTOR#"):
+        inv = DynamoPoolRepository.investor_from_item(image)
+        data = {
+            "id": inv.id,
+            "name": inv.name,
+            "status": inv.status.value,
+            "units": str(inv.units),
+            "contributed": str(inv.contributed),
+            "withdrawn": str(inv.withdrawn),
+            "paid_out": str(inv.paid_out),
+        }
+        return pool_id, {"type": "investor.updated", "pool_id": pool_id, "data": data}
+    return None
+
+
+def _notify_record(record: DynamoDBRecord) -> None:
+    found = pool_change_message(record.raw_event)
+    if found is None:
+        return
+    pool_id, message = found
+    sent, gone = wiring.live_updates().publish(pool_id, message)
+    if sent or gone:
+        logger.debug("pushed", extra={"type": message["type"], "pool_id": pool_id, "sent": sent, "gone": gone})
+
+
+def notify_pool_changes(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    response = process_partial_response(event=event, record_handler=_notify_record, processor=_notify_batches, context=context)
+    return dict(response)

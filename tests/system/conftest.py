@@ -29,6 +29,7 @@ def free_port() -> int:
 class Stack:
     api: str
     aws: str
+    ws: str
     process: subprocess.Popen[str]
     log: Path
 
@@ -67,7 +68,7 @@ def start_stack(tmp: Path, *extra: str) -> Stack:
             raise RuntimeError(f"devstack exited with {process.returncode}:\n{log.read_text()}")
         try:
             if requests.get(f"{api}/config", timeout=2).status_code == 200:
-                return Stack(api, f"http://127.0.0.1:{aws_port}", process, log)
+                return Stack(api, f"http://127.0.0.1:{aws_port}", f"ws://127.0.0.1:{ws_port}", process, log)
         except requests.ConnectionError:
             pass
         time.sleep(0.3)

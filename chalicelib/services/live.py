@@ -1,0 +1,94 @@
+"""Live updates over WebSockets: who may connect, what they subscribe to, and
+pushing each change of a pool to its subscribers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from chalicelib.domain.errors import DomainError, InvalidInput, Unauthorized
+
+from .access import Principal
+from .pools import PoolService
+
+
+class ConnectionStore(Protocol):
+    def open(self, connection_id: str, who: Principal) -> None: ...
+
+    def principal(self, connection_id: str) -> Principal | None: ...
+
+    def subscribe(self, connection_id: str, pool_id: str) -> None: ...
+
+    def subscribers(self, pool_id: str) -> list[str]: ...
+
+    def close(self, connection_id: str) -> None: ...
+
+
+class Pusher(Protocol):
+    def send(self, connection_id: str, message: dict[str, Any]) -> bool:
+        """Deliver; False when the connection is gone."""
+        ...
+
+
+class LiveUpdates:
+    def __init__(
+        self, pools: PoolService, verify: Callable[[str], Principal], connections: ConnectionStore, pusher: Pusher
+    ) -> None:
+        self.pools = pools
+        self._verify = verify
+        self.connections = connections
+        self.pusher = pusher
+
+    def connect(self, connection_id: str, token: str | None) -> Principal:
+        """$connect: the access token comes in the query string (browsers cannot set headers)."""
+        if not token:
+            raise Unauthorized("connect with ?token=<access token>", code="missing_token")
+        who = self._verify(token)
+        self.connections.open(connection_id, who)
+        return who
+
+    def disconnect(self, connection_id: str) -> None:
+        self.connections.close(connection_id)
+
+    def receive(self, connection_id: str, body: str) -> None:
+        """$default: {"action": "subscribe", "pool_id": ...} or {"action": "ping"}."""
+        try:
+            reply = self._handle(connection_id, body)
+        except DomainError as exc:
+            reply = {"type": "error", "code": exc.code, "message": exc.message, "field": exc.field}
+        if not self.pusher.send(connection_id, reply):
+            self.connections.close(connection_id)
+
+    def _handle(self, connection_id: str, body: str) -> dict[str, Any]:
+        try:
+            message = json.loads(body)
+        except ValueError:
+            raise InvalidInput("messages are JSON objects", code="invalid_json") from None
+        if not isinstance(message, dict):
+            raise InvalidInput("messages are JSON objects", code="invalid_json")
+        action = message.get("action")
+        if action == "ping":
+            return {"type": "pong"}
+        if action != "subscribe":
+            raise InvalidInput('action must be "subscribe" or "ping"', field="action", code="unknown_action")
+        pool_id = message.get("pool_id")
+        if not isinstance(pool_id, str) or not pool_id:
+            raise InvalidInput("pool_id is required", field="pool_id", code="missing_field")
+        who = self.connections.principal(connection_id)
+        if who is None:
+            raise Unauthorized("connection expired; reconnect", code="connection_expired")
+        self.pools.get_pool(who, pool_id)  # 404 for pools the user may not read
+        self.connections.subscribe(connection_id, pool_id)
+        return {"type": "subscribed", "pool_id": pool_id}
+
+    def publish(self, pool_id: str, message: dict[str, Any]) -> tuple[int, int]:
+        """Send to every subscriber of the pool; returns (sent, gone). Gone connections are removed."""
+        sent = gone = 0
+        for connection_id in self.connections.subscribers(pool_id):
+            if self.pusher.send(connection_id, message):
+                sent += 1
+            else:
+                gone += 1
+                self.connections.close(connection_id)
+        return sent, gone

@@ -1,0 +1,135 @@
+"""WebSocket connections, subscriptions and the notifier, against moto, with a
+recording pusher standing in for API Gateway's management API."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+import pytest
+
+from app import notify_pool_changes, ws_connect, ws_disconnect, ws_message
+from chalicelib import wiring
+from devstack.streams import StreamReader, stream_arn, streams_client
+
+from .conftest import Api
+from .test_api import add_investor, make_pool
+
+
+class RecordingPusher:
+    def __init__(self) -> None:
+        self.sent: dict[str, list[dict[str, Any]]] = {}
+        self.gone: set[str] = set()
+
+    def send(self, connection_id: str, message: dict[str, Any]) -> bool:
+        if connection_id in self.gone:
+            return False
+        self.sent.setdefault(connection_id, []).append(message)
+        return True
+
+
+@pytest.fixture
+def pusher(api: Api) -> RecordingPusher:
+    recording = RecordingPusher()
+    wiring.live_updates().pusher = recording
+    return recording
+
+
+def ws_event(route: str, connection_id: str, *, token: str | None = None, body: str | None = None) -> dict[str, Any]:
+    event: dict[str, Any] = {
+        "requestContext": {
+            "routeKey": route,
+            "connectionId": connection_id,
+            "apiId": "local",
+            "stage": "local",
+            "domainName": "127.0.0.1:8001",
+            "eventType": "CONNECT",
+        },
+        "isBase64Encoded": False,
+    }
+    if token is not None:
+        event["queryStringParameters"] = {"token": token}
+    if body is not None:
+        event["body"] = body
+    return event
+
+
+def connect(api: Api, connection_id: str, user: str = "manager") -> dict[str, Any]:
+    return ws_connect(ws_event("$connect", connection_id, token=api.tokens[user]), None)
+
+
+def subscribe(connection_id: str, pool_id: str) -> None:
+    ws_message(ws_event("$default", connection_id, body=json.dumps({"action": "subscribe", "pool_id": pool_id})), None)
+
+
+class PoolsStream:
+    """The pools table's stream, read onward from where the last read stopped."""
+
+    def __init__(self) -> None:
+        db = boto3.client("dynamodb", region_name="us-east-1")
+        self.reader = StreamReader(streams_client("us-east-1"), stream_arn(db, "test-pooldesk-pools"))
+
+    def batch(self) -> dict[str, Any]:
+        return {"Records": self.reader.read(limit=1000)}
+
+
+def test_connect_needs_a_valid_token(api: Api, pusher: RecordingPusher) -> None:
+    assert connect(api, "c1")["statusCode"] == 200
+    assert ws_connect(ws_event("$connect", "c2"), None)["statusCode"] == 401
+    assert ws_connect(ws_event("$connect", "c3", token="not-a-token"), None)["statusCode"] == 401
+
+
+def test_subscribers_get_pool_activity_and_investor_changes(api: Api, pusher: RecordingPusher) -> None:
+    pid = make_pool(api)["id"]
+    connect(api, "mine")
+    connect(api, "finance", user="finance")
+    connect(api, "other", user="manager2")
+    for conn in ("mine", "finance", "other"):
+        subscribe(conn, pid)
+    assert pusher.sent["mine"] == [{"type": "subscribed", "pool_id": pid}]
+    assert pusher.sent["finance"] == [{"type": "subscribed", "pool_id": pid}]
+    assert pusher.sent["other"][0]["type"] == "error" and pusher.sent["other"][0]["code"] == "pool_not_found"
+    stream = PoolsStream()
+    stream.batch()  # skip what happened before
+    inv = add_investor(api, pid, "Alice")
+    api.post(f"/pools/{pid}/contributions", {"investor_id": inv["id"], "amount": "100.00"})
+    assert notify_pool_changes(stream.batch(), None) == {"batchItemFailures": []}
+    types = [m["type"] for m in pusher.sent["mine"][1:]]
+    assert types.count("pool.updated") == 2 and types.count("activity.created") == 2
+    assert types.count("investor.updated") == 2
+    last_pool = [m for m in pusher.sent["mine"] if m["type"] == "pool.updated"][-1]["data"]
+    assert (last_pool["cash"], last_pool["units"], last_pool["investor_count"]) == ("100.00", "100.000000", 1)
+    assert pusher.sent["finance"][1:] == pusher.sent["mine"][1:]
+    assert len(pusher.sent["other"]) == 1  # refused: nothing more
+
+
+def test_a_gone_connection_is_removed(api: Api, pusher: RecordingPusher) -> None:
+    pid = make_pool(api)["id"]
+    connect(api, "leaver")
+    subscribe("leaver", pid)
+    stream = PoolsStream()
+    stream.batch()
+    pusher.gone.add("leaver")
+    api.patch(f"/pools/{pid}", {"name": "Renamed"})
+    notify_pool_changes(stream.batch(), None)
+    assert wiring.live_updates().connections.subscribers(pid) == []
+
+
+def test_disconnect_forgets_subscriptions(api: Api, pusher: RecordingPusher) -> None:
+    pid = make_pool(api)["id"]
+    connect(api, "brief")
+    subscribe("brief", pid)
+    assert wiring.live_updates().connections.subscribers(pid) == ["brief"]
+    ws_disconnect(ws_event("$disconnect", "brief"), None)
+    assert wiring.live_updates().connections.subscribers(pid) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [("nope", "invalid_json"), ('{"action": "dance"}', "unknown_action"), ('{"action": "subscribe"}', "missing_field")],
+)
+def test_bad_messages_get_an_error_reply(api: Api, pusher: RecordingPusher, body: str, code: str) -> None:
+    connect(api, "c")
+    ws_message(ws_event("$default", "c", body=body), None)
+    assert pusher.sent["c"][-1]["type"] == "error" and pusher.sent["c"][-1]["code"] == code
