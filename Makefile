@@ -6,13 +6,14 @@ PY := $(VENV)/bin/python
 REQS := requirements.txt requirements-dev.txt
 STAMP := $(VENV)/.installed-$(shell cat $(REQS) | sha1sum | cut -c1-12)
 
-.PHONY: help install run test lint typecheck unit integration system tour webhook clean
+.PHONY: help install run test lint typecheck unit integration system tour webhook mail clean
 
 help:
 	@echo "make run    start the local stack with demo data on http://127.0.0.1:8000"
 	@echo "make test   lint, type-check and run every test"
 	@echo "make tour   walk the API against a running stack, checking every figure"
 	@echo "make webhook [TYPE=trade|dividend|fee]   send a signed sample brokerage event to the running stack"
+	@echo "make mail   list the alert emails the running stack has sent"
 
 $(STAMP): $(REQS)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Pooldesk needs Python 3.11 or newer")'
@@ -51,6 +52,9 @@ tour: install
 
 webhook: install
 	$(PY) -m devstack.webhook --type $(or $(TYPE),trade)
+
+mail: install
+	$(PY) -m devstack.mail --full
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -16,6 +16,8 @@ from chalicelib.api import openapi, streams
 from chalicelib.api.http import MAX_BODY_BYTES, Api, Call, Reply
 from chalicelib.api.schemas import (
     AddInvestorRequest,
+    AlertSettingsOut,
+    AlertSettingsRequest,
     BrokerageOut,
     ConfigResponse,
     ContributionRequest,
@@ -488,3 +490,38 @@ def ws_disconnect(event: WebsocketEvent) -> None:
 @app.on_ws_message()
 def ws_message(event: WebsocketEvent) -> None:
     wiring.live_updates().receive(event.connection_id, event.body)
+
+
+@app.lambda_function(name="send_alerts")
+def send_alerts(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """The pools table's stream: email finance about large withdrawals and distributions, once per cause."""
+    return streams.send_alerts(event, context)
+
+
+# -- alerts ----------------------------------------------------------------------
+
+
+@api.route(
+    "/pools/{pool_id}/alert-settings",
+    "GET",
+    summary="Who is emailed about this pool, and when",
+    response=AlertSettingsOut,
+    tag="alerts",
+)
+def get_alert_settings(call: Call, pool_id: str) -> AlertSettingsOut:
+    _pools().get_pool(call.who, pool_id)
+    s = wiring.alerts().settings_of(pool_id)
+    return AlertSettingsOut(recipients=list(s.recipients), withdrawal_threshold=s.withdrawal_threshold)
+
+
+@api.route(
+    "/pools/{pool_id}/alert-settings",
+    "PUT",
+    summary="Set alert recipients and the withdrawal threshold",
+    body=AlertSettingsRequest,
+    response=AlertSettingsOut,
+    tag="alerts",
+)
+def put_alert_settings(call: Call, pool_id: str) -> AlertSettingsOut:
+    s = wiring.alerts().configure(call.who, pool_id, recipients=call.body.recipients, threshold=call.body.withdrawal_threshold)
+    return AlertSettingsOut(recipients=list(s.recipients), withdrawal_threshold=s.withdrawal_threshold)

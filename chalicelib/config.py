@@ -30,6 +30,8 @@ class Settings:
     jwks_url: str
     websocket_url: str
     websocket_management_url: str
+    alert_sender: str
+    app_url: str
     connections_table: str
 
     @property
@@ -62,4 +64,6 @@ def settings() -> Settings:
         # API Gateway's management endpoint: https://<api id>.execute-api.<region>.amazonaws.com/<stage>
         websocket_management_url=os.environ.get("WEBSOCKET_MANAGEMENT_URL", "").strip(),
         connections_table=os.environ.get(CONNECTIONS_TABLE.env_var, CONNECTIONS_TABLE.default_name),
+        alert_sender=os.environ.get("ALERT_SENDER", "").strip() or "alerts@pooldesk.example",
+        app_url=os.environ.get("APP_URL", "").strip() or "http://127.0.0.1:8000",
     )

@@ -138,7 +138,8 @@ KINESIS_STREAMS: tuple[KinesisStream, ...] = (MARKET_DATA_STREAM,)
 WEBHOOK_EVENTS_DLQ = Queue("WebhookEventsDlq", "WEBHOOK_EVENTS_DLQ", "pooldesk-webhook-events-dlq")
 MARKET_TICKS_DLQ = Queue("MarketTicksDlq", "MARKET_TICKS_DLQ", "pooldesk-market-ticks-dlq")
 NOTIFY_DLQ = Queue("NotifyDlq", "NOTIFY_DLQ", "pooldesk-notify-dlq")
-QUEUES: tuple[Queue, ...] = (WEBHOOK_EVENTS_DLQ, MARKET_TICKS_DLQ, NOTIFY_DLQ)
+ALERTS_DLQ = Queue("AlertsDlq", "ALERTS_DLQ", "pooldesk-alerts-dlq")
+QUEUES: tuple[Queue, ...] = (WEBHOOK_EVENTS_DLQ, MARKET_TICKS_DLQ, NOTIFY_DLQ, ALERTS_DLQ)
 
 STREAM_CONSUMERS: tuple[StreamConsumer, ...] = (
     StreamConsumer(
@@ -162,6 +163,13 @@ STREAM_CONSUMERS: tuple[StreamConsumer, ...] = (
         batch_size=100,
         max_retries=2,
         dead_letter=NOTIFY_DLQ,
+    ),
+    StreamConsumer(
+        function="send_alerts",
+        source=POOLS_TABLE,
+        batch_size=50,
+        max_retries=3,
+        dead_letter=ALERTS_DLQ,
     ),
 )
 

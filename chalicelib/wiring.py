@@ -8,11 +8,13 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from chalicelib.adapters.alerts import CognitoDirectory, DynamoAlertStore, SesMailer
 from chalicelib.adapters.brokerage import BrokerageLinks, WebhookEvents, WebhookSecrets
 from chalicelib.adapters.cognito import CognitoAuth, TokenVerifier
 from chalicelib.adapters.dynamodb import DynamoPoolRepository, DynamoPriceStore
 from chalicelib.adapters.push import Connections, Pusher
 from chalicelib.config import settings
+from chalicelib.services.alerts import Alerts
 from chalicelib.services.brokerage import BrokerageService
 from chalicelib.services.live import LiveUpdates
 from chalicelib.services.market import MarketData
@@ -38,6 +40,18 @@ def market_data() -> MarketData:
 
 
 @lru_cache(maxsize=1)
+def alerts() -> Alerts:
+    s = settings()
+    return Alerts(
+        pool_service().repo,
+        DynamoAlertStore(dynamodb(), s.pools_table),
+        CognitoDirectory(boto3.client("cognito-idp", region_name=s.region, config=_BOTO), s.user_pool_id),
+        SesMailer(boto3.client("ses", region_name=s.region, config=_BOTO), s.alert_sender),
+        s.app_url,
+    )
+
+
+@lru_cache(maxsize=1)
 def live_updates() -> LiveUpdates:
     s = settings()
     management = boto3.client(
@@ -55,6 +69,7 @@ def brokerage_service() -> BrokerageService:
         BrokerageLinks(dynamodb(), s.pools_table),
         WebhookSecrets(secrets, s.webhook_secret_prefix),
         WebhookEvents(dynamodb(), s.events_table),
+        on_parked=lambda event, reason, pool_id: alerts().on_parked(event, reason, pool_id),
     )
 
 
@@ -72,5 +87,6 @@ def token_verifier() -> TokenVerifier:
 
 def reset() -> None:
     """Forget built objects (tests change the environment between cases)."""
-    for cached in (settings, dynamodb, pool_service, market_data, live_updates, brokerage_service, cognito_auth, token_verifier):
+    built = (settings, dynamodb, pool_service, market_data, alerts, live_updates, brokerage_service, cognito_auth, token_verifier)
+    for cached in built:
         cached.cache_clear()

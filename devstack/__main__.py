@@ -33,6 +33,7 @@ from devstack.streams import KinesisReader, StreamReader, stream_arn, streams_cl
 from devstack.wsgateway import WebSocketGateway
 
 REGION = "us-east-1"
+ALERT_SENDER = "alerts@pooldesk.example"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -57,6 +58,7 @@ def configure_environment(aws_url: str, user_pool_id: str, client_id: str, names
             "COGNITO_CLIENT_ID": client_id,
             "COGNITO_JWKS_URL": f"{aws_url}/{user_pool_id}/.well-known/jwks.json",
             "WEBSOCKET_URL": ws_url,
+            "ALERT_SENDER": ALERT_SENDER,
             "WEBSOCKET_MANAGEMENT_URL": ws_url.replace("ws://", "http://", 1),
             **names,
         }
@@ -152,10 +154,13 @@ def main(argv: list[str] | None = None) -> int:
         kinesis = boto3.client("kinesis", region_name=REGION)
         names = {**provision_tables(dynamodb), **provision_queues(sqs), **provision_kinesis(kinesis)}
         ids = provision_cognito(idp, DEMO_USERS)
+        # SES sends only from a verified identity (moto enforces this too).
+        boto3.client("ses", region_name=REGION).verify_email_identity(EmailAddress=ALERT_SENDER)
         provision_webhook_secrets(
             boto3.client("secretsmanager", region_name=REGION), WEBHOOK_SECRET_PREFIX, {DEMO_BROKER: [DEMO_BROKER_SECRET]}
         )
         configure_environment(moto.url, ids.user_pool_id, ids.client_id, names, f"ws://{args.host}:{args.ws_port}")
+        os.environ["APP_URL"] = f"http://{args.host}:{args.api_port}"
 
         from chalicelib import wiring
         from chalicelib.services.access import Principal

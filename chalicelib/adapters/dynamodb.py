@@ -223,6 +223,7 @@ class DynamoPoolRepository:
             "fees": entry.fees,
             "memo": entry.memo,
             "allocation_count": entry.allocation_count,
+            "nav_before": entry.nav_before,
         }
 
     @staticmethod
@@ -256,6 +257,7 @@ class DynamoPoolRepository:
             fees=amount("fees"),
             memo=item.get("memo"),
             allocation_count=int(item["allocation_count"]) if "allocation_count" in item else None,
+            nav_before=amount("nav_before"),
         )
 
     # -- reads -------------------------------------------------------------

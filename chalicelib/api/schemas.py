@@ -349,3 +349,15 @@ class PriceOut(BaseModel):
     symbol: str
     price: Amount
     ts: Amount = Field(description="when the market printed it, unix seconds")
+
+
+class AlertSettingsRequest(Body):
+    recipients: list[str] = Field(
+        default_factory=list, max_length=50, description="email addresses; empty means the finance group"
+    )
+    withdrawal_threshold: DecimalString = Field(default="0.10", description='fraction of NAV, e.g. "0.10"')
+
+
+class AlertSettingsOut(BaseModel):
+    recipients: list[str]
+    withdrawal_threshold: Amount

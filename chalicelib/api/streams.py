@@ -120,3 +120,22 @@ def _notify_record(record: DynamoDBRecord) -> None:
 def notify_pool_changes(event: dict[str, Any], context: Any) -> dict[str, Any]:
     response = process_partial_response(event=event, record_handler=_notify_record, processor=_notify_batches, context=context)
     return dict(response)
+
+
+_alert_batches = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+
+def _alert_record(record: DynamoDBRecord) -> None:
+    raw = record.raw_event
+    body = raw["dynamodb"]
+    sk = body["Keys"]["SK"]["S"]
+    if raw.get("eventName") != "INSERT" or not sk.startswith("LEDGER#"):
+        return
+    entry = DynamoPoolRepository.entry_from_item(_plain(body["NewImage"]))
+    if wiring.alerts().on_entry(entry):
+        logger.info("alert sent", extra={"pool_id": entry.pool_id, "entry_id": entry.id, "type": entry.type.value})
+
+
+def send_alerts(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    response = process_partial_response(event=event, record_handler=_alert_record, processor=_alert_batches, context=context)
+    return dict(response)

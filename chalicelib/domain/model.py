@@ -152,6 +152,8 @@ class LedgerEntry:
     fees: Decimal | None = None
     memo: str | None = None
     allocation_count: int | None = None
+    # The pool's NAV just before a money movement: what thresholds are measured against.
+    nav_before: Decimal | None = None
 
 
 @dataclass(frozen=True)

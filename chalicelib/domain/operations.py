@@ -165,6 +165,7 @@ def contribute(pool: Pool, investor: Investor, amount: object, stamp: Stamp) -> 
         amount=value,
         units=issued,
         nav_per_unit=price,
+        nav_before=pool.nav,
         cash_delta=value,
         units_delta=issued,
     )
@@ -214,6 +215,7 @@ def withdraw(pool: Pool, investor: Investor, stamp: Stamp, *, amount: object = N
         amount=paid,
         units=redeemed,
         nav_per_unit=price,
+        nav_before=pool.nav,
         cash_delta=-paid,
         units_delta=-redeemed,
     )
@@ -248,6 +250,7 @@ def distribute(pool: Pool, holders: Sequence[Investor], amount: object, memo: st
         EntryType.DISTRIBUTION,
         amount=total,
         nav_per_unit=pool.nav_per_unit,
+        nav_before=pool.nav,
         cash_delta=-total,
         memo=note,
         allocation_count=len(allocations),

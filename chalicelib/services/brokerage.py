@@ -111,13 +111,16 @@ class BrokerageService:
         links: BrokerageLinkStore,
         secrets: WebhookSecretStore,
         events: WebhookEventStore,
+        *,
         clock: Callable[[], datetime] = _utcnow,
+        on_parked: Callable[[StoredEvent, str, str | None], object] | None = None,
     ) -> None:
         self.pools = pools
         self.links = links
         self.secrets = secrets
         self.events = events
         self._clock = clock
+        self._on_parked = on_parked
 
     # -- linking ----------------------------------------------------------------
 
@@ -164,7 +167,7 @@ class BrokerageService:
         pool_id = self.links.pool_for(event.broker, account)
         if pool_id is None:
             reason = f"no pool is linked to account {account} at {event.broker}"
-            self.events.settle(event, status="parked", pool_id=UNLINKED, reason=reason)
+            self._park(event, reason, None)
             return "parked"
         actor = Principal.system(f"broker:{event.broker}")
         # The key is derived from the event, so a redelivery replays instead of moving money again.
@@ -172,10 +175,17 @@ class BrokerageService:
         try:
             receipt = self._apply_to_pool(actor, pool_id, data, key)
         except DomainError as exc:
-            self.events.settle(event, status="parked", pool_id=pool_id, reason=f"{exc.code}: {exc.message}")
+            self._park(event, f"{exc.code}: {exc.message}", pool_id)
             return "parked"
         self.events.settle(event, status="applied", pool_id=pool_id, entry_id=receipt.entry.id)
         return "applied"
+
+    def _park(self, event: StoredEvent, reason: str, pool_id: str | None) -> None:
+        # Alert first: if the email fails, the record is retried and the park
+        # repeated (idempotently) until finance has been told.
+        if self._on_parked is not None:
+            self._on_parked(event, reason, pool_id)
+        self.events.settle(event, status="parked", pool_id=pool_id or UNLINKED, reason=reason)
 
     def _apply_to_pool(self, actor: Principal, pool_id: str, data: _Strict, key: str) -> Receipt:
         if isinstance(data, TradeExecuted):

@@ -69,6 +69,9 @@ def cognito(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[CognitoIds]:
     monkeypatch.setenv("COGNITO_USER_POOL_ID", ids.user_pool_id)
     monkeypatch.setenv("COGNITO_CLIENT_ID", ids.client_id)
     monkeypatch.setenv("WEBSOCKET_URL", "ws://127.0.0.1:8001")
+    monkeypatch.setenv("ALERT_SENDER", "alerts@pooldesk.example")
+    monkeypatch.setenv("APP_URL", "https://pooldesk.example")
+    boto3.client("ses", region_name="us-east-1").verify_email_identity(EmailAddress="alerts@pooldesk.example")
     monkeypatch.delenv("COGNITO_JWKS_URL", raising=False)
     wiring.reset()
     yield ids

@@ -69,6 +69,7 @@ def test_withdrawal_by_amount_redeems_units_rounded_up() -> None:
     pool, alice = join(new_pool(unit_price="3.00"), "alice")
     d = ops.contribute(pool, alice, "10.00", stamp())
     w = ops.withdraw(d.pool, d.investor, stamp(), amount="5.00")
+    assert w.entry.nav_before == D("10.00")
     # 5.00 x 3.333333 / 10.00 = 1.6666665 -> 1.666667 (up)
     assert w.entry.units == D("1.666667")
     assert w.investor.units == D("1.666666")

@@ -1,0 +1,112 @@
+"""Alert settings and sent-alert claims (pools table), finance's addresses
+(Cognito group), and email (SES)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+from chalicelib.resources import FINANCE_GROUP
+from chalicelib.services.alerts import AlertSettings, Email
+
+_ser = TypeSerializer()
+_de = TypeDeserializer()
+CLAIM_TTL_SECONDS = 400 * 24 * 3600
+
+
+def _item(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: _ser.serialize(v) for k, v in values.items()}
+
+
+class DynamoAlertStore:
+    def __init__(self, client: Any, table: str) -> None:
+        self._db = client
+        self._table = table
+
+    def settings(self, pool_id: str) -> AlertSettings:
+        resp = self._db.get_item(TableName=self._table, Key=_item({"PK": f"POOL#{pool_id}", "SK": "ALERTS"}))
+        if "Item" not in resp:
+            return AlertSettings()
+        item = {k: _de.deserialize(v) for k, v in resp["Item"].items()}
+        return AlertSettings(
+            recipients=tuple(item.get("recipients", [])), withdrawal_threshold=Decimal(item["withdrawal_threshold"])
+        )
+
+    def save_settings(self, pool_id: str, settings: AlertSettings) -> None:
+        self._db.put_item(
+            TableName=self._table,
+            Item=_item(
+                {
+                    "PK": f"POOL#{pool_id}",
+                    "SK": "ALERTS",
+                    "kind": "alert-settings",
+                    "recipients": list(settings.recipients),
+                    "withdrawal_threshold": str(settings.withdrawal_threshold),
+                }
+            ),
+        )
+
+    def claim(self, cause: str) -> bool:
+        try:
+            self._db.put_item(
+                TableName=self._table,
+                Item=_item(
+                    {"PK": f"ALERT#{cause}", "SK": "SENT", "kind": "alert", "expires_at": int(time.time()) + CLAIM_TTL_SECONDS}
+                ),
+                ConditionExpression="attribute_not_exists(PK)",
+            )
+        except self._db.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def release(self, cause: str) -> None:
+        self._db.delete_item(TableName=self._table, Key=_item({"PK": f"ALERT#{cause}", "SK": "SENT"}))
+
+
+class CognitoDirectory:
+    """The finance group's addresses, cached for five minutes."""
+
+    def __init__(self, client: Any, user_pool_id: str, ttl_seconds: int = 300) -> None:
+        self._idp = client
+        self._pool = user_pool_id
+        self._ttl_ns = ttl_seconds * 1_000_000_000
+        self._cached: tuple[int, list[str]] | None = None
+        self._lock = threading.Lock()
+
+    def finance_emails(self) -> list[str]:
+        with self._lock:
+            if self._cached and time.monotonic_ns() - self._cached[0] < self._ttl_ns:
+                return self._cached[1]
+            emails: list[str] = []
+            kwargs: dict[str, Any] = {"UserPoolId": self._pool, "GroupName": FINANCE_GROUP}
+            while True:
+                resp = self._idp.list_users_in_group(**kwargs)
+                for user in resp.get("Users", []):
+                    attrs = {a["Name"]: a["Value"] for a in user.get("Attributes", [])}
+                    if user.get("Enabled", True) and attrs.get("email"):
+                        emails.append(attrs["email"])
+                if not resp.get("NextToken"):
+                    break
+                kwargs["NextToken"] = resp["NextToken"]
+            self._cached = (time.monotonic_ns(), sorted(emails))
+            return self._cached[1]
+
+
+class SesMailer:
+    def __init__(self, client: Any, sender: str) -> None:
+        self._ses = client
+        self._sender = sender
+
+    def send(self, email: Email) -> None:
+        self._ses.send_email(
+            Source=self._sender,
+            Destination={"ToAddresses": list(email.to)},
+            Message={
+                "Subject": {"Data": email.subject, "Charset": "UTF-8"},
+                "Body": {"Text": {"Data": email.text, "Charset": "UTF-8"}, "Html": {"Data": email.html, "Charset": "UTF-8"}},
+            },
+        )

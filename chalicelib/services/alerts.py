@@ -1,0 +1,170 @@
+"""Email alerts to finance: what deserves one, to whom, and only once per cause.
+
+Rules: a withdrawal at or above the pool's threshold (default 10% of NAV
+before it); every distribution; a brokerage event parked because it could not
+be applied. Recipients are the pool's own list, or every user of the finance
+group. Each alert is claimed by its cause (the ledger entry or event id)
+before it is sent, so a redelivered stream record sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Protocol
+
+from chalicelib.domain import money
+from chalicelib.domain.errors import InvalidInput
+from chalicelib.domain.model import EntryType, LedgerEntry, Pool
+
+from .access import Principal, check_write
+from .ports import PoolRepository, StoredEvent
+
+DEFAULT_WITHDRAWAL_THRESHOLD = Decimal("0.10")
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    recipients: tuple[str, ...] = ()  # empty: the finance group
+    withdrawal_threshold: Decimal = DEFAULT_WITHDRAWAL_THRESHOLD
+
+
+@dataclass(frozen=True)
+class Email:
+    to: tuple[str, ...]
+    subject: str
+    text: str
+    html: str
+
+
+class Mailer(Protocol):
+    def send(self, email: Email) -> None: ...
+
+
+class AlertStore(Protocol):
+    def settings(self, pool_id: str) -> AlertSettings: ...
+
+    def save_settings(self, pool_id: str, settings: AlertSettings) -> None: ...
+
+    def claim(self, cause: str) -> bool:
+        """True the first time a cause is claimed; False ever after."""
+        ...
+
+    def release(self, cause: str) -> None:
+        """Undo a claim whose email could not be sent, so a retry sends it."""
+        ...
+
+
+class Directory(Protocol):
+    def finance_emails(self) -> list[str]: ...
+
+
+def clean_settings(recipients: Sequence[str], threshold: str) -> AlertSettings:
+    emails = tuple(dict.fromkeys(r.strip().lower() for r in recipients if r.strip()))
+    for email in emails:
+        if "@" not in email or " " in email or len(email) > 254:
+            raise InvalidInput(f"{email!r} is not an email address", field="recipients", code="invalid_email")
+    value = money.parse_decimal(threshold, field="withdrawal_threshold", places=4, what="threshold")
+    if value > 1:
+        raise InvalidInput(
+            "withdrawal_threshold is a fraction of NAV between 0 and 1", field="withdrawal_threshold", code="invalid_threshold"
+        )
+    return AlertSettings(recipients=emails, withdrawal_threshold=value)
+
+
+class Alerts:
+    def __init__(self, repo: PoolRepository, store: AlertStore, directory: Directory, mailer: Mailer, app_url: str) -> None:
+        self.repo = repo
+        self.store = store
+        self.directory = directory
+        self.mailer = mailer
+        self.app_url = app_url.rstrip("/")
+
+    # -- settings ---------------------------------------------------------------
+
+    def settings_of(self, pool_id: str) -> AlertSettings:
+        return self.store.settings(pool_id)
+
+    def configure(self, who: Principal, pool_id: str, *, recipients: Sequence[str], threshold: str) -> AlertSettings:
+        check_write(who, self.repo.get_pool(pool_id), pool_id)
+        settings = clean_settings(recipients, threshold)
+        self.store.save_settings(pool_id, settings)
+        return settings
+
+    # -- rules ------------------------------------------------------------------
+
+    def on_entry(self, entry: LedgerEntry) -> bool:
+        """A new ledger entry: send its alert if a rule says so. Returns whether one was sent now."""
+        pool = self.repo.get_pool(entry.pool_id)
+        if pool is None or entry.amount is None:
+            return False
+        if entry.type is EntryType.WITHDRAWAL:
+            settings = self.store.settings(pool.id)
+            nav_before = entry.nav_before
+            if not nav_before or nav_before <= 0 or entry.amount < settings.withdrawal_threshold * nav_before:
+                return False
+            share = money.quantize_places(entry.amount / nav_before * 100, 1)
+            return self._send(
+                f"withdrawal:{entry.id}",
+                pool,
+                f"Large withdrawal from {pool.name}: {entry.amount} {pool.currency}",
+                [
+                    f"A withdrawal of {entry.amount} {pool.currency} ({share}% of NAV) was paid from {pool.name}.",
+                    f"Investor: {entry.investor_id}",
+                    f"Units redeemed: {entry.units}",
+                    f"NAV per unit: {entry.nav_per_unit}",
+                    f"Recorded by {entry.actor} at {entry.created_at:%Y-%m-%d %H:%M:%S} UTC.",
+                ],
+            )
+        if entry.type is EntryType.DISTRIBUTION:
+            return self._send(
+                f"distribution:{entry.id}",
+                pool,
+                f"Distribution paid from {pool.name}: {entry.amount} {pool.currency}",
+                [
+                    f"A distribution of {entry.amount} {pool.currency} was paid from {pool.name} "
+                    f"to {entry.allocation_count} investors, pro rata by units.",
+                    f"Memo: {entry.memo or '-'}",
+                    f"NAV per unit before: {entry.nav_per_unit}",
+                    f"Recorded by {entry.actor} at {entry.created_at:%Y-%m-%d %H:%M:%S} UTC.",
+                ],
+            )
+        return False
+
+    def on_parked(self, event: StoredEvent, reason: str, pool_id: str | None) -> bool:
+        pool = self.repo.get_pool(pool_id) if pool_id else None
+        where = pool.name if pool else "no pool (the account is not linked)"
+        return self._send(
+            f"parked:{event.broker}:{event.event_id}",
+            pool,
+            f"Brokerage event parked: {event.type} from {event.broker}",
+            [
+                f"Event {event.event_id} ({event.type}) from {event.broker} could not be applied to {where}.",
+                f"Reason: {reason}",
+                f"Received at {event.received_at}.",
+                "It is kept, unapplied, for a manager to resolve.",
+            ],
+        )
+
+    # -- sending ------------------------------------------------------------------
+
+    def _send(self, cause: str, pool: Pool | None, subject: str, lines: list[str]) -> bool:
+        settings = self.store.settings(pool.id) if pool else AlertSettings()
+        recipients = settings.recipients or tuple(self.directory.finance_emails())
+        if not recipients or not self.store.claim(cause):
+            return False
+        link = f"{self.app_url}/pools/{pool.id}" if pool else f"{self.app_url}/webhook-events/unlinked"
+        text = "\n".join([*lines, "", f"Open in Pooldesk: {link}"])
+        body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+        page = (
+            f'<html><body style="font-family: sans-serif"><h2>{html.escape(subject)}</h2>{body}'
+            f'<p><a href="{html.escape(link)}">Open in Pooldesk</a></p></body></html>'
+        )
+        try:
+            self.mailer.send(Email(to=recipients, subject=subject, text=text, html=page))
+        except Exception:
+            self.store.release(cause)  # let the stream's retry send it
+            raise
+        return True

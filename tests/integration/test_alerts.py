@@ -1,0 +1,135 @@
+"""Finance alerts by email (SES in moto), once per cause."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import boto3
+import pytest
+from moto.core.models import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
+
+from app import apply_webhook_events, send_alerts
+from chalicelib import wiring
+from chalicelib.services.webhooks import sign
+from devstack.streams import StreamReader, stream_arn, streams_client
+
+from .conftest import Api
+from .test_api import add_investor, contribute, error, make_pool
+
+
+def sent() -> list[Any]:
+    return list(ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages)
+
+
+class Stream:
+    def __init__(self, table: str) -> None:
+        db = boto3.client("dynamodb", region_name="us-east-1")
+        self.reader = StreamReader(streams_client("us-east-1"), stream_arn(db, table))
+
+    def batch(self) -> dict[str, Any]:
+        return {"Records": self.reader.read(limit=1000)}
+
+
+@pytest.fixture
+def funded(api: Api) -> dict[str, str]:
+    pid = make_pool(api, name="Alert Fund")["id"]
+    a = add_investor(api, pid, "Alice")
+    b = add_investor(api, pid, "Bob")
+    contribute(api, pid, a["id"], "900.00")
+    contribute(api, pid, b["id"], "100.00")
+    return {"pool_id": pid, "a": a["id"], "b": b["id"]}
+
+
+def test_a_large_withdrawal_emails_finance_once(api: Api, funded: dict[str, str]) -> None:
+    stream = Stream("test-pooldesk-pools")
+    stream.batch()
+    api.post(f"/pools/{funded['pool_id']}/withdrawals", {"investor_id": funded["a"], "amount": "99.00"})  # 9.9%
+    api.post(f"/pools/{funded['pool_id']}/withdrawals", {"investor_id": funded["a"], "amount": "200.00"})  # 22%
+    batch = stream.batch()
+    assert send_alerts(batch, None) == {"batchItemFailures": []}
+    assert send_alerts(batch, None) == {"batchItemFailures": []}  # redelivered: nothing more
+    mails = sent()
+    assert len(mails) == 1
+    mail = mails[0]
+    assert mail.destinations["ToAddresses"] == ["finance@example.com"]
+    assert mail.subject == "Large withdrawal from Alert Fund: 200.00 USD"
+    assert f"https://pooldesk.example/pools/{funded['pool_id']}" in mail.body
+
+
+def test_a_distribution_emails_the_pools_own_recipients(api: Api, funded: dict[str, str]) -> None:
+    pid = funded["pool_id"]
+    resp = api.request(
+        "PUT",
+        f"/pools/{pid}/alert-settings",
+        {"recipients": ["cfo@example.com", "ops@example.com"], "withdrawal_threshold": "0.50"},
+    )
+    assert resp.status_code == 200, resp.body
+    assert api.get(f"/pools/{pid}/alert-settings", as_user="finance").json_body["recipients"] == [
+        "cfo@example.com",
+        "ops@example.com",
+    ]
+    stream = Stream("test-pooldesk-pools")
+    stream.batch()
+    api.post(f"/pools/{pid}/distributions", {"amount": "50.00", "memo": "Q4"})
+    api.post(f"/pools/{pid}/withdrawals", {"investor_id": funded["a"], "amount": "200.00"})  # under 50%
+    send_alerts(stream.batch(), None)
+    mails = sent()
+    assert [m.subject for m in mails] == ["Distribution paid from Alert Fund: 50.00 USD"]
+    assert mails[0].destinations["ToAddresses"] == ["cfo@example.com", "ops@example.com"]
+    assert "to 2 investors" in mails[0].body
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [({"recipients": ["not-an-email"]}, "recipients"), ({"withdrawal_threshold": "1.5"}, "withdrawal_threshold")],
+)
+def test_bad_alert_settings_are_refused(api: Api, funded: dict[str, str], body: dict[str, Any], field: str) -> None:
+    resp = api.request("PUT", f"/pools/{funded['pool_id']}/alert-settings", body)
+    assert resp.status_code == 400 and error(resp)["field"] == field
+    assert api.request("PUT", f"/pools/{funded['pool_id']}/alert-settings", {}, as_user="finance").status_code == 403
+
+
+def test_a_parked_webhook_event_emails_finance(api: Api) -> None:
+    stream = Stream("test-pooldesk-events")
+    event = {
+        "id": "evt-parked",
+        "type": "fee.charged",
+        "created": 1,
+        "data": {"account_id": "NOBODY", "amount": "1.00", "description": "custody"},
+    }
+    body = json.dumps(event).encode()
+    api.request(
+        "POST",
+        "/webhooks/demo",
+        raw=body,
+        as_user=None,
+        headers={"Pooldesk-Signature": sign("demo-webhook-secret", int(time.time()), body)},
+    )
+    batch = stream.batch()
+    apply_webhook_events(batch, None)
+    apply_webhook_events(batch, None)
+    mails = sent()
+    assert [m.subject for m in mails] == ["Brokerage event parked: fee.charged from demo"]
+    assert "NOBODY" in mails[0].body
+
+
+def test_an_email_that_fails_is_sent_by_the_retry(api: Api, funded: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    stream = Stream("test-pooldesk-pools")
+    stream.batch()
+    api.post(f"/pools/{funded['pool_id']}/distributions", {"amount": "10.00"})
+    batch = stream.batch()
+    mailer = wiring.alerts().mailer
+    real = mailer.send
+
+    def refuse(email: Any) -> None:
+        raise ConnectionError("injected: SES refused")
+
+    monkeypatch.setattr(mailer, "send", refuse)
+    failed = send_alerts(batch, None)["batchItemFailures"]
+    assert len(failed) == 1 and sent() == []
+    monkeypatch.setattr(mailer, "send", real)
+    send_alerts(batch, None)
+    assert len(sent()) == 1
