@@ -525,3 +525,9 @@ def get_alert_settings(call: Call, pool_id: str) -> AlertSettingsOut:
 def put_alert_settings(call: Call, pool_id: str) -> AlertSettingsOut:
     s = wiring.alerts().configure(call.who, pool_id, recipients=call.body.recipients, threshold=call.body.withdrawal_threshold)
     return AlertSettingsOut(recipients=list(s.recipients), withdrawal_threshold=s.withdrawal_threshold)
+
+
+@app.lambda_function(name="alert_dead_letters")
+def alert_dead_letters(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """SQS dead-letter queues: tell finance about every record a consumer gave up on."""
+    return streams.alert_dead_letters(event, context)

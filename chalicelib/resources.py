@@ -173,6 +173,21 @@ STREAM_CONSUMERS: tuple[StreamConsumer, ...] = (
     ),
 )
 
+
+@dataclass(frozen=True)
+class QueueConsumer:
+    """A Lambda fed by SQS queues (CDK: SQS event sources with ReportBatchItemFailures)."""
+
+    function: str
+    queues: tuple[Queue, ...]
+    batch_size: int = 10
+
+
+# Whatever a stream consumer gives up on is emailed to finance from its dead-letter queue.
+QUEUE_CONSUMERS: tuple[QueueConsumer, ...] = (
+    QueueConsumer(function="alert_dead_letters", queues=(WEBHOOK_EVENTS_DLQ, MARKET_TICKS_DLQ, NOTIFY_DLQ, ALERTS_DLQ)),
+)
+
 # Cognito groups and what they may do (enforced in services/access.py).
 MANAGERS_GROUP = "managers"
 FINANCE_GROUP = "finance"

@@ -17,10 +17,16 @@ from typing import Any
 
 import boto3
 
-from chalicelib.resources import MARKET_DATA_STREAM, STREAM_CONSUMERS, WEBHOOK_SECRET_PREFIX, KinesisStream
+from chalicelib.resources import (
+    MARKET_DATA_STREAM,
+    QUEUE_CONSUMERS,
+    STREAM_CONSUMERS,
+    WEBHOOK_SECRET_PREFIX,
+    KinesisStream,
+)
 from devstack.demo import DEMO_ACCOUNT, DEMO_BROKER, DEMO_BROKER_SECRET, DEMO_USERS, seed
 from devstack.feed import MarketFeed
-from devstack.pollers import Reader, StreamPoller
+from devstack.pollers import QueuePoller, Reader, StreamPoller
 from devstack.provision import (
     provision_cognito,
     provision_kinesis,
@@ -101,6 +107,24 @@ def start_pollers(dynamodb: Any, kinesis: Any, sqs: Any, names: dict[str, str]) 
     return pollers
 
 
+def start_queue_pollers(sqs: Any, names: dict[str, str]) -> list[QueuePoller]:
+    import app
+
+    pollers = []
+    for consumer in QUEUE_CONSUMERS:
+        poller = QueuePoller(
+            name=consumer.function,
+            sqs=sqs,
+            queue_urls=[names[q.env_var] for q in consumer.queues],
+            handler=getattr(app, consumer.function),
+            region=REGION,
+            batch_size=consumer.batch_size,
+        )
+        poller.start()
+        pollers.append(poller)
+    return pollers
+
+
 def start_gateway(host: str, port: int) -> WebSocketGateway:
     import app
 
@@ -136,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     served: list[Served] = []
     pollers: list[StreamPoller] = []
     feed: MarketFeed | None = None
+    queue_pollers: list[QueuePoller] = []
     stop = threading.Event()
     # Handle both explicitly: a shell may start us with SIGINT ignored (a
     # background job), and Ctrl-C must still stop everything.
@@ -175,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         served.append(api)
         gateway = start_gateway(args.host, args.ws_port)
         pollers = start_pollers(dynamodb, kinesis, sqs, names)
+        queue_pollers = start_queue_pollers(sqs, names)
         if not args.no_feed:
             feed = MarketFeed(kinesis, names[MARKET_DATA_STREAM.env_var])
             feed.start()
@@ -194,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     gateway.stop()
     for poller in pollers:
         poller.stop()
+    for queue_poller in queue_pollers:
+        queue_poller.stop()
     for s in reversed(served):
         s.stop()
     return 0

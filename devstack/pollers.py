@@ -138,3 +138,69 @@ class StreamPoller(threading.Thread):
             QueueUrl=self._dlq,
             MessageBody=json.dumps({"function": self._fn, "reason": reason, "record": record, "at": int(time.time())}),
         )
+
+
+class QueuePoller(threading.Thread):
+    """An SQS event source: receive, invoke with Lambda's SQS shape, delete what succeeded."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        sqs: Any,
+        queue_urls: list[str],
+        handler: Handler,
+        region: str,
+        batch_size: int = 10,
+        interval: float = 0.5,
+    ) -> None:
+        super().__init__(name=f"queue-{name}", daemon=True)
+        self._fn = name
+        self._sqs = sqs
+        self._urls = queue_urls
+        self._handler = handler
+        self._region = region
+        self._batch_size = batch_size
+        self._interval = interval
+        self._halt = threading.Event()
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join(timeout=10)
+
+    def run(self) -> None:
+        while not self._halt.wait(self._interval):
+            for url in self._urls:
+                try:
+                    self.poll(url)
+                except Exception:
+                    log.exception("polling %s failed", url)
+
+    def poll(self, url: str) -> None:
+        messages = self._sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=self._batch_size).get("Messages", [])
+        if not messages:
+            return
+        arn = f"arn:aws:sqs:{self._region}:000000000000:{url.rsplit('/', 1)[-1]}"
+        records = [
+            {
+                "messageId": m["MessageId"],
+                "receiptHandle": m["ReceiptHandle"],
+                "body": m["Body"],
+                "attributes": m.get("Attributes", {}),
+                "messageAttributes": {},
+                "md5OfBody": m.get("MD5OfBody", ""),
+                "eventSource": "aws:sqs",
+                "eventSourceARN": arn,
+                "awsRegion": self._region,
+            }
+            for m in messages
+        ]
+        try:
+            result = self._handler({"Records": records}, LambdaContext(self._fn))
+            failed = {f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])}
+        except Exception:
+            log.exception("%s raised; the messages stay on the queue", self._fn)
+            return
+        for m in messages:
+            if m["MessageId"] not in failed:  # failures become visible again and are retried
+                self._sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])

@@ -9,6 +9,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from boto3.dynamodb.types import TypeDeserializer
 
 from chalicelib import wiring
@@ -138,4 +139,18 @@ def _alert_record(record: DynamoDBRecord) -> None:
 
 def send_alerts(event: dict[str, Any], context: Any) -> dict[str, Any]:
     response = process_partial_response(event=event, record_handler=_alert_record, processor=_alert_batches, context=context)
+    return dict(response)
+
+
+_dead_letter_batches = BatchProcessor(event_type=EventType.SQS)
+
+
+def _dead_letter_record(record: SQSRecord) -> None:
+    wiring.alerts().on_dead_letter(record.message_id, record.body)
+
+
+def alert_dead_letters(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    response = process_partial_response(
+        event=event, record_handler=_dead_letter_record, processor=_dead_letter_batches, context=context
+    )
     return dict(response)

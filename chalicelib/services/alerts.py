@@ -10,6 +10,7 @@ before it is sent, so a redelivered stream record sends nothing twice.
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -146,16 +147,38 @@ class Alerts:
                 f"Received at {event.received_at}.",
                 "It is kept, unapplied, for a manager to resolve.",
             ],
+            link=None if pool else f"{self.app_url}/webhook-events/unlinked",
+        )
+
+    def on_dead_letter(self, message_id: str, body: str) -> bool:
+        """A stream record a consumer gave up on, from its dead-letter queue."""
+        try:
+            letter = json.loads(body)
+        except ValueError:
+            letter = {}
+        function = str(letter.get("function", "an unknown consumer"))
+        reason = str(letter.get("reason", "unknown"))
+        record = json.dumps(letter.get("record", body), indent=2, default=str)[:4000]
+        return self._send(
+            f"dead-letter:{message_id}",
+            None,
+            f"A record could not be processed by {function}",
+            [
+                f"{function} gave up on a record ({reason}) and set it aside in its dead-letter queue.",
+                "Nothing was applied for it. Look into the cause, then redrive the queue.",
+                "The record:",
+                record,
+            ],
         )
 
     # -- sending ------------------------------------------------------------------
 
-    def _send(self, cause: str, pool: Pool | None, subject: str, lines: list[str]) -> bool:
+    def _send(self, cause: str, pool: Pool | None, subject: str, lines: list[str], link: str | None = None) -> bool:
         settings = self.store.settings(pool.id) if pool else AlertSettings()
         recipients = settings.recipients or tuple(self.directory.finance_emails())
         if not recipients or not self.store.claim(cause):
             return False
-        link = f"{self.app_url}/pools/{pool.id}" if pool else f"{self.app_url}/webhook-events/unlinked"
+        link = link or (f"{self.app_url}/pools/{pool.id}" if pool else self.app_url)
         text = "\n".join([*lines, "", f"Open in Pooldesk: {link}"])
         body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
         page = (

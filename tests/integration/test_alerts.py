@@ -133,3 +133,33 @@ def test_an_email_that_fails_is_sent_by_the_retry(api: Api, funded: dict[str, st
     monkeypatch.setattr(mailer, "send", real)
     send_alerts(batch, None)
     assert len(sent()) == 1
+
+
+def test_a_dead_letter_is_emailed_to_finance_once(api: Api) -> None:
+    from app import alert_dead_letters
+
+    letter = {
+        "function": "apply_market_ticks",
+        "reason": "failed after 3 retries",
+        "record": {"kinesis": {"sequenceNumber": "42"}},
+    }
+    event = {
+        "Records": [
+            {
+                "messageId": "m-1",
+                "receiptHandle": "r",
+                "body": json.dumps(letter),
+                "attributes": {},
+                "messageAttributes": {},
+                "md5OfBody": "",
+                "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:us-east-1:000000000000:pooldesk-market-ticks-dlq",
+                "awsRegion": "us-east-1",
+            }
+        ]
+    }
+    assert alert_dead_letters(event, None) == {"batchItemFailures": []}
+    assert alert_dead_letters(event, None) == {"batchItemFailures": []}
+    mails = sent()
+    assert [m.subject for m in mails] == ["A record could not be processed by apply_market_ticks"]
+    assert "&quot;sequenceNumber&quot;: &quot;42&quot;" in mails[0].body  # moto keeps the HTML part

@@ -28,3 +28,19 @@ def test_a_large_withdrawal_is_emailed_to_finance(stack: Stack) -> None:
     assert len(found) == 1
     assert found[0]["destinations"]["ToAddresses"] == ["finance@example.com"]
     assert f"{stack.api}/pools/{pid}" in found[0]["body"]
+
+
+def test_a_poison_tick_ends_in_the_dead_letter_queue_and_finance_is_told(stack: Stack) -> None:
+    import boto3
+
+    kinesis = boto3.client(
+        "kinesis", region_name="us-east-1", endpoint_url=stack.aws, aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    kinesis.put_record(StreamName="pooldesk-market-data", PartitionKey="BAD", Data=b"this is not a tick")
+    subject = "A record could not be processed by apply_market_ticks"
+    deadline = time.monotonic() + 30
+    found: list[dict[str, object]] = []
+    while time.monotonic() < deadline and not found:
+        found = [m for m in sent_mail(stack.aws) if m.get("subject") == subject]
+        time.sleep(0.3)
+    assert found, "the poison tick was neither retried into the DLQ nor reported"
