@@ -396,6 +396,24 @@ class DynamoPoolRepository:
         ]
         return Page(list(reversed(points)), nxt)
 
+    def first_nav_since(self, pool_id: str, since: datetime) -> NavPoint | None:
+        resp = self._db.query(
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk AND SK BETWEEN :lo AND :hi",
+            ExpressionAttributeValues=_to_ddb({":pk": _pk(pool_id), ":lo": f"NAV#{_ts(since)}", ":hi": "NAV#~"}),
+            Limit=1,
+        )
+        items = [_from_ddb(i) for i in resp.get("Items", [])]
+        if not items:
+            return None
+        i = items[0]
+        return NavPoint(
+            at=_dt(i["at"]),
+            nav=money.quantize_money(i["nav"], i["currency"]),
+            nav_per_unit=money.quantize_places(i["nav_per_unit"], money.NAV_PER_UNIT_PLACES),
+            units=money.quantize_units(i["units"]),
+        )
+
     def find_idempotency(self, pool_id: str, key: str) -> IdempotencyRecord | None:
         item = self._get(_pk(pool_id), f"IDEMP#{key}")
         if item is None:

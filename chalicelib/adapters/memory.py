@@ -13,6 +13,7 @@ import json
 import threading
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 
 from chalicelib.domain.model import Allocation, EntryType, Investor, InvestorStatus, LedgerEntry, Pool
 from chalicelib.services.ports import (
@@ -115,6 +116,9 @@ class InMemoryPoolRepository:
         newest_first = [(f"{n:012d}", p) for n, p in reversed(list(enumerate(self.nav.get(pool_id, []))))]
         items, nxt = _page(f"nav:{pool_id}", list(newest_first), limit, cursor)
         return Page([p for p in reversed(items) if isinstance(p, NavPoint)], nxt)
+
+    def first_nav_since(self, pool_id: str, since: datetime) -> NavPoint | None:
+        return next((p for p in self.nav.get(pool_id, []) if p.at >= since), None)
 
     def find_idempotency(self, pool_id: str, key: str) -> IdempotencyRecord | None:
         return self.keys.get((pool_id, key))

@@ -130,6 +130,11 @@ def _alert_record(record: DynamoDBRecord) -> None:
     raw = record.raw_event
     body = raw["dynamodb"]
     sk = body["Keys"]["SK"]["S"]
+    if sk == "STATE" and "NewImage" in body and body["Keys"]["PK"]["S"].startswith("POOL#"):
+        pool = DynamoPoolRepository.pool_from_item(_plain(body["NewImage"]))
+        if wiring.alerts().on_pool_changed(pool):
+            logger.info("alert sent", extra={"pool_id": pool.id, "type": "nav_move"})
+        return
     if raw.get("eventName") != "INSERT" or not sk.startswith("LEDGER#"):
         return
     entry = DynamoPoolRepository.entry_from_item(_plain(body["NewImage"]))

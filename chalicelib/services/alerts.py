@@ -13,6 +13,7 @@ import html
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Protocol
 
@@ -24,6 +25,8 @@ from .access import Principal, check_write
 from .ports import PoolRepository, StoredEvent
 
 DEFAULT_WITHDRAWAL_THRESHOLD = Decimal("0.10")
+# NAV per unit moving more than this since the day's first NAV point.
+DAILY_MOVE_THRESHOLD = Decimal("0.05")
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,8 @@ class Alerts:
         self.directory = directory
         self.mailer = mailer
         self.app_url = app_url.rstrip("/")
+        # The day's opening NAV per unit per pool: one query per pool per day per container.
+        self._openings: dict[tuple[str, date], Decimal | None] = {}
 
     # -- settings ---------------------------------------------------------------
 
@@ -133,6 +138,36 @@ class Alerts:
                 ],
             )
         return False
+
+    def on_pool_changed(self, pool: Pool) -> bool:
+        """A pool's state changed: alert once a day if NAV per unit moved more than 5% since the day opened."""
+        if pool.units <= 0:
+            return False
+        day = pool.updated_at.date()
+        key = (pool.id, day)
+        if key not in self._openings:
+            opening = self.repo.first_nav_since(pool.id, datetime.combine(day, time.min, tzinfo=UTC))
+            self._openings = {k: v for k, v in self._openings.items() if k[1] == day}  # keep only today
+            self._openings[key] = opening.nav_per_unit if opening and opening.nav_per_unit > 0 else None
+        opened = self._openings[key]
+        if opened is None:
+            return False
+        move = pool.exact_nav_per_unit / opened - 1
+        if abs(move) <= DAILY_MOVE_THRESHOLD:
+            return False
+        pct = money.quantize_places(move * 100, 2)
+        direction = "up" if move > 0 else "down"
+        return self._send(
+            f"navmove:{pool.id}:{day.isoformat()}",
+            pool,
+            f"{pool.name}: NAV per unit {direction} {abs(pct)}% today",
+            [
+                f"NAV per unit of {pool.name} is {pool.nav_per_unit} {pool.currency}, {pct:+}% since the day's first "
+                f"valuation ({opened}).",
+                f"NAV: {pool.nav} {pool.currency}.",
+                "You will get this alert at most once a day.",
+            ],
+        )
 
     def on_parked(self, event: StoredEvent, reason: str, pool_id: str | None) -> bool:
         pool = self.repo.get_pool(pool_id) if pool_id else None

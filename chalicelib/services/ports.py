@@ -160,6 +160,10 @@ class PoolRepository(Protocol):
         """The latest ``limit`` points, oldest first; next_cursor pages back in time."""
         ...
 
+    def first_nav_since(self, pool_id: str, since: datetime) -> NavPoint | None:
+        """The earliest NAV point at or after ``since`` (e.g. the day's opening)."""
+        ...
+
     def find_idempotency(self, pool_id: str, key: str) -> IdempotencyRecord | None: ...
 
     def commit(self, change: Commit) -> None:

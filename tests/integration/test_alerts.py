@@ -163,3 +163,29 @@ def test_a_dead_letter_is_emailed_to_finance_once(api: Api) -> None:
     mails = sent()
     assert [m.subject for m in mails] == ["A record could not be processed by apply_market_ticks"]
     assert "&quot;sequenceNumber&quot;: &quot;42&quot;" in mails[0].body  # moto keeps the HTML part
+
+
+def test_a_nav_per_unit_move_over_5_percent_in_a_day_alerts_once(api: Api) -> None:
+    import base64
+
+    from app import apply_market_ticks
+
+    pools = {}
+    for name, symbol in (("Mover", "MOVR"), ("Steady", "STDY")):
+        pid = make_pool(api, name=name)["id"]
+        inv = add_investor(api, pid, "Ann")
+        contribute(api, pid, inv["id"], "1000.00")
+        api.post(f"/pools/{pid}/trades", {"symbol": symbol, "side": "buy", "quantity": "10", "price": "50"})
+        pools[name] = pid
+    stream = Stream("test-pooldesk-pools")
+    stream.batch()
+
+    def tick(symbol: str, price: str, ts: int) -> None:
+        data = base64.b64encode(json.dumps({"symbol": symbol, "price": price, "ts": ts}).encode()).decode()
+        apply_market_ticks({"Records": [{"kinesis": {"data": data, "sequenceNumber": str(ts)}}]}, None)
+
+    tick("MOVR", "56.00", 100)  # NAV 500 + 560: +6.0%
+    tick("STDY", "53.00", 100)  # +3.0%: no alert
+    tick("MOVR", "58.00", 101)  # +8.0%, same day: already told
+    assert send_alerts(stream.batch(), None) == {"batchItemFailures": []}
+    assert [m.subject for m in sent()] == ["Mover: NAV per unit up 6.00% today"]
