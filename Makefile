@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 REQS := requirements.txt requirements-dev.txt
 STAMP := $(VENV)/.installed-$(shell cat $(REQS) | sha1sum | cut -c1-12)
 
-.PHONY: help install run test lint typecheck unit integration system tour webhook mail clean
+.PHONY: help install run test lint typecheck unit integration system tour webhook mail bench clean
 
 help:
 	@echo "make run    start the local stack with demo data on http://127.0.0.1:8000"
@@ -14,6 +14,7 @@ help:
 	@echo "make tour   walk the API against a running stack, checking every figure"
 	@echo "make webhook [TYPE=trade|dividend|fee]   send a signed sample brokerage event to the running stack"
 	@echo "make mail   list the alert emails the running stack has sent"
+	@echo "make bench  print performance figures (starts its own stack)"
 
 $(STAMP): $(REQS)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Pooldesk needs Python 3.11 or newer")'
@@ -55,6 +56,9 @@ webhook: install
 
 mail: install
 	$(PY) -m devstack.mail --full
+
+bench: install
+	$(PY) -m bench.tick_to_screen
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
