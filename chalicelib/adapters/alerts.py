@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -65,6 +66,46 @@ class DynamoAlertStore:
 
     def release(self, cause: str) -> None:
         self._db.delete_item(TableName=self._table, Key=_item({"PK": f"ALERT#{cause}", "SK": "SENT"}))
+
+    # The day's opening NAV per unit: POOL#<id>/DAYOPEN#<date>, expiring after a week.
+
+    def day_open(self, pool_id: str, day: date) -> Decimal | None:
+        resp = self._db.get_item(
+            TableName=self._table, Key=_item({"PK": f"POOL#{pool_id}", "SK": f"DAYOPEN#{day}"}), ConsistentRead=True
+        )
+        return Decimal(_de.deserialize(resp["Item"]["nav_per_unit"])) if "Item" in resp else None
+
+    def open_day(self, pool_id: str, day: date, nav_per_unit: Decimal) -> Decimal:
+        try:
+            self._db.put_item(
+                TableName=self._table,
+                Item=_item(
+                    {
+                        "PK": f"POOL#{pool_id}",
+                        "SK": f"DAYOPEN#{day}",
+                        "kind": "day-open",
+                        "nav_per_unit": nav_per_unit,
+                        "expires_at": int(time.time()) + 7 * 24 * 3600,
+                    }
+                ),
+                ConditionExpression="attribute_not_exists(PK)",
+            )
+        except self._db.exceptions.ConditionalCheckFailedException:
+            stored = self.day_open(pool_id, day)
+            return stored if stored is not None else nav_per_unit
+        return nav_per_unit
+
+    def scale_day_open(self, pool_id: str, day: date, factor: Decimal) -> None:
+        current = self.day_open(pool_id, day)
+        if current is None:
+            return  # no market valuation yet today: the opening will be read after the payout
+        scaled = (current * factor).quantize(Decimal("1e-12"))
+        self._db.update_item(
+            TableName=self._table,
+            Key=_item({"PK": f"POOL#{pool_id}", "SK": f"DAYOPEN#{day}"}),
+            UpdateExpression="SET nav_per_unit = :n",
+            ExpressionAttributeValues=_item({":n": scaled}),
+        )
 
 
 class CognitoDirectory:

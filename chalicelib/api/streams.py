@@ -131,9 +131,13 @@ def _alert_record(record: DynamoDBRecord) -> None:
     body = raw["dynamodb"]
     sk = body["Keys"]["SK"]["S"]
     if sk == "STATE" and "NewImage" in body and body["Keys"]["PK"]["S"].startswith("POOL#"):
-        pool = DynamoPoolRepository.pool_from_item(_plain(body["NewImage"]))
-        if wiring.alerts().on_pool_changed(pool):
-            logger.info("alert sent", extra={"pool_id": pool.id, "type": "nav_move"})
+        # Only a market revaluation (valued_at changed) can be a market move.
+        before = body.get("OldImage", {}).get("valued_at", {}).get("S")
+        after = body["NewImage"].get("valued_at", {}).get("S")
+        if after and after != before:
+            pool = DynamoPoolRepository.pool_from_item(_plain(body["NewImage"]))
+            if wiring.alerts().on_market_move(pool):
+                logger.info("alert sent", extra={"pool_id": pool.id, "type": "nav_move"})
         return
     if raw.get("eventName") != "INSERT" or not sk.startswith("LEDGER#"):
         return

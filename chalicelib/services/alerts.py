@@ -60,6 +60,16 @@ class AlertStore(Protocol):
         """Undo a claim whose email could not be sent, so a retry sends it."""
         ...
 
+    def day_open(self, pool_id: str, day: date) -> Decimal | None:
+        """The pool's NAV per unit at the day's opening, as adjusted for distributions."""
+        ...
+
+    def open_day(self, pool_id: str, day: date, nav_per_unit: Decimal) -> Decimal:
+        """Record the day's opening unless one is recorded; returns the one that is."""
+        ...
+
+    def scale_day_open(self, pool_id: str, day: date, factor: Decimal) -> None: ...
+
 
 class Directory(Protocol):
     def finance_emails(self) -> list[str]: ...
@@ -85,8 +95,6 @@ class Alerts:
         self.directory = directory
         self.mailer = mailer
         self.app_url = app_url.rstrip("/")
-        # The day's opening NAV per unit per pool: one query per pool per day per container.
-        self._openings: dict[tuple[str, date], Decimal | None] = {}
 
     # -- settings ---------------------------------------------------------------
 
@@ -125,6 +133,11 @@ class Alerts:
                 ],
             )
         if entry.type is EntryType.DISTRIBUTION:
+            # A payout lowers NAV per unit without the market moving: scale the day's
+            # opening by the same factor, once per distribution.
+            if entry.nav_before and entry.nav_before > 0 and self.store.claim(f"dayopen:{entry.id}"):
+                factor = (entry.nav_before - entry.amount) / entry.nav_before
+                self.store.scale_day_open(pool.id, entry.created_at.date(), factor)
             return self._send(
                 f"distribution:{entry.id}",
                 pool,
@@ -139,19 +152,21 @@ class Alerts:
             )
         return False
 
-    def on_pool_changed(self, pool: Pool) -> bool:
-        """A pool's state changed: alert once a day if NAV per unit moved more than 5% since the day opened."""
+    def on_market_move(self, pool: Pool) -> bool:
+        """Prices re-marked a pool: alert once a day if NAV per unit moved more than 5% since the day opened.
+
+        The day's opening is stored, and scaled down by each distribution (see
+        on_entry), so paying investors out is never mistaken for the market falling.
+        """
         if pool.units <= 0:
             return False
         day = pool.updated_at.date()
-        key = (pool.id, day)
-        if key not in self._openings:
-            opening = self.repo.first_nav_since(pool.id, datetime.combine(day, time.min, tzinfo=UTC))
-            self._openings = {k: v for k, v in self._openings.items() if k[1] == day}  # keep only today
-            self._openings[key] = opening.nav_per_unit if opening and opening.nav_per_unit > 0 else None
-        opened = self._openings[key]
+        opened = self.store.day_open(pool.id, day)
         if opened is None:
-            return False
+            first = self.repo.first_nav_since(pool.id, datetime.combine(day, time.min, tzinfo=UTC))
+            if first is None or first.nav_per_unit <= 0:
+                return False
+            opened = self.store.open_day(pool.id, day, first.nav_per_unit)
         move = pool.exact_nav_per_unit / opened - 1
         if abs(move) <= DAILY_MOVE_THRESHOLD:
             return False
@@ -163,7 +178,7 @@ class Alerts:
             f"{pool.name}: NAV per unit {direction} {abs(pct)}% today",
             [
                 f"NAV per unit of {pool.name} is {pool.nav_per_unit} {pool.currency}, {pct:+}% since the day's first "
-                f"valuation ({opened}).",
+                f"valuation ({money.quantize_places(opened, 6)}, adjusted for any distribution paid since).",
                 f"NAV: {pool.nav} {pool.currency}.",
                 "You will get this alert at most once a day.",
             ],

@@ -189,3 +189,29 @@ def test_a_nav_per_unit_move_over_5_percent_in_a_day_alerts_once(api: Api) -> No
     tick("MOVR", "58.00", 101)  # +8.0%, same day: already told
     assert send_alerts(stream.batch(), None) == {"batchItemFailures": []}
     assert [m.subject for m in sent()] == ["Mover: NAV per unit up 6.00% today"]
+
+
+def test_a_distribution_is_not_mistaken_for_the_market_falling(api: Api) -> None:
+    import base64
+
+    from app import apply_market_ticks
+
+    pid = make_pool(api, name="Payer")["id"]
+    inv = add_investor(api, pid, "Pam")
+    contribute(api, pid, inv["id"], "1000.00")
+    api.post(f"/pools/{pid}/trades", {"symbol": "PAYR", "side": "buy", "quantity": "10", "price": "50"})
+    stream = Stream("test-pooldesk-pools")
+
+    def tick(price: str, ts: int) -> None:
+        data = base64.b64encode(json.dumps({"symbol": "PAYR", "price": price, "ts": ts}).encode()).decode()
+        apply_market_ticks({"Records": [{"kinesis": {"data": data, "sequenceNumber": str(ts)}}]}, None)
+
+    tick("50.50", 1)  # +0.5%: opens the day at 1.000000
+    send_alerts(stream.batch(), None)
+    api.post(f"/pools/{pid}/distributions", {"amount": "200.00"})  # NAV per unit falls ~20%
+    send_alerts(stream.batch(), None)
+    tick("51.00", 2)  # the market is up, not down
+    batch = stream.batch()
+    send_alerts(batch, None)
+    send_alerts(batch, None)
+    assert [m.subject for m in sent()] == ["Distribution paid from Payer: 200.00 USD"]
