@@ -9,18 +9,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-
+from chalicelib.adapters.ddb import from_item, to_item, value
 from chalicelib.resources import FINANCE_GROUP
 from chalicelib.services.alerts import AlertSettings, Email
 
-_ser = TypeSerializer()
-_de = TypeDeserializer()
 CLAIM_TTL_SECONDS = 400 * 24 * 3600
-
-
-def _item(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: _ser.serialize(v) for k, v in values.items()}
 
 
 class DynamoAlertStore:
@@ -29,10 +22,10 @@ class DynamoAlertStore:
         self._table = table
 
     def settings(self, pool_id: str) -> AlertSettings:
-        resp = self._db.get_item(TableName=self._table, Key=_item({"PK": f"POOL#{pool_id}", "SK": "ALERTS"}))
+        resp = self._db.get_item(TableName=self._table, Key=to_item({"PK": f"POOL#{pool_id}", "SK": "ALERTS"}))
         if "Item" not in resp:
             return AlertSettings()
-        item = {k: _de.deserialize(v) for k, v in resp["Item"].items()}
+        item = from_item(resp["Item"])
         return AlertSettings(
             recipients=tuple(item.get("recipients", [])), withdrawal_threshold=Decimal(item["withdrawal_threshold"])
         )
@@ -40,7 +33,7 @@ class DynamoAlertStore:
     def save_settings(self, pool_id: str, settings: AlertSettings) -> None:
         self._db.put_item(
             TableName=self._table,
-            Item=_item(
+            Item=to_item(
                 {
                     "PK": f"POOL#{pool_id}",
                     "SK": "ALERTS",
@@ -55,7 +48,7 @@ class DynamoAlertStore:
         try:
             self._db.put_item(
                 TableName=self._table,
-                Item=_item(
+                Item=to_item(
                     {"PK": f"ALERT#{cause}", "SK": "SENT", "kind": "alert", "expires_at": int(time.time()) + CLAIM_TTL_SECONDS}
                 ),
                 ConditionExpression="attribute_not_exists(PK)",
@@ -65,21 +58,21 @@ class DynamoAlertStore:
         return True
 
     def release(self, cause: str) -> None:
-        self._db.delete_item(TableName=self._table, Key=_item({"PK": f"ALERT#{cause}", "SK": "SENT"}))
+        self._db.delete_item(TableName=self._table, Key=to_item({"PK": f"ALERT#{cause}", "SK": "SENT"}))
 
     # The day's opening NAV per unit: POOL#<id>/DAYOPEN#<date>, expiring after a week.
 
     def day_open(self, pool_id: str, day: date) -> Decimal | None:
         resp = self._db.get_item(
-            TableName=self._table, Key=_item({"PK": f"POOL#{pool_id}", "SK": f"DAYOPEN#{day}"}), ConsistentRead=True
+            TableName=self._table, Key=to_item({"PK": f"POOL#{pool_id}", "SK": f"DAYOPEN#{day}"}), ConsistentRead=True
         )
-        return Decimal(_de.deserialize(resp["Item"]["nav_per_unit"])) if "Item" in resp else None
+        return Decimal(value(resp["Item"]["nav_per_unit"])) if "Item" in resp else None
 
     def open_day(self, pool_id: str, day: date, nav_per_unit: Decimal) -> Decimal:
         try:
             self._db.put_item(
                 TableName=self._table,
-                Item=_item(
+                Item=to_item(
                     {
                         "PK": f"POOL#{pool_id}",
                         "SK": f"DAYOPEN#{day}",
@@ -102,9 +95,9 @@ class DynamoAlertStore:
         scaled = (current * factor).quantize(Decimal("1e-12"))
         self._db.update_item(
             TableName=self._table,
-            Key=_item({"PK": f"POOL#{pool_id}", "SK": f"DAYOPEN#{day}"}),
+            Key=to_item({"PK": f"POOL#{pool_id}", "SK": f"DAYOPEN#{day}"}),
             UpdateExpression="SET nav_per_unit = :n",
-            ExpressionAttributeValues=_item({":n": scaled}),
+            ExpressionAttributeValues=to_item({":n": scaled}),
         )
 
 

@@ -8,21 +8,9 @@ import time
 from datetime import datetime
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-
+from chalicelib.adapters.ddb import from_item, to_item
 from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.services.ports import BrokerageLink, InvalidCursor, Page, StoredEvent
-
-_ser = TypeSerializer()
-_de = TypeDeserializer()
-
-
-def _item(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: _ser.serialize(v) for k, v in values.items() if v is not None}
-
-
-def _plain(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: _de.deserialize(v) for k, v in item.items()}
 
 
 class BrokerageLinks:
@@ -34,18 +22,18 @@ class BrokerageLinks:
 
     def of_pool(self, pool_id: str) -> BrokerageLink | None:
         resp = self._db.get_item(
-            TableName=self._table, Key=_item({"PK": f"POOL#{pool_id}", "SK": "BROKERAGE"}), ConsistentRead=True
+            TableName=self._table, Key=to_item({"PK": f"POOL#{pool_id}", "SK": "BROKERAGE"}), ConsistentRead=True
         )
         if "Item" not in resp:
             return None
-        i = _plain(resp["Item"])
+        i = from_item(resp["Item"])
         return BrokerageLink(pool_id, i["broker"], i["account_id"], i["linked_by"], i["linked_at"])
 
     def pool_for(self, broker: str, account_id: str) -> str | None:
         resp = self._db.get_item(
-            TableName=self._table, Key=_item({"PK": f"BROKER#{broker}#{account_id}", "SK": "LINK"}), ConsistentRead=True
+            TableName=self._table, Key=to_item({"PK": f"BROKER#{broker}#{account_id}", "SK": "LINK"}), ConsistentRead=True
         )
-        return str(_plain(resp["Item"])["pool_id"]) if "Item" in resp else None
+        return str(from_item(resp["Item"])["pool_id"]) if "Item" in resp else None
 
     def link(self, link: BrokerageLink) -> None:
         """Link one account to one pool, replacing the pool's previous link."""
@@ -54,7 +42,7 @@ class BrokerageLinks:
             {
                 "Put": {
                     "TableName": self._table,
-                    "Item": _item(
+                    "Item": to_item(
                         {
                             "PK": f"BROKER#{link.broker}#{link.account_id}",
                             "SK": "LINK",
@@ -65,13 +53,13 @@ class BrokerageLinks:
                         }
                     ),
                     "ConditionExpression": "attribute_not_exists(PK) OR pool_id = :pid",
-                    "ExpressionAttributeValues": _item({":pid": link.pool_id}),
+                    "ExpressionAttributeValues": to_item({":pid": link.pool_id}),
                 }
             },
             {
                 "Put": {
                     "TableName": self._table,
-                    "Item": _item(
+                    "Item": to_item(
                         {
                             "PK": f"POOL#{link.pool_id}",
                             "SK": "BROKERAGE",
@@ -90,9 +78,9 @@ class BrokerageLinks:
                 {
                     "Delete": {
                         "TableName": self._table,
-                        "Key": _item({"PK": f"BROKER#{previous.broker}#{previous.account_id}", "SK": "LINK"}),
+                        "Key": to_item({"PK": f"BROKER#{previous.broker}#{previous.account_id}", "SK": "LINK"}),
                         "ConditionExpression": "pool_id = :pid",
-                        "ExpressionAttributeValues": _item({":pid": link.pool_id}),
+                        "ExpressionAttributeValues": to_item({":pid": link.pool_id}),
                     }
                 }
             )
@@ -144,12 +132,12 @@ class WebhookEvents:
 
     @staticmethod
     def key(broker: str, event_id: str) -> dict[str, Any]:
-        return _item({"PK": f"EVENT#{broker}#{event_id}", "SK": "EVENT"})
+        return to_item({"PK": f"EVENT#{broker}#{event_id}", "SK": "EVENT"})
 
     @staticmethod
-    def from_item(item: dict[str, Any]) -> StoredEvent:
+    def event_from_item(item: dict[str, Any]) -> StoredEvent:
         """From a DynamoDB-typed item, as GetItem and stream images give it."""
-        i = _plain(item)
+        i = from_item(item)
         return StoredEvent(
             broker=i["broker"],
             event_id=i["event_id"],
@@ -169,7 +157,7 @@ class WebhookEvents:
                 TableName=self._table,
                 Item={
                     **self.key(broker, event_id),
-                    **_item(
+                    **to_item(
                         {
                             "kind": "webhook-event",
                             "broker": broker,
@@ -189,7 +177,7 @@ class WebhookEvents:
 
     def get(self, broker: str, event_id: str) -> StoredEvent | None:
         resp = self._db.get_item(TableName=self._table, Key=self.key(broker, event_id), ConsistentRead=True)
-        return self.from_item(resp["Item"]) if "Item" in resp else None
+        return self.event_from_item(resp["Item"]) if "Item" in resp else None
 
     def settle(
         self, event: StoredEvent, *, status: str, pool_id: str | None, reason: str | None = None, entry_id: str | None = None
@@ -208,7 +196,7 @@ class WebhookEvents:
             Key=self.key(event.broker, event.event_id),
             UpdateExpression="SET #s = :s, reason = :r, entry_id = :e, pool_id = :p, GSI1PK = :g, GSI1SK = :k",
             ExpressionAttributeNames={"#s": "status"},
-            ExpressionAttributeValues=_item(values),
+            ExpressionAttributeValues=to_item(values),
         )
 
     def for_pool(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[StoredEvent]:
@@ -216,7 +204,7 @@ class WebhookEvents:
             "TableName": self._table,
             "IndexName": "GSI1",
             "KeyConditionExpression": "GSI1PK = :g",
-            "ExpressionAttributeValues": _item({":g": f"POOL#{pool_id}"}),
+            "ExpressionAttributeValues": to_item({":g": f"POOL#{pool_id}"}),
             "ScanIndexForward": False,
             "Limit": limit,
         }
@@ -226,7 +214,7 @@ class WebhookEvents:
                 assert isinstance(start, dict) and start.get("GSI1PK") == f"POOL#{pool_id}"
             except (ValueError, AssertionError):
                 raise InvalidCursor("cursor is not one this API issued") from None
-            kwargs["ExclusiveStartKey"] = _item(start)
+            kwargs["ExclusiveStartKey"] = to_item(start)
         resp = self._db.query(**kwargs)
         keys = [{"PK": i["PK"], "SK": i["SK"]} for i in resp.get("Items", [])]
         found: dict[str, StoredEvent] = {}
@@ -234,8 +222,8 @@ class WebhookEvents:
         while request:
             got = self._db.batch_get_item(RequestItems=request)
             for item in got.get("Responses", {}).get(self._table, []):
-                found[item["PK"]["S"]] = self.from_item(item)
+                found[item["PK"]["S"]] = self.event_from_item(item)
             request = got.get("UnprocessedKeys") or {}
         events = [found[k["PK"]["S"]] for k in keys if k["PK"]["S"] in found]
         last = resp.get("LastEvaluatedKey")
-        return Page(events, json.dumps(_plain(last)).encode().hex() if last else None)
+        return Page(events, json.dumps(from_item(last)).encode().hex() if last else None)

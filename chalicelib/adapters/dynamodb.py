@@ -16,8 +16,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-
+from chalicelib.adapters.ddb import from_item, to_item
 from chalicelib.domain import money
 from chalicelib.domain.model import (
     Allocation,
@@ -41,9 +40,6 @@ from chalicelib.services.ports import (
     VersionConflict,
 )
 
-_ser = TypeSerializer()
-_de = TypeDeserializer()
-
 # Allocations are stored with their distribution in chunks of this many, so a
 # distribution to 95,000 investors still fits one transaction (100 items, 4 MB).
 ALLOCATION_CHUNK = 1000
@@ -63,18 +59,10 @@ def _dt(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
-def _to_ddb(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: _ser.serialize(v) for k, v in item.items() if v is not None}
-
-
-def _from_ddb(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: _de.deserialize(v) for k, v in item.items()}
-
-
 def _encode_cursor(key: dict[str, Any] | None) -> str | None:
     if not key:
         return None
-    plain = {k: _de.deserialize(v) for k, v in key.items()}
+    plain = from_item(key)
     return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
@@ -263,14 +251,14 @@ class DynamoPoolRepository:
     # -- reads -------------------------------------------------------------
 
     def _get(self, pk: str, sk: str) -> dict[str, Any] | None:
-        resp = self._db.get_item(TableName=self._table, Key=_to_ddb({"PK": pk, "SK": sk}), ConsistentRead=True)
-        return _from_ddb(resp["Item"]) if "Item" in resp else None
+        resp = self._db.get_item(TableName=self._table, Key=to_item({"PK": pk, "SK": sk}), ConsistentRead=True)
+        return from_item(resp["Item"]) if "Item" in resp else None
 
     def _query_all(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
         while True:
             resp = self._db.query(TableName=self._table, **kwargs)
             for item in resp.get("Items", []):
-                yield _from_ddb(item)
+                yield from_item(item)
             if "LastEvaluatedKey" not in resp:
                 return
             kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
@@ -280,7 +268,7 @@ class DynamoPoolRepository:
     ) -> tuple[list[dict[str, Any]], str | None]:
         kwargs: dict[str, Any] = {
             "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
-            "ExpressionAttributeValues": _to_ddb({":pk": pk, ":prefix": prefix}),
+            "ExpressionAttributeValues": to_item({":pk": pk, ":prefix": prefix}),
             "ScanIndexForward": not newest_first,
             "Limit": limit,
             "ConsistentRead": True,
@@ -291,7 +279,7 @@ class DynamoPoolRepository:
                 raise InvalidCursor("cursor belongs to another listing")
             kwargs["ExclusiveStartKey"] = start
         resp = self._db.query(TableName=self._table, **kwargs)
-        return [_from_ddb(i) for i in resp.get("Items", [])], _encode_cursor(resp.get("LastEvaluatedKey"))
+        return [from_item(i) for i in resp.get("Items", [])], _encode_cursor(resp.get("LastEvaluatedKey"))
 
     def get_pool(self, pool_id: str) -> Pool | None:
         item = self._get(_pk(pool_id), "STATE")
@@ -310,7 +298,7 @@ class DynamoPoolRepository:
             KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
             FilterExpression="#u > :zero AND #s = :active",
             ExpressionAttributeNames={"#u": "units", "#s": "status"},
-            ExpressionAttributeValues=_to_ddb(
+            ExpressionAttributeValues=to_item(
                 {":pk": _pk(pool_id), ":prefix": "INVESTOR#", ":zero": Decimal(0), ":active": "active"}
             ),
             ConsistentRead=True,
@@ -326,7 +314,7 @@ class DynamoPoolRepository:
         kwargs: dict[str, Any] = {
             "IndexName": index,
             "KeyConditionExpression": f"{pk_name} = :pk",
-            "ExpressionAttributeValues": _to_ddb({":pk": pk}),
+            "ExpressionAttributeValues": to_item({":pk": pk}),
             "ScanIndexForward": False,
             "Limit": limit,
         }
@@ -350,7 +338,7 @@ class DynamoPoolRepository:
             while request:
                 resp = self._db.batch_get_item(RequestItems=request)
                 for item in resp.get("Responses", {}).get(self._table, []):
-                    plain = _from_ddb(item)
+                    plain = from_item(item)
                     found[plain["PK"]] = plain
                 request = resp.get("UnprocessedKeys") or {}
         return found
@@ -366,7 +354,7 @@ class DynamoPoolRepository:
     def ledger(self, pool_id: str) -> list[LedgerEntry]:
         items = self._query_all(
             KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
-            ExpressionAttributeValues=_to_ddb({":pk": _pk(pool_id), ":prefix": "LEDGER#"}),
+            ExpressionAttributeValues=to_item({":pk": _pk(pool_id), ":prefix": "LEDGER#"}),
             ConsistentRead=True,
         )
         return [self.entry_from_item(i) for i in items]
@@ -374,7 +362,7 @@ class DynamoPoolRepository:
     def allocations(self, pool_id: str, entry_id: str) -> list[Allocation]:
         items = self._query_all(
             KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
-            ExpressionAttributeValues=_to_ddb({":pk": _pk(pool_id), ":prefix": f"DIST#{entry_id}#"}),
+            ExpressionAttributeValues=to_item({":pk": _pk(pool_id), ":prefix": f"DIST#{entry_id}#"}),
             ConsistentRead=True,
         )
         return [
@@ -400,10 +388,10 @@ class DynamoPoolRepository:
         resp = self._db.query(
             TableName=self._table,
             KeyConditionExpression="PK = :pk AND SK BETWEEN :lo AND :hi",
-            ExpressionAttributeValues=_to_ddb({":pk": _pk(pool_id), ":lo": f"NAV#{_ts(since)}", ":hi": "NAV#~"}),
+            ExpressionAttributeValues=to_item({":pk": _pk(pool_id), ":lo": f"NAV#{_ts(since)}", ":hi": "NAV#~"}),
             Limit=1,
         )
-        items = [_from_ddb(i) for i in resp.get("Items", [])]
+        items = [from_item(i) for i in resp.get("Items", [])]
         if not items:
             return None
         i = items[0]
@@ -426,13 +414,13 @@ class DynamoPoolRepository:
         pool, entry = change.pool, change.entry
         pk = _pk(pool.id)
         new_version = 1 if change.expected_version is None else change.expected_version + 1
-        state: dict[str, Any] = {"Put": {"TableName": self._table, "Item": _to_ddb(self._pool_item(pool, new_version))}}
+        state: dict[str, Any] = {"Put": {"TableName": self._table, "Item": to_item(self._pool_item(pool, new_version))}}
         if change.expected_version is None:
             state["Put"]["ConditionExpression"] = "attribute_not_exists(PK)"
         else:
             state["Put"]["ConditionExpression"] = "#v = :v"
             state["Put"]["ExpressionAttributeNames"] = {"#v": "version"}
-            state["Put"]["ExpressionAttributeValues"] = _to_ddb({":v": change.expected_version})
+            state["Put"]["ExpressionAttributeValues"] = to_item({":v": change.expected_version})
         items: list[dict[str, Any]] = [state, self._put_new(self._entry_item(entry, pool.currency))]
         idempotency_index = None
         if change.idempotency is not None:
@@ -458,7 +446,7 @@ class DynamoPoolRepository:
                 {
                     "Put": {
                         "TableName": self._table,
-                        "Item": _to_ddb(
+                        "Item": to_item(
                             {
                                 "PK": pk,
                                 "SK": f"NAV#{at}#{entry.id}",
@@ -500,7 +488,7 @@ class DynamoPoolRepository:
             raise
 
     def _put_new(self, item: dict[str, Any]) -> dict[str, Any]:
-        return {"Put": {"TableName": self._table, "Item": _to_ddb(item), "ConditionExpression": "attribute_not_exists(PK)"}}
+        return {"Put": {"TableName": self._table, "Item": to_item(item), "ConditionExpression": "attribute_not_exists(PK)"}}
 
     def _investor_write(self, inv: Investor, is_new: bool, currency: str) -> dict[str, Any]:
         if is_new:
@@ -518,11 +506,11 @@ class DynamoPoolRepository:
         return {
             "Update": {
                 "TableName": self._table,
-                "Key": _to_ddb({"PK": _pk(inv.pool_id), "SK": f"INVESTOR#{inv.id}"}),
+                "Key": to_item({"PK": _pk(inv.pool_id), "SK": f"INVESTOR#{inv.id}"}),
                 "UpdateExpression": "SET " + ", ".join(f"#{k} = :{k}" for k in fields),
                 "ConditionExpression": "attribute_exists(PK)",
                 "ExpressionAttributeNames": {f"#{k}": k for k in fields},
-                "ExpressionAttributeValues": _to_ddb({f":{k}": v for k, v in fields.items()}),
+                "ExpressionAttributeValues": to_item({f":{k}": v for k, v in fields.items()}),
             }
         }
 
@@ -535,14 +523,14 @@ class DynamoPoolRepository:
         held = pool.positions.get(symbol)
         if held is not None and held.quantity > 0:
             item = {**key, "kind": "holding", "GSI1PK": f"SYMBOL#{symbol}", "GSI1SK": _pk(pool.id)}
-            return [{"Put": {"TableName": self._table, "Item": _to_ddb(item)}}]
-        return [{"Delete": {"TableName": self._table, "Key": _to_ddb(key)}}]
+            return [{"Put": {"TableName": self._table, "Item": to_item(item)}}]
+        return [{"Delete": {"TableName": self._table, "Key": to_item(key)}}]
 
     def pools_holding(self, symbol: str) -> list[str]:
         items = self._query_all(
             IndexName="GSI1",
             KeyConditionExpression="GSI1PK = :pk",
-            ExpressionAttributeValues=_to_ddb({":pk": f"SYMBOL#{symbol}"}),
+            ExpressionAttributeValues=to_item({":pk": f"SYMBOL#{symbol}"}),
         )
         return [str(i["PK"]).removeprefix("POOL#") for i in items]
 
@@ -551,10 +539,10 @@ class DynamoPoolRepository:
             {
                 "Put": {
                     "TableName": self._table,
-                    "Item": _to_ddb(self._pool_item(pool, expected_version + 1)),
+                    "Item": to_item(self._pool_item(pool, expected_version + 1)),
                     "ConditionExpression": "#v = :v",
                     "ExpressionAttributeNames": {"#v": "version"},
-                    "ExpressionAttributeValues": _to_ddb({":v": expected_version}),
+                    "ExpressionAttributeValues": to_item({":v": expected_version}),
                 }
             }
         ]
@@ -570,7 +558,7 @@ class DynamoPoolRepository:
                 "nav_per_unit": pool.nav_per_unit,
                 "units": pool.units,
             }
-            items.append({"Put": {"TableName": self._table, "Item": _to_ddb(point)}})
+            items.append({"Put": {"TableName": self._table, "Item": to_item(point)}})
         try:
             self._db.transact_write_items(TransactItems=items)
         except self._db.exceptions.TransactionCanceledException as exc:
@@ -592,9 +580,9 @@ class DynamoPoolRepository:
                 booked += sum(self._book_one(entry, a) for a in batch)
         self._db.update_item(
             TableName=self._table,
-            Key=_to_ddb({"PK": _pk(pool_id), "SK": f"LEDGER#{entry_id}"}),
+            Key=to_item({"PK": _pk(pool_id), "SK": f"LEDGER#{entry_id}"}),
             UpdateExpression="SET settled = :t",
-            ExpressionAttributeValues=_to_ddb({":t": True}),
+            ExpressionAttributeValues=to_item({":t": True}),
         )
         return booked
 
@@ -626,9 +614,9 @@ class DynamoPoolRepository:
             {
                 "Update": {
                     "TableName": self._table,
-                    "Key": _to_ddb({"PK": pk, "SK": f"INVESTOR#{share.investor_id}"}),
+                    "Key": to_item({"PK": pk, "SK": f"INVESTOR#{share.investor_id}"}),
                     "UpdateExpression": "ADD paid_out :amount",
-                    "ExpressionAttributeValues": _to_ddb({":amount": share.amount}),
+                    "ExpressionAttributeValues": to_item({":amount": share.amount}),
                 }
             },
         )
@@ -651,11 +639,11 @@ class DynamoPriceStore:
             try:
                 self._db.update_item(
                     TableName=self._table,
-                    Key=_to_ddb({"PK": f"PRICE#{point.symbol}", "SK": "LATEST"}),
+                    Key=to_item({"PK": f"PRICE#{point.symbol}", "SK": "LATEST"}),
                     # An older tick arriving late never overwrites a newer price.
                     UpdateExpression="SET price = :p, ts = :t, symbol = :s, kind = :k",
                     ConditionExpression="attribute_not_exists(ts) OR ts < :t",
-                    ExpressionAttributeValues=_to_ddb({":p": point.price, ":t": point.ts, ":s": point.symbol, ":k": "price"}),
+                    ExpressionAttributeValues=to_item({":p": point.price, ":t": point.ts, ":s": point.symbol, ":k": "price"}),
                 )
                 stored.append(point)
             except self._db.exceptions.ConditionalCheckFailedException:
@@ -664,9 +652,9 @@ class DynamoPriceStore:
 
     def latest(self, symbol: str) -> PricePoint | None:
         resp = self._db.get_item(
-            TableName=self._table, Key=_to_ddb({"PK": f"PRICE#{symbol}", "SK": "LATEST"}), ConsistentRead=True
+            TableName=self._table, Key=to_item({"PK": f"PRICE#{symbol}", "SK": "LATEST"}), ConsistentRead=True
         )
         if "Item" not in resp:
             return None
-        item = _from_ddb(resp["Item"])
+        item = from_item(resp["Item"])
         return PricePoint(symbol=symbol, price=item["price"], ts=item["ts"])

@@ -7,18 +7,11 @@ import json
 import time
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-
+from chalicelib.adapters.ddb import from_item, to_item
 from chalicelib.services.access import Principal
 
-_ser = TypeSerializer()
-_de = TypeDeserializer()
 # API Gateway closes a WebSocket after 2 hours at most; keep records a little longer.
 CONNECTION_TTL_SECONDS = 3 * 3600
-
-
-def _item(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: _ser.serialize(v) for k, v in values.items()}
 
 
 class Connections:
@@ -32,7 +25,7 @@ class Connections:
     def open(self, connection_id: str, who: Principal) -> None:
         self._db.put_item(
             TableName=self._table,
-            Item=_item(
+            Item=to_item(
                 {
                     "PK": f"CONN#{connection_id}",
                     "SK": "META",
@@ -46,11 +39,11 @@ class Connections:
 
     def principal(self, connection_id: str) -> Principal | None:
         resp = self._db.get_item(
-            TableName=self._table, Key=_item({"PK": f"CONN#{connection_id}", "SK": "META"}), ConsistentRead=True
+            TableName=self._table, Key=to_item({"PK": f"CONN#{connection_id}", "SK": "META"}), ConsistentRead=True
         )
         if "Item" not in resp:
             return None
-        item = {k: _de.deserialize(v) for k, v in resp["Item"].items()}
+        item = from_item(resp["Item"])
         groups = frozenset(g for g in item["groups"] if g != "none")
         return Principal(user_id=item["user_id"], email=item.get("email", ""), groups=groups)
 
@@ -61,13 +54,13 @@ class Connections:
                 {
                     "Put": {
                         "TableName": self._table,
-                        "Item": _item({"PK": f"SUBS#{pool_id}", "SK": f"CONN#{connection_id}", "expires_at": expiry}),
+                        "Item": to_item({"PK": f"SUBS#{pool_id}", "SK": f"CONN#{connection_id}", "expires_at": expiry}),
                     }
                 },
                 {
                     "Put": {
                         "TableName": self._table,
-                        "Item": _item({"PK": f"CONN#{connection_id}", "SK": f"SUB#{pool_id}", "expires_at": expiry}),
+                        "Item": to_item({"PK": f"CONN#{connection_id}", "SK": f"SUB#{pool_id}", "expires_at": expiry}),
                     }
                 },
             ]
@@ -78,7 +71,7 @@ class Connections:
         kwargs: dict[str, Any] = {
             "TableName": self._table,
             "KeyConditionExpression": "PK = :pk",
-            "ExpressionAttributeValues": _item({":pk": f"SUBS#{pool_id}"}),
+            "ExpressionAttributeValues": to_item({":pk": f"SUBS#{pool_id}"}),
         }
         while True:
             resp = self._db.query(**kwargs)
@@ -92,13 +85,13 @@ class Connections:
         resp = self._db.query(
             TableName=self._table,
             KeyConditionExpression="PK = :pk",
-            ExpressionAttributeValues=_item({":pk": f"CONN#{connection_id}"}),
+            ExpressionAttributeValues=to_item({":pk": f"CONN#{connection_id}"}),
         )
         for item in resp.get("Items", []):
             sk = item["SK"]["S"]
             if sk.startswith("SUB#"):
                 self._db.delete_item(
-                    TableName=self._table, Key=_item({"PK": f"SUBS#{sk.removeprefix('SUB#')}", "SK": f"CONN#{connection_id}"})
+                    TableName=self._table, Key=to_item({"PK": f"SUBS#{sk.removeprefix('SUB#')}", "SK": f"CONN#{connection_id}"})
                 )
             self._db.delete_item(TableName=self._table, Key={"PK": item["PK"], "SK": item["SK"]})
 

@@ -10,10 +10,10 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from boto3.dynamodb.types import TypeDeserializer
 
 from chalicelib import wiring
 from chalicelib.adapters.brokerage import WebhookEvents
+from chalicelib.adapters.ddb import from_item
 from chalicelib.adapters.dynamodb import DynamoPoolRepository
 from chalicelib.api.schemas import EntryOut, PoolOut
 from chalicelib.domain.errors import InvalidInput
@@ -21,18 +21,13 @@ from chalicelib.services.market import parse_tick
 
 logger = Logger(service="pooldesk")
 _webhook_batches = BatchProcessor(event_type=EventType.DynamoDBStreams)
-_de = TypeDeserializer()
-
-
-def _plain(image: dict[str, Any]) -> dict[str, Any]:
-    return {k: _de.deserialize(v) for k, v in image.items()}
 
 
 def _apply_webhook_record(record: DynamoDBRecord) -> None:
     if record.raw_event.get("eventName") != "INSERT":
         return  # our own status updates (MODIFY) come back on the stream too
     image = record.raw_event["dynamodb"]["NewImage"]
-    event = WebhookEvents.from_item(image)
+    event = WebhookEvents.event_from_item(image)
     outcome = wiring.brokerage_service().apply(event)
     logger.info("webhook event handled", extra={"broker": event.broker, "event_id": event.event_id, "outcome": outcome})
 
@@ -85,7 +80,7 @@ def pool_change_message(record: dict[str, Any]) -> tuple[str, dict[str, Any]] | 
     if not keys["PK"].startswith("POOL#") or "NewImage" not in body:
         return None
     pool_id = keys["PK"].removeprefix("POOL#")
-    image = _plain(body["NewImage"])
+    image = from_item(body["NewImage"])
     sk = keys["SK"]
     if sk == "STATE":
         pool = DynamoPoolRepository.pool_from_item(image)
@@ -135,13 +130,13 @@ def _alert_record(record: DynamoDBRecord) -> None:
         before = body.get("OldImage", {}).get("valued_at", {}).get("S")
         after = body["NewImage"].get("valued_at", {}).get("S")
         if after and after != before:
-            pool = DynamoPoolRepository.pool_from_item(_plain(body["NewImage"]))
+            pool = DynamoPoolRepository.pool_from_item(from_item(body["NewImage"]))
             if wiring.alerts().on_market_move(pool):
                 logger.info("alert sent", extra={"pool_id": pool.id, "type": "nav_move"})
         return
     if raw.get("eventName") != "INSERT" or not sk.startswith("LEDGER#"):
         return
-    entry = DynamoPoolRepository.entry_from_item(_plain(body["NewImage"]))
+    entry = DynamoPoolRepository.entry_from_item(from_item(body["NewImage"]))
     if wiring.alerts().on_entry(entry):
         logger.info("alert sent", extra={"pool_id": entry.pool_id, "entry_id": entry.id, "type": entry.type.value})
 
