@@ -11,10 +11,7 @@ import argparse
 import asyncio
 import json
 import os
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,49 +21,9 @@ import aiohttp
 import boto3
 import requests
 
-ROOT = Path(__file__).resolve().parents[1]
+from devstack.launch import launch
+
 MANAGER = ("manager@example.com", "Manager-demo-1")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_stack() -> tuple[subprocess.Popen[bytes], str, str, str]:
-    api_port, aws_port, ws_port = free_port(), free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "COGNITO_"))}
-    log = tempfile.NamedTemporaryFile(prefix="bench-devstack-", suffix=".log", delete=False)  # noqa: SIM115
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "devstack",
-            "--no-feed",
-            "--no-seed",
-            "--api-port",
-            str(api_port),
-            "--aws-port",
-            str(aws_port),
-            "--ws-port",
-            str(ws_port),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    api = f"http://127.0.0.1:{api_port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{api}/config", timeout=2).ok:
-                return proc, api, f"http://127.0.0.1:{aws_port}", f"ws://127.0.0.1:{ws_port}"
-        except requests.ConnectionError:
-            time.sleep(0.3)
-    proc.kill()
-    raise SystemExit(f"the local stack did not start; see {log.name}")
 
 
 async def measure(api: str, aws: str, ws_url: str, ticks: int) -> list[float]:
@@ -106,12 +63,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.tick_to_screen")
     parser.add_argument("--ticks", type=int, default=40)
     args = parser.parse_args(argv)
-    proc, api, aws, ws = start_stack()
-    try:
-        latencies = asyncio.run(measure(api, aws, ws, args.ticks))
-    finally:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=30)
+    with tempfile.TemporaryDirectory(prefix="bench-") as logs:
+        stack = launch(Path(logs), "--no-feed", "--no-seed")
+        try:
+            latencies = asyncio.run(measure(stack.api, stack.aws, stack.ws, args.ticks))
+        finally:
+            stack.stop()
     ms = sorted(x * 1000 for x in latencies)
     q = statistics.quantiles(ms, n=100, method="inclusive")
     print(f"tick to screen over {len(ms)} ticks, one at a time, local stack on {os.cpu_count()} cores:")

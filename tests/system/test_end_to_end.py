@@ -15,9 +15,8 @@ import requests
 
 from chalicelib.services.webhooks import sign
 from devstack.demo import DEMO_BROKER_SECRET, DEMO_USERS
-from devstack.mail import sent_mail
 
-from .conftest import Stack, login
+from .conftest import Stack, login, wait_for_mail
 
 MANAGER = DEMO_USERS[0]
 
@@ -95,11 +94,6 @@ def test_webhook_tick_websocket_and_email(stack: Stack) -> None:
     assert marked[0]["data"]["nav"] == "10198.00"
 
     http.post(f"{stack.api}/pools/{pid}/distributions", json={"amount": "500.00", "memo": "E2E"}, timeout=10)
-    subject = "Distribution paid from End To End Fund: 500.00 USD"
-    deadline = time.monotonic() + 15
-    mails: list[dict[str, Any]] = []
-    while time.monotonic() < deadline and not mails:
-        mails = [m for m in sent_mail(stack.aws) if m.get("subject") == subject]
-        time.sleep(0.3)
+    mails = wait_for_mail(stack, "Distribution paid from End To End Fund: 500.00 USD")
     assert len(mails) == 1
     assert mails[0]["destinations"]["ToAddresses"] == ["finance@example.com"]
