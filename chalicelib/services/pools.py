@@ -317,13 +317,17 @@ class PoolService:
     ) -> Receipt:
         key = check_idempotency_key(key)
         fingerprint = request_fingerprint(operation or "", request or {}) if key else ""
+        checked: Pool | None = None
         if key:
-            check_write(who, self.repo.get_pool(pool_id), pool_id)
+            # Access first, so a replay never shows a result to someone who may not see the pool.
+            checked = check_write(who, self.repo.get_pool(pool_id), pool_id)
             found = self.repo.find_idempotency(pool_id, key)
             if found is not None:
                 return self._replay(pool_id, found, fingerprint)
         for attempt in range(MAX_ATTEMPTS):
-            pool = check_write(who, self.repo.get_pool(pool_id), pool_id)
+            # The first attempt reuses the read made for the access check; retries read afresh.
+            pool = checked or check_write(who, self.repo.get_pool(pool_id), pool_id)
+            checked = None
             stamp = self._stamp(who)
             try:
                 change = decide(pool, stamp)
