@@ -258,3 +258,39 @@ def test_a_failing_record_is_reported_alone(api: Api, linked: dict[str, str], mo
     assert apply_webhook_events({"Records": [batch["Records"][1]]}, None) == {"batchItemFailures": []}
     pool = api.get(f"/pools/{linked['pool_id']}").json_body
     assert pool["positions"][0]["quantity"] == "20.000000"  # both trades, each once
+
+
+def test_a_dynamodb_error_mid_batch_fails_only_that_record_and_redelivery_applies_it_once(
+    api: Api, linked: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from botocore.exceptions import ClientError
+
+    from chalicelib import wiring
+
+    stream = Stream()
+    for n in (40, 41, 42):
+        post_event(api, trade_event(f"evt-{n}", qty="1"))
+    batch = stream.batch()
+    client = wiring.dynamodb()  # the client every repository write goes through
+    real = client.transact_write_items
+    calls = {"n": 0}
+
+    def throttled_second_write(**kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise ClientError(
+                {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "injected"}}, "TransactWriteItems"
+            )
+        return real(**kwargs)
+
+    monkeypatch.setattr(client, "transact_write_items", throttled_second_write)
+    result = apply_webhook_events(batch, None)
+    assert [f["itemIdentifier"] for f in result["batchItemFailures"]] == [batch["Records"][1]["dynamodb"]["SequenceNumber"]]
+    monkeypatch.setattr(client, "transact_write_items", real)
+    # Lambda retries from the failed record on; the one before it is done.
+    assert apply_webhook_events({"Records": batch["Records"][1:]}, None) == {"batchItemFailures": []}
+    assert apply_webhook_events(batch, None) == {"batchItemFailures": []}  # and a full redelivery changes nothing
+    pool = api.get(f"/pools/{linked['pool_id']}").json_body
+    assert pool["positions"][0]["quantity"] == "3.000000"
+    trades = [e for e in api.get(f"/pools/{linked['pool_id']}/activity?limit=50").json_body["items"] if e["type"] == "trade"]
+    assert len(trades) == 3
