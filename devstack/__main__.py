@@ -70,6 +70,8 @@ def configure_environment(aws_url: str, user_pool_id: str, client_id: str, names
         }
     )
     os.environ.pop("AWS_PROFILE", None)
+    # The demo feed applies several batches a second; keep the terminal for what matters.
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 
 
 def user_subs(idp: Any, user_pool_id: str) -> dict[str, str]:

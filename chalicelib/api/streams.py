@@ -63,7 +63,7 @@ def apply_market_ticks(event: dict[str, Any], context: Any) -> dict[str, Any]:
     except Exception:
         logger.exception("revaluation failed; the batch will be retried")
         return {"batchItemFailures": [{"itemIdentifier": r["kinesis"]["sequenceNumber"]} for r in records[:1]]}
-    logger.info(
+    logger.debug(
         "ticks applied",
         extra={"ticks": outcome.ticks, "symbols": outcome.symbols_updated, "pools_revalued": outcome.pools_revalued},
     )
