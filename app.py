@@ -168,9 +168,9 @@ def update_pool(call: Call, pool_id: str) -> PoolOut:
     tag="investors",
 )
 def list_investors(call: Call, pool_id: str) -> InvestorList:
-    svc = _pools()
-    pool = svc.get_pool(call.who, pool_id)
-    page = svc.list_investors(call.who, pool_id, limit=page_limit(call.query.get("limit")), cursor=call.query.get("cursor"))
+    pool, page = _pools().list_investors(
+        call.who, pool_id, limit=page_limit(call.query.get("limit")), cursor=call.query.get("cursor")
+    )
     return InvestorList(items=[InvestorOut.of(i, pool) for i in page.items], next_cursor=page.next_cursor)
 
 

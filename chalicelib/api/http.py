@@ -175,7 +175,11 @@ class Api:
             return error_response(400, "invalid_cursor", str(exc), "cursor")
         except Exception:
             logger.exception("unhandled error", extra={"path": spec.path, "method": spec.method})
-            return error_response(500, "internal_error", "something went wrong on our side; nothing was changed twice")
+            return error_response(
+                500,
+                "internal_error",
+                "an unexpected error occurred on our side and was logged; retrying with the same Idempotency-Key is safe",
+            )
         reply = result if isinstance(result, Reply) else Reply(result, spec.status)
         payload = reply.body.model_dump(mode="json") if isinstance(reply.body, BaseModel) else reply.body
         return Response(

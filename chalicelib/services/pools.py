@@ -152,9 +152,10 @@ class PoolService:
 
     # -- investors ----------------------------------------------------------
 
-    def list_investors(self, who: Principal, pool_id: str, *, limit: int, cursor: str | None) -> Page[Investor]:
-        self.get_pool(who, pool_id)
-        return self.repo.list_investors(pool_id, limit=limit, cursor=cursor)
+    def list_investors(self, who: Principal, pool_id: str, *, limit: int, cursor: str | None) -> tuple[Pool, Page[Investor]]:
+        """A page of investors, with the pool as read (to value each holding without reading it again)."""
+        pool = self.get_pool(who, pool_id)
+        return pool, self.repo.list_investors(pool_id, limit=limit, cursor=cursor)
 
     def get_investor(self, who: Principal, pool_id: str, investor_id: str) -> Investor:
         self.get_pool(who, pool_id)

@@ -71,12 +71,12 @@ def big_pool(dynamodb: Any) -> tuple[PoolService, str, D]:
 def test_the_investor_list_pages_through_10000_investors(big_pool: tuple[PoolService, str, D]) -> None:
     svc, pid, total = big_pool
     started = time.perf_counter()
-    first = svc.list_investors(MANAGER, pid, limit=50, cursor=None)
+    _, first = svc.list_investors(MANAGER, pid, limit=50, cursor=None)
     first_page_seconds = time.perf_counter() - started
     assert len(first.items) == 50 and first.next_cursor
     seen, units, cursor = 0, D(0), None
     while True:
-        page = svc.list_investors(MANAGER, pid, limit=200, cursor=cursor)
+        _, page = svc.list_investors(MANAGER, pid, limit=200, cursor=cursor)
         seen += len(page.items)
         units += sum(i.units for i in page.items)
         cursor = page.next_cursor
