@@ -143,11 +143,12 @@ def banner(api: str, aws: str, ws: str) -> str:
     return f"""
 Pooldesk is running.
 
+  Web app   {api}/               (sign in with a demo login below)
   API       {api}            (OpenAPI: {api}/openapi.json)
   AWS       {aws}            (moto: DynamoDB, Cognito, SQS, Kinesis, Secrets Manager)
   Live      {ws}/?token=<access token>   (WebSocket; send {{"action": "subscribe", "pool_id": ...}})
 
-  Demo logins (POST {api}/auth/login):
+  Demo logins (the web app, or POST {api}/auth/login):
 {logins}
 
   Brokerage webhooks: POST {api}/webhooks/{DEMO_BROKER}, secret {DEMO_BROKER_SECRET!r};
@@ -198,7 +199,8 @@ def main(argv: list[str] | None = None) -> int:
             owners = {u.email: Principal(subs[u.email], u.email, frozenset({u.group})) for u in DEMO_USERS}
             seed(wiring.pool_service(), wiring.brokerage_service(), owners)
 
-        api = start_api(args.host, args.api_port)
+        # The browser app opens its WebSocket to the gateway: allow it in the page's CSP.
+        api = start_api(args.host, args.api_port, connect_src=f"ws://{args.host}:{args.ws_port}")
         served.append(api)
         gateway = start_gateway(args.host, args.ws_port)
         pollers = start_pollers(dynamodb, kinesis, sqs, names)

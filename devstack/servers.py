@@ -61,10 +61,88 @@ def start_moto(host: str, port: int) -> Served:
     return _serve("moto", server, f"http://{host}:{actual}")
 
 
-def start_api(host: str, port: int) -> Served:
-    """Serve app.py the way API Gateway would, with chalice's local gateway."""
+WEB_DIST = ROOT / "web" / "dist"
+
+
+def web_handler(web_dir: Path, connect_src: str) -> type[Any]:
+    """Chalice's local request handler, also serving the built web app.
+
+    The browser app and the API share one origin, as behind CloudFront in
+    production: ``/`` and ``/assets/*`` are the app's files, every other path
+    is the API. The app routes in the URL fragment (``/#/pools/...``), so no
+    app path can shadow an API path.
+    """
+    import mimetypes
+
+    from chalice.local import ChaliceRequestHandler
+
+    root = web_dir.resolve()
+    policy = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        f"connect-src 'self' {connect_src}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    )
+
+    class WebAppRequestHandler(ChaliceRequestHandler):  # type: ignore[misc]
+        def _static_file(self) -> Path | None:
+            path = self.path.split("?", 1)[0].split("#", 1)[0]
+            if path in ("/", "/index.html"):
+                return root / "index.html"
+            if path.startswith("/assets/") or path in ("/favicon.svg",):
+                candidate = (root / path.lstrip("/")).resolve()
+                # Never serve outside web/dist, whatever the path says.
+                if candidate.is_relative_to(root) and candidate.is_file():
+                    return candidate
+                return None
+            return None
+
+        def _serve_static(self, file: Path, head: bool) -> None:
+            if not file.is_file():
+                body = b"The web app is not built: run `make web` (make run does it for you).\n"
+                self.send_response(503)
+                self.send_header("Content-Type", "text/plain; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if not head:
+                    self.wfile.write(body)
+                return
+            body = file.read_bytes()
+            kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+            self.send_response(200)
+            self.send_header("Content-Type", f"{kind}; charset=utf-8" if kind.startswith("text/") else kind)
+            self.send_header("Content-Length", str(len(body)))
+            # Hashed asset names never change; the page itself must always be fresh.
+            immutable = file.parent.name == "assets"
+            self.send_header("Cache-Control", "public, max-age=31536000, immutable" if immutable else "no-cache")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            if file.name == "index.html":
+                self.send_header("Content-Security-Policy", policy)
+                self.send_header("Referrer-Policy", "no-referrer")
+                self.send_header("X-Frame-Options", "DENY")
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
+
+        def do_GET(self) -> None:
+            file = self._static_file()
+            if file is not None:
+                self._serve_static(file, head=False)
+            else:
+                self._generic_handle()
+
+        def do_HEAD(self) -> None:
+            file = self._static_file()
+            if file is not None:
+                self._serve_static(file, head=True)
+            else:
+                self._generic_handle()
+
+    return WebAppRequestHandler
+
+
+def start_api(host: str, port: int, *, web_dir: Path = WEB_DIST, connect_src: str = "") -> Served:
+    """Serve app.py the way API Gateway would, with chalice's local gateway, and the web app beside it."""
     from chalice.config import Config
-    from chalice.local import LocalDevServer
+    from chalice.local import CustomLocalChalice, LocalChalice, LocalDevServer
 
     from app import app
 
@@ -75,8 +153,13 @@ def start_api(host: str, port: int) -> Served:
         project_dir=str(ROOT),
         config_from_disk=json.loads(config_file.read_text()),
     )
+    # The server is threaded: make app.current_request thread-local, as chalice's
+    # own create_local_server does, or concurrent requests read each other's bodies.
+    if not isinstance(app, LocalChalice):
+        CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
+        app.__class__ = CustomLocalChalice
     try:
-        dev = LocalDevServer(app, config, host, port)
+        dev = LocalDevServer(app, config, host, port, handler_cls=web_handler(web_dir, connect_src))
     except OSError as exc:
         raise PortInUse(f"cannot listen on {host}:{port} for the API: {exc.strerror}") from exc
     actual = dev.server.server_address[1]

@@ -51,7 +51,7 @@ def test_concurrent_contributions_lose_no_update(stack: Stack) -> None:
     ]
     token = s.headers["Authorization"]
 
-    def contribute(n: int) -> int:
+    def contribute(n: int) -> tuple[int, str, str]:
         with requests.Session() as own:
             own.headers["Authorization"] = str(token)
             resp = own.post(
@@ -59,11 +59,13 @@ def test_concurrent_contributions_lose_no_update(stack: Stack) -> None:
                 json={"investor_id": investors[n % 4], "amount": f"{n + 1}.00"},
                 timeout=60,
             )
-            return resp.status_code
+            body = resp.json()
+            return resp.status_code, body.get("investor_id"), body.get("amount")
 
     with ThreadPoolExecutor(max_workers=8) as pool:
-        statuses = list(pool.map(contribute, range(40)))
-    assert statuses == [201] * 40
+        answers = list(pool.map(contribute, range(40)))
+    # Each answer is for its own request: no thread read another's body.
+    assert answers == [(201, investors[n % 4], f"{n + 1}.00") for n in range(40)]
     expected = sum(D(n + 1) for n in range(40))
     state = s.get(f"{stack.api}/pools/{pid}", timeout=10).json()
     assert D(state["cash"]) == expected == D("820")
