@@ -7,6 +7,7 @@ Nothing here touches AWS at import time; clients are built on first use
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 from chalice.app import Chalice, Response, WebsocketEvent
@@ -23,6 +24,8 @@ from chalicelib.api.schemas import (
     ContributionRequest,
     CreatePoolRequest,
     DistributionOut,
+    DistributionPreviewOut,
+    DistributionPreviewRequest,
     DistributionRequest,
     EntryList,
     EntryOut,
@@ -35,8 +38,13 @@ from chalicelib.api.schemas import (
     NavPointOut,
     PoolList,
     PoolOut,
+    PreviewShareOut,
     PriceOut,
     RefreshRequest,
+    SentAlertList,
+    SentAlertOut,
+    StatementLineOut,
+    StatementOut,
     TokensResponse,
     TradeRequest,
     UpdatePoolRequest,
@@ -164,12 +172,16 @@ def update_pool(call: Call, pool_id: str) -> PoolOut:
     "GET",
     summary="The pool's investors, paginated",
     response=InvestorList,
-    query=("limit", "cursor"),
+    query=("limit", "cursor", "q"),
     tag="investors",
 )
 def list_investors(call: Call, pool_id: str) -> InvestorList:
     pool, page = _pools().list_investors(
-        call.who, pool_id, limit=page_limit(call.query.get("limit")), cursor=call.query.get("cursor")
+        call.who,
+        pool_id,
+        limit=page_limit(call.query.get("limit")),
+        cursor=call.query.get("cursor"),
+        search=call.query.get("q"),
     )
     return InvestorList(items=[InvestorOut.of(i, pool) for i in page.items], next_cursor=page.next_cursor)
 
@@ -194,6 +206,33 @@ def get_investor(call: Call, pool_id: str, investor_id: str) -> InvestorOut:
     svc = _pools()
     pool = svc.get_pool(call.who, pool_id)
     return InvestorOut.of(svc.get_investor(call.who, pool_id, investor_id), pool)
+
+
+@api.route(
+    "/pools/{pool_id}/investors/{investor_id}/statement",
+    "GET",
+    summary="An investor's statement: contributions, withdrawals and payouts, oldest first",
+    response=StatementOut,
+    tag="investors",
+)
+def investor_statement(call: Call, pool_id: str, investor_id: str) -> StatementOut:
+    pool, investor, lines = _pools().statement(call.who, pool_id, investor_id)
+    return StatementOut(
+        pool=PoolOut.of(pool),
+        investor=InvestorOut.of(investor, pool),
+        lines=[
+            StatementLineOut(
+                entry_id=line.entry.id,
+                type=line.entry.type.value,
+                created_at=line.entry.created_at,
+                amount=line.amount,
+                units=line.units,
+                nav_per_unit=line.entry.nav_per_unit,
+                memo=line.entry.memo,
+            )
+            for line in lines
+        ],
+    )
 
 
 @api.route(
@@ -280,6 +319,25 @@ def distribute(call: Call, pool_id: str) -> Reply:
 
 
 @api.route(
+    "/pools/{pool_id}/distributions/preview",
+    "POST",
+    summary="Every investor's share of a distribution, as it would be paid now (nothing is paid)",
+    body=DistributionPreviewRequest,
+    response=DistributionPreviewOut,
+    tag="money",
+)
+def preview_distribution(call: Call, pool_id: str) -> DistributionPreviewOut:
+    pool, shares = _pools().preview_distribution(call.who, pool_id, amount=call.body.amount)
+    return DistributionPreviewOut(
+        amount=sum((a.amount for _, a in shares), Decimal(0)),
+        currency=pool.currency,
+        nav_per_unit=pool.nav_per_unit,
+        units=pool.units,
+        allocations=[PreviewShareOut(investor_id=i.id, name=i.name, units=a.units, amount=a.amount) for i, a in shares],
+    )
+
+
+@api.route(
     "/pools/{pool_id}/trades",
     "POST",
     summary="Record a trade (for managers without a broker feed)",
@@ -314,11 +372,18 @@ def record_trade(call: Call, pool_id: str) -> Reply:
     "GET",
     summary="The pool's ledger, newest first",
     response=EntryList,
-    query=("limit", "cursor"),
+    query=("limit", "cursor", "type", "investor_id"),
     tag="history",
 )
 def activity(call: Call, pool_id: str) -> EntryList:
-    page = _pools().activity(call.who, pool_id, limit=page_limit(call.query.get("limit")), cursor=call.query.get("cursor"))
+    page = _pools().activity(
+        call.who,
+        pool_id,
+        limit=page_limit(call.query.get("limit")),
+        cursor=call.query.get("cursor"),
+        types=call.query.get("type"),
+        investor_id=call.query.get("investor_id"),
+    )
     return EntryList(items=[EntryOut.of(e) for e in page.items], next_cursor=page.next_cursor)
 
 
@@ -531,3 +596,24 @@ def put_alert_settings(call: Call, pool_id: str) -> AlertSettingsOut:
 def alert_dead_letters(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """SQS dead-letter queues: tell finance about every record a consumer gave up on."""
     return streams.alert_dead_letters(event, context)
+
+
+@api.route(
+    "/alerts",
+    "GET",
+    summary="Finance: the alert emails sent, newest first",
+    response=SentAlertList,
+    query=("limit", "cursor"),
+    tag="alerts",
+)
+def sent_alerts(call: Call) -> SentAlertList:
+    page = wiring.alerts().sent(call.who, limit=page_limit(call.query.get("limit")), cursor=call.query.get("cursor"))
+    return SentAlertList(
+        items=[
+            SentAlertOut(
+                id=a.id, subject=a.subject, text=a.text, recipients=list(a.recipients), pool_id=a.pool_id, sent_at=a.sent_at
+            )
+            for a in page.items
+        ],
+        next_cursor=page.next_cursor,
+    )

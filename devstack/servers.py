@@ -82,9 +82,9 @@ def web_handler(web_dir: Path, connect_src: str) -> type[Any]:
         f"connect-src 'self' {connect_src}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
     )
 
-    class WebAppRequestHandler(ChaliceRequestHandler):  # type: ignore[misc]
+    class WebAppRequestHandler(ChaliceRequestHandler):
         def _static_file(self) -> Path | None:
-            path = self.path.split("?", 1)[0].split("#", 1)[0]
+            path = str(self.path).split("?", 1)[0].split("#", 1)[0]
             if path in ("/", "/index.html"):
                 return root / "index.html"
             if path.startswith("/assets/") or path in ("/favicon.svg",):

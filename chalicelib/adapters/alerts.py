@@ -3,17 +3,21 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import threading
 import time
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from chalicelib.adapters.ddb import from_item, to_item, value
 from chalicelib.resources import FINANCE_GROUP
-from chalicelib.services.alerts import AlertSettings, Email
+from chalicelib.services.alerts import AlertSettings, Email, SentAlert
+from chalicelib.services.ports import InvalidCursor, Page
 
 CLAIM_TTL_SECONDS = 400 * 24 * 3600
+ALERT_LOG_PK = "ALERTLOG"
 
 
 class DynamoAlertStore:
@@ -56,6 +60,61 @@ class DynamoAlertStore:
         except self._db.exceptions.ConditionalCheckFailedException:
             return False
         return True
+
+    def record_sent(self, alert: SentAlert) -> None:
+        # Sort key: when, then the cause, so the log reads newest first and a
+        # retried record of the same alert overwrites itself.
+        self._db.put_item(
+            TableName=self._table,
+            Item=to_item(
+                {
+                    "PK": ALERT_LOG_PK,
+                    "SK": f"{alert.sent_at.isoformat(timespec='microseconds')}#{alert.cause}",
+                    "kind": "alert-log",
+                    "id": alert.id,
+                    "cause": alert.cause,
+                    "subject": alert.subject,
+                    "text": alert.text,
+                    "recipients": list(alert.recipients),
+                    "pool_id": alert.pool_id or "",
+                    "sent_at": alert.sent_at.isoformat(timespec="microseconds"),
+                    "expires_at": int(time.time()) + CLAIM_TTL_SECONDS,
+                }
+            ),
+        )
+
+    def sent_alerts(self, *, limit: int, cursor: str | None) -> Page[SentAlert]:
+        kwargs: dict[str, Any] = {
+            "KeyConditionExpression": "PK = :pk",
+            "ExpressionAttributeValues": to_item({":pk": ALERT_LOG_PK}),
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        if cursor:
+            try:
+                sk = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+            except (binascii.Error, UnicodeDecodeError):
+                raise InvalidCursor("cursor is not one this API issued") from None
+            kwargs["ExclusiveStartKey"] = to_item({"PK": ALERT_LOG_PK, "SK": sk})
+        resp = self._db.query(TableName=self._table, **kwargs)
+        items = [from_item(i) for i in resp.get("Items", [])]
+        last = resp.get("LastEvaluatedKey")
+        nxt = base64.urlsafe_b64encode(from_item(last)["SK"].encode()).decode().rstrip("=") if last else None
+        return Page(
+            [
+                SentAlert(
+                    id=i["id"],
+                    cause=i["cause"],
+                    subject=i["subject"],
+                    text=i["text"],
+                    recipients=tuple(i.get("recipients", [])),
+                    pool_id=i.get("pool_id") or None,
+                    sent_at=datetime.fromisoformat(i["sent_at"]),
+                )
+                for i in items
+            ],
+            nxt,
+        )
 
     def release(self, cause: str) -> None:
         self._db.delete_item(TableName=self._table, Key=to_item({"PK": f"ALERT#{cause}", "SK": "SENT"}))

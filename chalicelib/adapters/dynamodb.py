@@ -11,10 +11,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from chalicelib.adapters.ddb import from_item, to_item
 from chalicelib.domain import money
@@ -43,6 +43,11 @@ from chalicelib.services.ports import (
 # Allocations are stored with their distribution in chunks of this many, so a
 # distribution to 95,000 investors still fits one transaction (100 items, 4 MB).
 ALLOCATION_CHUNK = 1000
+# A filtered listing reads the partition in chunks of this many items, and at most
+# FILTER_BUDGET of them per request.
+FILTER_CHUNK = 200
+FILTER_BUDGET = 2000
+T = TypeVar("T")
 # Per-investor shares are booked in transactions of this many (share + investor) pairs.
 SETTLE_BATCH = 50
 
@@ -281,6 +286,43 @@ class DynamoPoolRepository:
         resp = self._db.query(TableName=self._table, **kwargs)
         return [from_item(i) for i in resp.get("Items", [])], _encode_cursor(resp.get("LastEvaluatedKey"))
 
+    def _filtered_page(
+        self,
+        *,
+        pk: str,
+        prefix: str,
+        limit: int,
+        cursor: str | None,
+        newest_first: bool,
+        decode: Callable[[dict[str, Any]], T],
+        where: Callable[[T], bool] | None,
+    ) -> Page[T]:
+        """One page of a partition, kept by ``where`` after decoding (the same rule
+        the in-memory adapter applies). A filtered read stops after FILTER_BUDGET
+        items so no request reads a whole 10,000-investor partition at once; the
+        client follows next_cursor, as with DynamoDB's own FilterExpression."""
+        if where is None:
+            items, nxt = self._query_page(pk=pk, prefix=prefix, limit=limit, cursor=cursor, newest_first=newest_first)
+            return Page([decode(i) for i in items], nxt)
+        kept: list[T] = []
+        scanned = 0
+        while True:
+            items, nxt = self._query_page(
+                pk=pk, prefix=prefix, limit=max(limit, FILTER_CHUNK), cursor=cursor, newest_first=newest_first
+            )
+            for item in items:
+                value = decode(item)
+                if where(value):
+                    kept.append(value)
+                    if len(kept) == limit:
+                        after = _encode_cursor(to_item({"PK": item["PK"], "SK": item["SK"]}))
+                        last = item is items[-1] and nxt is None
+                        return Page(kept, None if last else after)
+            scanned += len(items)
+            if nxt is None or scanned >= FILTER_BUDGET:
+                return Page(kept, nxt)
+            cursor = nxt
+
     def get_pool(self, pool_id: str) -> Pool | None:
         item = self._get(_pk(pool_id), "STATE")
         return self.pool_from_item(item) if item else None
@@ -289,9 +331,18 @@ class DynamoPoolRepository:
         item = self._get(_pk(pool_id), f"INVESTOR#{investor_id}")
         return self.investor_from_item(item) if item else None
 
-    def list_investors(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[Investor]:
-        items, nxt = self._query_page(pk=_pk(pool_id), prefix="INVESTOR#", limit=limit, cursor=cursor, newest_first=False)
-        return Page([self.investor_from_item(i) for i in items], nxt)
+    def list_investors(
+        self, pool_id: str, *, limit: int, cursor: str | None, where: Callable[[Investor], bool] | None = None
+    ) -> Page[Investor]:
+        return self._filtered_page(
+            pk=_pk(pool_id),
+            prefix="INVESTOR#",
+            limit=limit,
+            cursor=cursor,
+            newest_first=False,
+            decode=self.investor_from_item,
+            where=where,
+        )
 
     def holders(self, pool_id: str) -> list[Investor]:
         items = self._query_all(
@@ -343,9 +394,18 @@ class DynamoPoolRepository:
                 request = resp.get("UnprocessedKeys") or {}
         return found
 
-    def activity(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[LedgerEntry]:
-        items, nxt = self._query_page(pk=_pk(pool_id), prefix="LEDGER#", limit=limit, cursor=cursor, newest_first=True)
-        return Page([self.entry_from_item(i) for i in items], nxt)
+    def activity(
+        self, pool_id: str, *, limit: int, cursor: str | None, where: Callable[[LedgerEntry], bool] | None = None
+    ) -> Page[LedgerEntry]:
+        return self._filtered_page(
+            pk=_pk(pool_id),
+            prefix="LEDGER#",
+            limit=limit,
+            cursor=cursor,
+            newest_first=True,
+            decode=self.entry_from_item,
+            where=where,
+        )
 
     def get_entry(self, pool_id: str, entry_id: str) -> LedgerEntry | None:
         item = self._get(_pk(pool_id), f"LEDGER#{entry_id}")

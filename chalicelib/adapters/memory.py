@@ -11,7 +11,7 @@ import base64
 import binascii
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -75,8 +75,10 @@ class InMemoryPoolRepository:
     def get_investor(self, pool_id: str, investor_id: str) -> Investor | None:
         return self.investors.get(pool_id, {}).get(investor_id)
 
-    def list_investors(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[Investor]:
-        rows = sorted(self.investors.get(pool_id, {}).items())
+    def list_investors(
+        self, pool_id: str, *, limit: int, cursor: str | None, where: Callable[[Investor], bool] | None = None
+    ) -> Page[Investor]:
+        rows = [(k, i) for k, i in sorted(self.investors.get(pool_id, {}).items()) if where is None or where(i)]
         items, nxt = _page(f"investors:{pool_id}", list(rows), limit, cursor)
         return Page([i for i in items if isinstance(i, Investor)], nxt)
 
@@ -98,8 +100,10 @@ class InMemoryPoolRepository:
         items, nxt = _page(f"pools:{manager_id or '*'}", list(rows), limit, cursor)
         return Page([p for p in items if isinstance(p, Pool)], nxt)
 
-    def activity(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[LedgerEntry]:
-        rows = sorted(self.entries.get(pool_id, {}).items(), reverse=True)
+    def activity(
+        self, pool_id: str, *, limit: int, cursor: str | None, where: Callable[[LedgerEntry], bool] | None = None
+    ) -> Page[LedgerEntry]:
+        rows = [(k, e) for k, e in sorted(self.entries.get(pool_id, {}).items(), reverse=True) if where is None or where(e)]
         items, nxt = _page(f"activity:{pool_id}", list(rows), limit, cursor)
         return Page([e for e in items if isinstance(e, LedgerEntry)], nxt)
 

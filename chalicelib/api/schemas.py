@@ -361,3 +361,52 @@ class AlertSettingsRequest(Body):
 class AlertSettingsOut(BaseModel):
     recipients: list[str]
     withdrawal_threshold: Amount
+
+
+class DistributionPreviewRequest(Body):
+    amount: DecimalString
+
+
+class PreviewShareOut(BaseModel):
+    investor_id: str
+    name: str
+    units: Amount
+    amount: Amount
+
+
+class DistributionPreviewOut(BaseModel):
+    amount: Amount
+    currency: str
+    nav_per_unit: Amount
+    units: Amount
+    allocations: list[PreviewShareOut] = Field(description="every holder's share; they sum exactly to amount")
+
+
+class StatementLineOut(BaseModel):
+    entry_id: str
+    type: str
+    created_at: Timestamp
+    amount: Amount = Field(description="cash in (contribution) or out to the investor (withdrawal, their share of a payout)")
+    units: Amount = Field(description="units issued or redeemed; 0 for a payout")
+    nav_per_unit: Amount | None
+    memo: str | None
+
+
+class StatementOut(BaseModel):
+    pool: PoolOut
+    investor: InvestorOut
+    lines: list[StatementLineOut]
+
+
+class SentAlertOut(BaseModel):
+    id: str
+    subject: str
+    text: str
+    recipients: list[str]
+    pool_id: str | None
+    sent_at: Timestamp
+
+
+class SentAlertList(BaseModel):
+    items: list[SentAlertOut]
+    next_cursor: str | None

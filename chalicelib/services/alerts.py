@@ -18,11 +18,11 @@ from decimal import Decimal
 from typing import Protocol
 
 from chalicelib.domain import money
-from chalicelib.domain.errors import InvalidInput
+from chalicelib.domain.errors import Forbidden, InvalidInput
 from chalicelib.domain.model import EntryType, LedgerEntry, Pool
 
 from .access import Principal, check_write
-from .ports import PoolRepository, StoredEvent
+from .ports import Page, PoolRepository, StoredEvent
 
 DEFAULT_WITHDRAWAL_THRESHOLD = Decimal("0.10")
 # NAV per unit moving more than this since the day's first NAV point.
@@ -41,6 +41,19 @@ class Email:
     subject: str
     text: str
     html: str
+
+
+@dataclass(frozen=True)
+class SentAlert:
+    """An alert as sent: what finance sees in the app's alert log."""
+
+    id: str
+    cause: str
+    subject: str
+    text: str
+    recipients: tuple[str, ...]
+    pool_id: str | None
+    sent_at: datetime
 
 
 class Mailer(Protocol):
@@ -69,6 +82,14 @@ class AlertStore(Protocol):
         ...
 
     def scale_day_open(self, pool_id: str, day: date, factor: Decimal) -> None: ...
+
+    def record_sent(self, alert: SentAlert) -> None:
+        """Keep a sent alert for the alert log (idempotent on the alert's id)."""
+        ...
+
+    def sent_alerts(self, *, limit: int, cursor: str | None) -> Page[SentAlert]:
+        """Sent alerts, newest first."""
+        ...
 
 
 class Directory(Protocol):
@@ -197,7 +218,7 @@ class Alerts:
                 f"Received at {event.received_at}.",
                 "It is kept, unapplied, for a manager to resolve.",
             ],
-            link=None if pool else f"{self.app_url}/webhook-events/unlinked",
+            link=None if pool else f"{self.app_url}/#/alerts",
         )
 
     def on_dead_letter(self, message_id: str, body: str) -> bool:
@@ -228,7 +249,8 @@ class Alerts:
         recipients = settings.recipients or tuple(self.directory.finance_emails())
         if not recipients or not self.store.claim(cause):
             return False
-        link = link or (f"{self.app_url}/pools/{pool.id}" if pool else self.app_url)
+        # The web app routes in the URL fragment (see web/src/router.ts).
+        link = link or (f"{self.app_url}/#/pools/{pool.id}" if pool else self.app_url)
         text = "\n".join([*lines, "", f"Open in Pooldesk: {link}"])
         body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
         page = (
@@ -240,4 +262,23 @@ class Alerts:
         except Exception:
             self.store.release(cause)  # let the stream's retry send it
             raise
+        self.store.record_sent(
+            SentAlert(
+                id=cause,
+                cause=cause,
+                subject=subject,
+                text=text,
+                recipients=tuple(recipients),
+                pool_id=pool.id if pool else None,
+                sent_at=datetime.now(UTC),
+            )
+        )
         return True
+
+    # -- the log ------------------------------------------------------------------
+
+    def sent(self, who: Principal, *, limit: int, cursor: str | None) -> Page[SentAlert]:
+        """Finance's alert log: every alert sent, newest first."""
+        if not who.is_finance:
+            raise Forbidden("only finance users see the alert log", code="forbidden")
+        return self.store.sent_alerts(limit=limit, cursor=cursor)

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from chalicelib.domain import operations as ops
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
@@ -29,6 +30,36 @@ BACKOFF_BASE_SECONDS = 0.01
 BACKOFF_CAP_SECONDS = 0.25
 MAX_PAGE = 200
 _KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:")
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    """One movement on an investor's statement: the ledger entry and what it meant for them."""
+
+    entry: LedgerEntry
+    amount: Decimal
+    units: Decimal
+
+
+def clean_search(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    if len(value) > 120:
+        raise InvalidInput("search must be at most 120 characters", field="q", code="invalid_search")
+    return value.strip().casefold()
+
+
+def parse_entry_types(value: str | None) -> frozenset[EntryType] | None:
+    if value is None or not value.strip():
+        return None
+    wanted = set()
+    for part in value.split(","):
+        try:
+            wanted.add(EntryType(part.strip()))
+        except ValueError:
+            known = ", ".join(t.value for t in EntryType)
+            raise InvalidInput(f"type {part.strip()!r} is not one of: {known}", field="type", code="invalid_type") from None
+    return frozenset(wanted)
 
 
 @dataclass(frozen=True)
@@ -152,10 +183,19 @@ class PoolService:
 
     # -- investors ----------------------------------------------------------
 
-    def list_investors(self, who: Principal, pool_id: str, *, limit: int, cursor: str | None) -> tuple[Pool, Page[Investor]]:
-        """A page of investors, with the pool as read (to value each holding without reading it again)."""
+    def list_investors(
+        self, who: Principal, pool_id: str, *, limit: int, cursor: str | None, search: str | None = None
+    ) -> tuple[Pool, Page[Investor]]:
+        """A page of investors, with the pool as read (to value each holding without reading it again).
+
+        ``search`` keeps investors whose name, email or id contains it, ignoring case.
+        """
         pool = self.get_pool(who, pool_id)
-        return pool, self.repo.list_investors(pool_id, limit=limit, cursor=cursor)
+        needle = clean_search(search)
+        where = (
+            None if needle is None else (lambda i: needle in i.name.casefold() or needle in i.email.casefold() or needle == i.id)
+        )
+        return pool, self.repo.list_investors(pool_id, limit=limit, cursor=cursor, where=where)
 
     def get_investor(self, who: Principal, pool_id: str, investor_id: str) -> Investor:
         self.get_pool(who, pool_id)
@@ -289,9 +329,55 @@ class PoolService:
 
     # -- reads --------------------------------------------------------------
 
-    def activity(self, who: Principal, pool_id: str, *, limit: int, cursor: str | None) -> Page[LedgerEntry]:
+    def activity(
+        self,
+        who: Principal,
+        pool_id: str,
+        *,
+        limit: int,
+        cursor: str | None,
+        types: str | None = None,
+        investor_id: str | None = None,
+    ) -> Page[LedgerEntry]:
+        """The ledger newest first; ``types`` (comma-separated entry types) and
+        ``investor_id`` narrow it. An investor's view includes every distribution,
+        since each pays them their share."""
         self.get_pool(who, pool_id)
-        return self.repo.activity(pool_id, limit=limit, cursor=cursor)
+        wanted = parse_entry_types(types)
+        who_for = investor_id.strip() if investor_id and investor_id.strip() else None
+
+        def keep(e: LedgerEntry) -> bool:
+            if wanted is not None and e.type not in wanted:
+                return False
+            return who_for is None or e.investor_id == who_for or e.type is EntryType.DISTRIBUTION
+
+        where = None if wanted is None and who_for is None else keep
+        return self.repo.activity(pool_id, limit=limit, cursor=cursor, where=where)
+
+    def preview_distribution(
+        self, who: Principal, pool_id: str, *, amount: object
+    ) -> tuple[Pool, list[tuple[Investor, Allocation]]]:
+        """Every investor's share of a distribution of ``amount``, as it would be paid now; nothing is written."""
+        pool = check_write(who, self.repo.get_pool(pool_id), pool_id)
+        holders = self.repo.holders(pool_id)
+        d = ops.distribute(pool, holders, amount, None, self._stamp(who))
+        by_id = {h.id: h for h in holders}
+        return pool, [(by_id[a.investor_id], a) for a in d.allocations]
+
+    def statement(self, who: Principal, pool_id: str, investor_id: str) -> tuple[Pool, Investor, list[StatementLine]]:
+        """An investor's history: contributions, withdrawals and their share of every
+        distribution, oldest first, with the units they held after each."""
+        pool = self.get_pool(who, pool_id)
+        investor = self._investor(pool_id, investor_id)
+        lines: list[StatementLine] = []
+        for e in self.repo.ledger(pool_id):
+            if e.investor_id == investor.id and e.type in (EntryType.CONTRIBUTION, EntryType.WITHDRAWAL):
+                lines.append(StatementLine(e, e.amount or Decimal(0), e.units or Decimal(0)))
+            elif e.type is EntryType.DISTRIBUTION:
+                share = next((a for a in self.repo.allocations(pool_id, e.id) if a.investor_id == investor.id), None)
+                if share is not None:
+                    lines.append(StatementLine(e, share.amount, Decimal(0)))
+        return pool, investor, lines
 
     def distribution(self, who: Principal, pool_id: str, entry_id: str) -> tuple[LedgerEntry, tuple[Allocation, ...]]:
         self.get_pool(who, pool_id)

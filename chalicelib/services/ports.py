@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -136,7 +136,12 @@ class PoolRepository(Protocol):
 
     def get_investor(self, pool_id: str, investor_id: str) -> Investor | None: ...
 
-    def list_investors(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[Investor]: ...
+    def list_investors(
+        self, pool_id: str, *, limit: int, cursor: str | None, where: Callable[[Investor], bool] | None = None
+    ) -> Page[Investor]:
+        """Investors in id order; with ``where``, only those it keeps. A filtered page
+        may hold fewer than ``limit`` items and still have a next_cursor."""
+        ...
 
     def holders(self, pool_id: str) -> list[Investor]:
         """Every active investor holding units (all pages)."""
@@ -146,7 +151,11 @@ class PoolRepository(Protocol):
         """A manager's pools, or every pool when manager_id is None; newest first."""
         ...
 
-    def activity(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[LedgerEntry]: ...
+    def activity(
+        self, pool_id: str, *, limit: int, cursor: str | None, where: Callable[[LedgerEntry], bool] | None = None
+    ) -> Page[LedgerEntry]:
+        """The ledger newest first; ``where`` filters as in list_investors."""
+        ...
 
     def get_entry(self, pool_id: str, entry_id: str) -> LedgerEntry | None: ...
 

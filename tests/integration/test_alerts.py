@@ -56,7 +56,7 @@ def test_a_large_withdrawal_emails_finance_once(api: Api, funded: dict[str, str]
     mail = mails[0]
     assert mail.destinations["ToAddresses"] == ["finance@example.com"]
     assert mail.subject == "Large withdrawal from Alert Fund: 200.00 USD"
-    assert f"https://pooldesk.example/pools/{funded['pool_id']}" in mail.body
+    assert f"https://pooldesk.example/#/pools/{funded['pool_id']}" in mail.body
 
 
 def test_a_distribution_emails_the_pools_own_recipients(api: Api, funded: dict[str, str]) -> None:
@@ -215,3 +215,18 @@ def test_a_distribution_is_not_mistaken_for_the_market_falling(api: Api) -> None
     send_alerts(batch, None)
     send_alerts(batch, None)
     assert [m.subject for m in sent()] == ["Distribution paid from Payer: 200.00 USD"]
+
+
+def test_finance_sees_every_alert_sent_in_the_alert_log(api: Api, funded: dict[str, str]) -> None:
+    stream = Stream("test-pooldesk-pools")
+    stream.batch()
+    api.post(f"/pools/{funded['pool_id']}/distributions", {"amount": "10.00", "memo": "Q4"})
+    batch = stream.batch()
+    send_alerts(batch, None)
+    send_alerts(batch, None)  # redelivered: still one alert in the log
+    log = api.get("/alerts", as_user="finance").json_body
+    assert len(log["items"]) == 1
+    alert = log["items"][0]
+    assert alert["pool_id"] == funded["pool_id"] and alert["recipients"] == ["finance@example.com"]
+    assert alert["subject"] == sent()[0].subject
+    assert api.get("/alerts").status_code == 403  # managers have no alert log
