@@ -38,6 +38,7 @@ from chalicelib.api.schemas import (
     NavPointOut,
     PoolList,
     PoolOut,
+    PoolSummaryOut,
     PreviewShareOut,
     PriceOut,
     RefreshRequest,
@@ -144,8 +145,12 @@ def _pools() -> Any:
 
 @api.route("/pools", "GET", summary="Pools you may see, newest first", response=PoolList, query=("limit", "cursor"))
 def list_pools(call: Call) -> PoolList:
-    page = _pools().list_pools(call.who, limit=page_limit(call.query.get("limit")), cursor=call.query.get("cursor"))
-    return PoolList(items=[PoolOut.of(p) for p in page.items], next_cursor=page.next_cursor)
+    svc = _pools()
+    page = svc.list_pools(call.who, limit=page_limit(call.query.get("limit")), cursor=call.query.get("cursor"))
+    items = [
+        PoolSummaryOut.model_validate({**PoolOut.of(p).__dict__, "day_open_nav_per_unit": svc.day_opening(p)}) for p in page.items
+    ]
+    return PoolList(items=items, next_cursor=page.next_cursor)
 
 
 @api.route("/pools", "POST", summary="Create a pool", body=CreatePoolRequest, response=PoolOut, status=201)

@@ -285,8 +285,14 @@ class NavPointOut(BaseModel):
         return cls(at=p.at, nav=p.nav, nav_per_unit=p.nav_per_unit, units=p.units)
 
 
+class PoolSummaryOut(PoolOut):
+    day_open_nav_per_unit: Amount | None = Field(
+        default=None, description="NAV per unit at today's first valuation (UTC); null if unchanged today"
+    )
+
+
 class PoolList(BaseModel):
-    items: list[PoolOut]
+    items: list[PoolSummaryOut]
     next_cursor: str | None
 
 

@@ -145,6 +145,12 @@ class PoolService:
         require_manager(who)
         return self.repo.list_pools(manager_id=who.user_id, limit=limit, cursor=cursor)
 
+    def day_opening(self, pool: Pool) -> Decimal | None:
+        """NAV per unit at the first valuation of today (UTC), or None if nothing moved it today."""
+        midnight = self._clock().astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        point = self.repo.first_nav_since(pool.id, midnight)
+        return point.nav_per_unit if point else None
+
     def get_pool(self, who: Principal, pool_id: str) -> Pool:
         return check_read(who, self.repo.get_pool(pool_id), pool_id)
 

@@ -95,3 +95,10 @@ def test_statement_lists_an_investors_movements_and_payouts(api: Api, pool: dict
     assert D(st["lines"][2]["amount"]) > 0
     assert D(st["investor"]["paid_out"]) == D(st["lines"][2]["amount"])
     assert api.get(f"/pools/{pid}/investors/inv_nope/statement").status_code == 404
+
+
+def test_the_pool_list_carries_todays_opening_nav_per_unit(api: Api, pool: dict[str, Any]) -> None:
+    listed = next(p for p in api.get("/pools").json_body["items"] if p["id"] == pool["id"])
+    # The pool launched today, so the day opened at its launch price.
+    assert listed["day_open_nav_per_unit"] == "1.000000"
+    assert listed["nav_per_unit"] == "1.000000"
