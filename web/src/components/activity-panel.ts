@@ -1,0 +1,278 @@
+import { html, nothing } from "lit";
+import { LightElement } from "./base";
+import { customElement } from "./define";
+import { api, liveMessages, toasts, whoAmI } from "../context";
+import { download, fileSafe, toCsv } from "../lib/csv";
+import { ENTRY_TYPES, dateTime, entryLabel, money, price, quantity, signedMoney, units as fmtUnits } from "../lib/format";
+import type { Entry, Investor, Page, Pool, WebhookEvent } from "../lib/types";
+
+export function hashQuery(): URLSearchParams {
+  const h = location.hash;
+  const i = h.indexOf("?");
+  return new URLSearchParams(i >= 0 ? h.slice(i + 1) : "");
+}
+
+/** What an entry says, in a fund manager's words. */
+export function describe(e: Entry, pool: Pool, name: (id: string) => string): string {
+  const cur = pool.currency;
+  switch (e.type) {
+    case "contribution":
+      return `${name(e.investor_id ?? "")} contributed ${money(e.amount ?? "0", cur)} for ${fmtUnits(e.units ?? "0")} units`;
+    case "withdrawal":
+      return `${name(e.investor_id ?? "")} withdrew ${money(e.amount ?? "0", cur)}, redeeming ${fmtUnits(e.units ?? "0")} units`;
+    case "distribution":
+      return `Distributed ${money(e.amount ?? "0", cur)} pro rata${e.memo ? ` (${e.memo})` : ""}`;
+    case "trade":
+      return `${e.side === "sell" ? "Sold" : "Bought"} ${quantity(e.quantity ?? "0")} ${e.symbol} at ${price(e.price ?? "0", cur)}${e.fees && e.fees !== "0" && !/^0*\.?0*$/.test(e.fees) ? `, fees ${money(e.fees, cur)}` : ""}`;
+    case "dividend":
+      return `Dividend ${money(e.amount ?? e.cash_delta, cur)}${e.symbol ? ` on ${e.symbol}` : ""}`;
+    case "fee":
+      return `Fee ${money(e.amount ?? e.cash_delta, cur)}${e.memo ? `: ${e.memo}` : ""}`;
+    case "investor.added":
+      return `${name(e.investor_id ?? "")} joined the pool`;
+    case "investor.removed":
+      return `${name(e.investor_id ?? "")} left the pool`;
+    default:
+      return entryLabel(e.type) + (e.memo ? `: ${e.memo}` : "");
+  }
+}
+
+export class ActivityPanel extends LightElement {
+  static override properties = {
+    pool: { attribute: false },
+    items: { state: true },
+    next: { state: true },
+    type: { state: true },
+    investorId: { state: true },
+    loading: { state: true },
+    parked: { state: true },
+    names: { state: true },
+    exporting: { state: true },
+    fresh: { state: true },
+  };
+  declare pool: Pool;
+  declare items: Entry[];
+  declare next: string | null;
+  declare type: string;
+  declare investorId: string;
+  declare loading: boolean;
+  declare parked: WebhookEvent[];
+  declare names: Record<string, string>;
+  declare exporting: string;
+  declare fresh: Set<string>;
+  private off: (() => void) | null = null;
+  private loadedFor = "";
+  private myId = "";
+
+  constructor() {
+    super();
+    this.items = [];
+    this.next = null;
+    this.type = "";
+    this.investorId = hashQuery().get("investor") ?? "";
+    this.loading = false;
+    this.parked = [];
+    this.names = {};
+    this.exporting = "";
+    this.fresh = new Set();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void whoAmI().then((me) => {
+      this.myId = me.user_id;
+      this.requestUpdate();
+    }, () => undefined);
+    this.off = liveMessages.on((m) => {
+      if (m.pool_id !== this.pool?.id) return;
+      if (m.type === "activity.created" && this.shows(m.data) && !this.items.some((e) => e.id === m.data.id)) {
+        this.items = [m.data, ...this.items];
+        this.fresh = new Set([...this.fresh, m.data.id]);
+        void this.resolveNames([m.data]);
+        if (m.data.actor.startsWith("broker:")) void this.loadParked();
+      }
+      if (m.type === "subscribed") void this.load(false);
+    });
+  }
+
+  override disconnectedCallback(): void {
+    this.off?.();
+    super.disconnectedCallback();
+  }
+
+  protected override willUpdate(): void {
+    if (this.pool && this.loadedFor !== this.pool.id) {
+      this.loadedFor = this.pool.id;
+      void this.load(false);
+      void this.loadParked();
+    }
+  }
+
+  private shows(e: Entry): boolean {
+    if (this.type && e.type !== this.type) return false;
+    return !this.investorId || e.investor_id === this.investorId || e.type === "distribution";
+  }
+
+  private query(cursor: string | null, limit = 50): string {
+    const q = new URLSearchParams({ limit: String(limit) });
+    if (cursor) q.set("cursor", cursor);
+    if (this.type) q.set("type", this.type);
+    if (this.investorId) q.set("investor_id", this.investorId);
+    return `/pools/${this.pool.id}/activity?${q}`;
+  }
+
+  async load(more: boolean): Promise<void> {
+    this.loading = true;
+    try {
+      const page = await api.get<Page<Entry>>(this.query(more ? this.next : null));
+      this.items = more ? [...this.items, ...page.items] : page.items;
+      this.next = page.next_cursor;
+      await this.resolveNames(page.items);
+    } catch (exc) {
+      toasts.emit({ kind: "error", text: (exc as Error).message });
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  private async loadParked(): Promise<void> {
+    try {
+      const page = await api.get<Page<WebhookEvent>>(`/pools/${this.pool.id}/webhook-events?limit=50`);
+      this.parked = page.items.filter((e) => e.status === "parked");
+    } catch {
+      this.parked = [];
+    }
+  }
+
+  /** Names for the investors on screen, fetched once each. */
+  private async resolveNames(entries: Entry[]): Promise<void> {
+    const wanted = new Set<string>();
+    if (this.investorId && !this.names[this.investorId]) wanted.add(this.investorId);
+    for (const e of entries) if (e.investor_id && !this.names[e.investor_id]) wanted.add(e.investor_id);
+    if (!wanted.size) return;
+    const found = await Promise.all(
+      [...wanted].map((id) =>
+        api.get<Investor>(`/pools/${this.pool.id}/investors/${id}`).then(
+          (i) => [id, i.name] as const,
+          () => [id, id] as const,
+        ),
+      ),
+    );
+    this.names = { ...this.names, ...Object.fromEntries(found) };
+  }
+
+  private name = (id: string): string => this.names[id] ?? id;
+
+  private actorName(actor: string): string {
+    if (actor.startsWith("broker:")) return `Broker ${actor.slice(7)}`;
+    if (actor === this.myId) return "You";
+    return "Pool manager";
+  }
+
+  private setType(e: Event): void {
+    this.type = (e.target as HTMLSelectElement).value;
+    void this.load(false);
+  }
+
+  private clearInvestor(): void {
+    this.investorId = "";
+    history.replaceState(null, "", `#/pools/${this.pool.id}/activity`);
+    void this.load(false);
+  }
+
+  private async exportCsv(): Promise<void> {
+    const rows: Entry[] = [];
+    let cursor: string | null = null;
+    this.exporting = "Exporting…";
+    try {
+      do {
+        const page: Page<Entry> = await api.get<Page<Entry>>(this.query(cursor, 200));
+        rows.push(...page.items);
+        cursor = page.next_cursor;
+      } while (cursor);
+      await this.resolveNames(rows);
+      const csv = toCsv(
+        ["entry_id", "created_at", "type", "investor_id", "investor", "amount", "units", "nav_per_unit", "cash_delta", "symbol", "side", "quantity", "price", "fees", "memo", "actor", "currency"],
+        rows.map((e) => [
+          e.id, e.created_at, e.type, e.investor_id, e.investor_id ? this.name(e.investor_id) : "", e.amount, e.units, e.nav_per_unit,
+          e.cash_delta, e.symbol, e.side, e.quantity, e.price, e.fees, e.memo, e.actor, this.pool.currency,
+        ]),
+      );
+      download(`${fileSafe(this.pool.name)}-activity.csv`, csv);
+    } catch (exc) {
+      toasts.emit({ kind: "error", text: (exc as Error).message });
+    } finally {
+      this.exporting = "";
+    }
+  }
+
+  protected override render() {
+    const cur = this.pool?.currency ?? "USD";
+    return html`
+      ${this.parked.length
+        ? html`<section class="panel" aria-labelledby="parked-title" style="margin-bottom: 1rem">
+            <header><h2 id="parked-title">Parked brokerage events</h2><span class="badge parked">${this.parked.length}</span></header>
+            <div class="table-wrap">
+              <table aria-label="Parked brokerage events">
+                <thead><tr><th>Received</th><th>Broker</th><th>Event</th><th>Reason</th></tr></thead>
+                <tbody>
+                  ${this.parked.map(
+                    (p) => html`<tr data-testid="parked-event">
+                      <td class="small">${dateTime(p.received_at)}</td>
+                      <td>${p.broker}</td>
+                      <td><span class="badge parked">parked</span> ${p.type} <span class="muted small">${p.event_id}</span></td>
+                      <td>${p.reason}</td>
+                    </tr>`,
+                  )}
+                </tbody>
+              </table>
+            </div>
+          </section>`
+        : nothing}
+      <section class="panel" aria-labelledby="activity-title">
+        <header>
+          <h2 id="activity-title">Activity</h2>
+          <span class="muted small">Newest first, live</span>
+          <span class="spacer"></span>
+          ${this.investorId
+            ? html`<span class="badge" data-testid="investor-filter">Investor: ${this.name(this.investorId)}
+                <button class="link" type="button" @click=${this.clearInvestor} aria-label="Show every investor">×</button></span>`
+            : nothing}
+          <label class="sr-only" for="activity-type">Type</label>
+          <select id="activity-type" style="max-width: 200px" @change=${this.setType} .value=${this.type}>
+            <option value="">All types</option>
+            ${ENTRY_TYPES.map((t) => html`<option value=${t}>${entryLabel(t)}</option>`)}
+          </select>
+          <button type="button" @click=${this.exportCsv} ?disabled=${!!this.exporting}>${this.exporting || "Export CSV"}</button>
+        </header>
+        <div class="table-wrap">
+          <table aria-label="Activity">
+            <thead>
+              <tr><th>When</th><th>Type</th><th>What happened</th><th class="num">Cash</th><th class="hide-narrow">By</th></tr>
+            </thead>
+            <tbody>
+              ${this.items.map(
+                (e) => html`<tr data-entry-id=${e.id} data-type=${e.type} class=${this.fresh.has(e.id) ? "flash" : ""}>
+                  <td class="small">${dateTime(e.created_at)}</td>
+                  <td>
+                    <span class="badge">${entryLabel(e.type)}</span>
+                    ${e.actor.startsWith("broker:") ? html`<span class="badge webhook" title="Posted by the brokerage">webhook</span>` : nothing}
+                  </td>
+                  <td>${describe(e, this.pool, this.name)}</td>
+                  <td class="num ${e.cash_delta.startsWith("-") ? "down" : /^0*\.?0*$/.test(e.cash_delta) ? "muted" : "up"}">${signedMoney(e.cash_delta, cur)}</td>
+                  <td class="small muted hide-narrow">${this.actorName(e.actor)}</td>
+                </tr>`,
+              )}
+            </tbody>
+          </table>
+          ${!this.loading && this.items.length === 0 ? html`<div class="empty">No activity matches.</div>` : nothing}
+        </div>
+        <div class="pager">
+          ${this.loading ? html`<span class="muted small">Loading…</span>` : nothing}
+          ${this.next ? html`<button type="button" @click=${() => this.load(true)}>Show older</button>` : nothing}
+        </div>
+      </section>
+    `;
+  }
+}
+customElement("pd-activity", ActivityPanel);

@@ -1,0 +1,115 @@
+import { html, nothing } from "lit";
+import { LightElement } from "./base";
+import { customElement } from "./define";
+import { live, liveStatus, session, whoAmI } from "../context";
+import type { LiveStatus } from "../lib/live";
+import { parseRoute, type Route } from "../lib/router";
+import type { Me } from "../lib/types";
+import { logo } from "./login-view";
+import "./login-view";
+import "./pools-view";
+import "./pool-view";
+import "./statement-view";
+import "./alerts-view";
+import "./toasts";
+
+const STATUS_TEXT: Record<LiveStatus, string> = { live: "Live", connecting: "Connecting…", offline: "Offline, reconnecting" };
+
+export class AppShell extends LightElement {
+  static override properties = { route: { state: true }, me: { state: true }, status: { state: true } };
+  declare route: Route;
+  declare me: Me | null;
+  declare status: LiveStatus;
+  private offs: Array<() => void> = [];
+
+  constructor() {
+    super();
+    this.route = parseRoute(location.hash);
+    this.me = null;
+    this.status = live.status;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    const onHash = () => {
+      this.route = parseRoute(location.hash);
+      window.scrollTo(0, 0);
+    };
+    window.addEventListener("hashchange", onHash);
+    this.offs.push(() => window.removeEventListener("hashchange", onHash));
+    this.offs.push(liveStatus.on((s) => (this.status = s)));
+    this.offs.push(
+      session.onChange((signedIn) => {
+        if (!signedIn) {
+          this.me = null;
+          location.hash = "#/login";
+        } else void this.loadMe();
+      }),
+    );
+    if (session.signedIn) void this.loadMe();
+  }
+
+  override disconnectedCallback(): void {
+    for (const off of this.offs) off();
+    super.disconnectedCallback();
+  }
+
+  private async loadMe(): Promise<void> {
+    try {
+      this.me = await whoAmI();
+    } catch {
+      this.me = null;
+    }
+  }
+
+  private signOut(): void {
+    session.signOut();
+  }
+
+  protected override render() {
+    if (!session.signedIn || this.route.name === "login") {
+      if (session.signedIn && this.route.name === "login") {
+        location.hash = "#/pools";
+        return nothing;
+      }
+      return html`<pd-login></pd-login><pd-toasts></pd-toasts>`;
+    }
+    const r = this.route;
+    const isFinance = this.me?.role === "finance";
+    const current = (name: string) => (r.name === name || (name === "pools" && (r.name === "pool" || r.name === "statement")) ? "page" : nothing);
+    return html`
+      <header class="topbar">
+        <a class="brand" href="#/pools">${logo()} Pooldesk</a>
+        <nav aria-label="Main">
+          <a href="#/pools" aria-current=${current("pools")}>Pools</a>
+          ${isFinance ? html`<a href="#/alerts" aria-current=${current("alerts")}>Alerts</a>` : nothing}
+        </nav>
+        <span class="spacer"></span>
+        <span class="conn" data-status=${this.status} data-testid="connection" title="Live updates">${STATUS_TEXT[this.status]}</span>
+        ${this.me
+          ? html`<span class="who">${session.email || this.me.email}<span class="role">${isFinance ? "Finance · read-only" : "Fund manager"}</span></span>`
+          : nothing}
+        <button type="button" @click=${this.signOut}>Sign out</button>
+      </header>
+      <main>${this.view(r)}</main>
+      <pd-toasts></pd-toasts>
+    `;
+  }
+
+  private view(r: Route) {
+    const role = this.me?.role ?? "";
+    switch (r.name) {
+      case "pools":
+        return html`<pd-pools .role=${role}></pd-pools>`;
+      case "pool":
+        return html`<pd-pool .poolId=${r.poolId} .tab=${r.tab} .role=${role}></pd-pool>`;
+      case "statement":
+        return html`<pd-statement .poolId=${r.poolId} .investorId=${r.investorId}></pd-statement>`;
+      case "alerts":
+        return html`<pd-alerts></pd-alerts>`;
+      default:
+        return html`<div class="panel"><div class="empty"><h2>Nothing here</h2><p>That page does not exist. <a href="#/pools">Back to your pools</a>.</p></div></div>`;
+    }
+  }
+}
+customElement("pd-app", AppShell);

@@ -1,0 +1,244 @@
+import { html, nothing } from "lit";
+import { LightElement } from "./base";
+import { customElement } from "./define";
+import { api, liveMessages, toasts } from "../context";
+import { ApiError } from "../lib/api";
+import { fileSafe, download, toCsv } from "../lib/csv";
+import { add, sub, toString } from "../lib/decimal";
+import { money, percent, signedMoney, units as fmtUnits } from "../lib/format";
+import type { Investor, Page, Pool } from "../lib/types";
+import type { MoneyMode } from "./money-dialog";
+
+const PAGE = 50;
+
+/** Gain = value now + withdrawn + paid out − contributed, exactly. */
+export function gain(i: Investor): string {
+  return toString(sub(add(add(i.value, i.withdrawn), i.paid_out), i.contributed));
+}
+
+/** The investors table: server-side pages of 50 and search, so a pool of
+ * 10,000 investors renders 50 rows at a time. */
+export class InvestorsPanel extends LightElement {
+  static override properties = {
+    pool: { attribute: false },
+    canWrite: { type: Boolean },
+    items: { state: true },
+    pages: { state: true },
+    next: { state: true },
+    query: { state: true },
+    loading: { state: true },
+    exporting: { state: true },
+  };
+  declare pool: Pool;
+  declare canWrite: boolean;
+  declare items: Investor[];
+  declare pages: Array<string | null>; // the cursor that opened each page seen so far
+  declare next: string | null;
+  declare query: string;
+  declare loading: boolean;
+  declare exporting: string;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private off: (() => void) | null = null;
+  private loadedFor = "";
+
+  constructor() {
+    super();
+    this.items = [];
+    this.pages = [null];
+    this.next = null;
+    this.query = "";
+    this.loading = false;
+    this.exporting = "";
+    this.canWrite = false;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.off = liveMessages.on((m) => {
+      if (m.pool_id !== this.pool?.id) return;
+      if (m.type === "investor.updated") {
+        const found = this.items.some((i) => i.id === m.data.id);
+        if (found) this.items = this.items.map((i) => (i.id === m.data.id ? { ...i, ...m.data } : i));
+        else if (this.pages.length === 1 && !this.query) void this.load(this.pages[this.pages.length - 1] ?? null, false);
+      }
+      if (m.type === "pool.updated" || m.type === "subscribed") void this.reloadQuietly();
+    });
+  }
+
+  override disconnectedCallback(): void {
+    this.off?.();
+    super.disconnectedCallback();
+  }
+
+  protected override willUpdate(): void {
+    if (this.pool && this.loadedFor !== this.pool.id) {
+      this.loadedFor = this.pool.id;
+      void this.load(null, true);
+    }
+  }
+
+  private reloadTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Values move with NAV: refetch the visible page, at most twice a second. */
+  private reloadQuietly(): void {
+    if (this.reloadTimer) return;
+    this.reloadTimer = setTimeout(() => {
+      this.reloadTimer = null;
+      void this.load(this.pages[this.pages.length - 1] ?? null, false, true);
+    }, 500);
+  }
+
+  async load(cursor: string | null, reset: boolean, quiet = false): Promise<void> {
+    if (!quiet) this.loading = true;
+    try {
+      const q = new URLSearchParams({ limit: String(PAGE) });
+      if (cursor) q.set("cursor", cursor);
+      if (this.query) q.set("q", this.query);
+      const page = await api.get<Page<Investor>>(`/pools/${this.pool.id}/investors?${q}`);
+      this.items = page.items;
+      this.next = page.next_cursor;
+      if (reset) this.pages = [cursor];
+    } catch (exc) {
+      if (!quiet) toasts.emit({ kind: "error", text: (exc as Error).message });
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  private onSearch(e: InputEvent): void {
+    const value = (e.target as HTMLInputElement).value.trim();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.query = value;
+      void this.load(null, true);
+    }, 250);
+  }
+
+  private nextPage(): void {
+    if (!this.next) return;
+    this.pages = [...this.pages, this.next];
+    void this.load(this.next, false);
+  }
+
+  private prevPage(): void {
+    if (this.pages.length < 2) return;
+    const pages = this.pages.slice(0, -1);
+    this.pages = pages;
+    void this.load(pages[pages.length - 1] ?? null, false);
+  }
+
+  private act(mode: MoneyMode, investor: Investor | null): void {
+    this.dispatchEvent(new CustomEvent("money", { detail: { mode, investor }, bubbles: true }));
+  }
+
+  private async removeInvestor(i: Investor): Promise<void> {
+    if (!confirm(`Remove ${i.name} from ${this.pool.name}? Their history is kept.`)) return;
+    try {
+      await api.delete(`/pools/${this.pool.id}/investors/${i.id}`);
+      toasts.emit({ kind: "success", text: `${i.name} removed` });
+      void this.load(this.pages[this.pages.length - 1] ?? null, false);
+    } catch (exc) {
+      toasts.emit({ kind: "error", text: exc instanceof ApiError ? exc.message : "Could not remove the investor" });
+    }
+  }
+
+  /** Every investor (or every match of the search), 200 per request. */
+  private async exportCsv(): Promise<void> {
+    const rows: Investor[] = [];
+    let cursor: string | null = null;
+    this.exporting = "Exporting…";
+    try {
+      do {
+        const q = new URLSearchParams({ limit: "200" });
+        if (cursor) q.set("cursor", cursor);
+        if (this.query) q.set("q", this.query);
+        const page: Page<Investor> = await api.get<Page<Investor>>(`/pools/${this.pool.id}/investors?${q}`);
+        rows.push(...page.items);
+        cursor = page.next_cursor;
+        this.exporting = `Exporting… ${rows.length}`;
+      } while (cursor);
+      const csv = toCsv(
+        ["investor_id", "name", "email", "status", "units", "value", "share", "contributed", "withdrawn", "paid_out", "gain", "currency"],
+        rows.map((i) => [i.id, i.name, i.email, i.status, i.units, i.value, i.share, i.contributed, i.withdrawn, i.paid_out, gain(i), this.pool.currency]),
+      );
+      download(`${fileSafe(this.pool.name)}-investors.csv`, csv);
+    } catch (exc) {
+      toasts.emit({ kind: "error", text: (exc as Error).message });
+    } finally {
+      this.exporting = "";
+    }
+  }
+
+  protected override render() {
+    const cur = this.pool?.currency ?? "USD";
+    const page = this.pages.length;
+    const first = (page - 1) * PAGE + 1;
+    return html`<section class="panel" aria-labelledby="investors-title">
+      <header>
+        <h2 id="investors-title">Investors</h2>
+        <span class="muted small">${this.pool?.investor_count ?? 0} in the pool</span>
+        <span class="spacer"></span>
+        <label class="sr-only" for="investor-search">Search investors</label>
+        <input id="investor-search" type="search" placeholder="Search name or email" style="max-width: 240px" @input=${this.onSearch} />
+        <button type="button" @click=${this.exportCsv} ?disabled=${!!this.exporting}>${this.exporting || "Export CSV"}</button>
+        ${this.canWrite ? html`<button class="primary" type="button" @click=${() => this.act("add-investor", null)}>Add investor</button>` : nothing}
+      </header>
+      <div class="table-wrap">
+        <table aria-label="Investors">
+          <thead>
+            <tr>
+              <th>Investor</th>
+              <th class="num">Units</th>
+              <th class="num">Value</th>
+              <th class="num">Share</th>
+              <th class="num hide-narrow">Contributed</th>
+              <th class="num hide-narrow">Withdrawn</th>
+              <th class="num hide-narrow">Paid out</th>
+              <th class="num">Gain</th>
+              <th><span class="sr-only">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            ${this.items.map((i) => {
+              const g = gain(i);
+              return html`<tr data-investor-id=${i.id}>
+                <td>
+                  <div>${i.name} ${i.status !== "active" ? html`<span class="badge ${i.status}">${i.status}</span>` : nothing}</div>
+                  <div class="muted small">${i.email}</div>
+                </td>
+                <td class="num" data-testid="investor-units">${fmtUnits(i.units)}</td>
+                <td class="num" data-testid="investor-value">${money(i.value, cur)}</td>
+                <td class="num">${percent(i.share)}</td>
+                <td class="num hide-narrow">${money(i.contributed, cur)}</td>
+                <td class="num hide-narrow">${money(i.withdrawn, cur)}</td>
+                <td class="num hide-narrow">${money(i.paid_out, cur)}</td>
+                <td class="num ${g.startsWith("-") ? "down" : g.replace(/[0.]/g, "") ? "up" : ""}">${signedMoney(g, cur)}</td>
+                <td class="actions">
+                  ${this.canWrite && i.status === "active"
+                    ? html`<button class="link" type="button" @click=${() => this.act("contribute", i)} aria-label="Contribute for ${i.name}">Contribute</button>
+                        <button class="link" type="button" @click=${() => this.act("withdraw", i)} aria-label="Withdraw for ${i.name}">Withdraw</button>`
+                    : nothing}
+                  <a class="button link" href="#/pools/${this.pool.id}/activity?investor=${i.id}" aria-label="Activity of ${i.name}">Activity</a>
+                  <a class="button link" href="#/pools/${this.pool.id}/investors/${i.id}/statement" aria-label="Statement for ${i.name}">Statement</a>
+                  ${this.canWrite && i.status === "active" && /^0*\.?0*$/.test(i.units)
+                    ? html`<button class="link danger" type="button" @click=${() => this.removeInvestor(i)} aria-label="Remove ${i.name}">Remove</button>`
+                    : nothing}
+                </td>
+              </tr>`;
+            })}
+          </tbody>
+        </table>
+        ${!this.loading && this.items.length === 0
+          ? html`<div class="empty">${this.query ? `No investor matches “${this.query}”.` : "No investors yet."}</div>`
+          : nothing}
+      </div>
+      <div class="pager">
+        ${this.loading ? html`<span class="muted small">Loading…</span>` : nothing}
+        <span class="small muted" data-testid="investor-range">${this.items.length ? `${first}–${first + this.items.length - 1}` : ""}</span>
+        <button type="button" @click=${this.prevPage} ?disabled=${page < 2}>Previous</button>
+        <span class="small">Page ${page}</span>
+        <button type="button" @click=${this.nextPage} ?disabled=${!this.next}>Next</button>
+      </div>
+    </section>`;
+  }
+}
+customElement("pd-investors", InvestorsPanel);

@@ -1,0 +1,221 @@
+import { html, nothing } from "lit";
+import { LightElement } from "./base";
+import { customElement } from "./define";
+import { api, live, liveMessages, toasts } from "../context";
+import { ApiError } from "../lib/api";
+import { dateTime, minorDigits, money, price, quantity, units as fmtUnits, signedMoney } from "../lib/format";
+import { mul, round, sub, toString } from "../lib/decimal";
+import type { PoolTab } from "../lib/router";
+import type { Entry, LiveMessage, Pool } from "../lib/types";
+import type { MoneyDialog, MoneyMode } from "./money-dialog";
+import type { NavChart } from "./nav-chart";
+import { changeToday } from "./pools-view";
+import "./money-dialog";
+import "./nav-chart";
+import "./investors-panel";
+import "./activity-panel";
+import "./settings-panel";
+
+const TAB_LABELS: Record<PoolTab, string> = { overview: "Overview", investors: "Investors", activity: "Activity", settings: "Settings" };
+
+export class PoolView extends LightElement {
+  static override properties = {
+    poolId: {},
+    tab: {},
+    role: {},
+    pool: { state: true },
+    error: { state: true },
+    flash: { state: true },
+  };
+  declare poolId: string;
+  declare tab: PoolTab;
+  declare role: string;
+  declare pool: Pool | null;
+  declare error: string;
+  declare flash: boolean;
+  private off: (() => void) | null = null;
+  private loadedFor = "";
+  private dayOpen: string | null = null;
+
+  constructor() {
+    super();
+    this.poolId = "";
+    this.tab = "overview";
+    this.role = "";
+    this.pool = null;
+    this.error = "";
+    this.flash = false;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.off = liveMessages.on((m) => this.onLive(m));
+  }
+
+  override disconnectedCallback(): void {
+    this.off?.();
+    if (this.loadedFor) live.forget(this.loadedFor);
+    super.disconnectedCallback();
+  }
+
+  protected override willUpdate(): void {
+    if (this.poolId && this.loadedFor !== this.poolId) {
+      if (this.loadedFor) live.forget(this.loadedFor);
+      this.loadedFor = this.poolId;
+      this.pool = null;
+      void this.load();
+      live.subscribe(this.poolId);
+    }
+  }
+
+  private async load(): Promise<void> {
+    this.error = "";
+    try {
+      const [pool, list] = await Promise.all([
+        api.get<Pool>(`/pools/${this.poolId}`),
+        // Today's opening NAV per unit comes with the pool list.
+        api.get<{ items: Pool[] }>(`/pools?limit=200`).catch(() => ({ items: [] as Pool[] })),
+      ]);
+      this.dayOpen = list.items.find((p) => p.id === this.poolId)?.day_open_nav_per_unit ?? null;
+      this.pool = { ...pool, day_open_nav_per_unit: this.dayOpen };
+    } catch (exc) {
+      this.error = exc instanceof ApiError && exc.status === 404 ? "This pool does not exist, or is not yours to see." : (exc as Error).message;
+    }
+  }
+
+  private onLive(m: LiveMessage): void {
+    if (!("pool_id" in m) || m.pool_id !== this.poolId) return;
+    if (m.type === "subscribed") {
+      // (Re)subscribed: refetch so a change missed while offline shows.
+      void this.load();
+      this.querySelector<NavChart>("pd-nav-chart")?.reload();
+    } else if (m.type === "pool.updated" && this.pool) {
+      const before = this.pool.nav;
+      this.pool = { ...this.pool, ...m.data, day_open_nav_per_unit: this.dayOpen };
+      if (before !== this.pool.nav) this.pulse();
+      this.querySelector<NavChart>("pd-nav-chart")?.push(m.data.valued_at ?? m.data.updated_at ?? null, this.pool.nav_per_unit);
+    } else if (m.type === "activity.created") {
+      toasts.emit({ kind: "info", text: this.announce(m.data) });
+    }
+  }
+
+  private announce(e: Entry): string {
+    const cur = this.pool?.currency ?? "USD";
+    const via = e.actor.startsWith("broker:") ? ` (webhook from ${e.actor.slice(7)})` : "";
+    switch (e.type) {
+      case "contribution":
+        return `Contribution of ${money(e.amount ?? "0", cur)}${via}`;
+      case "withdrawal":
+        return `Withdrawal of ${money(e.amount ?? "0", cur)}${via}`;
+      case "distribution":
+        return `Distribution of ${money(e.amount ?? "0", cur)} paid`;
+      case "trade":
+        return `Trade: ${e.side} ${quantity(e.quantity ?? "0")} ${e.symbol}${via}`;
+      case "dividend":
+        return `Dividend of ${money(e.amount ?? e.cash_delta, cur)} received${via}`;
+      case "fee":
+        return `Fee of ${money(e.amount ?? e.cash_delta, cur)} charged${via}`;
+      default:
+        return `${this.pool?.name ?? "Pool"}: ${e.type.replace(".", " ")}`;
+    }
+  }
+
+  private pulse(): void {
+    this.flash = false;
+    requestAnimationFrame(() => (this.flash = true));
+  }
+
+  private openMoney(mode: MoneyMode, investor: unknown = null): void {
+    this.querySelector<MoneyDialog>("pd-money-dialog")?.open(mode, investor as never);
+  }
+
+  protected override render() {
+    if (this.error) {
+      return html`<div class="panel"><div class="empty"><h2>Pool not available</h2><p>${this.error}</p><a href="#/pools">Back to pools</a></div></div>`;
+    }
+    const p = this.pool;
+    if (!p) return html`<div class="empty">Loading pool…</div>`;
+    const canWrite = this.role === "managers" && p.status === "open";
+    const cur = p.currency;
+    return html`
+      <div class="page-head">
+        <div>
+          <div class="crumbs"><a href="#/pools">Pools</a> /</div>
+          <h1>${p.name} <span class="badge ${p.status}">${p.status}</span></h1>
+          <p class="muted small">${cur} · launched at ${price(p.unit_price, cur)} a unit · ${p.valued_at ? `valued ${dateTime(p.valued_at)}` : "not yet valued at market"}</p>
+        </div>
+        <span class="spacer"></span>
+        ${canWrite
+          ? html`<div class="button-row" role="group" aria-label="Money movements">
+              <button type="button" class="primary" @click=${() => this.openMoney("contribute")}>Contribute</button>
+              <button type="button" @click=${() => this.openMoney("withdraw")}>Withdraw</button>
+              <button type="button" @click=${() => this.openMoney("distribute")}>Distribute</button>
+              <button type="button" @click=${() => this.openMoney("trade")}>Record trade</button>
+            </div>`
+          : this.role === "finance"
+            ? html`<span class="badge">Read-only</span>`
+            : nothing}
+      </div>
+
+      <div class="figures" aria-live="polite">
+        <div class="figure ${this.flash ? "flash" : ""}"><div class="label">NAV</div><div class="value" data-testid="nav">${money(p.nav, cur)}</div>
+          <div class="sub">${changeToday(p)} today</div></div>
+        <div class="figure ${this.flash ? "flash" : ""}"><div class="label">NAV per unit</div><div class="value" data-testid="nav-per-unit">${price(p.nav_per_unit, cur)}</div></div>
+        <div class="figure"><div class="label">Units</div><div class="value" data-testid="units">${fmtUnits(p.units)}</div>
+          <div class="sub muted">${p.investor_count} investors</div></div>
+        <div class="figure"><div class="label">Cash</div><div class="value" data-testid="cash">${money(p.cash, cur)}</div></div>
+      </div>
+
+      <nav class="tabs" aria-label="Pool sections">
+        ${(Object.keys(TAB_LABELS) as PoolTab[]).map(
+          (t) => html`<a href=${t === "overview" ? `#/pools/${p.id}` : `#/pools/${p.id}/${t}`} aria-current=${this.tab === t ? "page" : nothing}>${TAB_LABELS[t]}</a>`,
+        )}
+      </nav>
+
+      <div @money=${(e: CustomEvent<{ mode: MoneyMode; investor: unknown }>) => this.openMoney(e.detail.mode, e.detail.investor)}
+           @changed=${() => void this.load()}>
+        ${this.tab === "overview" ? this.overview(p) : nothing}
+        ${this.tab === "investors" ? html`<pd-investors .pool=${p} ?canWrite=${canWrite}></pd-investors>` : nothing}
+        ${this.tab === "activity" ? html`<pd-activity .pool=${p}></pd-activity>` : nothing}
+        ${this.tab === "settings" ? html`<pd-settings .pool=${p} ?canWrite=${this.role === "managers"}></pd-settings>` : nothing}
+        <pd-money-dialog .pool=${p}></pd-money-dialog>
+      </div>
+    `;
+  }
+
+  private overview(p: Pool) {
+    const cur = p.currency;
+    return html`<div class="grid-2">
+      <section class="panel" aria-labelledby="chart-title">
+        <header><h2 id="chart-title">NAV per unit</h2><span class="muted small">History and live</span></header>
+        <div class="body"><pd-nav-chart .poolId=${p.id} .currency=${cur}></pd-nav-chart></div>
+      </section>
+      <section class="panel" aria-labelledby="positions-title">
+        <header><h2 id="positions-title">Positions</h2></header>
+        <div class="table-wrap">
+          <table aria-label="Positions">
+            <thead><tr><th>Symbol</th><th class="num">Quantity</th><th class="num">Last price</th><th class="num">Market value</th><th class="num hide-narrow">P/L</th></tr></thead>
+            <tbody>
+              ${p.positions.map((pos) => {
+                // Unrealised gain against average cost, exactly, shown to the cent.
+                const gain = toString(round(sub(pos.market_value, mul(pos.quantity, pos.avg_cost)), minorDigits(cur)));
+                return html`<tr data-symbol=${pos.symbol}>
+                  <td><strong>${pos.symbol}</strong></td>
+                  <td class="num">${quantity(pos.quantity)}</td>
+                  <td class="num" data-testid="last-price">${price(pos.last_price, cur)}</td>
+                  <td class="num" data-testid="market-value">${money(pos.market_value, cur)}</td>
+                  <td class="num hide-narrow ${gain.startsWith("-") ? "down" : "up"}">${signedMoney(gain, cur)}</td>
+                </tr>`;
+              })}
+              <tr><td>Cash</td><td></td><td></td><td class="num">${money(p.cash, cur)}</td><td class="hide-narrow"></td></tr>
+            </tbody>
+            <tfoot><tr><th>NAV</th><th></th><th></th><th class="num">${money(p.nav, cur)}</th><th class="hide-narrow"></th></tr></tfoot>
+          </table>
+        </div>
+      </section>
+    </div>
+    <div style="margin-top: 1rem"><pd-activity .pool=${p}></pd-activity></div>`;
+  }
+}
+customElement("pd-pool", PoolView);
+

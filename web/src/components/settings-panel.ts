@@ -1,0 +1,152 @@
+import { html, nothing } from "lit";
+import { LightElement } from "./base";
+import { customElement } from "./define";
+import { field, formValues, fromApiError, type FormErrors } from "./forms";
+import { api, toasts } from "../context";
+import { ApiError } from "../lib/api";
+import { dateTime, percent } from "../lib/format";
+import type { Brokerage, Pool } from "../lib/types";
+import { movePoint, pctOf } from "../lib/percent";
+import * as check from "../lib/validate";
+
+interface AlertSettings {
+  recipients: string[];
+  withdrawal_threshold: string;
+}
+
+const NONE: FormErrors = { fields: {}, form: "" };
+
+/** The pool's brokerage link and who is emailed about it. */
+export class SettingsPanel extends LightElement {
+  static override properties = {
+    pool: { attribute: false },
+    canWrite: { type: Boolean },
+    link: { state: true },
+    alerts: { state: true },
+    linkErrors: { state: true },
+    alertErrors: { state: true },
+  };
+  declare pool: Pool;
+  declare canWrite: boolean;
+  declare link: Brokerage | null;
+  declare alerts: AlertSettings | null;
+  declare linkErrors: FormErrors;
+  declare alertErrors: FormErrors;
+  private loadedFor = "";
+
+  constructor() {
+    super();
+    this.canWrite = false;
+    this.link = null;
+    this.alerts = null;
+    this.linkErrors = NONE;
+    this.alertErrors = NONE;
+  }
+
+  protected override willUpdate(): void {
+    if (this.pool && this.loadedFor !== this.pool.id) {
+      this.loadedFor = this.pool.id;
+      void this.load();
+    }
+  }
+
+  private async load(): Promise<void> {
+    try {
+      this.link = await api.get<Brokerage>(`/pools/${this.pool.id}/brokerage`);
+    } catch (exc) {
+      if (!(exc instanceof ApiError && exc.status === 404)) toasts.emit({ kind: "error", text: (exc as Error).message });
+      this.link = null;
+    }
+    try {
+      this.alerts = await api.get<AlertSettings>(`/pools/${this.pool.id}/alert-settings`);
+    } catch {
+      this.alerts = null;
+    }
+  }
+
+  private async saveLink(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const v = formValues(e.target as HTMLFormElement);
+    const fields = check.problems({ broker: check.broker(v.broker ?? ""), account_id: check.accountId(v.account_id ?? "") });
+    this.linkErrors = { fields, form: "" };
+    if (Object.keys(fields).length) return;
+    try {
+      this.link = await api.put<Brokerage>(`/pools/${this.pool.id}/brokerage`, { broker: v.broker, account_id: v.account_id });
+      toasts.emit({ kind: "success", text: `Linked to ${v.broker} account ${v.account_id}` });
+    } catch (exc) {
+      this.linkErrors = fromApiError(exc, ["broker", "account_id"]);
+    }
+  }
+
+  private async saveAlerts(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const v = formValues(e.target as HTMLFormElement);
+    const recipients = (v.recipients ?? "").split(/[\s,;]+/).filter(Boolean);
+    const bad = recipients.find((r) => check.email(r));
+    const threshold = v.withdrawal_threshold_pct ?? "";
+    const fields = check.problems({
+      recipients: bad ? `${bad} is not an email address` : null,
+      withdrawal_threshold_pct: check.positiveDecimal(threshold, "Threshold", 2, true),
+    });
+    this.alertErrors = { fields, form: "" };
+    if (Object.keys(fields).length) return;
+    // The API takes a fraction of NAV; people think in percent.
+    const [whole = "0", frac = ""] = threshold.split(".");
+    const fraction = movePoint(whole, frac);
+    try {
+      this.alerts = await api.put<AlertSettings>(`/pools/${this.pool.id}/alert-settings`, { recipients, withdrawal_threshold: fraction });
+      toasts.emit({ kind: "success", text: "Alert settings saved" });
+    } catch (exc) {
+      const errs = fromApiError(exc, ["recipients", "withdrawal_threshold"]);
+      if (errs.fields.withdrawal_threshold) errs.fields.withdrawal_threshold_pct = errs.fields.withdrawal_threshold;
+      this.alertErrors = errs;
+    }
+  }
+
+  protected override render() {
+    const le = this.linkErrors;
+    const ae = this.alertErrors;
+    const pct = this.alerts ? pctOf(this.alerts.withdrawal_threshold) : "10";
+    return html`<div class="grid-2">
+      <section class="panel" aria-labelledby="broker-title">
+        <header><h2 id="broker-title">Brokerage account</h2></header>
+        <div class="body stack">
+          ${this.link
+            ? html`<p data-testid="brokerage-link">Linked to <strong>${this.link.broker}</strong> account <strong>${this.link.account_id}</strong>
+                <span class="muted small">since ${dateTime(this.link.linked_at)}</span>. Trades, dividends and fees it posts are applied to this pool.</p>`
+            : html`<p class="muted">Not linked. Link the pool's brokerage account so its trades, dividends and fees arrive by webhook.</p>`}
+          ${this.canWrite
+            ? html`<form class="stack" @submit=${this.saveLink} novalidate>
+                ${le.form ? html`<div class="form-error" role="alert">${le.form}</div>` : nothing}
+                <div class="inline">
+                  ${field("link", { label: "Broker", name: "broker", value: this.link?.broker ?? "", error: le.fields.broker, placeholder: "demo" })}
+                  ${field("link", { label: "Account id", name: "account_id", value: this.link?.account_id ?? "", error: le.fields.account_id })}
+                </div>
+                <div><button class="primary" type="submit">${this.link ? "Change link" : "Link account"}</button></div>
+              </form>`
+            : nothing}
+        </div>
+      </section>
+      <section class="panel" aria-labelledby="alert-title">
+        <header><h2 id="alert-title">Email alerts</h2></header>
+        <div class="body stack">
+          ${this.alerts
+            ? html`<p class="small">Finance is emailed about withdrawals of ${percent(this.alerts.withdrawal_threshold)} of NAV or more, every distribution,
+                parked brokerage events and NAV per unit moves over 5% in a day. Recipients:
+                ${this.alerts.recipients.length ? this.alerts.recipients.join(", ") : "every finance user"}.</p>`
+            : nothing}
+          ${this.canWrite && this.alerts
+            ? html`<form class="stack" @submit=${this.saveAlerts} novalidate>
+                ${ae.form ? html`<div class="form-error" role="alert">${ae.form}</div>` : nothing}
+                ${field("alerts", { label: "Recipients", name: "recipients", value: this.alerts.recipients.join(", "), error: ae.fields.recipients, hint: "Comma-separated; empty means every finance user" })}
+                ${field("alerts", { label: "Withdrawal threshold (% of NAV)", name: "withdrawal_threshold_pct", value: pct, inputmode: "decimal", error: ae.fields.withdrawal_threshold_pct })}
+                <div><button class="primary" type="submit">Save alert settings</button></div>
+              </form>`
+            : nothing}
+        </div>
+      </section>
+    </div>`;
+  }
+}
+customElement("pd-settings", SettingsPanel);
+

@@ -1,0 +1,70 @@
+// The app's singletons: the session, the API client, the live connection and a
+// small event bus screens use to hear pushes and raise toasts.
+import { Api, Session } from "./lib/api";
+import { LiveConnection, type LiveStatus } from "./lib/live";
+import type { ClientConfig, LiveMessage, Me } from "./lib/types";
+
+export const session = new Session();
+export const api = new Api(session);
+
+type Handler<T> = (value: T) => void;
+
+class Bus<T> {
+  private handlers = new Set<Handler<T>>();
+  on(h: Handler<T>): () => void {
+    this.handlers.add(h);
+    return () => this.handlers.delete(h);
+  }
+  emit(value: T): void {
+    for (const h of [...this.handlers]) h(value);
+  }
+}
+
+export interface Toast {
+  kind: "info" | "success" | "error";
+  text: string;
+}
+
+export const liveMessages = new Bus<LiveMessage>();
+export const liveStatus = new Bus<LiveStatus>();
+export const toasts = new Bus<Toast>();
+
+let config: Promise<ClientConfig> | null = null;
+
+export function clientConfig(): Promise<ClientConfig> {
+  config ??= fetch("/config").then((r) => {
+    if (!r.ok) throw new Error(`config answered ${r.status}`);
+    return r.json() as Promise<ClientConfig>;
+  });
+  config.catch(() => (config = null));
+  return config;
+}
+
+export const live = new LiveConnection({
+  url: async () => {
+    const [cfg, token] = await Promise.all([clientConfig(), session.token()]);
+    if (!token || !cfg.websocket_url) return null;
+    const url = new URL(cfg.websocket_url);
+    // API Gateway's $connect sees only the query string: the token travels there,
+    // on this socket alone, never in the page's URL.
+    url.searchParams.set("token", token);
+    return url.toString();
+  },
+  onMessage: (m) => liveMessages.emit(m),
+  onStatus: (s) => liveStatus.emit(s),
+});
+
+let me: Promise<Me> | null = null;
+
+export function whoAmI(): Promise<Me> {
+  me ??= api.get<Me>("/me");
+  me.catch(() => (me = null));
+  return me;
+}
+
+session.onChange((signedIn) => {
+  me = null;
+  if (signedIn) live.start();
+  else live.stop();
+});
+if (session.signedIn) live.start();

@@ -1,0 +1,96 @@
+import { describe, expect, it, vi } from "vitest";
+import { Api, ApiError, Session, emailOf, errorFrom } from "./api";
+
+function memoryStorage() {
+  const data = new Map<string, string>();
+  return {
+    getItem: (k: string) => data.get(k) ?? null,
+    setItem: (k: string, v: string) => void data.set(k, v),
+    removeItem: (k: string) => void data.delete(k),
+    data,
+  };
+}
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+
+describe("API errors", () => {
+  it("carry the code and the field the API named", () => {
+    const e = errorFrom(400, { error: { code: "invalid_amount", message: "amount must be greater than zero", field: "amount" } });
+    expect([e.status, e.code, e.field, e.message]).toEqual([400, "invalid_amount", "amount", "amount must be greater than zero"]);
+    expect(errorFrom(502, "<html>").code).toBe("unexpected");
+  });
+});
+
+describe("the session", () => {
+  it("refreshes the token before it expires", async () => {
+    let now = 1_000_000;
+    const calls: string[] = [];
+    const fetcher = vi.fn(async (url: string | URL | Request) => {
+      calls.push(String(url));
+      return String(url) === "/auth/login"
+        ? json(200, { access_token: "a1", id_token: "i", refresh_token: "r1", expires_in: 3600 })
+        : json(200, { access_token: "a2", id_token: "i", refresh_token: null, expires_in: 3600 });
+    }) as unknown as typeof fetch;
+    const storage = memoryStorage();
+    const s = new Session(storage, () => now, fetcher);
+    await s.login("m@example.com", "pw");
+    expect(await s.token()).toBe("a1");
+    now += 3600_000 - 30_000; // 30 s before expiry: inside the margin
+    expect(await s.token()).toBe("a2");
+    expect(calls).toEqual(["/auth/login", "/auth/refresh"]);
+    // The refresh token is kept when Cognito does not return a new one.
+    expect(JSON.parse(storage.data.get("pooldesk.session")!).refresh).toBe("r1");
+    s.signOut();
+  });
+
+  it("ends when the refresh token is refused", async () => {
+    let now = 0;
+    const fetcher = (async (url: string | URL | Request) =>
+      String(url) === "/auth/login"
+        ? json(200, { access_token: "a1", id_token: "i", refresh_token: "r1", expires_in: 60 })
+        : json(401, { error: { code: "invalid_token", message: "expired" } })) as typeof fetch;
+    const s = new Session(memoryStorage(), () => now, fetcher);
+    await s.login("m@example.com", "pw");
+    const seen: boolean[] = [];
+    s.onChange((v) => seen.push(v));
+    now += 59_000;
+    expect(await s.token()).toBeNull();
+    expect(s.signedIn).toBe(false);
+    expect(seen).toEqual([false]);
+  });
+
+  it("reports a wrong password as the API's error", async () => {
+    const fetcher = (async () => json(401, { error: { code: "invalid_credentials", message: "wrong email or password" } })) as typeof fetch;
+    const s = new Session(memoryStorage(), Date.now, fetcher);
+    await expect(s.login("m@example.com", "bad")).rejects.toMatchObject({ code: "invalid_credentials", status: 401 });
+    expect(s.signedIn).toBe(false);
+  });
+});
+
+describe("the API client", () => {
+  it("sends the token and the Idempotency-Key, and raises the API's error", async () => {
+    const seen: Array<Record<string, string>> = [];
+    const fetcher = (async (url: string | URL | Request, init?: RequestInit) => {
+      if (String(url) === "/auth/login") return json(200, { access_token: "tok", id_token: "i", refresh_token: "r", expires_in: 3600 });
+      seen.push(init?.headers as Record<string, string>);
+      return json(422, { error: { code: "insufficient_cash", message: "the pool holds only 5.00 USD in cash", field: "amount" } });
+    }) as typeof fetch;
+    const session = new Session(memoryStorage(), Date.now, fetcher);
+    await session.login("m@example.com", "pw");
+    const api = new Api(session, fetcher);
+    const err = await api.post("/pools/p/withdrawals", { amount: "10.00" }, { idempotencyKey: "k-1" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).field).toBe("amount");
+    expect(seen[0]).toMatchObject({ Authorization: "Bearer tok", "Idempotency-Key": "k-1" });
+    session.signOut();
+  });
+});
+
+describe("the ID token", () => {
+  it("names who signed in", () => {
+    const payload = btoa(JSON.stringify({ email: "manager@example.com", sub: "u-1" })).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+    expect(emailOf(`h.${payload}.s`)).toBe("manager@example.com");
+    expect(emailOf("garbage")).toBe("");
+  });
+});

@@ -1,0 +1,236 @@
+// The API client: JSON in and out, the signed-in user's token on every call,
+// a refresh before the token expires, and the API's errors as ApiError.
+import type { Tokens } from "./types";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field: string | null = null,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+/** Turn an error body ({error: {code, message, field}}) into an ApiError. */
+export function errorFrom(status: number, body: unknown): ApiError {
+  const e = (body as { error?: { code?: unknown; message?: unknown; field?: unknown } } | null)?.error;
+  if (e && typeof e.code === "string") {
+    return new ApiError(status, e.code, typeof e.message === "string" ? e.message : e.code, typeof e.field === "string" ? e.field : null);
+  }
+  if (status === 403) return new ApiError(status, "forbidden", "You may not do this.");
+  return new ApiError(status, "unexpected", `The server answered ${status}. Try again in a moment.`);
+}
+
+const STORAGE_KEY = "pooldesk.session";
+// Refresh this long before the access token expires.
+const REFRESH_MARGIN_MS = 60_000;
+
+interface Stored {
+  access: string;
+  refresh: string | null;
+  expiresAt: number;
+  email: string;
+}
+
+/** The email claim of a Cognito ID token, for display only (the API verifies every token itself). */
+export function emailOf(idToken: string): string {
+  try {
+    const part = idToken.split(".")[1] ?? "";
+    const json = atob(part.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(part.length / 4) * 4, "="));
+    const claims = JSON.parse(json) as { email?: unknown };
+    return typeof claims.email === "string" ? claims.email : "";
+  } catch {
+    return "";
+  }
+}
+
+type Listener = (signedIn: boolean) => void;
+
+/** Tokens live in this tab's sessionStorage: never in a URL, a cookie or a log line. */
+export class Session {
+  private current: Stored | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private refreshing: Promise<boolean> | null = null;
+  private listeners = new Set<Listener>();
+
+  constructor(
+    private readonly storage: Pick<Storage, "getItem" | "setItem" | "removeItem"> | null = typeof sessionStorage === "undefined" ? null : sessionStorage,
+    private readonly now: () => number = Date.now,
+    private readonly fetcher: typeof fetch = (...args) => fetch(...args),
+  ) {
+    const raw = this.storage?.getItem(STORAGE_KEY);
+    if (raw) {
+      try {
+        const parsed = JSON.parse(raw) as Stored;
+        if (parsed.access && parsed.expiresAt) this.current = parsed;
+      } catch {
+        this.storage?.removeItem(STORAGE_KEY);
+      }
+    }
+    this.schedule();
+  }
+
+  get signedIn(): boolean {
+    return this.current !== null;
+  }
+
+  /** Who signed in, from the ID token: Cognito's access token names the user only by id. */
+  get email(): string {
+    return this.current?.email ?? "";
+  }
+
+  onChange(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async login(email: string, password: string): Promise<void> {
+    const resp = await this.fetcher("/auth/login", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ email, password }),
+    });
+    const body = await resp.json().catch(() => null);
+    if (!resp.ok) throw errorFrom(resp.status, body);
+    this.store(body as Tokens);
+  }
+
+  signOut(): void {
+    this.current = null;
+    this.storage?.removeItem(STORAGE_KEY);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.emit();
+  }
+
+  /** A token good for at least the refresh margin, refreshing first if needed; null when signed out. */
+  async token(): Promise<string | null> {
+    if (!this.current) return null;
+    if (this.current.expiresAt - this.now() < REFRESH_MARGIN_MS) await this.refresh();
+    return this.current?.access ?? null;
+  }
+
+  /** Exchange the refresh token; on failure the session ends. One refresh at a time. */
+  refresh(): Promise<boolean> {
+    if (!this.refreshing) {
+      this.refreshing = this.doRefresh().finally(() => {
+        this.refreshing = null;
+      });
+    }
+    return this.refreshing;
+  }
+
+  private async doRefresh(): Promise<boolean> {
+    const refreshToken = this.current?.refresh;
+    if (!refreshToken) {
+      this.signOut();
+      return false;
+    }
+    try {
+      const resp = await this.fetcher("/auth/refresh", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ refresh_token: refreshToken }),
+      });
+      if (resp.status === 401 || resp.status === 400) {
+        this.signOut();
+        return false;
+      }
+      if (!resp.ok) return false; // a passing outage: keep the session, try again later
+      this.store((await resp.json()) as Tokens, refreshToken, this.current?.email ?? "");
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private store(t: Tokens, previousRefresh: string | null = null, previousEmail = ""): void {
+    this.current = {
+      access: t.access_token,
+      refresh: t.refresh_token ?? previousRefresh,
+      expiresAt: this.now() + t.expires_in * 1000,
+      email: emailOf(t.id_token) || previousEmail,
+    };
+    this.storage?.setItem(STORAGE_KEY, JSON.stringify(this.current));
+    this.schedule();
+    this.emit();
+  }
+
+  private schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (!this.current) return;
+    const wait = Math.max(1_000, this.current.expiresAt - this.now() - REFRESH_MARGIN_MS);
+    this.timer = setTimeout(() => void this.refresh(), wait);
+  }
+
+  private emit(): void {
+    for (const l of this.listeners) l(this.signedIn);
+  }
+}
+
+export interface SendOptions {
+  idempotencyKey?: string;
+  signal?: AbortSignal;
+}
+
+export class Api {
+  constructor(
+    private readonly session: Session,
+    private readonly fetcher: typeof fetch = (...args) => fetch(...args),
+  ) {}
+
+  get<T>(path: string, options: SendOptions = {}): Promise<T> {
+    return this.send<T>("GET", path, undefined, options);
+  }
+
+  post<T>(path: string, body: unknown, options: SendOptions = {}): Promise<T> {
+    return this.send<T>("POST", path, body, options);
+  }
+
+  put<T>(path: string, body: unknown, options: SendOptions = {}): Promise<T> {
+    return this.send<T>("PUT", path, body, options);
+  }
+
+  patch<T>(path: string, body: unknown, options: SendOptions = {}): Promise<T> {
+    return this.send<T>("PATCH", path, body, options);
+  }
+
+  delete<T>(path: string, options: SendOptions = {}): Promise<T> {
+    return this.send<T>("DELETE", path, undefined, options);
+  }
+
+  private async send<T>(method: string, path: string, body: unknown, options: SendOptions, retried = false): Promise<T> {
+    const token = await this.session.token();
+    if (!token) throw new ApiError(401, "signed_out", "Your session has ended. Sign in again.");
+    const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (options.idempotencyKey) headers["Idempotency-Key"] = options.idempotencyKey;
+    let resp: Response;
+    try {
+      resp = await this.fetcher(path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: options.signal,
+      });
+    } catch (exc) {
+      if ((exc as Error).name === "AbortError") throw exc;
+      throw new ApiError(0, "network", "Cannot reach Pooldesk. Check your connection and try again.");
+    }
+    const data = resp.status === 204 ? null : await resp.json().catch(() => null);
+    if (resp.status === 401 && !retried && (await this.session.refresh())) {
+      return this.send<T>(method, path, body, options, true);
+    }
+    if (resp.status === 401) this.session.signOut();
+    if (!resp.ok) throw errorFrom(resp.status, data);
+    return data as T;
+  }
+}
+
+export function newIdempotencyKey(): string {
+  return `web-${crypto.randomUUID()}`;
+}

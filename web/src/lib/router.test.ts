@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { href, parseRoute, type Route } from "./router";
+
+describe("hash routes", () => {
+  it("parses every screen and round-trips", () => {
+    const routes: Route[] = [
+      { name: "pools" },
+      { name: "login" },
+      { name: "alerts" },
+      { name: "pool", poolId: "pl_1", tab: "overview" },
+      { name: "pool", poolId: "pl_1", tab: "investors" },
+      { name: "pool", poolId: "pl_1", tab: "activity" },
+      { name: "statement", poolId: "pl_1", investorId: "inv_9" },
+    ];
+    for (const r of routes) expect(parseRoute(href(r))).toEqual(r);
+  });
+
+  it("treats an empty hash as the pool list and refuses odd paths", () => {
+    expect(parseRoute("")).toEqual({ name: "pools" });
+    expect(parseRoute("#/")).toEqual({ name: "pools" });
+    expect(parseRoute("#/pools/pl_1/secrets").name).toBe("not-found");
+    expect(parseRoute("#/pools/..%2Fx").name).toBe("not-found");
+  });
+});
