@@ -22,7 +22,6 @@ export class NavChart extends LightElement {
   private chart: IChartApi | null = null;
   private series: ISeriesApi<"Area"> | null = null;
   private lastTime = 0;
-  private resize: ResizeObserver | null = null;
   points = 0;
 
   constructor() {
@@ -53,7 +52,8 @@ export class NavChart extends LightElement {
   }
 
   override disconnectedCallback(): void {
-    this.resize?.disconnect();
+    // Forget the series first: a history fetch still in flight must not draw on a removed chart.
+    this.series = null;
     this.chart?.remove();
     this.chart = null;
     super.disconnectedCallback();
@@ -64,6 +64,7 @@ export class NavChart extends LightElement {
     if (!this.poolId || !this.series) return;
     try {
       const page = await api.get<Page<NavPoint>>(`/pools/${this.poolId}/nav-history?limit=1000`);
+      if (!this.series) return; // removed while the history was on its way
       const data = chartPoints(page.items);
       this.series.setData(data);
       this.points = data.length;

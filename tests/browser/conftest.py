@@ -1,0 +1,85 @@
+"""Browser tests: Playwright drives Debian's Chromium, headless, against the
+real local stack started here (no market feed, so every tick is the test's)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+
+from devstack.demo import DEMO_USERS
+from devstack.launch import Stack
+from devstack.launch import launch as start_stack
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("POOLDESK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# Where the tests leave screenshots of the main screens (the best are copied to docs/img/).
+SCREENSHOTS = Path(os.environ.get("POOLDESK_SCREENSHOTS", ROOT / "tests" / "browser" / "screenshots"))
+MANAGER, MANAGER2, FINANCE = DEMO_USERS
+
+expect.set_options(timeout=15_000)
+
+
+@pytest.fixture(scope="session")
+def web_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    if not (ROOT / "web" / "dist" / "index.html").is_file():
+        pytest.fail("web/dist is not built: run `make test` (it builds the web app) or `make web`")
+    running = start_stack(tmp_path_factory.mktemp("web-stack"), "--no-feed")
+    yield running
+    if running.process.poll() is None:
+        assert running.stop() == 0, running.log.read_text()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    b = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US", timezone_id="UTC")
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Iterator[Page]:
+    p = context.new_page()
+    errors: list[str] = []
+    p.on("pageerror", lambda e: errors.append(f"{e}\n{e.stack}"))
+    yield p
+    assert not errors, f"the page raised: {errors}"
+
+
+def sign_in(page: Page, stack: Stack, email: str, password: str) -> None:
+    page.goto(f"{stack.api}/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Pools")).to_be_visible()
+
+
+def shot(page: Page, name: str, *, full_page: bool = False) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
