@@ -6,11 +6,12 @@ PY := $(VENV)/bin/python
 REQS := requirements.txt requirements-dev.txt
 STAMP := $(VENV)/.installed-$(shell cat $(REQS) | sha1sum | cut -c1-12)
 
-.PHONY: help install run test lint typecheck unit integration system tour webhook mail bench clean
+.PHONY: help install node-check web web-deps web-test browser-deps run test lint typecheck unit integration system browser tour webhook mail bench clean
 
 help:
 	@echo "make run    start the local stack with demo data on http://127.0.0.1:8000"
-	@echo "make test   lint, type-check and run every test"
+	@echo "make test   lint, type-check and run every test (Python, web unit tests, browser tests)"
+	@echo "make web    build the web app into web/dist (make run does it)"
 	@echo "make tour   walk the API against a running stack, checking every figure"
 	@echo "make webhook [TYPE=trade|dividend|fee]   send a signed sample brokerage event to the running stack"
 	@echo "make mail   list the alert emails the running stack has sent"
@@ -26,10 +27,36 @@ $(STAMP): $(REQS)
 
 install: $(STAMP)
 
-run: install
+# The web app: npm packages from the lock file, then a production build in web/dist.
+WEB_DEPS := web/node_modules/.package-lock.json
+WEB_SRC := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
+
+node-check:
+	@command -v npm >/dev/null || { echo "Installing Node.js and npm (Debian packages)"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm; }
+
+$(WEB_DEPS): web/package.json web/package-lock.json | node-check
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web-deps: $(WEB_DEPS)
+
+web/dist/index.html: $(WEB_DEPS) $(WEB_SRC)
+	cd web && npm run --silent build
+
+web: web/dist/index.html
+
+web-test: web-deps
+	cd web && npx --no-install vitest run
+
+# Browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser-deps:
+	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for the browser tests"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+run: install web
 	$(PY) -m devstack
 
-test: install lint typecheck
+test: install lint typecheck web web-test browser-deps
 	$(PY) -m pytest
 
 lint: install
@@ -48,6 +75,9 @@ integration: install
 system: install
 	$(PY) -m pytest tests/system
 
+browser: install web browser-deps
+	$(PY) -m pytest tests/browser
+
 tour: install
 	$(PY) -m devstack.tour
 
@@ -61,4 +91,4 @@ bench: install
 	$(PY) -m bench.tick_to_screen
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis web/node_modules web/dist

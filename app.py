@@ -56,8 +56,9 @@ from chalicelib.api.schemas import (
 )
 from chalicelib.config import settings
 from chalicelib.domain.errors import DomainError, InvalidInput, NotFound
+from chalicelib.domain.model import Pool
 from chalicelib.services.access import Principal
-from chalicelib.services.pools import Receipt, page_limit
+from chalicelib.services.pools import PoolService, Receipt, page_limit
 from chalicelib.services.ports import Page, StoredEvent
 
 app = Chalice(app_name="pooldesk")
@@ -147,10 +148,12 @@ def _pools() -> Any:
 def list_pools(call: Call) -> PoolList:
     svc = _pools()
     page = svc.list_pools(call.who, limit=page_limit(call.query.get("limit")), cursor=call.query.get("cursor"))
-    items = [
-        PoolSummaryOut.model_validate({**PoolOut.of(p).__dict__, "day_open_nav_per_unit": svc.day_opening(p)}) for p in page.items
-    ]
-    return PoolList(items=items, next_cursor=page.next_cursor)
+    return PoolList(items=[_summary(svc, p) for p in page.items], next_cursor=page.next_cursor)
+
+
+def _summary(svc: PoolService, pool: Pool) -> PoolSummaryOut:
+    """A pool with today's opening NAV per unit, for 'change today'."""
+    return PoolSummaryOut.model_validate({**PoolOut.of(pool).__dict__, "day_open_nav_per_unit": svc.day_opening(pool)})
 
 
 @api.route("/pools", "POST", summary="Create a pool", body=CreatePoolRequest, response=PoolOut, status=201)
@@ -159,9 +162,12 @@ def create_pool(call: Call) -> PoolOut:
     return PoolOut.of(_pools().create_pool(call.who, name=b.name, currency=b.currency.upper(), unit_price=b.unit_price))
 
 
-@api.route("/pools/{pool_id}", "GET", summary="A pool with NAV and positions", response=PoolOut)
-def get_pool(call: Call, pool_id: str) -> PoolOut:
-    return PoolOut.of(_pools().get_pool(call.who, pool_id))
+@api.route(
+    "/pools/{pool_id}", "GET", summary="A pool with NAV, positions and today's opening NAV per unit", response=PoolSummaryOut
+)
+def get_pool(call: Call, pool_id: str) -> PoolSummaryOut:
+    svc = _pools()
+    return _summary(svc, svc.get_pool(call.who, pool_id))
 
 
 @api.route("/pools/{pool_id}", "PATCH", summary="Rename, close or reopen a pool", body=UpdatePoolRequest, response=PoolOut)

@@ -3,18 +3,16 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import threading
 import time
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from chalicelib.adapters.ddb import from_item, to_item, value
+from chalicelib.adapters.ddb import decode_cursor, encode_cursor, from_item, to_item, value
 from chalicelib.resources import FINANCE_GROUP
 from chalicelib.services.alerts import AlertSettings, Email, SentAlert
-from chalicelib.services.ports import InvalidCursor, Page
+from chalicelib.services.ports import Page
 
 CLAIM_TTL_SECONDS = 400 * 24 * 3600
 ALERT_LOG_PK = "ALERTLOG"
@@ -90,16 +88,12 @@ class DynamoAlertStore:
             "ScanIndexForward": False,
             "Limit": limit,
         }
-        if cursor:
-            try:
-                sk = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-            except (binascii.Error, UnicodeDecodeError):
-                raise InvalidCursor("cursor is not one this API issued") from None
-            kwargs["ExclusiveStartKey"] = to_item({"PK": ALERT_LOG_PK, "SK": sk})
+        start = decode_cursor(cursor, pinned={"PK": ALERT_LOG_PK})
+        if start is not None:
+            kwargs["ExclusiveStartKey"] = start
         resp = self._db.query(TableName=self._table, **kwargs)
         items = [from_item(i) for i in resp.get("Items", [])]
-        last = resp.get("LastEvaluatedKey")
-        nxt = base64.urlsafe_b64encode(from_item(last)["SK"].encode()).decode().rstrip("=") if last else None
+        nxt = encode_cursor(resp.get("LastEvaluatedKey"))
         return Page(
             [
                 SentAlert(

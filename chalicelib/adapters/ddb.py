@@ -1,10 +1,16 @@
-"""DynamoDB's typed attribute values, to and from plain Python (Decimal for numbers)."""
+"""DynamoDB's typed attribute values, to and from plain Python (Decimal for numbers),
+and the opaque cursors every listing pages with."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+from chalicelib.services.ports import InvalidCursor
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -21,3 +27,28 @@ def from_item(item: dict[str, Any]) -> dict[str, Any]:
 
 def value(attribute: dict[str, Any]) -> Any:
     return _deserializer.deserialize(attribute)
+
+
+def encode_cursor(key: dict[str, Any] | None) -> str | None:
+    """An opaque page cursor for a LastEvaluatedKey (string key attributes)."""
+    if not key:
+        return None
+    plain = from_item(key)
+    return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, *, pinned: dict[str, str]) -> dict[str, Any] | None:
+    """Decode an opaque cursor; ``pinned`` key values must match what the server expects."""
+    if not cursor:
+        return None
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise InvalidCursor("cursor is not one this API issued") from None
+    if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
+        raise InvalidCursor("cursor is not one this API issued")
+    for name, value in pinned.items():
+        if raw.get(name, value) != value:
+            raise InvalidCursor("cursor belongs to another listing")
+        raw[name] = value
+    return {k: {"S": v} for k, v in raw.items()}

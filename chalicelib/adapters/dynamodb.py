@@ -8,15 +8,12 @@ comes back as 1), so amounts are re-quantised to the pool's currency on read.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from chalicelib.adapters.ddb import from_item, to_item
+from chalicelib.adapters.ddb import decode_cursor, encode_cursor, from_item, to_item
 from chalicelib.domain import money
 from chalicelib.domain.model import (
     Allocation,
@@ -62,30 +59,6 @@ def _ts(value: datetime) -> str:
 
 def _dt(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-def _encode_cursor(key: dict[str, Any] | None) -> str | None:
-    if not key:
-        return None
-    plain = from_item(key)
-    return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str | None, *, pinned: dict[str, str]) -> dict[str, Any] | None:
-    """Decode an opaque cursor; ``pinned`` key values must match what the server expects."""
-    if not cursor:
-        return None
-    try:
-        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise InvalidCursor("cursor is not one this API issued") from None
-    if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
-        raise InvalidCursor("cursor is not one this API issued")
-    for name, value in pinned.items():
-        if raw.get(name, value) != value:
-            raise InvalidCursor("cursor belongs to another listing")
-        raw[name] = value
-    return {k: {"S": v} for k, v in raw.items()}
 
 
 class DynamoPoolRepository:
@@ -278,13 +251,13 @@ class DynamoPoolRepository:
             "Limit": limit,
             "ConsistentRead": True,
         }
-        start = _decode_cursor(cursor, pinned={"PK": pk})
+        start = decode_cursor(cursor, pinned={"PK": pk})
         if start is not None:
             if not start.get("SK", {}).get("S", "").startswith(prefix):
                 raise InvalidCursor("cursor belongs to another listing")
             kwargs["ExclusiveStartKey"] = start
         resp = self._db.query(TableName=self._table, **kwargs)
-        return [from_item(i) for i in resp.get("Items", [])], _encode_cursor(resp.get("LastEvaluatedKey"))
+        return [from_item(i) for i in resp.get("Items", [])], encode_cursor(resp.get("LastEvaluatedKey"))
 
     def _filtered_page(
         self,
@@ -315,7 +288,7 @@ class DynamoPoolRepository:
                 if where(value):
                     kept.append(value)
                     if len(kept) == limit:
-                        after = _encode_cursor(to_item({"PK": item["PK"], "SK": item["SK"]}))
+                        after = encode_cursor(to_item({"PK": item["PK"], "SK": item["SK"]}))
                         last = item is items[-1] and nxt is None
                         return Page(kept, None if last else after)
             scanned += len(items)
@@ -369,7 +342,7 @@ class DynamoPoolRepository:
             "ScanIndexForward": False,
             "Limit": limit,
         }
-        start = _decode_cursor(cursor, pinned={pk_name: pk, "SK": "STATE"})
+        start = decode_cursor(cursor, pinned={pk_name: pk, "SK": "STATE"})
         if start is not None:
             if not {"PK", sk_name} <= start.keys() or not start["PK"]["S"].startswith("POOL#"):
                 raise InvalidCursor("cursor belongs to another listing")
@@ -378,7 +351,7 @@ class DynamoPoolRepository:
         keys = [{"PK": i["PK"], "SK": i["SK"]} for i in resp.get("Items", [])]
         by_pk = self._batch_get(keys)
         pools = [self.pool_from_item(by_pk[k["PK"]["S"]]) for k in keys if k["PK"]["S"] in by_pk]
-        return Page(pools, _encode_cursor(resp.get("LastEvaluatedKey")))
+        return Page(pools, encode_cursor(resp.get("LastEvaluatedKey")))
 
     def _batch_get(self, keys: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}

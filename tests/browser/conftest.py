@@ -10,20 +10,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
+from devstack.browser import CHROMIUM, CHROMIUM_ARGS
 from devstack.demo import DEMO_USERS
 from devstack.launch import Stack
 from devstack.launch import launch as start_stack
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("POOLDESK_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Where the tests leave screenshots of the main screens (the best are copied to docs/img/).
 SCREENSHOTS = Path(os.environ.get("POOLDESK_SCREENSHOTS", ROOT / "tests" / "browser" / "screenshots"))
 MANAGER, MANAGER2, FINANCE = DEMO_USERS

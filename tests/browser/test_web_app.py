@@ -40,7 +40,9 @@ def funded_pool(stack: Stack, amounts: dict[str, str], *, name: str | None = Non
     for who, amount in amounts.items():
         inv = s.post(f"{stack.api}/pools/{pool['id']}/investors", json={"name": who}, timeout=10).json()
         ids[who] = inv["id"]
-        resp = s.post(f"{stack.api}/pools/{pool['id']}/contributions", json={"investor_id": inv["id"], "amount": amount}, timeout=10)
+        resp = s.post(
+            f"{stack.api}/pools/{pool['id']}/contributions", json={"investor_id": inv["id"], "amount": amount}, timeout=10
+        )
         assert resp.status_code == 201, resp.text
     return pool["id"], ids
 
@@ -279,3 +281,55 @@ def test_the_pool_screen_is_readable_on_a_phone(page: Page, web_stack: Stack) ->
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.keyboard.press("Tab")
     shot(page, "pool-phone", full_page=True)
+
+
+def test_activity_filters_by_type_and_by_investor(page: Page, web_stack: Stack) -> None:
+    pool_id, ids = funded_pool(web_stack, {"Kim": "10.00", "Lee": "20.00"})
+    s = api_session(web_stack, MANAGER.email, MANAGER.password)
+    s.post(f"{web_stack.api}/pools/{pool_id}/withdrawals", json={"investor_id": ids["Lee"], "amount": "5.00"}, timeout=10)
+    sign_in(page, web_stack, MANAGER.email, MANAGER.password)
+    page.goto(f"{web_stack.api}/#/pools/{pool_id}/activity")
+    expect(page.locator("tr[data-entry-id]")).to_have_count(6)  # opened, 2 added, 2 contributions, 1 withdrawal
+    page.get_by_label("Type").select_option("contribution")
+    expect(page.locator("tr[data-entry-id]")).to_have_count(2)
+    page.get_by_label("Type").select_option("")
+    page.get_by_label("Filter by investor").fill("Lee")
+    expect(page.locator("#activity-investor-list option")).to_have_count(1)
+    page.get_by_label("Filter by investor").fill("Lee")  # picking the suggestion
+    expect(page.get_by_test_id("investor-filter")).to_contain_text("Lee")
+    expect(page.locator("tr[data-entry-id]")).to_have_count(3)  # added, contributed, withdrew
+    expect(page.locator("tr[data-type=withdrawal]")).to_contain_text("Lee withdrew $5.00")
+    page.get_by_role("button", name="Show every investor").click()
+    expect(page.locator("tr[data-entry-id]")).to_have_count(6)
+
+
+def test_after_a_dropped_connection_the_screen_catches_up(page: Page, web_stack: Stack) -> None:
+    pool_id, ids = funded_pool(web_stack, {"May": "100.00"})
+    sockets: list[Any] = []
+    refusing = {"on": False}
+
+    def gateway(ws: Any) -> None:
+        if refusing["on"]:
+            ws.close()
+            return
+        ws.connect_to_server()
+        sockets.append(ws)
+
+    page.route_web_socket(re.compile(r"^ws://"), gateway)
+    sign_in(page, web_stack, MANAGER.email, MANAGER.password)
+    page.goto(f"{web_stack.api}/#/pools/{pool_id}")
+    expect(page.get_by_test_id("connection")).to_have_text("Live")
+    expect(page.get_by_test_id("nav")).to_have_text("$100.00")
+
+    refusing["on"] = True
+    sockets[-1].close()  # the gateway drops the connection
+    expect(page.get_by_test_id("connection")).to_have_text(re.compile("Offline|Connecting"))
+    s = api_session(web_stack, MANAGER.email, MANAGER.password)
+    body = {"investor_id": ids["May"], "amount": "50.00"}
+    assert s.post(f"{web_stack.api}/pools/{pool_id}/contributions", json=body, timeout=10).status_code == 201
+    page.wait_for_timeout(1500)  # pushed while we were away: nothing arrives
+    expect(page.get_by_test_id("nav")).to_have_text("$100.00")
+
+    refusing["on"] = False  # back: the next retry connects, re-subscribes and refetches
+    expect(page.get_by_test_id("connection")).to_have_text("Live", timeout=20_000)
+    expect(page.get_by_test_id("nav")).to_have_text("$150.00")

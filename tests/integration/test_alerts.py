@@ -230,3 +230,17 @@ def test_finance_sees_every_alert_sent_in_the_alert_log(api: Api, funded: dict[s
     assert alert["pool_id"] == funded["pool_id"] and alert["recipients"] == ["finance@example.com"]
     assert alert["subject"] == sent()[0].subject
     assert api.get("/alerts").status_code == 403  # managers have no alert log
+
+
+def test_the_alert_log_pages_newest_first(api: Api, funded: dict[str, str]) -> None:
+    stream = Stream("test-pooldesk-pools")
+    stream.batch()
+    for memo in ("first", "second"):
+        api.post(f"/pools/{funded['pool_id']}/distributions", {"amount": "1.00", "memo": memo})
+    send_alerts(stream.batch(), None)
+    first = api.get("/alerts?limit=1", as_user="finance").json_body
+    second = api.get(f"/alerts?limit=1&cursor={first['next_cursor']}", as_user="finance").json_body
+    texts = [first["items"][0]["text"], second["items"][0]["text"]]
+    assert "second" in texts[0] and "first" in texts[1]
+    bad = api.get("/alerts?cursor=bm9wZQ", as_user="finance")
+    assert bad.status_code == 400

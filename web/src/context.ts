@@ -2,6 +2,7 @@
 // small event bus screens use to hear pushes and raise toasts.
 import { Api, Session } from "./lib/api";
 import { LiveConnection, type LiveStatus } from "./lib/live";
+import type { PoolLabel } from "./lib/announce";
 import type { ClientConfig, LiveMessage, Me } from "./lib/types";
 
 export const session = new Session();
@@ -26,6 +27,8 @@ export interface Toast {
 }
 
 export const liveMessages = new Bus<LiveMessage>();
+/** Names and currencies of the pools this tab has shown, for toasts about them. */
+export const knownPools = new Map<string, PoolLabel>();
 export const liveStatus = new Bus<LiveStatus>();
 export const toasts = new Bus<Toast>();
 

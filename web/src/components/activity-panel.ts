@@ -37,6 +37,10 @@ export function describe(e: Entry, pool: Pool, name: (id: string) => string): st
   }
 }
 
+function label(i: Investor): string {
+  return i.email ? `${i.name} <${i.email}>` : i.name;
+}
+
 export class ActivityPanel extends LightElement {
   static override properties = {
     pool: { attribute: false },
@@ -49,6 +53,7 @@ export class ActivityPanel extends LightElement {
     names: { state: true },
     exporting: { state: true },
     fresh: { state: true },
+    suggestions: { state: true },
   };
   declare pool: Pool;
   declare items: Entry[];
@@ -60,6 +65,8 @@ export class ActivityPanel extends LightElement {
   declare names: Record<string, string>;
   declare exporting: string;
   declare fresh: Set<string>;
+  declare suggestions: Investor[];
+  private searchTimer: ReturnType<typeof setTimeout> | null = null;
   private off: (() => void) | null = null;
   private loadedFor = "";
   private myId = "";
@@ -75,6 +82,7 @@ export class ActivityPanel extends LightElement {
     this.names = {};
     this.exporting = "";
     this.fresh = new Set();
+    this.suggestions = [];
   }
 
   override connectedCallback(): void {
@@ -174,6 +182,31 @@ export class ActivityPanel extends LightElement {
     void this.load(false);
   }
 
+  /** Suggest investors as the user types; picking one filters the activity to them. */
+  private onInvestorInput(e: InputEvent): void {
+    const input = e.target as HTMLInputElement;
+    const value = input.value.trim();
+    const picked = this.suggestions.find((i) => label(i) === value);
+    if (picked) {
+      this.names = { ...this.names, [picked.id]: picked.name };
+      this.investorId = picked.id;
+      input.value = "";
+      history.replaceState(null, "", `#/pools/${this.pool.id}/activity?investor=${picked.id}`);
+      void this.load(false);
+      return;
+    }
+    if (this.searchTimer) clearTimeout(this.searchTimer);
+    this.searchTimer = setTimeout(async () => {
+      const q = new URLSearchParams({ limit: "20" });
+      if (value) q.set("q", value);
+      try {
+        this.suggestions = (await api.get<Page<Investor>>(`/pools/${this.pool.id}/investors?${q}`)).items;
+      } catch {
+        this.suggestions = [];
+      }
+    }, 200);
+  }
+
   private clearInvestor(): void {
     this.investorId = "";
     history.replaceState(null, "", `#/pools/${this.pool.id}/activity`);
@@ -238,6 +271,10 @@ export class ActivityPanel extends LightElement {
             ? html`<span class="badge" data-testid="investor-filter">Investor: ${this.name(this.investorId)}
                 <button class="link" type="button" @click=${this.clearInvestor} aria-label="Show every investor">×</button></span>`
             : nothing}
+          <label class="sr-only" for="activity-investor">Filter by investor</label>
+          <input id="activity-investor" type="search" list="activity-investor-list" placeholder="Filter by investor" style="max-width: 200px"
+            @input=${this.onInvestorInput} @focus=${this.onInvestorInput} autocomplete="off" />
+          <datalist id="activity-investor-list">${this.suggestions.map((i) => html`<option value=${label(i)}></option>`)}</datalist>
           <label class="sr-only" for="activity-type">Type</label>
           <select id="activity-type" style="max-width: 200px" @change=${this.setType} .value=${this.type}>
             <option value="">All types</option>

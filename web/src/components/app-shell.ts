@@ -1,7 +1,8 @@
 import { html, nothing } from "lit";
 import { LightElement } from "./base";
 import { customElement } from "./define";
-import { live, liveStatus, session, whoAmI } from "../context";
+import { knownPools, live, liveMessages, liveStatus, session, toasts, whoAmI } from "../context";
+import { announce } from "../lib/announce";
 import type { LiveStatus } from "../lib/live";
 import { parseRoute, type Route } from "../lib/router";
 import type { Me } from "../lib/types";
@@ -38,6 +39,14 @@ export class AppShell extends LightElement {
     window.addEventListener("hashchange", onHash);
     this.offs.push(() => window.removeEventListener("hashchange", onHash));
     this.offs.push(liveStatus.on((s) => (this.status = s)));
+    // A toast for each money movement and webhook, on whatever screen is open.
+    this.offs.push(
+      liveMessages.on((m) => {
+        if (m.type !== "activity.created") return;
+        const text = announce(m.data, knownPools.get(m.pool_id));
+        if (text) toasts.emit({ kind: "info", text });
+      }),
+    );
     this.offs.push(
       session.onChange((signedIn) => {
         if (!signedIn) {

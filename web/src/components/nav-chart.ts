@@ -46,6 +46,8 @@ export class NavChart extends LightElement {
       topColor: "rgba(31, 111, 159, 0.25)",
       bottomColor: "rgba(31, 111, 159, 0.02)",
       lineWidth: 2,
+      pointMarkersVisible: true,
+      pointMarkersRadius: 2,
       priceFormat: { type: "price", precision: 4, minMove: 0.0001 },
     });
     void this.reload();

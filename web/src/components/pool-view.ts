@@ -1,12 +1,12 @@
 import { html, nothing } from "lit";
 import { LightElement } from "./base";
 import { customElement } from "./define";
-import { api, live, liveMessages, toasts } from "../context";
+import { api, knownPools, live, liveMessages } from "../context";
 import { ApiError } from "../lib/api";
 import { dateTime, minorDigits, money, price, quantity, units as fmtUnits, signedMoney } from "../lib/format";
 import { mul, round, sub, toString } from "../lib/decimal";
 import type { PoolTab } from "../lib/router";
-import type { Entry, LiveMessage, Pool } from "../lib/types";
+import type { LiveMessage, Pool } from "../lib/types";
 import type { MoneyDialog, MoneyMode } from "./money-dialog";
 import type { NavChart } from "./nav-chart";
 import { changeToday } from "./pools-view";
@@ -71,13 +71,10 @@ export class PoolView extends LightElement {
   private async load(): Promise<void> {
     this.error = "";
     try {
-      const [pool, list] = await Promise.all([
-        api.get<Pool>(`/pools/${this.poolId}`),
-        // Today's opening NAV per unit comes with the pool list.
-        api.get<{ items: Pool[] }>(`/pools?limit=200`).catch(() => ({ items: [] as Pool[] })),
-      ]);
-      this.dayOpen = list.items.find((p) => p.id === this.poolId)?.day_open_nav_per_unit ?? null;
-      this.pool = { ...pool, day_open_nav_per_unit: this.dayOpen };
+      const pool = await api.get<Pool>(`/pools/${this.poolId}`);
+      this.dayOpen = pool.day_open_nav_per_unit ?? null;
+      this.pool = pool;
+      knownPools.set(pool.id, { name: pool.name, currency: pool.currency });
     } catch (exc) {
       this.error = exc instanceof ApiError && exc.status === 404 ? "This pool does not exist, or is not yours to see." : (exc as Error).message;
     }
@@ -94,29 +91,6 @@ export class PoolView extends LightElement {
       this.pool = { ...this.pool, ...m.data, day_open_nav_per_unit: this.dayOpen };
       if (before !== this.pool.nav) this.pulse();
       this.querySelector<NavChart>("pd-nav-chart")?.push(m.data.valued_at ?? m.data.updated_at ?? null, this.pool.nav_per_unit);
-    } else if (m.type === "activity.created") {
-      toasts.emit({ kind: "info", text: this.announce(m.data) });
-    }
-  }
-
-  private announce(e: Entry): string {
-    const cur = this.pool?.currency ?? "USD";
-    const via = e.actor.startsWith("broker:") ? ` (webhook from ${e.actor.slice(7)})` : "";
-    switch (e.type) {
-      case "contribution":
-        return `Contribution of ${money(e.amount ?? "0", cur)}${via}`;
-      case "withdrawal":
-        return `Withdrawal of ${money(e.amount ?? "0", cur)}${via}`;
-      case "distribution":
-        return `Distribution of ${money(e.amount ?? "0", cur)} paid`;
-      case "trade":
-        return `Trade: ${e.side} ${quantity(e.quantity ?? "0")} ${e.symbol}${via}`;
-      case "dividend":
-        return `Dividend of ${money(e.amount ?? e.cash_delta, cur)} received${via}`;
-      case "fee":
-        return `Fee of ${money(e.amount ?? e.cash_delta, cur)} charged${via}`;
-      default:
-        return `${this.pool?.name ?? "Pool"}: ${e.type.replace(".", " ")}`;
     }
   }
 

@@ -2,7 +2,7 @@ import { html, nothing } from "lit";
 import { LightElement } from "./base";
 import { customElement } from "./define";
 import { field, formValues, fromApiError } from "./forms";
-import { api, live, liveMessages, toasts } from "../context";
+import { api, knownPools, live, liveMessages, toasts } from "../context";
 import { change } from "../lib/decimal";
 import { count, money, percent, price } from "../lib/format";
 import type { Page, Pool } from "../lib/types";
@@ -72,7 +72,10 @@ export class PoolsView extends LightElement {
       const page = await api.get<Page<Pool>>(`/pools?${q}`);
       this.pools = more ? [...this.pools, ...page.items] : page.items;
       this.cursor = page.next_cursor;
-      for (const p of page.items) live.subscribe(p.id);
+      for (const p of page.items) {
+        knownPools.set(p.id, { name: p.name, currency: p.currency });
+        live.subscribe(p.id);
+      }
     } catch (exc) {
       this.error = (exc as Error).message;
     } finally {
