@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 REQS := requirements.txt requirements-dev.txt
 STAMP := $(VENV)/.installed-$(shell cat $(REQS) | sha1sum | cut -c1-12)
 
-.PHONY: help install node-check web web-deps web-test browser-deps run test lint typecheck unit integration system browser tour webhook mail bench clean
+.PHONY: help install node-check web web-deps web-test browser-deps run test lint typecheck unit integration system browser tour webhook mail bench bench-web clean
 
 help:
 	@echo "make run    start the local stack with demo data on http://127.0.0.1:8000"
@@ -16,6 +16,7 @@ help:
 	@echo "make webhook [TYPE=trade|dividend|fee]   send a signed sample brokerage event to the running stack"
 	@echo "make mail   list the alert emails the running stack has sent"
 	@echo "make bench  print performance figures (starts its own stack)"
+	@echo "make bench-web  the pool screen with 10,000 investors in Chromium (about 10 minutes, most of it seeding)"
 
 $(STAMP): $(REQS)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Pooldesk needs Python 3.11 or newer")'
@@ -89,6 +90,9 @@ mail: install
 
 bench: install
 	$(PY) -m bench.tick_to_screen
+
+bench-web: install web browser-deps
+	$(PY) -m bench.big_pool_screen
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis web/node_modules web/dist

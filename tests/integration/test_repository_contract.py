@@ -175,3 +175,34 @@ def test_holders_are_active_investors_with_units(repo: Any) -> None:
     repo.commit(Commit(pool=r.pool, expected_version=pool.version, entry=r.entry, investor=r.investor, record_nav=False))
     assert repo.get_investor(pool.id, "c").status.value == "removed"
     assert replace(repo.get_pool(pool.id)).investor_count == 2
+
+
+def test_filtered_listings_page_through_every_match_and_only_matches(repo: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A small read budget makes the DynamoDB adapter answer short pages with a cursor.
+    monkeypatch.setattr("chalicelib.adapters.dynamodb.FILTER_CHUNK", 3)
+    monkeypatch.setattr("chalicelib.adapters.dynamodb.FILTER_BUDGET", 5)
+    clock = Clock()
+    pool = new_pool(repo, clock)
+    for n in range(20):
+        pool = add(repo, clock, pool, f"inv{n:02d}")
+    wanted = {f"inv{n:02d}" for n in range(20) if n % 3 == 0}
+    seen: list[str] = []
+    cursor = None
+    for _ in range(50):
+        page = repo.list_investors(pool.id, limit=2, cursor=cursor, where=lambda i: i.id in wanted)
+        assert len(page.items) <= 2
+        seen += [i.id for i in page.items]
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert seen == sorted(wanted)
+
+    entries: list[str] = []
+    cursor = None
+    for _ in range(50):
+        got = repo.activity(pool.id, limit=4, cursor=cursor, where=lambda e: e.type.value == "investor.added")
+        entries += [e.investor_id for e in got.items]
+        cursor = got.next_cursor
+        if cursor is None:
+            break
+    assert entries == [f"inv{n:02d}" for n in reversed(range(20))]

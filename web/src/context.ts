@@ -27,6 +27,8 @@ export interface Toast {
 }
 
 export const liveMessages = new Bus<LiveMessage>();
+/** Entries this tab just recorded: their own dialog already said so, the live push need not. */
+export const ownEntries = new Set<string>();
 /** Names and currencies of the pools this tab has shown, for toasts about them. */
 export const knownPools = new Map<string, PoolLabel>();
 export const liveStatus = new Bus<LiveStatus>();

@@ -1,7 +1,7 @@
 import { html, nothing } from "lit";
 import { LightElement } from "./base";
 import { customElement } from "./define";
-import { knownPools, live, liveMessages, liveStatus, session, toasts, whoAmI } from "../context";
+import { knownPools, live, liveMessages, liveStatus, ownEntries, session, toasts, whoAmI } from "../context";
 import { announce } from "../lib/announce";
 import type { LiveStatus } from "../lib/live";
 import { parseRoute, type Route } from "../lib/router";
@@ -42,7 +42,7 @@ export class AppShell extends LightElement {
     // A toast for each money movement and webhook, on whatever screen is open.
     this.offs.push(
       liveMessages.on((m) => {
-        if (m.type !== "activity.created") return;
+        if (m.type !== "activity.created" || ownEntries.delete(m.data.id)) return;
         const text = announce(m.data, knownPools.get(m.pool_id));
         if (text) toasts.emit({ kind: "info", text });
       }),

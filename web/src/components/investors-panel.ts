@@ -10,6 +10,8 @@ import type { Investor, Page, Pool } from "../lib/types";
 import type { MoneyMode } from "./money-dialog";
 
 const PAGE = 50;
+// Enough reads to search 100,000 investors for one page of matches.
+const MAX_READS_PER_PAGE = 50;
 
 /** Gain = value now + withdrawn + paid out − contributed, exactly. */
 export function gain(i: Investor): string {
@@ -90,12 +92,21 @@ export class InvestorsPanel extends LightElement {
   async load(cursor: string | null, reset: boolean, quiet = false): Promise<void> {
     if (!quiet) this.loading = true;
     try {
-      const q = new URLSearchParams({ limit: String(PAGE) });
-      if (cursor) q.set("cursor", cursor);
-      if (this.query) q.set("q", this.query);
-      const page = await api.get<Page<Investor>>(`/pools/${this.pool.id}/investors?${q}`);
-      this.items = page.items;
-      this.next = page.next_cursor;
+      // A search reads a bounded slice of the pool per request and may answer a
+      // short page with a cursor: keep reading until the page is full or the pool ends.
+      const items: Investor[] = [];
+      let next: string | null = cursor;
+      for (let reads = 0; reads < MAX_READS_PER_PAGE; reads++) {
+        const q = new URLSearchParams({ limit: String(PAGE - items.length) });
+        if (next) q.set("cursor", next);
+        if (this.query) q.set("q", this.query);
+        const page: Page<Investor> = await api.get<Page<Investor>>(`/pools/${this.pool.id}/investors?${q}`);
+        items.push(...page.items);
+        next = page.next_cursor;
+        if (!next || items.length >= PAGE) break;
+      }
+      this.items = items;
+      this.next = next;
       if (reset) this.pages = [cursor];
     } catch (exc) {
       if (!quiet) toasts.emit({ kind: "error", text: (exc as Error).message });

@@ -2,7 +2,7 @@ import { html, nothing } from "lit";
 import { LightElement } from "./base";
 import { customElement } from "./define";
 import { field, formValues, fromApiError, type FormErrors } from "./forms";
-import { api, toasts } from "../context";
+import { api, ownEntries, toasts } from "../context";
 import { newIdempotencyKey } from "../lib/api";
 import { div, sign, sum, toString } from "../lib/decimal";
 import { money, percent, price, units as fmtUnits } from "../lib/format";
@@ -177,6 +177,7 @@ export class MoneyDialog extends LightElement {
     try {
       const options = idempotent ? { idempotencyKey: this.keyForPayload({ path, payload }) } : {};
       const result = await api.post<Entry | Investor>(path, payload, options);
+      if (this.mode !== "add-investor") ownEntries.add(result.id);
       this.close();
       toasts.emit({ kind: "success", text: this.successText(result, pool) });
       this.dispatchEvent(new CustomEvent("changed", { bubbles: true, composed: true }));
