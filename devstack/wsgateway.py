@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 
 log = logging.getLogger("devstack.ws")
 
@@ -61,9 +61,20 @@ class WebSocketGateway:
 
     def stop(self) -> None:
         if self._runner is not None:
-            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(timeout=10)
+            asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(timeout=20)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
+
+    async def _shutdown(self) -> None:
+        # Close every open socket first ("going away", as API Gateway does on a
+        # deploy): the runner's cleanup waits for each connection's handler,
+        # which otherwise reads its socket forever while a browser tab is open.
+        await asyncio.gather(
+            *(ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down") for ws in list(self._sockets.values())),
+            return_exceptions=True,
+        )
+        assert self._runner is not None
+        await self._runner.cleanup()
 
     @property
     def management_url(self) -> str:

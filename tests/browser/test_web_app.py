@@ -12,7 +12,7 @@ from typing import Any
 
 import boto3
 import requests
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from chalicelib.services.webhooks import sign
 from devstack.demo import DEMO_BROKER_SECRET
@@ -333,3 +333,46 @@ def test_after_a_dropped_connection_the_screen_catches_up(page: Page, web_stack:
     refusing["on"] = False  # back: the next retry connects, re-subscribes and refetches
     expect(page.get_by_test_id("connection")).to_have_text("Live", timeout=20_000)
     expect(page.get_by_test_id("nav")).to_have_text("$150.00")
+
+
+AXE = Path(__file__).resolve().parents[2] / "web" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def accessibility_problems(page: Page) -> list[str]:
+    """Serious and critical findings of axe-core on what the page shows now."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, { resultTypes: ["violations"] });
+            return r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+              .map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(" ")).slice(0, 3).join(", ")})`);
+        }"""
+    )
+    return list(result)
+
+
+def test_every_main_screen_is_labelled_and_keyboard_usable(browser: Browser, web_stack: Stack) -> None:
+    pool_id, _ = funded_pool(web_stack, {"Nia": "10.00"})
+    # axe-core is injected as an inline script, which the app's CSP rightly refuses.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{web_stack.api}/")
+    assert accessibility_problems(page) == []
+    sign_in(page, web_stack, MANAGER.email, MANAGER.password)
+    assert accessibility_problems(page) == []
+    for tab in ("", "/investors", "/activity", "/settings"):
+        page.goto(f"{web_stack.api}/#/pools/{pool_id}{tab}")
+        expect(page.get_by_test_id("nav")).to_have_text("$10.00")
+        page.wait_for_timeout(300)
+        assert accessibility_problems(page) == [], tab
+    # The money forms open, take input and close from the keyboard alone.
+    page.goto(f"{web_stack.api}/#/pools/{pool_id}")
+    page.get_by_role("button", name="Contribute", exact=True).focus()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    assert accessibility_problems(page) == []
+    expect(dialog.get_by_label("Find investor")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    context.close()

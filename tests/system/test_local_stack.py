@@ -3,11 +3,14 @@ concurrency against the serialised moto server, and a clean stop."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
+import time
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal as D
 from pathlib import Path
 
+import aiohttp
 import requests
 
 from devstack import tour
@@ -84,6 +87,26 @@ def test_ctrl_c_stops_everything_and_frees_the_ports(tmp_path: Path) -> None:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", port))  # free again: nothing left listening
     assert "devstack: stopping" in own.log.read_text()
+
+
+def test_ctrl_c_stops_promptly_with_a_browser_still_connected(tmp_path: Path) -> None:
+    """An open WebSocket (a browser tab left on a pool) must not hang or crash the stop."""
+    own = start_stack(tmp_path, "--no-seed", "--no-feed")
+    token = login(own.api, MANAGER.email, MANAGER.password).headers["Authorization"].split()[1]
+
+    async def connect_and_stop() -> tuple[int, float, int | None]:
+        async with aiohttp.ClientSession() as session, session.ws_connect(f"{own.ws}/?token={token}") as ws:
+            reading = asyncio.create_task(ws.receive(timeout=15))  # a browser is always reading
+            started = time.monotonic()
+            code = await asyncio.get_running_loop().run_in_executor(None, own.stop)
+            elapsed = time.monotonic() - started
+            await reading
+            return code, elapsed, ws.close_code
+
+    code, elapsed, close_code = asyncio.run(connect_and_stop())
+    assert code == 0, own.log.read_text()[-2000:]
+    assert elapsed < 8
+    assert close_code == 1001  # "going away": the browser reconnects when the stack is back
 
 
 def test_a_busy_port_gets_a_clear_message(stack: Stack, tmp_path: Path) -> None:
