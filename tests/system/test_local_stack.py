@@ -92,7 +92,7 @@ def test_ctrl_c_stops_everything_and_frees_the_ports(tmp_path: Path) -> None:
 def test_ctrl_c_stops_promptly_with_a_browser_still_connected(tmp_path: Path) -> None:
     """An open WebSocket (a browser tab left on a pool) must not hang or crash the stop."""
     own = start_stack(tmp_path, "--no-seed", "--no-feed")
-    token = login(own.api, MANAGER.email, MANAGER.password).headers["Authorization"].split()[1]
+    token = str(login(own.api, MANAGER.email, MANAGER.password).headers["Authorization"]).split()[1]
 
     async def connect_and_stop() -> tuple[int, float, int | None]:
         async with aiohttp.ClientSession() as session, session.ws_connect(f"{own.ws}/?token={token}") as ws:
