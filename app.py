@@ -140,7 +140,7 @@ def me(call: Call) -> MeResponse:
 # -- pools -----------------------------------------------------------------------
 
 
-def _pools() -> Any:
+def _pools() -> PoolService:
     return wiring.pool_service()
 
 
@@ -325,6 +325,7 @@ def distribute(call: Call, pool_id: str) -> Reply:
             amount=call.body.amount,
             memo=call.body.memo,
             idempotency_key=call.header("Idempotency-Key"),
+            preview_id=call.body.preview_id,
         )
     )
 
@@ -338,13 +339,15 @@ def distribute(call: Call, pool_id: str) -> Reply:
     tag="money",
 )
 def preview_distribution(call: Call, pool_id: str) -> DistributionPreviewOut:
-    pool, shares = _pools().preview_distribution(call.who, pool_id, amount=call.body.amount)
+    preview = _pools().preview_distribution(call.who, pool_id, amount=call.body.amount)
+    pool = preview.pool
     return DistributionPreviewOut(
-        amount=sum((a.amount for _, a in shares), Decimal(0)),
+        preview_id=preview.preview_id,
+        amount=sum((a.amount for _, a in preview.shares), Decimal(0)),
         currency=pool.currency,
         nav_per_unit=pool.nav_per_unit,
         units=pool.units,
-        allocations=[PreviewShareOut(investor_id=i.id, name=i.name, units=a.units, amount=a.amount) for i, a in shares],
+        allocations=[PreviewShareOut(investor_id=i.id, name=i.name, units=a.units, amount=a.amount) for i, a in preview.shares],
     )
 
 

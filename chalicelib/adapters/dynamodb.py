@@ -42,8 +42,8 @@ from chalicelib.services.ports import (
 ALLOCATION_CHUNK = 1000
 # A filtered listing reads the partition in chunks of this many items, and at most
 # FILTER_BUDGET of them per request.
-FILTER_CHUNK = 200
-FILTER_BUDGET = 2000
+FILTER_CHUNK = 1000
+FILTER_BUDGET = 3000
 T = TypeVar("T")
 # Per-investor shares are booked in transactions of this many (share + investor) pairs.
 SETTLE_BATCH = 50

@@ -81,6 +81,11 @@ class WithdrawalRequest(Body):
 class DistributionRequest(Body):
     amount: DecimalString
     memo: str | None = Field(default=None, max_length=120)
+    preview_id: str | None = Field(
+        default=None,
+        max_length=64,
+        description="from POST .../distributions/preview: pay only if every share is still the one previewed (else 409)",
+    )
 
 
 class TradeRequest(Body):
@@ -381,6 +386,7 @@ class PreviewShareOut(BaseModel):
 
 
 class DistributionPreviewOut(BaseModel):
+    preview_id: str = Field(description="send with the distribution to pay exactly these shares")
     amount: Amount
     currency: str
     nav_per_unit: Amount

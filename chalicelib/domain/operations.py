@@ -5,6 +5,7 @@ changes nothing.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -256,6 +257,13 @@ def distribute(pool: Pool, holders: Sequence[Investor], amount: object, memo: st
         allocation_count=len(allocations),
     )
     return DistributionDecision(new_pool, entry, allocations)
+
+
+def shares_fingerprint(allocations: Sequence[Allocation]) -> str:
+    """Names one exact split: the same investors, units and amounts give the same
+    id, so a distribution can insist on paying exactly what was previewed."""
+    text = "|".join(f"{a.investor_id}:{a.units}:{a.amount}" for a in sorted(allocations, key=lambda a: a.investor_id))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 # -- the portfolio -----------------------------------------------------------

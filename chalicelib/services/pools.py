@@ -33,6 +33,13 @@ _KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123
 
 
 @dataclass(frozen=True)
+class DistributionPreview:
+    pool: Pool
+    shares: tuple[tuple[Investor, Allocation], ...]
+    preview_id: str  # pass to distribute() to pay exactly these shares
+
+
+@dataclass(frozen=True)
 class StatementLine:
     """One movement on an investor's statement: the ledger entry and what it meant for them."""
 
@@ -276,17 +283,26 @@ class PoolService:
         amount: object,
         memo: str | None = None,
         idempotency_key: str | None = None,
+        preview_id: str | None = None,
     ) -> Receipt:
+        """Pay ``amount`` pro rata. With ``preview_id`` (from preview_distribution),
+        pay only if every share is still exactly the one previewed."""
         shares: list[tuple[Allocation, ...]] = []
 
         def decide(pool: Pool, stamp: Stamp) -> Commit:
             # Holdings are read after the pool; any change to them bumps the
             # pool's version, so the commit's version check proves they were current.
             d = ops.distribute(pool, self.repo.holders(pool_id), amount, memo, stamp)
+            if preview_id is not None and ops.shares_fingerprint(d.allocations) != preview_id:
+                raise Conflict(
+                    "holdings changed since the preview, so the shares would differ; preview again",
+                    field="preview_id",
+                    code="preview_outdated",
+                )
             shares.append(d.allocations)
             return Commit(pool=d.pool, expected_version=pool.version, entry=d.entry, allocations=d.allocations)
 
-        request = {"amount": amount, "memo": memo}
+        request = {"amount": amount, "memo": memo, "preview_id": preview_id}
         receipt = self._run(who, pool_id, decide, operation="distribution", request=request, key=idempotency_key)
         if not receipt.replayed:
             self.repo.settle_distribution(pool_id, receipt.entry.id)
@@ -360,15 +376,17 @@ class PoolService:
         where = None if wanted is None and who_for is None else keep
         return self.repo.activity(pool_id, limit=limit, cursor=cursor, where=where)
 
-    def preview_distribution(
-        self, who: Principal, pool_id: str, *, amount: object
-    ) -> tuple[Pool, list[tuple[Investor, Allocation]]]:
+    def preview_distribution(self, who: Principal, pool_id: str, *, amount: object) -> DistributionPreview:
         """Every investor's share of a distribution of ``amount``, as it would be paid now; nothing is written."""
         pool = check_write(who, self.repo.get_pool(pool_id), pool_id)
         holders = self.repo.holders(pool_id)
         d = ops.distribute(pool, holders, amount, None, self._stamp(who))
         by_id = {h.id: h for h in holders}
-        return pool, [(by_id[a.investor_id], a) for a in d.allocations]
+        return DistributionPreview(
+            pool=pool,
+            shares=tuple((by_id[a.investor_id], a) for a in d.allocations),
+            preview_id=ops.shares_fingerprint(d.allocations),
+        )
 
     def statement(self, who: Principal, pool_id: str, investor_id: str) -> tuple[Pool, Investor, list[StatementLine]]:
         """An investor's history: contributions, withdrawals and their share of every

@@ -376,3 +376,25 @@ def test_every_main_screen_is_labelled_and_keyboard_usable(browser: Browser, web
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     context.close()
+
+
+def test_a_payout_after_holdings_moved_shows_the_new_shares_first(page: Page, web_stack: Stack) -> None:
+    pool_id, ids = funded_pool(web_stack, {"Oli": "100.00", "Pia": "100.00"})
+    sign_in(page, web_stack, MANAGER.email, MANAGER.password)
+    page.goto(f"{web_stack.api}/#/pools/{pool_id}")
+    page.get_by_role("button", name="Distribute").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Total to distribute (USD)").fill("10.00")
+    dialog.get_by_role("button", name="Preview shares").click()
+    preview = dialog.get_by_test_id("distribution-preview")
+    expect(preview.locator("tr", has_text="Oli")).to_contain_text("$5.00")
+    # Someone contributes while the manager is looking at the preview.
+    s = api_session(web_stack, MANAGER.email, MANAGER.password)
+    body = {"investor_id": ids["Oli"], "amount": "200.00"}
+    assert s.post(f"{web_stack.api}/pools/{pool_id}/contributions", json=body, timeout=10).status_code == 201
+    dialog.get_by_role("button", name="Pay out $10.00").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("Holdings changed since your preview")
+    expect(preview.locator("tr", has_text="Oli")).to_contain_text("$7.50")
+    expect(page.get_by_test_id("cash")).to_have_text("$400.00")  # nothing was paid
+    dialog.get_by_role("button", name="Pay out $10.00").click()
+    expect(page.get_by_test_id("cash")).to_have_text("$390.00")

@@ -102,3 +102,22 @@ def test_the_pool_list_carries_todays_opening_nav_per_unit(api: Api, pool: dict[
     # The pool launched today, so the day opened at its launch price.
     assert listed["day_open_nav_per_unit"] == "1.000000"
     assert listed["nav_per_unit"] == "1.000000"
+
+
+def test_a_distribution_pays_exactly_the_preview_or_nothing(api: Api, pool: dict[str, Any]) -> None:
+    pid = pool["id"]
+    preview = api.post(f"/pools/{pid}/distributions/preview", {"amount": "50.00"}).json_body
+    # Holdings move between the preview and the payout: the previewed shares are stale.
+    assert contribute(api, pid, pool["Alina"], "10.00").status_code == 201
+    before = api.get(f"/pools/{pid}").json_body
+    stale = api.post(f"/pools/{pid}/distributions", {"amount": "50.00", "preview_id": preview["preview_id"]})
+    assert stale.status_code == 409
+    assert stale.json_body["error"]["code"] == "preview_outdated" and stale.json_body["error"]["field"] == "preview_id"
+    assert api.get(f"/pools/{pid}").json_body["cash"] == before["cash"]  # nothing paid
+    fresh = api.post(f"/pools/{pid}/distributions/preview", {"amount": "50.00"}).json_body
+    assert fresh["preview_id"] != preview["preview_id"] and len(fresh["allocations"]) == 4
+    paid = api.post(f"/pools/{pid}/distributions", {"amount": "50.00", "preview_id": fresh["preview_id"]})
+    assert paid.status_code == 201
+    assert [(a["investor_id"], a["amount"]) for a in paid.json_body["allocations"]] == [
+        (a["investor_id"], a["amount"]) for a in fresh["allocations"]
+    ]

@@ -70,6 +70,7 @@ export class ActivityPanel extends LightElement {
   private off: (() => void) | null = null;
   private loadedFor = "";
   private myId = "";
+  private loadSeq = 0;
 
   constructor() {
     super();
@@ -130,16 +131,18 @@ export class ActivityPanel extends LightElement {
   }
 
   async load(more: boolean): Promise<void> {
+    const seq = ++this.loadSeq; // a filter changed mid-load: only the newest answer shows
     this.loading = true;
     try {
       const page = await api.get<Page<Entry>>(this.query(more ? this.next : null));
+      if (seq !== this.loadSeq) return;
       this.items = more ? [...this.items, ...page.items] : page.items;
       this.next = page.next_cursor;
       await this.resolveNames(page.items);
     } catch (exc) {
-      toasts.emit({ kind: "error", text: (exc as Error).message });
+      if (seq === this.loadSeq) toasts.emit({ kind: "error", text: (exc as Error).message });
     } finally {
-      this.loading = false;
+      if (seq === this.loadSeq) this.loading = false;
     }
   }
 

@@ -42,6 +42,7 @@ export class InvestorsPanel extends LightElement {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private off: (() => void) | null = null;
   private loadedFor = "";
+  private loadSeq = 0;
 
   constructor() {
     super();
@@ -63,7 +64,8 @@ export class InvestorsPanel extends LightElement {
         if (found) this.items = this.items.map((i) => (i.id === m.data.id ? { ...i, ...m.data } : i));
         else if (this.pages.length === 1 && !this.query) void this.load(this.pages[this.pages.length - 1] ?? null, false);
       }
-      if (m.type === "pool.updated" || m.type === "subscribed") void this.reloadQuietly();
+      if (m.type === "pool.updated") this.reloadQuietly();
+      if (m.type === "subscribed") this.reloadQuietly(true);
     });
   }
 
@@ -80,16 +82,22 @@ export class InvestorsPanel extends LightElement {
   }
 
   private reloadTimer: ReturnType<typeof setTimeout> | null = null;
-  /** Values move with NAV: refetch the visible page, at most twice a second. */
-  private reloadQuietly(): void {
-    if (this.reloadTimer) return;
+  /** Values move with NAV: refetch the visible page, at most every 2 seconds. A
+   * search is not re-run for every price move (it reads the whole pool on the
+   * server); its rows refresh on reconnect, on paging and on the next search. */
+  private reloadQuietly(force = false): void {
+    if (this.reloadTimer || (this.query && !force)) return;
     this.reloadTimer = setTimeout(() => {
       this.reloadTimer = null;
+      if (this.loading) return;
       void this.load(this.pages[this.pages.length - 1] ?? null, false, true);
-    }, 500);
+    }, 2000);
   }
 
   async load(cursor: string | null, reset: boolean, quiet = false): Promise<void> {
+    // Only the latest load may show its rows: a search typed while a page is
+    // loading must not be overwritten by the older answer.
+    const seq = ++this.loadSeq;
     if (!quiet) this.loading = true;
     try {
       // A search reads a bounded slice of the pool per request and may answer a
@@ -101,6 +109,7 @@ export class InvestorsPanel extends LightElement {
         if (next) q.set("cursor", next);
         if (this.query) q.set("q", this.query);
         const page: Page<Investor> = await api.get<Page<Investor>>(`/pools/${this.pool.id}/investors?${q}`);
+        if (seq !== this.loadSeq) return; // superseded
         items.push(...page.items);
         next = page.next_cursor;
         if (!next || items.length >= PAGE) break;
@@ -109,9 +118,9 @@ export class InvestorsPanel extends LightElement {
       this.next = next;
       if (reset) this.pages = [cursor];
     } catch (exc) {
-      if (!quiet) toasts.emit({ kind: "error", text: (exc as Error).message });
+      if (!quiet && seq === this.loadSeq) toasts.emit({ kind: "error", text: (exc as Error).message });
     } finally {
-      this.loading = false;
+      if (seq === this.loadSeq) this.loading = false;
     }
   }
 

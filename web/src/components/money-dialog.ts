@@ -3,7 +3,7 @@ import { LightElement } from "./base";
 import { customElement } from "./define";
 import { field, formValues, fromApiError, type FormErrors } from "./forms";
 import { api, ownEntries, toasts } from "../context";
-import { newIdempotencyKey } from "../lib/api";
+import { ApiError, newIdempotencyKey } from "../lib/api";
 import { div, sign, sum, toString } from "../lib/decimal";
 import { money, percent, price, units as fmtUnits } from "../lib/format";
 import type { DistributionPreview, Entry, Investor, Page, Pool } from "../lib/types";
@@ -173,6 +173,8 @@ export class MoneyDialog extends LightElement {
       await this.loadPreview(payload.amount ?? "");
       return;
     }
+    // Pay exactly the shares shown, or nothing: the API refuses if holdings moved since.
+    if (this.mode === "distribute" && this.preview) payload.preview_id = this.preview.preview_id;
     this.busy = true;
     try {
       const options = idempotent ? { idempotencyKey: this.keyForPayload({ path, payload }) } : {};
@@ -182,6 +184,12 @@ export class MoneyDialog extends LightElement {
       toasts.emit({ kind: "success", text: this.successText(result, pool) });
       this.dispatchEvent(new CustomEvent("changed", { bubbles: true, composed: true }));
     } catch (exc) {
+      if (exc instanceof ApiError && exc.code === "preview_outdated") {
+        // Show the shares as they are now and let the manager confirm again.
+        await this.loadPreview(payload.amount ?? "");
+        this.errors = { fields: {}, form: "Holdings changed since your preview. These are the shares now; check them and pay out again." };
+        return;
+      }
       this.errors = fromApiError(exc, Object.keys({ ...payload, investor_id: "" }));
     } finally {
       this.busy = false;

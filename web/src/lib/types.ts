@@ -71,6 +71,7 @@ export interface Allocation {
 }
 
 export interface DistributionPreview {
+  preview_id: string;
   amount: string;
   currency: string;
   nav_per_unit: string;
