@@ -18,7 +18,7 @@ def test_a_large_withdrawal_is_emailed_to_finance(stack: Stack) -> None:
     found = wait_for_mail(stack, "Large withdrawal from Inbox Fund: 400.00 EUR")
     assert len(found) == 1
     assert found[0]["destinations"]["ToAddresses"] == ["finance@example.com"]
-    assert f"{stack.api}/pools/{pid}" in found[0]["body"]
+    assert f"{stack.api}/#/pools/{pid}" in found[0]["body"]  # opens the pool in the web app
 
 
 def test_a_poison_tick_ends_in_the_dead_letter_queue_and_finance_is_told(stack: Stack) -> None:
