@@ -103,7 +103,11 @@ def test_ctrl_c_stops_promptly_with_a_browser_still_connected(tmp_path: Path) ->
             await reading
             return code, elapsed, ws.close_code
 
-    code, elapsed, close_code = asyncio.run(connect_and_stop())
+    try:
+        code, elapsed, close_code = asyncio.run(connect_and_stop())
+    finally:
+        if own.process.poll() is None:  # the test failed before stopping it: leave nothing behind
+            own.process.kill()
     assert code == 0, own.log.read_text()[-2000:]
     assert elapsed < 8
     assert close_code == 1001  # "going away": the browser reconnects when the stack is back
