@@ -18,16 +18,13 @@ from chalicelib.services.webhooks import sign
 from devstack.demo import DEMO_BROKER_SECRET
 from devstack.launch import Stack
 from devstack.webhook import sample
+from tests.system.conftest import login
 
 from .conftest import FINANCE, MANAGER, MANAGER2, shot, sign_in
 
 
 def api_session(stack: Stack, email: str, password: str) -> requests.Session:
-    s = requests.Session()
-    resp = s.post(f"{stack.api}/auth/login", json={"email": email, "password": password}, timeout=10)
-    resp.raise_for_status()
-    s.headers["Authorization"] = f"Bearer {resp.json()['access_token']}"
-    return s
+    return login(stack.api, email, password)
 
 
 def funded_pool(stack: Stack, amounts: dict[str, str], *, name: str | None = None) -> tuple[str, dict[str, str]]:

@@ -2,6 +2,7 @@ import { html, nothing } from "lit";
 import { LightElement } from "./base";
 import { customElement } from "./define";
 import { api, liveMessages, toasts, whoAmI } from "../context";
+import { fetchAll } from "../lib/api";
 import { download, fileSafe, toCsv } from "../lib/csv";
 import { ENTRY_TYPES, dateTime, entryLabel, money, price, quantity, signedMoney, units as fmtUnits } from "../lib/format";
 import type { Entry, Investor, Page, Pool, WebhookEvent } from "../lib/types";
@@ -217,16 +218,15 @@ export class ActivityPanel extends LightElement {
   }
 
   private async exportCsv(): Promise<void> {
-    const rows: Entry[] = [];
-    let cursor: string | null = null;
     this.exporting = "Exporting…";
     try {
-      do {
-        const page: Page<Entry> = await api.get<Page<Entry>>(this.query(cursor, 200));
-        rows.push(...page.items);
-        cursor = page.next_cursor;
-      } while (cursor);
-      await this.resolveNames(rows);
+      const rows = await fetchAll<Entry>(api, (cursor) => this.query(cursor, 200));
+      const distinct = new Set(rows.map((e) => e.investor_id).filter((id): id is string => !!id && !this.names[id]));
+      if (distinct.size > 50) {
+        // Many investors: one paged read of them all beats one request each.
+        const everyone = await fetchAll<Investor>(api, (c) => `/pools/${this.pool.id}/investors?limit=200${c ? `&cursor=${c}` : ""}`);
+        this.names = { ...this.names, ...Object.fromEntries(everyone.map((i) => [i.id, i.name])) };
+      } else await this.resolveNames(rows);
       const csv = toCsv(
         ["entry_id", "created_at", "type", "investor_id", "investor", "amount", "units", "nav_per_unit", "cash_delta", "symbol", "side", "quantity", "price", "fees", "memo", "actor", "currency"],
         rows.map((e) => [

@@ -2,7 +2,7 @@ import { html, nothing } from "lit";
 import { LightElement } from "./base";
 import { customElement } from "./define";
 import { api, liveMessages, toasts } from "../context";
-import { ApiError } from "../lib/api";
+import { ApiError, fetchAll } from "../lib/api";
 import { fileSafe, download, toCsv } from "../lib/csv";
 import { add, sub, toString } from "../lib/decimal";
 import { money, percent, signedMoney, units as fmtUnits } from "../lib/format";
@@ -163,19 +163,18 @@ export class InvestorsPanel extends LightElement {
 
   /** Every investor (or every match of the search), 200 per request. */
   private async exportCsv(): Promise<void> {
-    const rows: Investor[] = [];
-    let cursor: string | null = null;
     this.exporting = "Exporting…";
     try {
-      do {
-        const q = new URLSearchParams({ limit: "200" });
-        if (cursor) q.set("cursor", cursor);
-        if (this.query) q.set("q", this.query);
-        const page: Page<Investor> = await api.get<Page<Investor>>(`/pools/${this.pool.id}/investors?${q}`);
-        rows.push(...page.items);
-        cursor = page.next_cursor;
-        this.exporting = `Exporting… ${rows.length}`;
-      } while (cursor);
+      const rows = await fetchAll<Investor>(
+        api,
+        (cursor) => {
+          const q = new URLSearchParams({ limit: "200" });
+          if (cursor) q.set("cursor", cursor);
+          if (this.query) q.set("q", this.query);
+          return `/pools/${this.pool.id}/investors?${q}`;
+        },
+        (n) => (this.exporting = `Exporting… ${n}`),
+      );
       const csv = toCsv(
         ["investor_id", "name", "email", "status", "units", "value", "share", "contributed", "withdrawn", "paid_out", "gain", "currency"],
         rows.map((i) => [i.id, i.name, i.email, i.status, i.units, i.value, i.share, i.contributed, i.withdrawn, i.paid_out, gain(i), this.pool.currency]),

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { Api, ApiError, Session, emailOf, errorFrom } from "./api";
+import { Api, ApiError, Session, emailOf, errorFrom, fetchAll } from "./api";
 
 function memoryStorage() {
   const data = new Map<string, string>();
@@ -92,5 +92,20 @@ describe("the ID token", () => {
     const payload = btoa(JSON.stringify({ email: "manager@example.com", sub: "u-1" })).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
     expect(emailOf(`h.${payload}.s`)).toBe("manager@example.com");
     expect(emailOf("garbage")).toBe("");
+  });
+});
+
+describe("fetchAll", () => {
+  it("follows next_cursor to the last page", async () => {
+    const pages: Record<string, { items: number[]; next_cursor: string | null }> = {
+      "/x": { items: [1, 2], next_cursor: "c1" },
+      "/x?c=c1": { items: [3], next_cursor: "c2" },
+      "/x?c=c2": { items: [], next_cursor: null },
+    };
+    const fake = { get: async (path: string) => pages[path] } as unknown as Api;
+    const seen: number[] = [];
+    const all = await fetchAll<number>(fake, (c) => (c ? `/x?c=${c}` : "/x"), (n) => seen.push(n));
+    expect(all).toEqual([1, 2, 3]);
+    expect(seen).toEqual([2, 3, 3]);
   });
 });

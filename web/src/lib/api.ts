@@ -234,3 +234,16 @@ export class Api {
 export function newIdempotencyKey(): string {
   return `web-${crypto.randomUUID()}`;
 }
+
+/** Every item of a paginated listing, following next_cursor (for exports). */
+export async function fetchAll<T>(api: Api, pathFor: (cursor: string | null) => string, onPage?: (count: number) => void): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { items: T[]; next_cursor: string | null } = await api.get(pathFor(cursor));
+    items.push(...page.items);
+    cursor = page.next_cursor;
+    onPage?.(items.length);
+  } while (cursor);
+  return items;
+}
