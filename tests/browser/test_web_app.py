@@ -396,3 +396,28 @@ def test_a_payout_after_holdings_moved_shows_the_new_shares_first(page: Page, we
     expect(page.get_by_test_id("cash")).to_have_text("$400.00")  # nothing was paid
     dialog.get_by_role("button", name="Pay out $10.00").click()
     expect(page.get_by_test_id("cash")).to_have_text("$390.00")
+
+
+def test_a_manager_removes_an_investor_and_closes_and_reopens_the_pool(page: Page, web_stack: Stack) -> None:
+    pool_id, _ = funded_pool(web_stack, {"Quinn": "10.00"})
+    s = api_session(web_stack, MANAGER.email, MANAGER.password)
+    s.post(f"{web_stack.api}/pools/{pool_id}/investors", json={"name": "Rory"}, timeout=10)
+    sign_in(page, web_stack, MANAGER.email, MANAGER.password)
+    page.goto(f"{web_stack.api}/#/pools/{pool_id}/investors")
+    # Only an investor holding no units can be removed; the history stays.
+    expect(page.get_by_role("button", name="Remove Quinn")).to_have_count(0)
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="Remove Rory").click()
+    expect(page.locator("tr", has_text="Rory").locator(".badge.removed")).to_be_visible()
+
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_label("Pool name").fill("Renamed Fund")
+    page.get_by_role("button", name="Rename").click()
+    expect(page.get_by_role("heading", name="Renamed Fund")).to_be_visible()
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="Close pool").click()
+    expect(page.locator("h1 .badge")).to_have_text("closed")
+    expect(page.get_by_role("button", name="Contribute", exact=True)).to_have_count(0)
+    page.get_by_role("button", name="Reopen pool").click()
+    expect(page.locator("h1 .badge")).to_have_text("open")
+    expect(page.get_by_role("button", name="Contribute", exact=True)).to_be_visible()

@@ -24,6 +24,7 @@ export class SettingsPanel extends LightElement {
     link: { state: true },
     alerts: { state: true },
     linkErrors: { state: true },
+    poolErrors: { state: true },
     alertErrors: { state: true },
   };
   declare pool: Pool;
@@ -31,6 +32,7 @@ export class SettingsPanel extends LightElement {
   declare link: Brokerage | null;
   declare alerts: AlertSettings | null;
   declare linkErrors: FormErrors;
+  declare poolErrors: FormErrors;
   declare alertErrors: FormErrors;
   private loadedFor = "";
 
@@ -40,6 +42,7 @@ export class SettingsPanel extends LightElement {
     this.link = null;
     this.alerts = null;
     this.linkErrors = NONE;
+    this.poolErrors = NONE;
     this.alertErrors = NONE;
   }
 
@@ -61,6 +64,33 @@ export class SettingsPanel extends LightElement {
       this.alerts = await api.get<AlertSettings>(`/pools/${this.pool.id}/alert-settings`);
     } catch {
       this.alerts = null;
+    }
+  }
+
+  private async rename(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const v = formValues(e.target as HTMLFormElement);
+    const problem = check.name(v.name ?? "");
+    this.poolErrors = { fields: problem ? { name: problem } : {}, form: "" };
+    if (problem || v.name === this.pool.name) return;
+    try {
+      await api.patch<Pool>(`/pools/${this.pool.id}`, { name: v.name });
+      toasts.emit({ kind: "success", text: `Renamed to ${v.name}` });
+      this.dispatchEvent(new CustomEvent("changed", { bubbles: true }));
+    } catch (exc) {
+      this.poolErrors = fromApiError(exc, ["name"]);
+    }
+  }
+
+  private async setStatus(status: "open" | "closed"): Promise<void> {
+    const verb = status === "closed" ? "Close" : "Reopen";
+    if (status === "closed" && !confirm(`Close ${this.pool.name}? No money moves in or out until it is reopened.`)) return;
+    try {
+      await api.patch<Pool>(`/pools/${this.pool.id}`, { status });
+      toasts.emit({ kind: "success", text: `${verb}d ${this.pool.name}` });
+      this.dispatchEvent(new CustomEvent("changed", { bubbles: true }));
+    } catch (exc) {
+      this.poolErrors = fromApiError(exc, []);
     }
   }
 
@@ -107,7 +137,28 @@ export class SettingsPanel extends LightElement {
     const le = this.linkErrors;
     const ae = this.alertErrors;
     const pct = this.alerts ? pctOf(this.alerts.withdrawal_threshold) : "10";
-    return html`<div class="grid-2">
+    const pe = this.poolErrors;
+    return html`${this.canWrite
+        ? html`<section class="panel" aria-labelledby="pool-settings-title" style="margin-bottom: 1rem">
+            <header><h2 id="pool-settings-title">Pool</h2></header>
+            <div class="body stack">
+              ${pe.form ? html`<div class="form-error" role="alert">${pe.form}</div>` : nothing}
+              <form class="inline" @submit=${this.rename} novalidate>
+                ${field("pool", { label: "Pool name", name: "name", value: this.pool.name, error: pe.fields.name })}
+                <button type="submit">Rename</button>
+              </form>
+              <div class="inline">
+                <p class="small" style="flex: 1">${this.pool.status === "open"
+                  ? "Open: contributions, withdrawals, distributions and trades are accepted."
+                  : "Closed: no money moves until the pool is reopened. History and figures stay visible."}</p>
+                ${this.pool.status === "open"
+                  ? html`<button class="danger" type="button" @click=${() => this.setStatus("closed")}>Close pool</button>`
+                  : html`<button class="primary" type="button" @click=${() => this.setStatus("open")}>Reopen pool</button>`}
+              </div>
+            </div>
+          </section>`
+        : nothing}
+      <div class="grid-2">
       <section class="panel" aria-labelledby="broker-title">
         <header><h2 id="broker-title">Brokerage account</h2></header>
         <div class="body stack">
