@@ -421,3 +421,38 @@ def test_a_manager_removes_an_investor_and_closes_and_reopens_the_pool(page: Pag
     page.get_by_role("button", name="Reopen pool").click()
     expect(page.locator("h1 .badge")).to_have_text("open")
     expect(page.get_by_role("button", name="Contribute", exact=True)).to_be_visible()
+
+
+def test_a_late_answer_never_replaces_a_newer_push(page: Page, web_stack: Stack) -> None:
+    pool_id, ids = funded_pool(web_stack, {"Sol": "100.00"})
+    sockets: list[Any] = []
+    page.route_web_socket(re.compile(r"^ws://"), lambda ws: (ws.connect_to_server(), sockets.append(ws)))
+    held: list[Any] = []
+    holding = {"on": False}
+
+    def slow_read(route: Any) -> None:
+        if holding["on"] and route.request.method == "GET":
+            held.append((route, route.fetch()))  # read now, answer later
+        else:
+            route.fallback()
+
+    page.route(re.compile(rf"/pools/{pool_id}$"), slow_read)
+    sign_in(page, web_stack, MANAGER.email, MANAGER.password)
+    page.goto(f"{web_stack.api}/#/pools/{pool_id}")
+    expect(page.get_by_test_id("nav")).to_have_text("$100.00")
+    expect(page.get_by_test_id("connection")).to_have_text("Live")
+
+    holding["on"] = True
+    sockets[-1].close()  # reconnecting makes the screen read the pool again; that read is held
+    deadline = time.monotonic() + 20
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert held, "the screen did not read the pool again after reconnecting"
+    s = api_session(web_stack, MANAGER.email, MANAGER.password)
+    body = {"investor_id": ids["Sol"], "amount": "50.00"}
+    assert s.post(f"{web_stack.api}/pools/{pool_id}/contributions", json=body, timeout=10).status_code == 201
+    expect(page.get_by_test_id("nav")).to_have_text("$150.00")  # pushed
+    for route, stale in held:
+        route.fulfill(response=stale)  # the read from before the contribution lands last
+    page.wait_for_timeout(500)
+    expect(page.get_by_test_id("nav")).to_have_text("$150.00")

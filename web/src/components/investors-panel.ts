@@ -114,7 +114,12 @@ export class InvestorsPanel extends LightElement {
         next = page.next_cursor;
         if (!next || items.length >= PAGE) break;
       }
-      this.items = items;
+      // Keep a row a push updated after this read began (updated_at only grows).
+      const shown = new Map(this.items.map((i) => [i.id, i]));
+      this.items = items.map((i) => {
+        const mine = shown.get(i.id);
+        return mine && mine.updated_at > i.updated_at ? mine : i;
+      });
       this.next = next;
       if (reset) this.pages = [cursor];
     } catch (exc) {

@@ -9,6 +9,7 @@ import type { PoolTab } from "../lib/router";
 import type { LiveMessage, Pool } from "../lib/types";
 import type { MoneyDialog, MoneyMode } from "./money-dialog";
 import type { NavChart } from "./nav-chart";
+import { isNewer } from "../lib/freshness";
 import { changeToday } from "./pools-view";
 import "./money-dialog";
 import "./nav-chart";
@@ -72,8 +73,9 @@ export class PoolView extends LightElement {
     this.error = "";
     try {
       const pool = await api.get<Pool>(`/pools/${this.poolId}`);
-      this.dayOpen = pool.day_open_nav_per_unit ?? null;
-      this.pool = pool;
+      this.dayOpen = pool.day_open_nav_per_unit ?? this.dayOpen;
+      // A push may have brought a newer state while this read was on its way.
+      if (!this.pool || isNewer(pool, this.pool)) this.pool = pool;
       knownPools.set(pool.id, { name: pool.name, currency: pool.currency });
     } catch (exc) {
       this.error = exc instanceof ApiError && exc.status === 404 ? "This pool does not exist, or is not yours to see." : (exc as Error).message;
@@ -87,6 +89,7 @@ export class PoolView extends LightElement {
       void this.load();
       this.querySelector<NavChart>("pd-nav-chart")?.reload();
     } else if (m.type === "pool.updated" && this.pool) {
+      if (!isNewer(m.data, this.pool)) return; // an older state, delivered late
       const before = this.pool.nav;
       this.pool = { ...this.pool, ...m.data, day_open_nav_per_unit: this.dayOpen };
       if (before !== this.pool.nav) this.pulse();

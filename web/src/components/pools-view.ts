@@ -4,6 +4,7 @@ import { customElement } from "./define";
 import { field, formValues, fromApiError } from "./forms";
 import { api, knownPools, live, liveMessages, toasts } from "../context";
 import { change } from "../lib/decimal";
+import { isNewer } from "../lib/freshness";
 import { count, money, percent, price } from "../lib/format";
 import type { Page, Pool } from "../lib/types";
 import { currency as checkCurrency, name as checkName, positiveDecimal, problems } from "../lib/validate";
@@ -53,7 +54,9 @@ export class PoolsView extends LightElement {
     this.off = liveMessages.on((m) => {
       if (m.type === "subscribed") void this.refreshOne(m.pool_id);
       if (m.type === "pool.updated") {
-        this.pools = this.pools.map((p) => (p.id === m.pool_id ? { ...p, ...m.data, day_open_nav_per_unit: p.day_open_nav_per_unit } : p));
+        this.pools = this.pools.map((p) =>
+          p.id === m.pool_id && isNewer(m.data, p) ? { ...p, ...m.data, day_open_nav_per_unit: p.day_open_nav_per_unit } : p,
+        );
       }
     });
   }
@@ -88,7 +91,7 @@ export class PoolsView extends LightElement {
     if (!this.pools.some((p) => p.id === id)) return;
     try {
       const fresh = await api.get<Pool>(`/pools/${id}`);
-      this.pools = this.pools.map((p) => (p.id === id ? { ...fresh, day_open_nav_per_unit: p.day_open_nav_per_unit } : p));
+      this.pools = this.pools.map((p) => (p.id === id && isNewer(fresh, p) ? fresh : p));
     } catch {
       /* the list keeps what it had */
     }
