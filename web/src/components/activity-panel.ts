@@ -137,7 +137,14 @@ export class ActivityPanel extends LightElement {
     try {
       const page = await api.get<Page<Entry>>(this.query(more ? this.next : null));
       if (seq !== this.loadSeq) return;
-      this.items = more ? [...this.items, ...page.items] : page.items;
+      if (more) this.items = [...this.items, ...page.items];
+      else {
+        // Entries pushed while this read was on its way are newer than its first row: keep them on top.
+        const fetched = new Set(page.items.map((e) => e.id));
+        const newest = page.items[0]?.created_at ?? "";
+        const pushed = this.items.filter((e) => !fetched.has(e.id) && e.created_at > newest && this.shows(e));
+        this.items = [...pushed, ...page.items];
+      }
       this.next = page.next_cursor;
       await this.resolveNames(page.items);
     } catch (exc) {
