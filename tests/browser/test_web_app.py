@@ -426,7 +426,12 @@ def test_a_manager_removes_an_investor_and_closes_and_reopens_the_pool(page: Pag
 def test_a_late_answer_never_replaces_a_newer_push(page: Page, web_stack: Stack) -> None:
     pool_id, ids = funded_pool(web_stack, {"Sol": "100.00"})
     sockets: list[Any] = []
-    page.route_web_socket(re.compile(r"^ws://"), lambda ws: (ws.connect_to_server(), sockets.append(ws)))
+
+    def gateway(ws: Any) -> None:
+        ws.connect_to_server()
+        sockets.append(ws)
+
+    page.route_web_socket(re.compile(r"^ws://"), gateway)
     held: list[Any] = []
     holding = {"on": False}
 
