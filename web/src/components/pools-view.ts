@@ -77,7 +77,8 @@ export class PoolsView extends LightElement {
       this.cursor = page.next_cursor;
       for (const p of page.items) {
         knownPools.set(p.id, { name: p.name, currency: p.currency });
-        live.subscribe(p.id);
+        // The list may answer after the user moved on: follow its pools only while it is shown.
+        if (this.isConnected) live.subscribe(p.id);
       }
     } catch (exc) {
       this.error = (exc as Error).message;
