@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 REQS := requirements.txt requirements-dev.txt
 STAMP := $(VENV)/.installed-$(shell cat $(REQS) | sha1sum | cut -c1-12)
 
-.PHONY: help install node-check web web-deps web-test browser-deps run test lint typecheck unit integration system browser tour webhook mail bench bench-web clean
+.PHONY: help install node-check web web-deps web-test browser-deps run test lint typecheck unit integration system browser tour webhook mail synth bench bench-web clean
 
 help:
 	@echo "make run    start the local stack with demo data on http://127.0.0.1:8000"
@@ -15,6 +15,7 @@ help:
 	@echo "make tour   walk the API against a running stack, checking every figure"
 	@echo "make webhook [TYPE=trade|dividend|fee]   send a signed sample brokerage event to the running stack"
 	@echo "make mail   list the alert emails the running stack has sent"
+	@echo "make synth [STAGE=staging|prod]  synthesize the CDK app into cdk.out and lint it"
 	@echo "make bench  print performance figures (starts its own stack)"
 	@echo "make bench-web  the pool screen with 10,000 investors in Chromium (about 10 minutes, most of it seeding)"
 
@@ -94,6 +95,12 @@ webhook: install
 
 mail: install
 	$(PY) -m devstack.mail --full
+
+# The CDK app for one stage, synthesized into cdk.out/ and linted (no AWS account needed).
+STAGE ?= staging
+synth: install
+	JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=1 POOLDESK_STAGE=$(STAGE) AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(PY) -m infrastructure.app
+	$(VENV)/bin/cfn-lint cdk.out/Pooldesk*.template.json
 
 bench: install
 	$(PY) -m bench.tick_to_screen

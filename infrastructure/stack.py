@@ -1,0 +1,277 @@
+"""Pooldesk's AWS stack: the resources declared once in chalicelib/resources.py,
+rendered for CDK, and the Chalice app wired to them.
+
+This first slice holds the data (tables, Kinesis, dead-letter queues), sign-in
+(Cognito), the Chalice app (REST, WebSocket, every Lambda) and the stream
+consumers' event source mappings with partial batch responses, bisect on
+error, bounded retries and an SQS on-failure destination.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import (
+    aws_cloudwatch as cloudwatch,
+)
+from aws_cdk import (
+    aws_cloudwatch_actions as cw_actions,
+)
+from aws_cdk import (
+    aws_cognito as cognito,
+)
+from aws_cdk import (
+    aws_dynamodb as dynamodb,
+)
+from aws_cdk import (
+    aws_iam as iam,
+)
+from aws_cdk import (
+    aws_kinesis as kinesis,
+)
+from aws_cdk import (
+    aws_lambda as lambda_,
+)
+from aws_cdk import (
+    aws_sns as sns,
+)
+from aws_cdk import (
+    aws_sns_subscriptions as subscriptions,
+)
+from aws_cdk import (
+    aws_sqs as sqs,
+)
+from chalice.cdk import Chalice
+from constructs import Construct
+
+from chalicelib.resources import (
+    KINESIS_STREAMS,
+    QUEUE_CONSUMERS,
+    QUEUES,
+    STREAM_CONSUMERS,
+    TABLES,
+    USER_GROUPS,
+    WEBHOOK_SECRET_PREFIX,
+    KinesisStream,
+    Table,
+)
+
+from .stages import Stage
+
+ROOT = Path(__file__).resolve().parents[1]
+# A record older than this is given up on (and dead-lettered) rather than retried.
+MAX_RECORD_AGE = cdk.Duration.hours(6)
+
+
+def function_logical_id(function: str) -> str:
+    """Chalice's logical id for a @app.lambda_function name: apply_market_ticks -> ApplyMarketTicks."""
+    return "".join(part.capitalize() for part in function.split("_"))
+
+
+class PooldeskStack(cdk.Stack):
+    def __init__(self, scope: Construct, construct_id: str, *, stage: Stage, **kwargs: Any) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.stage = stage
+        removal = cdk.RemovalPolicy.RETAIN if stage.retain_data else cdk.RemovalPolicy.DESTROY
+
+        self.tables = {t.logical_id: self._table(t, removal) for t in TABLES}
+        self.streams = {s.logical_id: self._kinesis(s, removal) for s in KINESIS_STREAMS}
+
+        self.alarm_topic = sns.Topic(self, "AlarmTopic", display_name=f"Pooldesk {stage.name} alarms")
+        if stage.alarm_email:
+            self.alarm_topic.add_subscription(subscriptions.EmailSubscription(stage.alarm_email))
+        self.queues = {q.logical_id: self._dead_letter_queue(q.logical_id) for q in QUEUES}
+
+        self.user_pool, self.user_pool_client = self._cognito(removal)
+
+        environment = {
+            **{t.env_var: self.tables[t.logical_id].table_name for t in TABLES},
+            **{s.env_var: self.streams[s.logical_id].stream_name for s in KINESIS_STREAMS},
+            **{q.env_var: self.queues[q.logical_id].queue_url for q in QUEUES},
+            "COGNITO_USER_POOL_ID": self.user_pool.user_pool_id,
+            "COGNITO_CLIENT_ID": self.user_pool_client.user_pool_client_id,
+            "WEBHOOK_SECRET_PREFIX": f"{WEBHOOK_SECRET_PREFIX}{stage.name}/",
+            "POWERTOOLS_SERVICE_NAME": "pooldesk",
+            "POWERTOOLS_LOG_LEVEL": "INFO",
+        }
+        self.chalice = Chalice(
+            self,
+            "App",
+            source_dir=str(ROOT),
+            stage_config={
+                "api_gateway_stage": "api",
+                "environment_variables": environment,
+                "lambda_timeout": 30,
+                "lambda_memory_size": 512,
+            },
+        )
+        # Chalice gives every function one role today; per-function roles (least
+        # privilege) are the next step of the production issue.
+        self.role = self.chalice.get_role("DefaultRole")
+        self._grants()
+        self._event_source_mappings()
+        for name, value in {
+            "UserPoolId": self.user_pool.user_pool_id,
+            "UserPoolClientId": self.user_pool_client.user_pool_client_id,
+            "AlarmTopicArn": self.alarm_topic.topic_arn,
+        }.items():
+            cdk.CfnOutput(self, name, value=value)
+
+    # -- data -----------------------------------------------------------------------
+
+    def _table(self, declared: Table, removal: cdk.RemovalPolicy) -> dynamodb.Table:
+        key = dynamodb.AttributeType.STRING
+        table = dynamodb.Table(
+            self,
+            declared.logical_id,
+            partition_key=dynamodb.Attribute(name=declared.partition_key, type=key),
+            sort_key=dynamodb.Attribute(name=declared.sort_key, type=key),
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            encryption=dynamodb.TableEncryption.AWS_MANAGED,
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(point_in_time_recovery_enabled=True),
+            stream=dynamodb.StreamViewType[declared.stream_view] if declared.stream_view else None,
+            time_to_live_attribute=declared.ttl_attribute,
+            deletion_protection=self.stage.retain_data,
+            removal_policy=removal,
+        )
+        for index in declared.indexes:
+            table.add_global_secondary_index(
+                index_name=index.name,
+                partition_key=dynamodb.Attribute(name=index.partition_key, type=key),
+                sort_key=dynamodb.Attribute(name=index.sort_key, type=key),
+                projection_type=dynamodb.ProjectionType[index.projection],
+            )
+        return table
+
+    def _kinesis(self, declared: KinesisStream, removal: cdk.RemovalPolicy) -> kinesis.Stream:
+        shards = self.stage.kinesis_shards
+        stream = kinesis.Stream(
+            self,
+            declared.logical_id,
+            encryption=kinesis.StreamEncryption.MANAGED,
+            stream_mode=kinesis.StreamMode.ON_DEMAND if shards is None else kinesis.StreamMode.PROVISIONED,
+            shard_count=shards,
+            retention_period=cdk.Duration.hours(24),
+        )
+        stream.apply_removal_policy(removal)
+        return stream
+
+    def _dead_letter_queue(self, logical_id: str) -> sqs.Queue:
+        queue = sqs.Queue(
+            self,
+            logical_id,
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=cdk.Duration.days(self.stage.dlq_retention_days),
+            # The dead-letter consumer emails finance; give it time per message.
+            visibility_timeout=cdk.Duration.seconds(180),
+        )
+        # Anything set aside needs a person: alarm as soon as one message waits.
+        alarm = queue.metric_approximate_number_of_messages_visible(period=cdk.Duration.minutes(1)).create_alarm(
+            self,
+            f"{logical_id}NotEmpty",
+            alarm_description=f"{logical_id}: a stream consumer gave up on a record (see docs/runbook.md)",
+            threshold=0,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            evaluation_periods=1,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        alarm.add_alarm_action(cw_actions.SnsAction(self.alarm_topic))
+        return queue
+
+    # -- sign-in --------------------------------------------------------------------
+
+    def _cognito(self, removal: cdk.RemovalPolicy) -> tuple[cognito.UserPool, cognito.UserPoolClient]:
+        pool = cognito.UserPool(
+            self,
+            "UserPool",
+            self_sign_up_enabled=False,  # managers and finance staff are invited
+            sign_in_aliases=cognito.SignInAliases(email=True),
+            standard_attributes=cognito.StandardAttributes(email=cognito.StandardAttribute(required=True, mutable=False)),
+            password_policy=cognito.PasswordPolicy(min_length=12, require_digits=True, require_lowercase=True),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            mfa=cognito.Mfa.OPTIONAL,
+            mfa_second_factor=cognito.MfaSecondFactor(sms=False, otp=True),
+            deletion_protection=self.stage.retain_data,
+            removal_policy=removal,
+        )
+        for group in USER_GROUPS:
+            cognito.CfnUserPoolGroup(self, f"{group.capitalize()}Group", user_pool_id=pool.user_pool_id, group_name=group)
+        client = pool.add_client(
+            "WebClient",
+            generate_secret=False,  # a public client: the browser app signs in through the API
+            auth_flows=cognito.AuthFlow(user_password=True),
+            access_token_validity=cdk.Duration.hours(1),
+            refresh_token_validity=cdk.Duration.days(30),
+            prevent_user_existence_errors=True,
+        )
+        return pool, client
+
+    def _grants(self) -> None:
+        for table in self.tables.values():
+            table.grant_read_write_data(self.role)
+        self.role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["secretsmanager:GetSecretValue"],
+                resources=[
+                    self.format_arn(
+                        service="secretsmanager",
+                        resource="secret",
+                        resource_name=f"{WEBHOOK_SECRET_PREFIX}{self.stage.name}/*",
+                        arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+                    )
+                ],
+            )
+        )
+        self.role.add_to_principal_policy(
+            iam.PolicyStatement(actions=["cognito-idp:ListUsersInGroup"], resources=[self.user_pool.user_pool_arn])
+        )
+        self.role.add_to_principal_policy(iam.PolicyStatement(actions=["ses:SendEmail", "ses:SendRawEmail"], resources=["*"]))
+
+    # -- stream consumers -------------------------------------------------------------
+
+    def _event_source_mappings(self) -> None:
+        for consumer in STREAM_CONSUMERS:
+            function = self.chalice.get_function(function_logical_id(consumer.function))
+            dead_letter = self.queues[consumer.dead_letter.logical_id]
+            source = consumer.source
+            if isinstance(source, KinesisStream):
+                stream = self.streams[source.logical_id]
+                source_arn = stream.stream_arn
+                stream.grant_read(self.role)
+            else:
+                table = self.tables[source.logical_id]
+                source_arn = table.table_stream_arn or ""
+                table.grant_stream_read(self.role)
+            dead_letter.grant_send_messages(self.role)
+            lambda_.CfnEventSourceMapping(
+                self,
+                f"{function_logical_id(consumer.function)}Mapping",
+                function_name=function.function_name,
+                event_source_arn=source_arn,
+                starting_position="LATEST" if isinstance(source, KinesisStream) else "TRIM_HORIZON",
+                batch_size=consumer.batch_size,
+                maximum_batching_window_in_seconds=consumer.max_batching_window_seconds,
+                function_response_types=["ReportBatchItemFailures"],
+                bisect_batch_on_function_error=True,
+                maximum_retry_attempts=consumer.max_retries,
+                maximum_record_age_in_seconds=int(MAX_RECORD_AGE.to_seconds()),
+                destination_config=lambda_.CfnEventSourceMapping.DestinationConfigProperty(
+                    on_failure=lambda_.CfnEventSourceMapping.OnFailureProperty(destination=dead_letter.queue_arn)
+                ),
+            )
+        for queue_consumer in QUEUE_CONSUMERS:
+            function = self.chalice.get_function(function_logical_id(queue_consumer.function))
+            for declared in queue_consumer.queues:
+                queue = self.queues[declared.logical_id]
+                queue.grant_consume_messages(self.role)
+                lambda_.CfnEventSourceMapping(
+                    self,
+                    f"{function_logical_id(queue_consumer.function)}{declared.logical_id}Mapping",
+                    function_name=function.function_name,
+                    event_source_arn=queue.queue_arn,
+                    batch_size=queue_consumer.batch_size,
+                    function_response_types=["ReportBatchItemFailures"],
+                )
