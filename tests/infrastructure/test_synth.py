@@ -13,31 +13,34 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "1")
-os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
-
-import aws_cdk as cdk
 from aws_cdk.assertions import Match, Template
 
 from chalicelib.resources import QUEUES, STREAM_CONSUMERS, TABLES
-from infrastructure.app import build
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module", params=["staging", "prod"])
 def synthesized(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Template, Path]]:
+    # Synthesize in a child process, as `make synth` does: packaging the Chalice
+    # app loads app.py with the stage's environment, which must not leak into
+    # the other tests.
     work = tmp_path_factory.mktemp(f"cdk-{request.param}")
-    here = Path.cwd()
-    os.chdir(work)  # chalice.cdk packages the app into ./chalice.out
-    try:
-        app = cdk.App(outdir=str(work / "cdk.out"), context={"stage": request.param, "alarm_email": "ops@example.com"})
-        stack = build(app)
-        assembly = app.synth()
-        template = Template.from_stack(stack)
-        path = Path(assembly.get_stack_artifact(stack.artifact_id).template_full_path)
-        yield request.param, template, path
-    finally:
-        os.chdir(here)
+    env = {
+        **os.environ,
+        "POOLDESK_STAGE": request.param,
+        "POOLDESK_ALARM_EMAIL": "ops@example.com",
+        "CDK_OUTDIR": str(work / "cdk.out"),
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "PYTHONPATH": str(ROOT),
+        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "1",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "infrastructure.app"], cwd=work, env=env, capture_output=True, text=True, check=False, timeout=300
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    path = work / "cdk.out" / f"Pooldesk{request.param.capitalize()}.template.json"
+    yield request.param, Template.from_json(json.loads(path.read_text())), path
 
 
 def resources(template: Template, kind: str) -> dict[str, Any]:
