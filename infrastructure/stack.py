@@ -14,6 +14,12 @@ from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import (
+    aws_cloudfront as cloudfront,
+)
+from aws_cdk import (
+    aws_cloudfront_origins as origins,
+)
+from aws_cdk import (
     aws_cloudwatch as cloudwatch,
 )
 from aws_cdk import (
@@ -33,6 +39,12 @@ from aws_cdk import (
 )
 from aws_cdk import (
     aws_lambda as lambda_,
+)
+from aws_cdk import (
+    aws_s3 as s3,
+)
+from aws_cdk import (
+    aws_s3_deployment as s3deploy,
 )
 from aws_cdk import (
     aws_sns as sns,
@@ -61,6 +73,32 @@ from chalicelib.resources import (
 from .stages import Stage
 
 ROOT = Path(__file__).resolve().parents[1]
+# The API's top-level paths, routed by CloudFront to API Gateway; the rest is the web app.
+API_PATHS = (
+    "/auth/*",
+    "/config",
+    "/me",
+    "/openapi.json",
+    "/pools",
+    "/pools/*",
+    "/prices/*",
+    "/alerts",
+    "/alerts*",
+    "/webhook-events/*",
+    "/webhooks/*",
+)
+# Every function Chalice packages (logical ids in its SAM template).
+CHALICE_FUNCTIONS = (
+    "APIHandler",
+    "WebsocketConnect",
+    "WebsocketMessage",
+    "WebsocketDisconnect",
+    "ApplyWebhookEvents",
+    "ApplyMarketTicks",
+    "NotifyPoolChanges",
+    "SendAlerts",
+    "AlertDeadLetters",
+)
 # A record older than this is given up on (and dead-lettered) rather than retried.
 MAX_RECORD_AGE = cdk.Duration.hours(6)
 
@@ -112,10 +150,13 @@ class PooldeskStack(cdk.Stack):
         self.role = self.chalice.get_role("DefaultRole")
         self._grants()
         self._event_source_mappings()
+        self.distribution = self._web_hosting(removal)
+        self._live_endpoints()
         for name, value in {
             "UserPoolId": self.user_pool.user_pool_id,
             "UserPoolClientId": self.user_pool_client.user_pool_client_id,
             "AlarmTopicArn": self.alarm_topic.topic_arn,
+            "AppUrl": f"https://{self.distribution.distribution_domain_name}",
         }.items():
             cdk.CfnOutput(self, name, value=value)
 
@@ -229,6 +270,98 @@ class PooldeskStack(cdk.Stack):
             iam.PolicyStatement(actions=["cognito-idp:ListUsersInGroup"], resources=[self.user_pool.user_pool_arn])
         )
         self.role.add_to_principal_policy(iam.PolicyStatement(actions=["ses:SendEmail", "ses:SendRawEmail"], resources=["*"]))
+
+    # -- the web app and the API on one origin ----------------------------------------------
+
+    def _web_hosting(self, removal: cdk.RemovalPolicy) -> cloudfront.Distribution:
+        """web/dist from a private bucket behind CloudFront (origin access control),
+        with the REST API behind the same distribution, so the browser app and the
+        API share one origin as they do locally."""
+        dist = ROOT / "web" / "dist"
+        if not (dist / "index.html").is_file():
+            raise SystemExit("web/dist is not built: run `make web` first (make synth does)")
+        bucket = s3.Bucket(
+            self,
+            "WebBucket",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            removal_policy=removal,
+            auto_delete_objects=not self.stage.retain_data,
+        )
+        csp = (
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "connect-src 'self' wss://*.execute-api.*.amazonaws.com; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+        )
+        headers = cloudfront.ResponseHeadersPolicy(
+            self,
+            "SecurityHeaders",
+            security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
+                content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
+                    content_security_policy=csp, override=True
+                ),
+                content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
+                frame_options=cloudfront.ResponseHeadersFrameOptions(
+                    frame_option=cloudfront.HeadersFrameOption.DENY, override=True
+                ),
+                referrer_policy=cloudfront.ResponseHeadersReferrerPolicy(
+                    referrer_policy=cloudfront.HeadersReferrerPolicy.NO_REFERRER, override=True
+                ),
+                strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
+                    access_control_max_age=cdk.Duration.days(365), include_subdomains=True, override=True
+                ),
+            ),
+        )
+        rest_api = self.chalice.get_resource("RestAPI")
+        api_origin = origins.HttpOrigin(f"{rest_api.ref}.execute-api.{self.region}.{self.url_suffix}", origin_path="/api")
+        api_behavior = cloudfront.BehaviorOptions(
+            origin=api_origin,
+            viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+            allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
+            cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
+            # Everything but the Host header reaches API Gateway (Authorization, Idempotency-Key, signatures).
+            origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        )
+        distribution = cloudfront.Distribution(
+            self,
+            "Web",
+            comment=f"Pooldesk {self.stage.name}",
+            default_root_object="index.html",
+            minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+            default_behavior=cloudfront.BehaviorOptions(
+                origin=origins.S3BucketOrigin.with_origin_access_control(bucket),
+                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                response_headers_policy=headers,
+                cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
+            ),
+            additional_behaviors={pattern: api_behavior for pattern in API_PATHS},
+        )
+        s3deploy.BucketDeployment(
+            self,
+            "WebFiles",
+            sources=[s3deploy.Source.asset(str(dist))],
+            destination_bucket=bucket,
+            distribution=distribution,
+            distribution_paths=["/index.html"],
+            prune=True,
+        )
+        return distribution
+
+    def _live_endpoints(self) -> None:
+        """Every function learns the WebSocket endpoints, and those that email
+        learn the app's URL; both exist only once the Chalice app and the
+        distribution do."""
+        websocket_api = self.chalice.get_resource("WebsocketAPI").ref
+        host = f"{websocket_api}.execute-api.{self.region}.{self.url_suffix}"
+        app_url = f"https://{self.distribution.distribution_domain_name}"
+        for name in CHALICE_FUNCTIONS:
+            function = self.chalice.get_resource(name)
+            function.add_property_override("Environment.Variables.WEBSOCKET_URL", f"wss://{host}/api")
+            function.add_property_override("Environment.Variables.WEBSOCKET_MANAGEMENT_URL", f"https://{host}/api")
+            # The distribution sits in front of the REST API, so the API's own
+            # handler cannot name it without a cycle; it sends no email anyway.
+            if name != "APIHandler":
+                function.add_property_override("Environment.Variables.APP_URL", app_url)
 
     # -- stream consumers -------------------------------------------------------------
 
