@@ -152,6 +152,18 @@ class PooldeskStack(cdk.Stack):
         self._event_source_mappings()
         self.distribution = self._web_hosting(removal)
         self._live_endpoints()
+        # API Gateway throttling for every route, sized by stage.
+        self.chalice.get_resource("RestAPI").add_property_override(
+            "MethodSettings",
+            [
+                {
+                    "ResourcePath": "/*",
+                    "HttpMethod": "*",
+                    "ThrottlingRateLimit": stage.api_rate_limit,
+                    "ThrottlingBurstLimit": stage.api_burst_limit,
+                }
+            ],
+        )
         for name, value in {
             "UserPoolId": self.user_pool.user_pool_id,
             "UserPoolClientId": self.user_pool_client.user_pool_client_id,

@@ -16,6 +16,7 @@ import pytest
 from aws_cdk.assertions import Match, Template
 
 from chalicelib.resources import QUEUES, STREAM_CONSUMERS, TABLES
+from infrastructure.stages import STAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -181,3 +182,12 @@ def test_every_function_knows_the_websocket_endpoints_and_the_app_url(synthesize
         assert {"WEBSOCKET_URL", "WEBSOCKET_MANAGEMENT_URL"} <= set(env)
         # Links in alert emails point at the distribution (the API handler sends no email).
         assert ("APP_URL" in env) is (not name.startswith("APIHandler")), name
+
+
+def test_the_api_is_throttled_by_stage(synthesized: tuple[str, Template, Path]) -> None:
+    stage, template, _ = synthesized
+    (api,) = resources(template, "AWS::Serverless::Api").values()
+    (settings,) = api["Properties"]["MethodSettings"]
+    expected = STAGES[stage]
+    assert settings["ThrottlingRateLimit"] == expected.api_rate_limit
+    assert settings["ThrottlingBurstLimit"] == expected.api_burst_limit
