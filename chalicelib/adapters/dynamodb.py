@@ -349,12 +349,14 @@ class DynamoPoolRepository:
             kwargs["ExclusiveStartKey"] = start
         resp = self._db.query(TableName=self._table, **kwargs)
         keys = [{"PK": i["PK"], "SK": i["SK"]} for i in resp.get("Items", [])]
-        by_pk = self._batch_get(keys)
-        pools = [self.pool_from_item(by_pk[k["PK"]["S"]]) for k in keys if k["PK"]["S"] in by_pk]
+        by_key = self._batch_get(keys)
+        found = [by_key.get((k["PK"]["S"], k["SK"]["S"])) for k in keys]
+        pools = [self.pool_from_item(item) for item in found if item is not None]
         return Page(pools, encode_cursor(resp.get("LastEvaluatedKey")))
 
-    def _batch_get(self, keys: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        found: dict[str, dict[str, Any]] = {}
+    def _batch_get(self, keys: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+        """The items that exist among ``keys``, by (PK, SK)."""
+        found: dict[tuple[str, str], dict[str, Any]] = {}
         pending: list[dict[str, Any]] = list(keys)
         while pending:
             batch, pending = pending[:100], pending[100:]
@@ -363,7 +365,7 @@ class DynamoPoolRepository:
                 resp = self._db.batch_get_item(RequestItems=request)
                 for item in resp.get("Responses", {}).get(self._table, []):
                     plain = from_item(item)
-                    found[plain["PK"]] = plain
+                    found[(plain["PK"], plain["SK"])] = plain
                 request = resp.get("UnprocessedKeys") or {}
         return found
 
@@ -391,6 +393,13 @@ class DynamoPoolRepository:
             ConsistentRead=True,
         )
         return [self.entry_from_item(i) for i in items]
+
+    def booked_shares(self, pool_id: str, investor_id: str, entry_ids: Sequence[str]) -> dict[str, Allocation]:
+        keys = [to_item({"PK": _pk(pool_id), "SK": f"ALLOC#{e}#{investor_id}"}) for e in dict.fromkeys(entry_ids)]
+        return {
+            item["entry_id"]: Allocation(investor_id=investor_id, units=Decimal(item["units"]), amount=Decimal(item["amount"]))
+            for item in self._batch_get(keys).values()
+        }
 
     def allocations(self, pool_id: str, entry_id: str) -> list[Allocation]:
         items = self._query_all(

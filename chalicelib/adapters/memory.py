@@ -113,6 +113,15 @@ class InMemoryPoolRepository:
     def ledger(self, pool_id: str) -> list[LedgerEntry]:
         return [e for _, e in sorted(self.entries.get(pool_id, {}).items())]
 
+    def booked_shares(self, pool_id: str, investor_id: str, entry_ids: Sequence[str]) -> dict[str, Allocation]:
+        return {
+            e: a
+            for e in entry_ids
+            if (pool_id, e, investor_id) in self.booked
+            for a in self.distributions[(pool_id, e)]
+            if a.investor_id == investor_id
+        }
+
     def allocations(self, pool_id: str, entry_id: str) -> list[Allocation]:
         return list(self.distributions.get((pool_id, entry_id), ()))
 

@@ -389,18 +389,19 @@ class PoolService:
         )
 
     def statement(self, who: Principal, pool_id: str, investor_id: str) -> tuple[Pool, Investor, list[StatementLine]]:
-        """An investor's history: contributions, withdrawals and their share of every
-        distribution, oldest first, with the units they held after each."""
+        """An investor's history, oldest first: contributions and withdrawals with the
+        units issued or redeemed, and each payout they received (the same shares
+        their paid_out adds up)."""
         pool = self.get_pool(who, pool_id)
         investor = self._investor(pool_id, investor_id)
+        ledger = self.repo.ledger(pool_id)
+        paid = self.repo.booked_shares(pool_id, investor.id, [e.id for e in ledger if e.type is EntryType.DISTRIBUTION])
         lines: list[StatementLine] = []
-        for e in self.repo.ledger(pool_id):
+        for e in ledger:
             if e.investor_id == investor.id and e.type in (EntryType.CONTRIBUTION, EntryType.WITHDRAWAL):
                 lines.append(StatementLine(e, e.amount or Decimal(0), e.units or Decimal(0)))
-            elif e.type is EntryType.DISTRIBUTION:
-                share = next((a for a in self.repo.allocations(pool_id, e.id) if a.investor_id == investor.id), None)
-                if share is not None:
-                    lines.append(StatementLine(e, share.amount, Decimal(0)))
+            elif e.id in paid:
+                lines.append(StatementLine(e, paid[e.id].amount, Decimal(0)))
         return pool, investor, lines
 
     def distribution(self, who: Principal, pool_id: str, entry_id: str) -> tuple[LedgerEntry, tuple[Allocation, ...]]:

@@ -165,6 +165,11 @@ class PoolRepository(Protocol):
 
     def allocations(self, pool_id: str, entry_id: str) -> list[Allocation]: ...
 
+    def booked_shares(self, pool_id: str, investor_id: str, entry_ids: Sequence[str]) -> dict[str, Allocation]:
+        """The investor's share of each of these distributions that has been paid
+        to them (settled), by distribution entry id: one read, not one per distribution."""
+        ...
+
     def nav_history(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[NavPoint]:
         """The latest ``limit`` points, oldest first; next_cursor pages back in time."""
         ...

@@ -206,3 +206,18 @@ def test_filtered_listings_page_through_every_match_and_only_matches(repo: Any, 
         if cursor is None:
             break
     assert entries == [f"inv{n:02d}" for n in reversed(range(20))]
+
+
+def test_booked_shares_are_the_payouts_an_investor_has_received(repo: Any) -> None:
+    clock = Clock()
+    pool = new_pool(repo, clock)
+    pool = add(repo, clock, pool, "a")
+    pool = add(repo, clock, pool, "b")
+    pool = contribute(repo, clock, pool, "a", "30.00")
+    pool = contribute(repo, clock, pool, "b", "10.00")
+    d = ops.distribute(pool, repo.holders(pool.id), "4.00", None, clock.stamp())
+    repo.commit(Commit(pool=d.pool, expected_version=pool.version, entry=d.entry, allocations=d.allocations))
+    assert repo.booked_shares(pool.id, "a", [d.entry.id]) == {}  # not paid until settled
+    repo.settle_distribution(pool.id, d.entry.id)
+    paid = repo.booked_shares(pool.id, "a", [d.entry.id, "01nosuchentry"])
+    assert list(paid) == [d.entry.id] and paid[d.entry.id].amount == D("3.00")
