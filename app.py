@@ -625,7 +625,7 @@ def sent_alerts(call: Call) -> SentAlertList:
     return SentAlertList(
         items=[
             SentAlertOut(
-                id=a.id, subject=a.subject, text=a.text, recipients=list(a.recipients), pool_id=a.pool_id, sent_at=a.sent_at
+                id=a.cause, subject=a.subject, text=a.text, recipients=list(a.recipients), pool_id=a.pool_id, sent_at=a.sent_at
             )
             for a in page.items
         ],

@@ -60,8 +60,8 @@ class DynamoAlertStore:
         return True
 
     def record_sent(self, alert: SentAlert) -> None:
-        # Sort key: when, then the cause, so the log reads newest first and a
-        # retried record of the same alert overwrites itself.
+        # Sort key: when, then the cause, so the log reads newest first. The
+        # cause's claim means each alert reaches here once.
         self._db.put_item(
             TableName=self._table,
             Item=to_item(
@@ -69,7 +69,6 @@ class DynamoAlertStore:
                     "PK": ALERT_LOG_PK,
                     "SK": f"{alert.sent_at.isoformat(timespec='microseconds')}#{alert.cause}",
                     "kind": "alert-log",
-                    "id": alert.id,
                     "cause": alert.cause,
                     "subject": alert.subject,
                     "text": alert.text,
@@ -97,7 +96,6 @@ class DynamoAlertStore:
         return Page(
             [
                 SentAlert(
-                    id=i["id"],
                     cause=i["cause"],
                     subject=i["subject"],
                     text=i["text"],

@@ -47,8 +47,7 @@ class Email:
 class SentAlert:
     """An alert as sent: what finance sees in the app's alert log."""
 
-    id: str
-    cause: str
+    cause: str  # what it is about, once: a ledger entry, an event, a dead letter
     subject: str
     text: str
     recipients: tuple[str, ...]
@@ -84,7 +83,7 @@ class AlertStore(Protocol):
     def scale_day_open(self, pool_id: str, day: date, factor: Decimal) -> None: ...
 
     def record_sent(self, alert: SentAlert) -> None:
-        """Keep a sent alert for the alert log (idempotent on the alert's id)."""
+        """Keep a sent alert for the alert log; called once per cause, after the email went out."""
         ...
 
     def sent_alerts(self, *, limit: int, cursor: str | None) -> Page[SentAlert]:
@@ -264,7 +263,6 @@ class Alerts:
             raise
         self.store.record_sent(
             SentAlert(
-                id=cause,
                 cause=cause,
                 subject=subject,
                 text=text,
