@@ -153,7 +153,7 @@ def list_pools(call: Call) -> PoolList:
 
 def _summary(svc: PoolService, pool: Pool) -> PoolSummaryOut:
     """A pool with today's opening NAV per unit, for 'change today'."""
-    return PoolSummaryOut.model_validate({**PoolOut.of(pool).__dict__, "day_open_nav_per_unit": svc.day_opening(pool)})
+    return PoolSummaryOut.with_day_open(pool, svc.day_opening(pool))
 
 
 @api.route("/pools", "POST", summary="Create a pool", body=CreatePoolRequest, response=PoolOut, status=201)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
@@ -152,7 +152,7 @@ class PoolOut(BaseModel):
     valued_at: Timestamp | None = Field(description="when market prices last marked the positions")
 
     @classmethod
-    def of(cls, pool: Pool) -> PoolOut:
+    def of(cls, pool: Pool) -> Self:
         return cls(
             id=pool.id,
             name=pool.name,
@@ -294,6 +294,10 @@ class PoolSummaryOut(PoolOut):
     day_open_nav_per_unit: Amount | None = Field(
         default=None, description="NAV per unit at today's first valuation (UTC); null if unchanged today"
     )
+
+    @classmethod
+    def with_day_open(cls, pool: Pool, day_open: Decimal | None) -> PoolSummaryOut:
+        return cls.of(pool).model_copy(update={"day_open_nav_per_unit": day_open})
 
 
 class PoolList(BaseModel):
