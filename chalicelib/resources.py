@@ -223,3 +223,12 @@ def create_table_request(table: Table, name: str) -> dict[str, Any]:
     if table.stream_view:
         request["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": table.stream_view}
     return request
+
+
+def web_content_security_policy(websocket_source: str) -> str:
+    """The web app's Content-Security-Policy, the same locally (devstack) and in
+    production (CloudFront): only its own origin, plus the WebSocket endpoint."""
+    return (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        f"connect-src 'self' {websocket_source}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    )

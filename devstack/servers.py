@@ -16,6 +16,8 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from chalicelib.resources import web_content_security_policy
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -77,10 +79,7 @@ def web_handler(web_dir: Path, connect_src: str) -> type[Any]:
     from chalice.local import ChaliceRequestHandler
 
     root = web_dir.resolve()
-    policy = (
-        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-        f"connect-src 'self' {connect_src}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-    )
+    policy = web_content_security_policy(connect_src)
 
     class WebAppRequestHandler(ChaliceRequestHandler):
         def _static_file(self) -> Path | None:

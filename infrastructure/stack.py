@@ -68,6 +68,7 @@ from chalicelib.resources import (
     WEBHOOK_SECRET_PREFIX,
     KinesisStream,
     Table,
+    web_content_security_policy,
 )
 
 from .stages import Stage
@@ -301,10 +302,7 @@ class PooldeskStack(cdk.Stack):
             removal_policy=removal,
             auto_delete_objects=not self.stage.retain_data,
         )
-        csp = (
-            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-            "connect-src 'self' wss://*.execute-api.*.amazonaws.com; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-        )
+        csp = web_content_security_policy("wss://*.execute-api.*.amazonaws.com")
         headers = cloudfront.ResponseHeadersPolicy(
             self,
             "SecurityHeaders",
