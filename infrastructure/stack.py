@@ -58,6 +58,8 @@ from aws_cdk import (
 from chalice.cdk import Chalice
 from constructs import Construct
 
+from app import api as routes
+from app import app as chalice_app
 from chalicelib.resources import (
     KINESIS_STREAMS,
     QUEUE_CONSUMERS,
@@ -74,32 +76,26 @@ from chalicelib.resources import (
 from .stages import Stage
 
 ROOT = Path(__file__).resolve().parents[1]
-# The API's top-level paths, routed by CloudFront to API Gateway; the rest is the web app.
-API_PATHS = (
-    "/auth/*",
-    "/config",
-    "/me",
-    "/openapi.json",
-    "/pools",
-    "/pools/*",
-    "/prices/*",
-    "/alerts",
-    "/alerts*",
-    "/webhook-events/*",
-    "/webhooks/*",
-)
-# Every function Chalice packages (logical ids in its SAM template).
-CHALICE_FUNCTIONS = (
-    "APIHandler",
-    "WebsocketConnect",
-    "WebsocketMessage",
-    "WebsocketDisconnect",
-    "ApplyWebhookEvents",
-    "ApplyMarketTicks",
-    "NotifyPoolChanges",
-    "SendAlerts",
-    "AlertDeadLetters",
-)
+
+
+def api_path_patterns(paths: list[str]) -> list[str]:
+    """CloudFront path patterns that cover the API's routes and nothing else
+    (the rest of the origin is the web app): "/pools" and "/pools/*" for
+    /pools/{pool_id}/..., "/config" for /config."""
+    patterns: set[str] = set()
+    for path in paths:
+        head, _, rest = path.lstrip("/").partition("/")
+        patterns.add(f"/{head}/*" if rest else f"/{head}")
+    return sorted(patterns)
+
+
+def chalice_functions() -> list[str]:
+    """The logical ids of every function Chalice packages from app.py."""
+    return ["APIHandler", "WebsocketConnect", "WebsocketMessage", "WebsocketDisconnect"] + [
+        function_logical_id(f.name) for f in chalice_app.pure_lambda_functions
+    ]
+
+
 # A record older than this is given up on (and dead-lettered) rather than retried.
 MAX_RECORD_AGE = cdk.Duration.hours(6)
 
@@ -344,7 +340,7 @@ class PooldeskStack(cdk.Stack):
                 response_headers_policy=headers,
                 cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
             ),
-            additional_behaviors={pattern: api_behavior for pattern in API_PATHS},
+            additional_behaviors={pattern: api_behavior for pattern in api_path_patterns([r.path for r in routes.routes])},
         )
         s3deploy.BucketDeployment(
             self,
@@ -364,7 +360,7 @@ class PooldeskStack(cdk.Stack):
         websocket_api = self.chalice.get_resource("WebsocketAPI").ref
         host = f"{websocket_api}.execute-api.{self.region}.{self.url_suffix}"
         app_url = f"https://{self.distribution.distribution_domain_name}"
-        for name in CHALICE_FUNCTIONS:
+        for name in chalice_functions():
             function = self.chalice.get_resource(name)
             function.add_property_override("Environment.Variables.WEBSOCKET_URL", f"wss://{host}/api")
             function.add_property_override("Environment.Variables.WEBSOCKET_MANAGEMENT_URL", f"https://{host}/api")
