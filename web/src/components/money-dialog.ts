@@ -4,7 +4,7 @@ import { customElement } from "./define";
 import { field, formValues, fromApiError, type FormErrors } from "./forms";
 import { api, ownEntries, toasts } from "../context";
 import { ApiError, newIdempotencyKey } from "../lib/api";
-import { div, sign, sum, toString } from "../lib/decimal";
+import { compare, div, sign, sum, toString } from "../lib/decimal";
 import { money, percent, price, units as fmtUnits } from "../lib/format";
 import type { DistributionPreview, Entry, Investor, Page, Pool } from "../lib/types";
 import * as check from "../lib/validate";
@@ -169,7 +169,7 @@ export class MoneyDialog extends LightElement {
     if (Object.keys(fields).length) return;
 
     // A distribution is previewed first: every share, summing exactly to the total.
-    if (this.mode === "distribute" && (!this.preview || this.preview.amount !== toString(sum([payload.amount ?? "0"])))) {
+    if (this.mode === "distribute" && (!this.preview || compare(this.preview.amount, payload.amount ?? "0") !== 0)) {
       await this.loadPreview(payload.amount ?? "");
       return;
     }

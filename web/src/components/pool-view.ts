@@ -6,7 +6,7 @@ import { ApiError } from "../lib/api";
 import { dateTime, minorDigits, money, price, quantity, units as fmtUnits, signedMoney } from "../lib/format";
 import { mul, round, sub, toString } from "../lib/decimal";
 import type { PoolTab } from "../lib/router";
-import type { LiveMessage, Pool } from "../lib/types";
+import type { Investor, LiveMessage, Pool } from "../lib/types";
 import type { MoneyDialog, MoneyMode } from "./money-dialog";
 import type { NavChart } from "./nav-chart";
 import { isNewer } from "../lib/freshness";
@@ -36,7 +36,6 @@ export class PoolView extends LightElement {
   declare flash: boolean;
   private off: (() => void) | null = null;
   private loadedFor = "";
-  private dayOpen: string | null = null;
 
   constructor() {
     super();
@@ -73,7 +72,6 @@ export class PoolView extends LightElement {
     this.error = "";
     try {
       const pool = await api.get<Pool>(`/pools/${this.poolId}`);
-      this.dayOpen = pool.day_open_nav_per_unit ?? this.dayOpen;
       // A push may have brought a newer state while this read was on its way.
       if (!this.pool || isNewer(pool, this.pool)) this.pool = pool;
       knownPools.set(pool.id, { name: pool.name, currency: pool.currency });
@@ -91,7 +89,8 @@ export class PoolView extends LightElement {
     } else if (m.type === "pool.updated" && this.pool) {
       if (!isNewer(m.data, this.pool)) return; // an older state, delivered late
       const before = this.pool.nav;
-      this.pool = { ...this.pool, ...m.data, day_open_nav_per_unit: this.dayOpen };
+      // Pushes carry no day opening: the one read with the pool stays.
+      this.pool = { ...this.pool, ...m.data };
       if (before !== this.pool.nav) this.pulse();
       this.querySelector<NavChart>("pd-nav-chart")?.push(m.data.valued_at ?? m.data.updated_at ?? null, this.pool.nav_per_unit);
     }
@@ -102,8 +101,8 @@ export class PoolView extends LightElement {
     requestAnimationFrame(() => (this.flash = true));
   }
 
-  private openMoney(mode: MoneyMode, investor: unknown = null): void {
-    this.querySelector<MoneyDialog>("pd-money-dialog")?.open(mode, investor as never);
+  private openMoney(mode: MoneyMode, investor: Investor | null = null): void {
+    this.querySelector<MoneyDialog>("pd-money-dialog")?.open(mode, investor);
   }
 
   protected override render() {
@@ -149,7 +148,7 @@ export class PoolView extends LightElement {
         )}
       </nav>
 
-      <div @money=${(e: CustomEvent<{ mode: MoneyMode; investor: unknown }>) => this.openMoney(e.detail.mode, e.detail.investor)}
+      <div @money=${(e: CustomEvent<{ mode: MoneyMode; investor: Investor | null }>) => this.openMoney(e.detail.mode, e.detail.investor)}
            @changed=${() => void this.load()}>
         ${this.tab === "overview" ? this.overview(p) : nothing}
         ${this.tab === "investors" ? html`<pd-investors .pool=${p} ?canWrite=${canWrite}></pd-investors>` : nothing}

@@ -55,7 +55,7 @@ export class PoolsView extends LightElement {
       if (m.type === "subscribed") void this.refreshOne(m.pool_id);
       if (m.type === "pool.updated") {
         this.pools = this.pools.map((p) =>
-          p.id === m.pool_id && isNewer(m.data, p) ? { ...p, ...m.data, day_open_nav_per_unit: p.day_open_nav_per_unit } : p,
+          p.id === m.pool_id && isNewer(m.data, p) ? { ...p, ...m.data } : p, // pushes carry no day opening
         );
       }
     });
