@@ -3,7 +3,7 @@
 import { Api, Session } from "./lib/api";
 import { LiveConnection, type LiveStatus } from "./lib/live";
 import type { PoolLabel } from "./lib/announce";
-import type { ClientConfig, LiveMessage, Me } from "./lib/types";
+import type { ClientConfig, Investor, LiveMessage, Me, Page } from "./lib/types";
 
 export const session = new Session();
 export const api = new Api(session);
@@ -73,3 +73,14 @@ session.onChange((signedIn) => {
   else live.stop();
 });
 if (session.signedIn) live.start();
+
+/** Investors of a pool whose name or email contains ``q`` (the server searches); none on failure. */
+export async function findInvestors(poolId: string, q: string, limit: number): Promise<Investor[]> {
+  const params = new URLSearchParams({ limit: String(limit) });
+  if (q) params.set("q", q);
+  try {
+    return (await api.get<Page<Investor>>(`/pools/${poolId}/investors?${params}`)).items;
+  } catch {
+    return [];
+  }
+}

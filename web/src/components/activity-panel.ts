@@ -1,7 +1,8 @@
 import { html, nothing } from "lit";
 import { LightElement } from "./base";
 import { customElement } from "./define";
-import { api, liveMessages, toasts, whoAmI } from "../context";
+import { api, findInvestors, liveMessages, toasts, whoAmI } from "../context";
+import { debounce } from "../lib/debounce";
 import { fetchAll } from "../lib/api";
 import { download, fileSafe, toCsv } from "../lib/csv";
 import { ENTRY_TYPES, dateTime, entryLabel, money, price, quantity, signedMoney, units as fmtUnits } from "../lib/format";
@@ -67,7 +68,6 @@ export class ActivityPanel extends LightElement {
   declare exporting: string;
   declare fresh: Set<string>;
   declare suggestions: Investor[];
-  private searchTimer: ReturnType<typeof setTimeout> | null = null;
   private off: (() => void) | null = null;
   private loadedFor = "";
   private myId = "";
@@ -206,17 +206,10 @@ export class ActivityPanel extends LightElement {
       void this.load(false);
       return;
     }
-    if (this.searchTimer) clearTimeout(this.searchTimer);
-    this.searchTimer = setTimeout(async () => {
-      const q = new URLSearchParams({ limit: "20" });
-      if (value) q.set("q", value);
-      try {
-        this.suggestions = (await api.get<Page<Investor>>(`/pools/${this.pool.id}/investors?${q}`)).items;
-      } catch {
-        this.suggestions = [];
-      }
-    }, 200);
+    this.suggestSoon(value);
   }
+
+  private suggestSoon = debounce(async (q: string) => (this.suggestions = await findInvestors(this.pool.id, q, 20)), 200);
 
   private clearInvestor(): void {
     this.investorId = "";

@@ -2,6 +2,7 @@ import { html, nothing } from "lit";
 import { LightElement } from "./base";
 import { customElement } from "./define";
 import { api, liveMessages, toasts } from "../context";
+import { debounce } from "../lib/debounce";
 import { ApiError, fetchAll } from "../lib/api";
 import { fileSafe, download, toCsv } from "../lib/csv";
 import { add, sub, toString } from "../lib/decimal";
@@ -39,7 +40,6 @@ export class InvestorsPanel extends LightElement {
   declare query: string;
   declare loading: boolean;
   declare exporting: string;
-  private timer: ReturnType<typeof setTimeout> | null = null;
   private off: (() => void) | null = null;
   private loadedFor = "";
   private loadSeq = 0;
@@ -129,13 +129,13 @@ export class InvestorsPanel extends LightElement {
     }
   }
 
+  private searchSoon = debounce((q: string) => {
+    this.query = q;
+    void this.load(null, true);
+  }, 250);
+
   private onSearch(e: InputEvent): void {
-    const value = (e.target as HTMLInputElement).value.trim();
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.query = value;
-      void this.load(null, true);
-    }, 250);
+    this.searchSoon((e.target as HTMLInputElement).value.trim());
   }
 
   private nextPage(): void {

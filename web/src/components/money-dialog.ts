@@ -2,11 +2,12 @@ import { html, nothing } from "lit";
 import { LightElement } from "./base";
 import { customElement } from "./define";
 import { field, formValues, fromApiError, type FormErrors } from "./forms";
-import { api, ownEntries, toasts } from "../context";
+import { api, findInvestors, ownEntries, toasts } from "../context";
+import { debounce } from "../lib/debounce";
 import { ApiError, newIdempotencyKey } from "../lib/api";
 import { compare, div, sign, sum, toString } from "../lib/decimal";
 import { money, percent, price, units as fmtUnits } from "../lib/format";
-import type { DistributionPreview, Entry, Investor, Page, Pool } from "../lib/types";
+import type { DistributionPreview, Entry, Investor, Pool } from "../lib/types";
 import * as check from "../lib/validate";
 
 export type MoneyMode = "contribute" | "withdraw" | "distribute" | "trade" | "add-investor";
@@ -47,7 +48,6 @@ export class MoneyDialog extends LightElement {
   declare withdrawBy: "amount" | "units";
   private key = "";
   private keyFor = "";
-  private searchTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor() {
     super();
@@ -91,20 +91,13 @@ export class MoneyDialog extends LightElement {
 
   private async search(q: string): Promise<void> {
     if (!this.pool) return;
-    const params = new URLSearchParams({ limit: "50" });
-    if (q) params.set("q", q);
-    try {
-      const page = await api.get<Page<Investor>>(`/pools/${this.pool.id}/investors?${params}`);
-      this.choices = page.items.filter((i) => i.status === "active");
-    } catch {
-      this.choices = [];
-    }
+    this.choices = (await findInvestors(this.pool.id, q, 50)).filter((i) => i.status === "active");
   }
 
+  private searchSoon = debounce((q: string) => void this.search(q), 200);
+
   private onSearch(e: InputEvent): void {
-    const q = (e.target as HTMLInputElement).value.trim();
-    if (this.searchTimer) clearTimeout(this.searchTimer);
-    this.searchTimer = setTimeout(() => void this.search(q), 200);
+    this.searchSoon((e.target as HTMLInputElement).value.trim());
   }
 
   private investorId(v: Record<string, string>): string {
