@@ -23,13 +23,9 @@ from tests.system.conftest import login
 from .conftest import FINANCE, MANAGER, MANAGER2, shot, sign_in
 
 
-def api_session(stack: Stack, email: str, password: str) -> requests.Session:
-    return login(stack.api, email, password)
-
-
 def funded_pool(stack: Stack, amounts: dict[str, str], *, name: str | None = None) -> tuple[str, dict[str, str]]:
     """A pool of the demo manager's, with investors who contributed ``amounts``."""
-    s = api_session(stack, MANAGER.email, MANAGER.password)
+    s = login(stack.api, MANAGER.email, MANAGER.password)
     pool = s.post(
         f"{stack.api}/pools", json={"name": name or f"Fund {uuid.uuid4().hex[:6]}", "currency": "USD"}, timeout=10
     ).json()
@@ -118,7 +114,7 @@ def test_a_manager_creates_a_pool_adds_investors_and_takes_contributions(page: P
 def test_ticks_on_kinesis_move_the_nav_and_the_chart_without_a_reload(page: Page, web_stack: Stack) -> None:
     symbol = f"BT{uuid.uuid4().hex[:4].upper()}"
     pool_id, _ = funded_pool(web_stack, {"Ada": "1000.00"})
-    s = api_session(web_stack, MANAGER.email, MANAGER.password)
+    s = login(web_stack.api, MANAGER.email, MANAGER.password)
     trade = {"symbol": symbol, "side": "buy", "quantity": "10", "price": "50.00"}
     assert s.post(f"{web_stack.api}/pools/{pool_id}/trades", json=trade, timeout=10).status_code == 201
 
@@ -244,7 +240,7 @@ def test_a_second_manager_cannot_see_the_first_managers_pool(page: Page, web_sta
 def test_finance_reads_every_pool_and_its_alerts_but_cannot_move_money(page: Page, web_stack: Stack) -> None:
     name = f"Audited Fund {uuid.uuid4().hex[:6]}"
     pool_id, _ = funded_pool(web_stack, {"Ida": "400.00"}, name=name)
-    s = api_session(web_stack, MANAGER.email, MANAGER.password)
+    s = login(web_stack.api, MANAGER.email, MANAGER.password)
     assert s.post(f"{web_stack.api}/pools/{pool_id}/distributions", json={"amount": "40.00"}, timeout=10).status_code == 201
 
     sign_in(page, web_stack, FINANCE.email, FINANCE.password)
@@ -283,7 +279,7 @@ def test_the_pool_screen_is_readable_on_a_phone(page: Page, web_stack: Stack) ->
 
 def test_activity_filters_by_type_and_by_investor(page: Page, web_stack: Stack) -> None:
     pool_id, ids = funded_pool(web_stack, {"Kim": "10.00", "Lee": "20.00"})
-    s = api_session(web_stack, MANAGER.email, MANAGER.password)
+    s = login(web_stack.api, MANAGER.email, MANAGER.password)
     s.post(f"{web_stack.api}/pools/{pool_id}/withdrawals", json={"investor_id": ids["Lee"], "amount": "5.00"}, timeout=10)
     sign_in(page, web_stack, MANAGER.email, MANAGER.password)
     page.goto(f"{web_stack.api}/#/pools/{pool_id}/activity")
@@ -322,7 +318,7 @@ def test_after_a_dropped_connection_the_screen_catches_up(page: Page, web_stack:
     refusing["on"] = True
     sockets[-1].close()  # the gateway drops the connection
     expect(page.get_by_test_id("connection")).to_have_text(re.compile("Offline|Connecting"))
-    s = api_session(web_stack, MANAGER.email, MANAGER.password)
+    s = login(web_stack.api, MANAGER.email, MANAGER.password)
     body = {"investor_id": ids["May"], "amount": "50.00"}
     assert s.post(f"{web_stack.api}/pools/{pool_id}/contributions", json=body, timeout=10).status_code == 201
     page.wait_for_timeout(1500)  # pushed while we were away: nothing arrives
@@ -387,7 +383,7 @@ def test_a_payout_after_holdings_moved_shows_the_new_shares_first(page: Page, we
     preview = dialog.get_by_test_id("distribution-preview")
     expect(preview.locator("tr", has_text="Oli")).to_contain_text("$5.00")
     # Someone contributes while the manager is looking at the preview.
-    s = api_session(web_stack, MANAGER.email, MANAGER.password)
+    s = login(web_stack.api, MANAGER.email, MANAGER.password)
     body = {"investor_id": ids["Oli"], "amount": "200.00"}
     assert s.post(f"{web_stack.api}/pools/{pool_id}/contributions", json=body, timeout=10).status_code == 201
     dialog.get_by_role("button", name="Pay out $10.00").click()
@@ -400,7 +396,7 @@ def test_a_payout_after_holdings_moved_shows_the_new_shares_first(page: Page, we
 
 def test_a_manager_removes_an_investor_and_closes_and_reopens_the_pool(page: Page, web_stack: Stack) -> None:
     pool_id, _ = funded_pool(web_stack, {"Quinn": "10.00"})
-    s = api_session(web_stack, MANAGER.email, MANAGER.password)
+    s = login(web_stack.api, MANAGER.email, MANAGER.password)
     s.post(f"{web_stack.api}/pools/{pool_id}/investors", json={"name": "Rory"}, timeout=10)
     sign_in(page, web_stack, MANAGER.email, MANAGER.password)
     page.goto(f"{web_stack.api}/#/pools/{pool_id}/investors")
@@ -455,7 +451,7 @@ def test_a_late_answer_never_replaces_a_newer_push(page: Page, web_stack: Stack)
     while not held and time.monotonic() < deadline:
         page.wait_for_timeout(100)
     assert held, "the screen did not read the pool again after reconnecting"
-    s = api_session(web_stack, MANAGER.email, MANAGER.password)
+    s = login(web_stack.api, MANAGER.email, MANAGER.password)
     body = {"investor_id": ids["Sol"], "amount": "50.00"}
     assert s.post(f"{web_stack.api}/pools/{pool_id}/contributions", json=body, timeout=10).status_code == 201
     expect(page.get_by_test_id("nav")).to_have_text("$150.00")  # pushed
