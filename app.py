@@ -12,7 +12,7 @@ from typing import Any
 
 from chalice.app import Chalice, Response, WebsocketEvent
 
-from chalicelib import wiring
+from chalicelib import observability, wiring
 from chalicelib.api import openapi, streams
 from chalicelib.api.http import MAX_BODY_BYTES, Api, Call, Reply
 from chalicelib.api.schemas import (
@@ -61,7 +61,11 @@ from chalicelib.services.access import Principal
 from chalicelib.services.pools import PoolService, Receipt, page_limit
 from chalicelib.services.ports import Page, StoredEvent
 
-app = Chalice(app_name="pooldesk")
+# configure_logs=False: Chalice would otherwise set the "pooldesk" logger, which
+# Powertools Logger shares, to ERROR and swallow every INFO line.
+app = Chalice(app_name="pooldesk", configure_logs=False)
+# Logs with the Lambda context and a correlation id, metrics and traces for every handler.
+app.register_middleware(observability.observe, "all")
 
 
 def _authenticate(token: str) -> Principal:
@@ -71,8 +75,19 @@ def _authenticate(token: str) -> Principal:
 api = Api(app, _authenticate)
 
 
+# The business metric each kind of ledger entry made through the API counts towards.
+MOVEMENT_METRICS = {
+    "contribution": "Contributions",
+    "withdrawal": "Withdrawals",
+    "distribution": "Distributions",
+    "trade": "Trades",
+}
+
+
 def _receipt(receipt: Receipt) -> Reply:
     """201 for a new movement; 200 and a header when an Idempotency-Key replays the first result."""
+    if not receipt.replayed:
+        observability.count(MOVEMENT_METRICS[receipt.entry.type.value])
     body = (
         DistributionOut.with_allocations(receipt.entry, receipt.allocations)
         if receipt.entry.type.value == "distribution"
@@ -509,7 +524,12 @@ def unlinked_webhook_events(call: Call) -> WebhookEventList:
 def receive_webhook(call: Call, broker: str) -> Reply:
     if len(call.raw_body) > MAX_BODY_BYTES:
         raise InvalidInput(f"request body is larger than {MAX_BODY_BYTES} bytes", code="body_too_large")
-    new, event_id = wiring.brokerage_service().receive(broker, call.header("Pooldesk-Signature"), call.raw_body)
+    try:
+        new, event_id = wiring.brokerage_service().receive(broker, call.header("Pooldesk-Signature"), call.raw_body)
+    except DomainError:
+        observability.count("WebhooksRejected")
+        raise
+    observability.count("WebhooksAccepted" if new else "WebhooksDuplicate")
     if new:
         return Reply(WebhookAccepted(status="accepted", id=event_id), 202)
     return Reply(WebhookAccepted(status="duplicate", id=event_id), 200)

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
-from chalicelib.resources import CONNECTIONS_TABLE, EVENTS_TABLE, POOLS_TABLE, WEBHOOK_SECRET_PREFIX
+from chalicelib.resources import ALERT_CONFIGURATION_SET, CONNECTIONS_TABLE, EVENTS_TABLE, POOLS_TABLE, WEBHOOK_SECRET_PREFIX
 
 
 class ConfigurationError(RuntimeError):
@@ -31,6 +31,7 @@ class Settings:
     websocket_url: str
     websocket_management_url: str
     alert_sender: str
+    alert_configuration_set: str
     app_url: str
     connections_table: str
 
@@ -65,5 +66,6 @@ def settings() -> Settings:
         websocket_management_url=os.environ.get("WEBSOCKET_MANAGEMENT_URL", "").strip(),
         connections_table=os.environ.get(CONNECTIONS_TABLE.env_var, CONNECTIONS_TABLE.default_name),
         alert_sender=os.environ.get("ALERT_SENDER", "").strip() or "alerts@pooldesk.example",
+        alert_configuration_set=os.environ.get(ALERT_CONFIGURATION_SET.env_var, ALERT_CONFIGURATION_SET.default_name),
         app_url=os.environ.get("APP_URL", "").strip() or "http://127.0.0.1:8000",
     )

@@ -100,6 +100,17 @@ WEBHOOK_SECRET_PREFIX = "pooldesk/webhooks/"  # noqa: S105 - a name prefix, not 
 
 
 @dataclass(frozen=True)
+class ConfigurationSet:
+    env_var: str
+    default_name: str
+
+
+# The SES configuration set alert emails go through (reputation metrics, and
+# addresses that bounced or complained are suppressed).
+ALERT_CONFIGURATION_SET = ConfigurationSet("SES_CONFIGURATION_SET", "pooldesk-alerts")
+
+
+@dataclass(frozen=True)
 class Queue:
     logical_id: str
     env_var: str

@@ -46,7 +46,7 @@ def alerts() -> Alerts:
         pool_service().repo,
         DynamoAlertStore(dynamodb(), s.pools_table),
         CognitoDirectory(boto3.client("cognito-idp", region_name=s.region, config=_BOTO), s.user_pool_id),
-        SesMailer(boto3.client("ses", region_name=s.region, config=_BOTO), s.alert_sender),
+        SesMailer(boto3.client("ses", region_name=s.region, config=_BOTO), s.alert_sender, s.alert_configuration_set),
         s.app_url,
     )
 

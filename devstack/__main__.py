@@ -28,6 +28,7 @@ from devstack.demo import DEMO_ACCOUNT, DEMO_BROKER, DEMO_BROKER_SECRET, DEMO_US
 from devstack.feed import MarketFeed
 from devstack.pollers import QueuePoller, Reader, StreamPoller
 from devstack.provision import (
+    provision_alert_mail,
     provision_cognito,
     provision_kinesis,
     provision_queues,
@@ -72,6 +73,8 @@ def configure_environment(aws_url: str, user_pool_id: str, client_id: str, names
     os.environ.pop("AWS_PROFILE", None)
     # The demo feed applies several batches a second; keep the terminal for what matters.
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    # CloudWatch reads metrics from Lambda's logs; locally they would only flood the terminal.
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
 
 
 def user_subs(idp: Any, user_pool_id: str) -> dict[str, str]:
@@ -180,10 +183,13 @@ def main(argv: list[str] | None = None) -> int:
         idp = boto3.client("cognito-idp", region_name=REGION)
         sqs = boto3.client("sqs", region_name=REGION)
         kinesis = boto3.client("kinesis", region_name=REGION)
-        names = {**provision_tables(dynamodb), **provision_queues(sqs), **provision_kinesis(kinesis)}
+        names = {
+            **provision_tables(dynamodb),
+            **provision_queues(sqs),
+            **provision_kinesis(kinesis),
+            **provision_alert_mail(boto3.client("ses", region_name=REGION), ALERT_SENDER),
+        }
         ids = provision_cognito(idp, DEMO_USERS)
-        # SES sends only from a verified identity (moto enforces this too).
-        boto3.client("ses", region_name=REGION).verify_email_identity(EmailAddress=ALERT_SENDER)
         provision_webhook_secrets(
             boto3.client("secretsmanager", region_name=REGION), WEBHOOK_SECRET_PREFIX, {DEMO_BROKER: [DEMO_BROKER_SECRET]}
         )

@@ -6,11 +6,20 @@ in-process moto: the same calls either way.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.resources import KINESIS_STREAMS, QUEUES, TABLES, USER_GROUPS, Table, create_table_request
+from chalicelib.resources import (
+    ALERT_CONFIGURATION_SET,
+    KINESIS_STREAMS,
+    QUEUES,
+    TABLES,
+    USER_GROUPS,
+    Table,
+    create_table_request,
+)
 
 USER_POOL_NAME = "pooldesk-users"
 APP_CLIENT_NAME = "pooldesk-web"
@@ -139,3 +148,12 @@ def provision_kinesis(kinesis: Any) -> dict[str, str]:
             kinesis.create_stream(StreamName=stream.default_name, ShardCount=stream.shards)
             kinesis.get_waiter("stream_exists").wait(StreamName=stream.default_name, WaiterConfig={"Delay": 1})
     return {s.env_var: s.default_name for s in KINESIS_STREAMS}
+
+
+def provision_alert_mail(ses: Any, sender: str) -> dict[str, str]:
+    """The alert sender's identity and the configuration set alerts go through."""
+    ses.verify_email_identity(EmailAddress=sender)  # SES sends only from a verified identity (moto too)
+    name = ALERT_CONFIGURATION_SET.default_name
+    with contextlib.suppress(ses.exceptions.ConfigurationSetAlreadyExistsException):
+        ses.create_configuration_set(ConfigurationSet={"Name": name})
+    return {ALERT_CONFIGURATION_SET.env_var: name}

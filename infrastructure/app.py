@@ -1,7 +1,8 @@
 """The CDK app: `python -m infrastructure.app` synthesizes one stage into cdk.out/.
 
 make synth STAGE=staging          # or prod
--c stage=prod -c alarm_email=ops@example.com   (with the CDK CLI)
+-c stage=prod -c alarm_email=ops@example.com -c alert_sender=alerts@example.com -c brokers=acme,ib
+(or POOLDESK_STAGE, POOLDESK_ALARM_EMAIL, POOLDESK_ALERT_SENDER, POOLDESK_BROKERS)
 """
 
 from __future__ import annotations
@@ -15,9 +16,14 @@ from .stages import stage_named
 
 
 def build(app: cdk.App) -> PooldeskStack:
+    def chosen(key: str) -> str | None:
+        return app.node.try_get_context(key) or os.environ.get(f"POOLDESK_{key.upper()}") or None
+
     stage = stage_named(
-        str(app.node.try_get_context("stage") or os.environ.get("POOLDESK_STAGE", "staging")),
-        alarm_email=app.node.try_get_context("alarm_email") or os.environ.get("POOLDESK_ALARM_EMAIL") or None,
+        chosen("stage") or "staging",
+        alarm_email=chosen("alarm_email"),
+        alert_sender=chosen("alert_sender"),
+        brokers=chosen("brokers"),
     )
     return PooldeskStack(
         app,

@@ -9,6 +9,7 @@ error, bounded retries and an SQS on-failure destination.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +42,19 @@ from aws_cdk import (
     aws_lambda as lambda_,
 )
 from aws_cdk import (
+    aws_logs as logs,
+)
+from aws_cdk import (
     aws_s3 as s3,
 )
 from aws_cdk import (
     aws_s3_deployment as s3deploy,
+)
+from aws_cdk import (
+    aws_secretsmanager as secretsmanager,
+)
+from aws_cdk import (
+    aws_ses as ses,
 )
 from aws_cdk import (
     aws_sns as sns,
@@ -59,8 +69,8 @@ from chalice.cdk import Chalice
 from constructs import Construct
 
 from app import api as routes
-from app import app as chalice_app
 from chalicelib.resources import (
+    ALERT_CONFIGURATION_SET,
     KINESIS_STREAMS,
     QUEUE_CONSUMERS,
     QUEUES,
@@ -73,6 +83,7 @@ from chalicelib.resources import (
     web_content_security_policy,
 )
 
+from .access import FUNCTION_ACCESS, chalice_functions, function_logical_id
 from .stages import Stage
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,26 +100,25 @@ def api_path_patterns(paths: list[str]) -> list[str]:
     return sorted(patterns)
 
 
-def chalice_functions() -> list[str]:
-    """The logical ids of every function Chalice packages from app.py."""
-    return ["APIHandler", "WebsocketConnect", "WebsocketMessage", "WebsocketDisconnect"] + [
-        function_logical_id(f.name) for f in chalice_app.pure_lambda_functions
-    ]
-
-
 # A record older than this is given up on (and dead-lettered) rather than retried.
 MAX_RECORD_AGE = cdk.Duration.hours(6)
 
 
-def function_logical_id(function: str) -> str:
-    """Chalice's logical id for a @app.lambda_function name: apply_market_ticks -> ApplyMarketTicks."""
-    return "".join(part.capitalize() for part in function.split("_"))
+# The log retentions a stage may ask for (CloudWatch Logs offers a fixed set).
+LOG_RETENTION = {
+    7: logs.RetentionDays.ONE_WEEK,
+    14: logs.RetentionDays.TWO_WEEKS,
+    30: logs.RetentionDays.ONE_MONTH,
+    90: logs.RetentionDays.THREE_MONTHS,
+    365: logs.RetentionDays.ONE_YEAR,
+}
 
 
 class PooldeskStack(cdk.Stack):
     def __init__(self, scope: Construct, construct_id: str, *, stage: Stage, **kwargs: Any) -> None:
         super().__init__(scope, construct_id, **kwargs)
         self.stage = stage
+        self.metrics_namespace = f"Pooldesk/{stage.name}"
         removal = cdk.RemovalPolicy.RETAIN if stage.retain_data else cdk.RemovalPolicy.DESTROY
 
         self.tables = {t.logical_id: self._table(t, removal) for t in TABLES}
@@ -121,6 +131,11 @@ class PooldeskStack(cdk.Stack):
 
         self.user_pool, self.user_pool_client = self._cognito(removal)
 
+        self.alert_mail = self._alert_mail()
+        self.webhook_secrets = self._webhook_secrets()
+        # One role per function, made before the functions so each can name its own.
+        self.roles = {name: self._function_role(name) for name in FUNCTION_ACCESS}
+
         environment = {
             **{t.env_var: self.tables[t.logical_id].table_name for t in TABLES},
             **{s.env_var: self.streams[s.logical_id].stream_name for s in KINESIS_STREAMS},
@@ -128,7 +143,10 @@ class PooldeskStack(cdk.Stack):
             "COGNITO_USER_POOL_ID": self.user_pool.user_pool_id,
             "COGNITO_CLIENT_ID": self.user_pool_client.user_pool_client_id,
             "WEBHOOK_SECRET_PREFIX": f"{WEBHOOK_SECRET_PREFIX}{stage.name}/",
+            "ALERT_SENDER": stage.alert_sender,
+            ALERT_CONFIGURATION_SET.env_var: self.alert_mail.configuration_set_name,
             "POWERTOOLS_SERVICE_NAME": "pooldesk",
+            "POWERTOOLS_METRICS_NAMESPACE": self.metrics_namespace,
             "POWERTOOLS_LOG_LEVEL": "INFO",
         }
         self.chalice = Chalice(
@@ -140,11 +158,13 @@ class PooldeskStack(cdk.Stack):
                 "environment_variables": environment,
                 "lambda_timeout": 30,
                 "lambda_memory_size": 512,
+                "xray": True,
+                # Roles are ours, one per function (below); Chalice's would be one for all.
+                "manage_iam_role": False,
+                "iam_role_arn": self.roles["APIHandler"].role_arn,
             },
         )
-        # Chalice gives every function one role today; per-function roles (least
-        # privilege) are the next step of the production issue.
-        self.role = self.chalice.get_role("DefaultRole")
+        self.log_groups = {name: self._function_logs(name, removal) for name in chalice_functions()}
         self._grants()
         self._event_source_mappings()
         self.distribution = self._web_hosting(removal)
@@ -259,26 +279,112 @@ class PooldeskStack(cdk.Stack):
         )
         return pool, client
 
-    def _grants(self) -> None:
-        for table in self.tables.values():
-            table.grant_read_write_data(self.role)
-        self.role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["secretsmanager:GetSecretValue"],
-                resources=[
-                    self.format_arn(
-                        service="secretsmanager",
-                        resource="secret",
-                        resource_name=f"{WEBHOOK_SECRET_PREFIX}{self.stage.name}/*",
-                        arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
-                    )
-                ],
+    # -- mail and secrets -------------------------------------------------------------
+
+    def _alert_mail(self) -> ses.ConfigurationSet:
+        """The alert sender's identity and a configuration set that tracks
+        reputation and suppresses addresses that bounce or complain."""
+        configuration_set = ses.ConfigurationSet(
+            self,
+            "AlertMail",
+            configuration_set_name=f"{ALERT_CONFIGURATION_SET.default_name}-{self.stage.name}",
+            reputation_metrics=True,
+            sending_enabled=True,
+            suppression_reasons=ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+            tls_policy=ses.ConfigurationSetTlsPolicy.REQUIRE,
+        )
+        self.sender_identity = ses.EmailIdentity(
+            self,
+            "AlertSender",
+            identity=ses.Identity.email(self.stage.alert_sender),
+            configuration_set=configuration_set,
+        )
+        return configuration_set
+
+    def _webhook_secrets(self) -> dict[str, secretsmanager.Secret]:
+        """One secret per brokerage, holding {"secrets": [current, previous]}.
+
+        They start empty, so webhooks from that broker are refused until
+        `make webhook-secret` puts a key in and prints it for the broker."""
+        return {
+            broker: secretsmanager.Secret(
+                self,
+                f"WebhookSecret{broker.capitalize()}",
+                secret_name=f"{WEBHOOK_SECRET_PREFIX}{self.stage.name}/{broker}",
+                description=f"Signing keys for {broker}'s webhooks (current first, then the previous one)",
+                secret_string_value=cdk.SecretValue.unsafe_plain_text(json.dumps({"secrets": []})),
+                removal_policy=cdk.RemovalPolicy.RETAIN if self.stage.retain_data else cdk.RemovalPolicy.DESTROY,
             )
+            for broker in self.stage.brokers
+        }
+
+    # -- least privilege ----------------------------------------------------------------
+
+    def _function_role(self, name: str) -> iam.Role:
+        """A role allowing exactly what infrastructure/access.py declares for the
+        function; the event source mappings' needs are added with the mappings."""
+        access = FUNCTION_ACCESS[name]
+        role = iam.Role(
+            self,
+            f"{name}Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=f"Pooldesk {self.stage.name} {name}: what infrastructure/access.py declares",
         )
-        self.role.add_to_principal_policy(
-            iam.PolicyStatement(actions=["cognito-idp:ListUsersInGroup"], resources=[self.user_pool.user_pool_arn])
+        for declared, level in access.tables:
+            table = self.tables[declared.logical_id]
+            {"read": table.grant_read_data, "write": table.grant_write_data, "read_write": table.grant_read_write_data}[level](
+                role
+            )
+        if access.webhook_secrets:
+            for secret in self.webhook_secrets.values():
+                secret.grant_read(role)
+        if access.send_email:
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    actions=["ses:SendEmail"],
+                    resources=[
+                        self.format_arn(service="ses", resource="identity", resource_name=self.stage.alert_sender),
+                        self.format_arn(
+                            service="ses",
+                            resource="configuration-set",
+                            resource_name=self.alert_mail.configuration_set_name,
+                        ),
+                    ],
+                    conditions={"StringEquals": {"ses:FromAddress": self.stage.alert_sender}},
+                )
+            )
+        if access.finance_directory:
+            role.add_to_policy(
+                iam.PolicyStatement(actions=["cognito-idp:ListUsersInGroup"], resources=[self.user_pool.user_pool_arn])
+            )
+        # X-Ray takes no resource-level permissions: these two actions are "*" by design.
+        role.add_to_policy(iam.PolicyStatement(actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources=["*"]))
+        return role
+
+    def _function_logs(self, name: str, removal: cdk.RemovalPolicy) -> logs.LogGroup:
+        """Each function logs to its own group, kept as long as the stage says;
+        its role may write there and nowhere else."""
+        group = logs.LogGroup(
+            self,
+            f"{name}Logs",
+            retention=LOG_RETENTION[self.stage.log_retention_days],
+            removal_policy=removal,
         )
-        self.role.add_to_principal_policy(iam.PolicyStatement(actions=["ses:SendEmail", "ses:SendRawEmail"], resources=["*"]))
+        group.grant_write(self.roles[name])
+        function = self.chalice.get_resource(name)
+        # Text: Powertools Logger already writes one JSON object per line.
+        function.add_property_override("LoggingConfig", {"LogGroup": group.log_group_name, "LogFormat": "Text"})
+        function.add_property_override("Role", self.roles[name].role_arn)
+        return group
+
+    def _grants(self) -> None:
+        """What needs the Chalice app's own resources: pushing through the WebSocket API."""
+        websocket_api = self.chalice.get_resource("WebsocketAPI").ref
+        connections = self.format_arn(service="execute-api", resource=websocket_api, resource_name="api/*/@connections/*")
+        for name, access in FUNCTION_ACCESS.items():
+            if access.push:
+                push = iam.PolicyStatement(actions=["execute-api:ManageConnections"], resources=[connections])
+                self.roles[name].add_to_policy(push)
 
     # -- the web app and the API on one origin ----------------------------------------------
 
@@ -373,19 +479,20 @@ class PooldeskStack(cdk.Stack):
 
     def _event_source_mappings(self) -> None:
         for consumer in STREAM_CONSUMERS:
-            function = self.chalice.get_function(function_logical_id(consumer.function))
+            name = function_logical_id(consumer.function)
+            function, role = self.chalice.get_function(name), self.roles[name]
             dead_letter = self.queues[consumer.dead_letter.logical_id]
             source = consumer.source
             if isinstance(source, KinesisStream):
                 stream = self.streams[source.logical_id]
                 source_arn = stream.stream_arn
-                stream.grant_read(self.role)
+                stream.grant_read(role)
             else:
                 table = self.tables[source.logical_id]
                 source_arn = table.table_stream_arn or ""
-                table.grant_stream_read(self.role)
-            dead_letter.grant_send_messages(self.role)
-            lambda_.CfnEventSourceMapping(
+                table.grant_stream_read(role)
+            dead_letter.grant_send_messages(role)
+            mapping = lambda_.CfnEventSourceMapping(
                 self,
                 f"{function_logical_id(consumer.function)}Mapping",
                 function_name=function.function_name,
@@ -401,12 +508,15 @@ class PooldeskStack(cdk.Stack):
                     on_failure=lambda_.CfnEventSourceMapping.OnFailureProperty(destination=dead_letter.queue_arn)
                 ),
             )
+            # Lambda checks the role can read the source when the mapping is made.
+            mapping.node.add_dependency(role)
         for queue_consumer in QUEUE_CONSUMERS:
-            function = self.chalice.get_function(function_logical_id(queue_consumer.function))
+            name = function_logical_id(queue_consumer.function)
+            function, role = self.chalice.get_function(name), self.roles[name]
             for declared in queue_consumer.queues:
                 queue = self.queues[declared.logical_id]
-                queue.grant_consume_messages(self.role)
-                lambda_.CfnEventSourceMapping(
+                queue.grant_consume_messages(role)
+                queue_mapping = lambda_.CfnEventSourceMapping(
                     self,
                     f"{function_logical_id(queue_consumer.function)}{declared.logical_id}Mapping",
                     function_name=function.function_name,
@@ -414,3 +524,4 @@ class PooldeskStack(cdk.Stack):
                     batch_size=queue_consumer.batch_size,
                     function_response_types=["ReportBatchItemFailures"],
                 )
+                queue_mapping.node.add_dependency(role)

@@ -6,7 +6,7 @@ picks it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,10 @@ class Stage:
     dlq_retention_days: int
     api_rate_limit: int  # steady requests per second across the API
     api_burst_limit: int
+    # The address alert emails come from (an SES identity in the account).
+    alert_sender: str = "alerts@pooldesk.example"
+    # Brokerages that post webhooks: each gets a signing-key secret.
+    brokers: tuple[str, ...] = ()
     alarm_email: str | None = None
 
 
@@ -44,9 +48,23 @@ STAGES = {
 }
 
 
-def stage_named(name: str, alarm_email: str | None = None) -> Stage:
+def stage_named(
+    name: str, *, alarm_email: str | None = None, alert_sender: str | None = None, brokers: str | None = None
+) -> Stage:
+    """A stage, with what the deployer chose (CDK context or environment) laid over its defaults."""
     try:
         stage = STAGES[name]
     except KeyError:
         raise SystemExit(f"unknown stage {name!r}: choose one of {', '.join(STAGES)}") from None
-    return Stage(**{**stage.__dict__, "alarm_email": alarm_email or stage.alarm_email})
+    chosen: dict[str, object] = {}
+    if alarm_email:
+        chosen["alarm_email"] = alarm_email
+    if alert_sender:
+        chosen["alert_sender"] = alert_sender
+    if brokers:
+        names = tuple(b.strip() for b in brokers.split(",") if b.strip())
+        bad = [b for b in names if not b.isalnum() or not b.islower()]
+        if bad:
+            raise SystemExit(f"broker names are lower-case letters and digits: {', '.join(bad)}")
+        chosen["brokers"] = names
+    return replace(stage, **chosen)  # type: ignore[arg-type]

@@ -182,13 +182,15 @@ class CognitoDirectory:
 
 
 class SesMailer:
-    def __init__(self, client: Any, sender: str) -> None:
+    def __init__(self, client: Any, sender: str, configuration_set: str) -> None:
         self._ses = client
         self._sender = sender
+        self._configuration_set = configuration_set
 
     def send(self, email: Email) -> None:
         self._ses.send_email(
             Source=self._sender,
+            ConfigurationSetName=self._configuration_set,
             Destination={"ToAddresses": list(email.to)},
             Message={
                 "Subject": {"Data": email.subject, "Charset": "UTF-8"},

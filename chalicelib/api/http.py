@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from chalice.app import Chalice, Response
 from pydantic import BaseModel, ValidationError
 
@@ -29,10 +28,9 @@ from chalicelib.domain.errors import (
     RuleViolation,
     Unauthorized,
 )
+from chalicelib.observability import count, logger
 from chalicelib.services.access import Principal
 from chalicelib.services.ports import InvalidCursor
-
-logger = Logger(service="pooldesk")
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -156,6 +154,16 @@ class Api:
         return register
 
     def _dispatch(self, spec: RouteSpec, handler: Callable[..., Reply | BaseModel], params: dict[str, str]) -> Response:
+        response = self._respond(spec, handler, params)
+        # One line per request: the route template (never the query string or a
+        # header), the status and, for a refusal, its machine-readable code.
+        fields: dict[str, Any] = {"route": f"{spec.method} {spec.path}", "status": response.status_code}
+        if response.status_code >= 400:
+            fields["error"] = json.loads(response.body)["error"]["code"]
+        logger.info("request handled", extra=fields)
+        return response
+
+    def _respond(self, spec: RouteSpec, handler: Callable[..., Reply | BaseModel], params: dict[str, str]) -> Response:
         request = self.app.current_request
         assert request is not None, "Chalice sets the request before calling a view"
         headers = {k.lower(): v for k, v in (request.headers or {}).items()}
@@ -175,6 +183,7 @@ class Api:
             return error_response(400, "invalid_cursor", str(exc), "cursor")
         except Exception:
             logger.exception("unhandled error", extra={"path": spec.path, "method": spec.method})
+            count("UnhandledErrors")
             return error_response(
                 500,
                 "internal_error",

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -17,9 +16,9 @@ from chalicelib.adapters.ddb import from_item
 from chalicelib.adapters.dynamodb import DynamoPoolRepository
 from chalicelib.api.schemas import EntryOut, PoolOut
 from chalicelib.domain.errors import InvalidInput
+from chalicelib.observability import count, logger
 from chalicelib.services.market import parse_tick
 
-logger = Logger(service="pooldesk")
 _webhook_batches = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
@@ -29,6 +28,7 @@ def _apply_webhook_record(record: DynamoDBRecord) -> None:
     image = record.raw_event["dynamodb"]["NewImage"]
     event = WebhookEvents.event_from_item(image)
     outcome = wiring.brokerage_service().apply(event)
+    count(f"WebhookEvents{outcome.capitalize()}")
     logger.info("webhook event handled", extra={"broker": event.broker, "event_id": event.event_id, "outcome": outcome})
 
 
@@ -63,6 +63,9 @@ def apply_market_ticks(event: dict[str, Any], context: Any) -> dict[str, Any]:
     except Exception:
         logger.exception("revaluation failed; the batch will be retried")
         return {"batchItemFailures": [{"itemIdentifier": r["kinesis"]["sequenceNumber"]} for r in records[:1]]}
+    count("TicksProcessed", outcome.ticks)
+    count("TicksMalformed", len(bad))
+    count("PoolsRevalued", outcome.pools_revalued)
     logger.debug(
         "ticks applied",
         extra={"ticks": outcome.ticks, "symbols": outcome.symbols_updated, "pools_revalued": outcome.pools_revalued},
@@ -109,6 +112,8 @@ def _notify_record(record: DynamoDBRecord) -> None:
         return
     pool_id, message = found
     sent, gone = wiring.live_updates().publish(pool_id, message)
+    count("PushesSent", sent)
+    count("PushesGone", gone)
     if sent or gone:
         logger.debug("pushed", extra={"type": message["type"], "pool_id": pool_id, "sent": sent, "gone": gone})
 
@@ -132,12 +137,14 @@ def _alert_record(record: DynamoDBRecord) -> None:
         if after and after != before:
             pool = DynamoPoolRepository.pool_from_item(from_item(body["NewImage"]))
             if wiring.alerts().on_market_move(pool):
+                count("AlertsSent")
                 logger.info("alert sent", extra={"pool_id": pool.id, "type": "nav_move"})
         return
     if raw.get("eventName") != "INSERT" or not sk.startswith("LEDGER#"):
         return
     entry = DynamoPoolRepository.entry_from_item(from_item(body["NewImage"]))
     if wiring.alerts().on_entry(entry):
+        count("AlertsSent")
         logger.info("alert sent", extra={"pool_id": entry.pool_id, "entry_id": entry.id, "type": entry.type.value})
 
 
@@ -150,7 +157,9 @@ _dead_letter_batches = BatchProcessor(event_type=EventType.SQS)
 
 
 def _dead_letter_record(record: SQSRecord) -> None:
-    wiring.alerts().on_dead_letter(record.message_id, record.body)
+    count("DeadLetters")
+    if wiring.alerts().on_dead_letter(record.message_id, record.body):
+        count("AlertsSent")
 
 
 def alert_dead_letters(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from chalice.test import Client
 from chalicelib import wiring
 from chalicelib.resources import WEBHOOK_SECRET_PREFIX
 from devstack.demo import DEMO_USERS
-from devstack.provision import CognitoIds, provision_cognito, provision_tables, provision_webhook_secrets
+from devstack.provision import CognitoIds, provision_alert_mail, provision_cognito, provision_tables, provision_webhook_secrets
 
 ROOT = Path(__file__).resolve().parents[2]
 MANAGER, MANAGER2, FINANCE = DEMO_USERS
@@ -58,6 +58,7 @@ class Api:
 @pytest.fixture
 def cognito(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[CognitoIds]:
     names = provision_tables(boto3.client("dynamodb", region_name="us-east-1"), prefix="test-")
+    names.update(provision_alert_mail(boto3.client("ses", region_name="us-east-1"), "alerts@pooldesk.example"))
     ids = provision_cognito(boto3.client("cognito-idp", region_name="us-east-1"), DEMO_USERS)
     provision_webhook_secrets(
         boto3.client("secretsmanager", region_name="us-east-1"),
@@ -71,7 +72,6 @@ def cognito(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[CognitoIds]:
     monkeypatch.setenv("WEBSOCKET_URL", "ws://127.0.0.1:8001")
     monkeypatch.setenv("ALERT_SENDER", "alerts@pooldesk.example")
     monkeypatch.setenv("APP_URL", "https://pooldesk.example")
-    boto3.client("ses", region_name="us-east-1").verify_email_identity(EmailAddress="alerts@pooldesk.example")
     monkeypatch.delenv("COGNITO_JWKS_URL", raising=False)
     wiring.reset()
     yield ids
