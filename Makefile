@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 REQS := requirements.txt requirements-dev.txt
 STAMP := $(VENV)/.installed-$(shell cat $(REQS) | sha1sum | cut -c1-12)
 
-.PHONY: help install node-check web web-deps web-test browser-deps run test lint typecheck unit integration system browser tour webhook mail synth bench bench-web clean
+.PHONY: help install node-check web web-deps web-test browser-deps run test lint typecheck unit integration system browser tour webhook mail synth deploy smoke webhook-secret bench bench-web clean
 
 help:
 	@echo "make run    start the local stack with demo data on http://127.0.0.1:8000"
@@ -15,7 +15,10 @@ help:
 	@echo "make tour   walk the API against a running stack, checking every figure"
 	@echo "make webhook [TYPE=trade|dividend|fee]   send a signed sample brokerage event to the running stack"
 	@echo "make mail   list the alert emails the running stack has sent"
-	@echo "make synth [STAGE=staging|prod]  synthesize the CDK app into cdk.out and lint it"
+	@echo "make synth [STAGE=staging|prod]  synthesize the CDK app into cdk.out, cfn-lint and cdk-nag it"
+	@echo "make deploy STAGE=staging|prod [ALARM_EMAIL=.. ALERT_SENDER=.. BROKERS=a,b]  deploy with AWS credentials, then smoke-test (docs/deploy.md)"
+	@echo "make smoke STAGE=staging|prod  read-only checks against a deployed stage"
+	@echo "make webhook-secret STAGE=.. BROKER=.. [RETIRE=yes]  rotate a broker's webhook signing key"
 	@echo "make bench  print performance figures (starts its own stack)"
 	@echo "make bench-web  the pool screen with 10,000 investors in Chromium (about 10 minutes, most of it seeding)"
 
@@ -96,14 +99,39 @@ webhook: install
 mail: install
 	$(PY) -m devstack.mail --full
 
-# The CDK app for one stage, synthesized into cdk.out/ and linted (no AWS account needed).
+# The CDK app for one stage, synthesized into cdk.out/ and checked (no AWS account needed):
+# cfn-lint, and cdk-nag's AwsSolutions report with no finding left unexplained.
 # W3005 is CDK's own custom-resource providers declaring a DependsOn that a GetAtt already implies.
 STAGE ?= staging
 CFN_LINT_IGNORE := W3005
+CDK_ENV := JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=1 POOLDESK_STAGE=$(STAGE) \
+	$(if $(ALARM_EMAIL),POOLDESK_ALARM_EMAIL=$(ALARM_EMAIL)) $(if $(ALERT_SENDER),POOLDESK_ALERT_SENDER=$(ALERT_SENDER)) \
+	$(if $(BROKERS),POOLDESK_BROKERS=$(BROKERS))
 synth: install web
 	rm -rf cdk.out
-	JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=1 POOLDESK_STAGE=$(STAGE) AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(PY) -m infrastructure.app
+	$(CDK_ENV) AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(PY) -m infrastructure.app
 	$(VENV)/bin/cfn-lint --ignore-checks $(CFN_LINT_IGNORE) -- cdk.out/Pooldesk*.template.json
+	@! grep -h '"Non-Compliant"' cdk.out/AwsSolutions-*NagReport.csv || { echo "cdk-nag: fix or justify the findings above (infrastructure/nag.py)"; exit 1; }
+	@echo "cdk.out/Pooldesk$$(echo $(STAGE) | sed 's/./\U&/').template.json: cfn-lint and cdk-nag clean"
+
+# The CDK command line, pinned in infrastructure/package-lock.json.
+CDK := infrastructure/node_modules/.bin/cdk
+$(CDK): infrastructure/package.json infrastructure/package-lock.json | node-check
+	cd infrastructure && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Needs AWS credentials for the target account (docs/deploy.md). APPROVAL=never in CI,
+# where the GitHub environment's reviewers are the approval.
+deploy: synth $(CDK)
+	$(CDK_ENV) $(CDK) deploy --app cdk.out --require-approval $(or $(APPROVAL),broadening) Pooldesk$$(echo $(STAGE) | sed 's/./\U&/')
+	$(PY) -m infrastructure.smoke --stage $(STAGE)
+
+smoke: install
+	$(PY) -m infrastructure.smoke --stage $(STAGE)
+
+webhook-secret: install
+	@test -n "$(BROKER)" || { echo "usage: make webhook-secret STAGE=staging|prod BROKER=name [RETIRE=yes]"; exit 2; }
+	$(PY) -m infrastructure.webhook_secret --stage $(STAGE) --broker $(BROKER) $(if $(filter yes,$(RETIRE)),--retire)
 
 bench: install
 	$(PY) -m bench.tick_to_screen
@@ -112,4 +140,4 @@ bench-web: install web browser-deps
 	$(PY) -m bench.big_pool_screen
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis web/node_modules web/dist
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis web/node_modules web/dist infrastructure/node_modules cdk.out

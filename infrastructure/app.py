@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 import aws_cdk as cdk
+from cdk_nag import AwsSolutionsChecks
 
 from .stack import PooldeskStack
 from .stages import stage_named
@@ -38,6 +39,9 @@ def main() -> None:
     # The CDK CLI sets CDK_OUTDIR; run directly (make synth), the assembly goes to cdk.out/.
     app = cdk.App(outdir=os.environ.get("CDK_OUTDIR", "cdk.out"))
     build(app)
+    # AWS Solutions checks; each finding is fixed or suppressed with its reason
+    # (infrastructure/nag.py). The report lands beside the template.
+    cdk.Aspects.of(app).add(AwsSolutionsChecks(reports=True))
     app.synth()
 
 

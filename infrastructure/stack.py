@@ -15,6 +15,12 @@ from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import (
+    aws_apigateway as apigateway,
+)
+from aws_cdk import (
+    aws_apigatewayv2 as apigatewayv2,
+)
+from aws_cdk import (
     aws_cloudfront as cloudfront,
 )
 from aws_cdk import (
@@ -83,6 +89,7 @@ from chalicelib.resources import (
     web_content_security_policy,
 )
 
+from . import nag
 from .access import FUNCTION_ACCESS, chalice_functions, function_logical_id
 from .stages import Stage
 
@@ -124,7 +131,7 @@ class PooldeskStack(cdk.Stack):
         self.tables = {t.logical_id: self._table(t, removal) for t in TABLES}
         self.streams = {s.logical_id: self._kinesis(s, removal) for s in KINESIS_STREAMS}
 
-        self.alarm_topic = sns.Topic(self, "AlarmTopic", display_name=f"Pooldesk {stage.name} alarms")
+        self.alarm_topic = sns.Topic(self, "AlarmTopic", display_name=f"Pooldesk {stage.name} alarms", enforce_ssl=True)
         if stage.alarm_email:
             self.alarm_topic.add_subscription(subscriptions.EmailSubscription(stage.alarm_email))
         self.queues = {q.logical_id: self._dead_letter_queue(q.logical_id) for q in QUEUES}
@@ -169,25 +176,18 @@ class PooldeskStack(cdk.Stack):
         self._event_source_mappings()
         self.distribution = self._web_hosting(removal)
         self._live_endpoints()
-        # API Gateway throttling for every route, sized by stage.
-        self.chalice.get_resource("RestAPI").add_property_override(
-            "MethodSettings",
-            [
-                {
-                    "ResourcePath": "/*",
-                    "HttpMethod": "*",
-                    "ThrottlingRateLimit": stage.api_rate_limit,
-                    "ThrottlingBurstLimit": stage.api_burst_limit,
-                }
-            ],
-        )
+        self._rest_api(removal)
+        self._alarms()
+        self.dashboard = self._dashboard()
         for name, value in {
             "UserPoolId": self.user_pool.user_pool_id,
             "UserPoolClientId": self.user_pool_client.user_pool_client_id,
             "AlarmTopicArn": self.alarm_topic.topic_arn,
             "AppUrl": f"https://{self.distribution.distribution_domain_name}",
+            "DashboardName": self.dashboard.dashboard_name,
         }.items():
             cdk.CfnOutput(self, name, value=value)
+        nag.suppress(self)
 
     # -- data -----------------------------------------------------------------------
 
@@ -239,16 +239,12 @@ class PooldeskStack(cdk.Stack):
             visibility_timeout=cdk.Duration.seconds(180),
         )
         # Anything set aside needs a person: alarm as soon as one message waits.
-        alarm = queue.metric_approximate_number_of_messages_visible(period=cdk.Duration.minutes(1)).create_alarm(
-            self,
+        self._alarm(
             f"{logical_id}NotEmpty",
-            alarm_description=f"{logical_id}: a stream consumer gave up on a record (see docs/runbook.md)",
-            threshold=0,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-            evaluation_periods=1,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            queue.metric_approximate_number_of_messages_visible(period=cdk.Duration.minutes(1)),
+            0,
+            f"{logical_id}: a consumer gave up on a record",
         )
-        alarm.add_alarm_action(cw_actions.SnsAction(self.alarm_topic))
         return queue
 
     # -- sign-in --------------------------------------------------------------------
@@ -260,7 +256,9 @@ class PooldeskStack(cdk.Stack):
             self_sign_up_enabled=False,  # managers and finance staff are invited
             sign_in_aliases=cognito.SignInAliases(email=True),
             standard_attributes=cognito.StandardAttributes(email=cognito.StandardAttribute(required=True, mutable=False)),
-            password_policy=cognito.PasswordPolicy(min_length=12, require_digits=True, require_lowercase=True),
+            password_policy=cognito.PasswordPolicy(
+                min_length=12, require_digits=True, require_lowercase=True, require_uppercase=True, require_symbols=True
+            ),
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
             mfa=cognito.Mfa.OPTIONAL,
             mfa_second_factor=cognito.MfaSecondFactor(sms=False, otp=True),
@@ -395,12 +393,31 @@ class PooldeskStack(cdk.Stack):
         dist = ROOT / "web" / "dist"
         if not (dist / "index.html").is_file():
             raise SystemExit("web/dist is not built: run `make web` first (make synth does)")
+        # Who fetched what, from the bucket and through CloudFront, kept as long as the logs.
+        self.access_logs_bucket = s3.Bucket(
+            self,
+            "AccessLogsBucket",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            # CloudFront's standard logs are delivered with an ACL.
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+            lifecycle_rules=[s3.LifecycleRule(expiration=cdk.Duration.days(self.stage.log_retention_days))],
+            removal_policy=removal,
+            auto_delete_objects=not self.stage.retain_data,
+        )
+        # CDK grants S3's log delivery by ACL here; CloudFront's standard logs need ACLs anyway.
+        log_bucket_resource = self.access_logs_bucket.node.default_child
+        assert isinstance(log_bucket_resource, cdk.CfnResource)
+        log_bucket_resource.add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3045"]}})
         bucket = s3.Bucket(
             self,
             "WebBucket",
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             encryption=s3.BucketEncryption.S3_MANAGED,
             enforce_ssl=True,
+            server_access_logs_bucket=self.access_logs_bucket,
+            server_access_logs_prefix="web-bucket/",
             removal_policy=removal,
             auto_delete_objects=not self.stage.retain_data,
         )
@@ -439,6 +456,9 @@ class PooldeskStack(cdk.Stack):
             "Web",
             comment=f"Pooldesk {self.stage.name}",
             default_root_object="index.html",
+            enable_logging=True,
+            log_bucket=self.access_logs_bucket,
+            log_file_prefix="cloudfront/",
             minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
             default_behavior=cloudfront.BehaviorOptions(
                 origin=origins.S3BucketOrigin.with_origin_access_control(bucket),
@@ -474,6 +494,201 @@ class PooldeskStack(cdk.Stack):
             # handler cannot name it without a cycle; it sends no email anyway.
             if name != "APIHandler":
                 function.add_property_override("Environment.Variables.APP_URL", app_url)
+
+    # -- the REST API --------------------------------------------------------------------
+
+    def _rest_api(self, removal: cdk.RemovalPolicy) -> None:
+        """A stable name (alarms and the dashboard find the API by it), throttling
+        and access logs sized by stage, and X-Ray tracing."""
+        self.api_name = f"pooldesk-{self.stage.name}"
+        access_logs = logs.LogGroup(
+            self, "ApiAccessLogs", retention=LOG_RETENTION[self.stage.log_retention_days], removal_policy=removal
+        )
+        # API Gateway writes access logs through one role per account and region.
+        self.api_logging_role = api_logging_role = iam.Role(
+            self,
+            "ApiGatewayLoggingRole",
+            assumed_by=iam.ServicePrincipal("apigateway.amazonaws.com"),
+            managed_policies=[
+                iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AmazonAPIGatewayPushToCloudWatchLogs")
+            ],
+        )
+        account = apigateway.CfnAccount(self, "ApiGatewayAccount", cloud_watch_role_arn=api_logging_role.role_arn)
+        rest_api = self.chalice.get_resource("RestAPI")
+        rest_api.node.add_dependency(account)
+        rest_api.add_property_override("Name", self.api_name)
+        rest_api.add_property_override("TracingEnabled", True)
+        rest_api.add_property_override(
+            "AccessLogSetting",
+            {
+                "DestinationArn": access_logs.log_group_arn,
+                # Who, what and how it went; never headers, bodies or query strings.
+                "Format": json.dumps(
+                    {
+                        "requestId": "$context.requestId",
+                        "ip": "$context.identity.sourceIp",
+                        "method": "$context.httpMethod",
+                        "resource": "$context.resourcePath",
+                        "status": "$context.status",
+                        "latencyMs": "$context.responseLatency",
+                        "time": "$context.requestTimeEpoch",
+                    }
+                ),
+            },
+        )
+        websocket_stage = self.chalice.get_resource("WebsocketAPIStage")
+        assert isinstance(websocket_stage, apigatewayv2.CfnStage)
+        websocket_stage.access_log_settings = apigatewayv2.CfnStage.AccessLogSettingsProperty(
+            destination_arn=access_logs.log_group_arn,
+            format=json.dumps(
+                {
+                    "requestId": "$context.requestId",
+                    "ip": "$context.identity.sourceIp",
+                    "route": "$context.routeKey",
+                    "event": "$context.eventType",
+                    "connectionId": "$context.connectionId",
+                    "status": "$context.status",
+                    "time": "$context.requestTimeEpoch",
+                }
+            ),
+        )
+        websocket_stage.node.add_dependency(account)
+        rest_api.add_property_override(
+            "MethodSettings",
+            [
+                {
+                    "ResourcePath": "/*",
+                    "HttpMethod": "*",
+                    "ThrottlingRateLimit": self.stage.api_rate_limit,
+                    "ThrottlingBurstLimit": self.stage.api_burst_limit,
+                    "LoggingLevel": "ERROR",
+                    "MetricsEnabled": True,
+                }
+            ],
+        )
+
+    # -- alarms and the dashboard -----------------------------------------------------------
+
+    def _alarm(self, construct_id: str, metric: cloudwatch.IMetric, threshold: float, description: str, periods: int = 1) -> None:
+        alarm = cloudwatch.Alarm(
+            self,
+            construct_id,
+            metric=metric,
+            threshold=threshold,
+            evaluation_periods=periods,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            alarm_description=f"{description} (docs/runbook.md#{construct_id.lower()})",
+        )
+        alarm.add_alarm_action(cw_actions.SnsAction(self.alarm_topic))
+
+    def _lambda_metric(self, name: str, metric: str, statistic: str) -> cloudwatch.Metric:
+        return cloudwatch.Metric(
+            namespace="AWS/Lambda",
+            metric_name=metric,
+            dimensions_map={"FunctionName": self.chalice.get_resource(name).ref},
+            statistic=statistic,
+            period=cdk.Duration.minutes(5),
+        )
+
+    def _api_metric(self, metric: str, statistic: str) -> cloudwatch.Metric:
+        return cloudwatch.Metric(
+            namespace="AWS/ApiGateway",
+            metric_name=metric,
+            dimensions_map={"ApiName": self.api_name, "Stage": "api"},
+            statistic=statistic,
+            period=cdk.Duration.minutes(5),
+        )
+
+    def business_metric(self, metric: str) -> cloudwatch.Metric:
+        """A count the handlers emit (chalicelib/observability.py), summed per 5 minutes."""
+        return cloudwatch.Metric(
+            namespace=self.metrics_namespace,
+            metric_name=metric,
+            dimensions_map={"service": "pooldesk"},
+            statistic="Sum",
+            period=cdk.Duration.minutes(5),
+        )
+
+    def _alarms(self) -> None:
+        """Beyond the dead-letter queues' own alarms: every function's errors and
+        throttles, how far behind each stream consumer is, the API's 5xx rate and
+        the alert sender's bounce rate. Each names its runbook entry."""
+        for name in chalice_functions():
+            self._alarm(f"{name}Errors", self._lambda_metric(name, "Errors", "Sum"), 0, f"{name} raised errors")
+            self._alarm(f"{name}Throttles", self._lambda_metric(name, "Throttles", "Sum"), 0, f"{name} was throttled")
+        for consumer in STREAM_CONSUMERS:
+            name = function_logical_id(consumer.function)
+            # Prices go stale within a minute; pool changes and alerts may lag a little longer.
+            behind = 60_000 if isinstance(consumer.source, KinesisStream) else 300_000
+            self._alarm(
+                f"{name}IteratorAge",
+                self._lambda_metric(name, "IteratorAge", "Maximum"),
+                behind,
+                f"{name} is more than {behind // 1000} s behind its stream",
+                periods=2,
+            )
+        for stream in self.streams.values():
+            self._alarm(
+                f"{stream.node.id}IteratorAge",
+                stream.metric_get_records_iterator_age_milliseconds(statistic="Maximum", period=cdk.Duration.minutes(5)),
+                60_000,
+                "market data is waiting more than a minute to be read",
+                periods=2,
+            )
+        self._alarm("Api5xxRate", self._api_metric("5XXError", "Average"), 0.01, "over 1% of API requests failed with 5xx", 2)
+        self._alarm(
+            "AlertMailBounceRate",
+            cloudwatch.Metric(namespace="AWS/SES", metric_name="Reputation.BounceRate", statistic="Maximum"),
+            0.05,
+            "over 5% of alert emails bounce; SES may pause sending",
+        )
+
+    def _dashboard(self) -> cloudwatch.Dashboard:
+        """The pipeline on one screen: API, money, market data, webhooks, pushes and alerts, and health."""
+
+        def graph(title: str, metrics: list[cloudwatch.IMetric], width: int = 8) -> cloudwatch.GraphWidget:
+            return cloudwatch.GraphWidget(title=title, left=metrics, width=width, height=6)
+
+        functions = chalice_functions()
+        dashboard = cloudwatch.Dashboard(self, "Pipeline", dashboard_name=f"pooldesk-{self.stage.name}")
+        dashboard.add_widgets(
+            graph("API requests and errors", [self._api_metric(m, "Sum") for m in ("Count", "4XXError", "5XXError")]),
+            graph("API latency p99 (ms)", [self._api_metric("Latency", "p99"), self._api_metric("IntegrationLatency", "p99")]),
+            graph(
+                "Money moved (entries)",
+                [self.business_metric(m) for m in ("Contributions", "Withdrawals", "Distributions", "Trades")],
+            ),
+        )
+        dashboard.add_widgets(
+            graph("Market data", [self.business_metric(m) for m in ("TicksProcessed", "PoolsRevalued", "TicksMalformed")]),
+            graph(
+                "Webhooks",
+                [
+                    self.business_metric(m)
+                    for m in (
+                        "WebhooksAccepted",
+                        "WebhooksDuplicate",
+                        "WebhooksRejected",
+                        "WebhookEventsApplied",
+                        "WebhookEventsParked",
+                    )
+                ],
+            ),
+            graph(
+                "Pushes and alerts", [self.business_metric(m) for m in ("PushesSent", "PushesGone", "AlertsSent", "DeadLetters")]
+            ),
+        )
+        consumers = [function_logical_id(c.function) for c in STREAM_CONSUMERS]
+        dashboard.add_widgets(
+            graph("Consumers behind their streams (ms)", [self._lambda_metric(n, "IteratorAge", "Maximum") for n in consumers]),
+            graph("Function errors", [self._lambda_metric(n, "Errors", "Sum") for n in functions]),
+            graph(
+                "Dead letters waiting",
+                [q.metric_approximate_number_of_messages_visible(period=cdk.Duration.minutes(1)) for q in self.queues.values()],
+            ),
+        )
+        return dashboard
 
     # -- stream consumers -------------------------------------------------------------
 

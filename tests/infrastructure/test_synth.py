@@ -4,6 +4,7 @@ finds nothing wrong with the template."""
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -16,6 +17,7 @@ import pytest
 from aws_cdk.assertions import Match, Template
 
 from chalicelib.resources import QUEUES, STREAM_CONSUMERS, TABLES
+from infrastructure.access import FUNCTION_ACCESS, chalice_functions
 from infrastructure.stages import STAGES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,6 +33,8 @@ def synthesized(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
         **os.environ,
         "POOLDESK_STAGE": request.param,
         "POOLDESK_ALARM_EMAIL": "ops@example.com",
+        "POOLDESK_ALERT_SENDER": "alerts@example.com",
+        "POOLDESK_BROKERS": "demo,acme",
         "CDK_OUTDIR": str(work / "cdk.out"),
         "AWS_DEFAULT_REGION": "us-east-1",
         "PYTHONPATH": str(ROOT),
@@ -191,3 +195,134 @@ def test_the_api_is_throttled_by_stage(synthesized: tuple[str, Template, Path]) 
     expected = STAGES[stage]
     assert settings["ThrottlingRateLimit"] == expected.api_rate_limit
     assert settings["ThrottlingBurstLimit"] == expected.api_burst_limit
+
+
+def functions_of(template: Template) -> dict[str, Any]:
+    return resources(template, "AWS::Serverless::Function")
+
+
+def role_statements(template: Template, role_id: str) -> list[dict[str, Any]]:
+    """Every statement of every policy attached to a role."""
+    statements = []
+    for policy in resources(template, "AWS::IAM::Policy").values():
+        if {"Ref": role_id} in policy["Properties"]["Roles"]:
+            statements += policy["Properties"]["PolicyDocument"]["Statement"]
+    return statements
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def table_of(resource: Any) -> str | None:
+    """The declared table a policy resource points at, if any."""
+    text = json.dumps(resource)
+    return next((t.logical_id for t in TABLES if f'"{t.logical_id}' in text), None)
+
+
+def test_each_function_has_its_own_role_with_only_what_it_declares(synthesized: tuple[str, Template, Path]) -> None:
+    _, template, _ = synthesized
+    functions = functions_of(template)
+    roles = {name: f["Properties"]["Role"]["Fn::GetAtt"][0] for name, f in functions.items()}
+    assert sorted(roles) == sorted(chalice_functions())
+    assert len(set(roles.values())) == len(roles), "no two functions share a role"
+    for name, role_id in roles.items():
+        declared = {t.logical_id: level for t, level in FUNCTION_ACCESS[name].tables}
+        statements = role_statements(template, role_id)
+        for statement in statements:
+            actions = as_list(statement["Action"])
+            assert not any(a == "*" or a.endswith(":*") for a in actions), (name, actions)
+            data_actions = [a for a in actions if a.startswith("dynamodb:") and not a.startswith("dynamodb:GetRecords")]
+            data_actions = [
+                a
+                for a in data_actions
+                if a not in ("dynamodb:DescribeStream", "dynamodb:GetShardIterator", "dynamodb:ListStreams")
+            ]
+            if not data_actions:
+                continue
+            for resource in as_list(statement["Resource"]):
+                assert resource != "*", (name, actions)
+                table = table_of(resource)
+                assert table in declared, f"{name} may use {table}, which it does not declare"
+                writes = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"}
+                reads = {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:BatchGetItem"}
+                if declared[table] == "read":
+                    assert not writes & set(data_actions), (name, table)
+                if declared[table] == "write":
+                    assert not reads & set(data_actions), (name, table)
+        granted = {a for st in statements for a in as_list(st["Action"])}
+        access = FUNCTION_ACCESS[name]
+        assert ("secretsmanager:GetSecretValue" in granted) is access.webhook_secrets, name
+        assert ("ses:SendEmail" in granted) is access.send_email, name
+        assert ("cognito-idp:ListUsersInGroup" in granted) is access.finance_directory, name
+        assert ("execute-api:ManageConnections" in granted) is access.push, name
+
+
+def test_the_prices_consumer_cannot_touch_events_or_connections(synthesized: tuple[str, Template, Path]) -> None:
+    _, template, _ = synthesized
+    role_id = functions_of(template)["ApplyMarketTicks"]["Properties"]["Role"]["Fn::GetAtt"][0]
+    touched = {table_of(r) for st in role_statements(template, role_id) for r in as_list(st["Resource"])}
+    assert touched - {None} == {"PoolsTable"}
+
+
+def test_functions_trace_and_log_to_their_own_groups_kept_by_stage(synthesized: tuple[str, Template, Path]) -> None:
+    stage, template, _ = synthesized
+    groups = resources(template, "AWS::Logs::LogGroup")
+    for function in functions_of(template).values():
+        props = function["Properties"]
+        assert props["Tracing"] == "Active"
+        group = groups[props["LoggingConfig"]["LogGroup"]["Ref"]]
+        assert group["Properties"]["RetentionInDays"] == STAGES[stage].log_retention_days
+        assert props["Environment"]["Variables"]["POWERTOOLS_METRICS_NAMESPACE"] == f"Pooldesk/{stage}"
+
+
+def test_event_source_mappings_wait_for_their_roles_policy(synthesized: tuple[str, Template, Path]) -> None:
+    _, template, _ = synthesized
+    for mapping in resources(template, "AWS::Lambda::EventSourceMapping").values():
+        assert any("DefaultPolicy" in d for d in mapping.get("DependsOn", [])), mapping
+
+
+def test_alarms_cover_errors_throttles_lag_and_the_api(synthesized: tuple[str, Template, Path]) -> None:
+    _, template, _ = synthesized
+    alarms = [a["Properties"] for a in resources(template, "AWS::CloudWatch::Alarm").values()]
+    by_metric: dict[str, int] = {}
+    for alarm in alarms:
+        by_metric[alarm["MetricName"]] = by_metric.get(alarm["MetricName"], 0) + 1
+        assert alarm["AlarmActions"], alarm
+        assert "docs/runbook.md#" in alarm["AlarmDescription"]
+    functions = len(chalice_functions())
+    assert by_metric["Errors"] == functions and by_metric["Throttles"] == functions
+    assert by_metric["IteratorAge"] == len(STREAM_CONSUMERS)
+    assert by_metric["GetRecords.IteratorAgeMilliseconds"] == 1
+    assert by_metric["5XXError"] == 1 and by_metric["Reputation.BounceRate"] == 1
+    assert by_metric["ApproximateNumberOfMessagesVisible"] == len(QUEUES)
+    template.resource_count_is("AWS::CloudWatch::Dashboard", 1)
+
+
+def test_every_alarm_has_a_runbook_entry(synthesized: tuple[str, Template, Path]) -> None:
+    _, template, _ = synthesized
+    runbook = (ROOT / "docs" / "runbook.md").read_text().lower()
+    for alarm in resources(template, "AWS::CloudWatch::Alarm").values():
+        anchor = alarm["Properties"]["AlarmDescription"].split("docs/runbook.md#")[1].rstrip(")")
+        assert f'<a id="{anchor}"></a>' in runbook or f'<a name="{anchor}"></a>' in runbook, anchor
+
+
+def test_mail_and_broker_secrets(synthesized: tuple[str, Template, Path]) -> None:
+    stage, template, _ = synthesized
+    template.has_resource_properties("AWS::SES::EmailIdentity", {"EmailIdentity": "alerts@example.com"})
+    (config_set,) = resources(template, "AWS::SES::ConfigurationSet").values()
+    assert config_set["Properties"]["ReputationOptions"] == {"ReputationMetricsEnabled": True}
+    names = sorted(s["Properties"]["Name"] for s in resources(template, "AWS::SecretsManager::Secret").values())
+    assert names == [f"pooldesk/webhooks/{stage}/acme", f"pooldesk/webhooks/{stage}/demo"]
+
+
+def test_cdk_nag_finds_nothing_unexplained(synthesized: tuple[str, Template, Path]) -> None:
+    _, _, path = synthesized
+    (report,) = path.parent.glob("AwsSolutions-*NagReport.csv")
+    rows = list(csv.DictReader(report.open()))
+    assert rows, "cdk-nag ran"
+    open_findings = [(r["Rule ID"], r["Resource ID"]) for r in rows if r["Compliance"] == "Non-Compliant"]
+    assert open_findings == []
+    for row in rows:
+        if row["Compliance"] == "Suppressed":
+            assert len(row["Exception Reason"]) > 30, row
