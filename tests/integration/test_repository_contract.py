@@ -128,8 +128,8 @@ def test_pools_list_by_manager_or_all_newest_first(repo: Any) -> None:
     assert [p.id for p in everything.items + rest.items] == ["pl_c", "pl_b", "pl_a"]
 
 
-def test_an_investor_update_never_overwrites_paid_out(repo: Any) -> None:
-    clock = Clock()
+def distributed(repo: Any, clock: Clock) -> tuple[Pool, ops.DistributionDecision]:
+    """A pool where a holds 30 units and b 10, and 4.00 distributed (not yet settled)."""
     pool = new_pool(repo, clock)
     pool = add(repo, clock, pool, "a")
     pool = add(repo, clock, pool, "b")
@@ -137,6 +137,12 @@ def test_an_investor_update_never_overwrites_paid_out(repo: Any) -> None:
     pool = contribute(repo, clock, pool, "b", "10.00")
     d = ops.distribute(pool, repo.holders(pool.id), "4.00", None, clock.stamp())
     repo.commit(Commit(pool=d.pool, expected_version=pool.version, entry=d.entry, allocations=d.allocations))
+    return pool, d
+
+
+def test_an_investor_update_never_overwrites_paid_out(repo: Any) -> None:
+    clock = Clock()
+    pool, d = distributed(repo, clock)
     pool = repo.get_pool(pool.id)
     stale_a = repo.get_investor(pool.id, "a")  # read before the shares are booked
     assert not repo.is_settled(pool.id, d.entry.id)
@@ -209,14 +215,7 @@ def test_filtered_listings_page_through_every_match_and_only_matches(repo: Any, 
 
 
 def test_booked_shares_are_the_payouts_an_investor_has_received(repo: Any) -> None:
-    clock = Clock()
-    pool = new_pool(repo, clock)
-    pool = add(repo, clock, pool, "a")
-    pool = add(repo, clock, pool, "b")
-    pool = contribute(repo, clock, pool, "a", "30.00")
-    pool = contribute(repo, clock, pool, "b", "10.00")
-    d = ops.distribute(pool, repo.holders(pool.id), "4.00", None, clock.stamp())
-    repo.commit(Commit(pool=d.pool, expected_version=pool.version, entry=d.entry, allocations=d.allocations))
+    pool, d = distributed(repo, Clock())
     assert repo.booked_shares(pool.id, "a", [d.entry.id]) == {}  # not paid until settled
     repo.settle_distribution(pool.id, d.entry.id)
     paid = repo.booked_shares(pool.id, "a", [d.entry.id, "01nosuchentry"])
