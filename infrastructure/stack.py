@@ -139,7 +139,7 @@ class PooldeskStack(cdk.Stack):
         self.user_pool, self.user_pool_client = self._cognito(removal)
 
         self.alert_mail = self._alert_mail()
-        self.webhook_secrets = self._webhook_secrets()
+        self.webhook_secrets = self._webhook_secrets(removal)
         # One role per function, made before the functions so each can name its own.
         self.roles = {name: self._function_role(name) for name in FUNCTION_ACCESS}
 
@@ -171,8 +171,9 @@ class PooldeskStack(cdk.Stack):
                 "iam_role_arn": self.roles["APIHandler"].role_arn,
             },
         )
-        self.log_groups = {name: self._function_logs(name, removal) for name in chalice_functions()}
-        self._grants()
+        for name in chalice_functions():
+            self._function_logs(name, removal)
+        self._assign_roles()
         self._event_source_mappings()
         self.distribution = self._web_hosting(removal)
         self._live_endpoints()
@@ -291,7 +292,7 @@ class PooldeskStack(cdk.Stack):
             suppression_reasons=ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
             tls_policy=ses.ConfigurationSetTlsPolicy.REQUIRE,
         )
-        self.sender_identity = ses.EmailIdentity(
+        ses.EmailIdentity(
             self,
             "AlertSender",
             identity=ses.Identity.email(self.stage.alert_sender),
@@ -299,7 +300,7 @@ class PooldeskStack(cdk.Stack):
         )
         return configuration_set
 
-    def _webhook_secrets(self) -> dict[str, secretsmanager.Secret]:
+    def _webhook_secrets(self, removal: cdk.RemovalPolicy) -> dict[str, secretsmanager.Secret]:
         """One secret per brokerage, holding {"secrets": [current, previous]}.
 
         They start empty, so webhooks from that broker are refused until
@@ -311,7 +312,7 @@ class PooldeskStack(cdk.Stack):
                 secret_name=f"{WEBHOOK_SECRET_PREFIX}{self.stage.name}/{broker}",
                 description=f"Signing keys for {broker}'s webhooks (current first, then the previous one)",
                 secret_string_value=cdk.SecretValue.unsafe_plain_text(json.dumps({"secrets": []})),
-                removal_policy=cdk.RemovalPolicy.RETAIN if self.stage.retain_data else cdk.RemovalPolicy.DESTROY,
+                removal_policy=removal,
             )
             for broker in self.stage.brokers
         }
@@ -359,7 +360,7 @@ class PooldeskStack(cdk.Stack):
         role.add_to_policy(iam.PolicyStatement(actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources=["*"]))
         return role
 
-    def _function_logs(self, name: str, removal: cdk.RemovalPolicy) -> logs.LogGroup:
+    def _function_logs(self, name: str, removal: cdk.RemovalPolicy) -> None:
         """Each function logs to its own group, kept as long as the stage says;
         its role may write there and nowhere else."""
         group = logs.LogGroup(
@@ -372,14 +373,14 @@ class PooldeskStack(cdk.Stack):
         function = self.chalice.get_resource(name)
         # Text: Powertools Logger already writes one JSON object per line.
         function.add_property_override("LoggingConfig", {"LogGroup": group.log_group_name, "LogFormat": "Text"})
-        function.add_property_override("Role", self.roles[name].role_arn)
-        return group
 
-    def _grants(self) -> None:
-        """What needs the Chalice app's own resources: pushing through the WebSocket API."""
+    def _assign_roles(self) -> None:
+        """Each function runs as its own role. Pushing needs the WebSocket API,
+        which exists only once the Chalice app does, so it is granted here."""
         websocket_api = self.chalice.get_resource("WebsocketAPI").ref
         connections = self.format_arn(service="execute-api", resource=websocket_api, resource_name="api/*/@connections/*")
         for name, access in FUNCTION_ACCESS.items():
+            self.chalice.get_resource(name).add_property_override("Role", self.roles[name].role_arn)
             if access.push:
                 push = iam.PolicyStatement(actions=["execute-api:ManageConnections"], resources=[connections])
                 self.roles[name].add_to_policy(push)
@@ -394,32 +395,19 @@ class PooldeskStack(cdk.Stack):
         if not (dist / "index.html").is_file():
             raise SystemExit("web/dist is not built: run `make web` first (make synth does)")
         # Who fetched what, from the bucket and through CloudFront, kept as long as the logs.
-        self.access_logs_bucket = s3.Bucket(
-            self,
+        self.access_logs_bucket = self._private_bucket(
             "AccessLogsBucket",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
+            removal,
             # CloudFront's standard logs are delivered with an ACL.
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
             lifecycle_rules=[s3.LifecycleRule(expiration=cdk.Duration.days(self.stage.log_retention_days))],
-            removal_policy=removal,
-            auto_delete_objects=not self.stage.retain_data,
         )
         # CDK grants S3's log delivery by ACL here; CloudFront's standard logs need ACLs anyway.
         log_bucket_resource = self.access_logs_bucket.node.default_child
         assert isinstance(log_bucket_resource, cdk.CfnResource)
         log_bucket_resource.add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3045"]}})
-        bucket = s3.Bucket(
-            self,
-            "WebBucket",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            server_access_logs_bucket=self.access_logs_bucket,
-            server_access_logs_prefix="web-bucket/",
-            removal_policy=removal,
-            auto_delete_objects=not self.stage.retain_data,
+        bucket = self._private_bucket(
+            "WebBucket", removal, server_access_logs_bucket=self.access_logs_bucket, server_access_logs_prefix="web-bucket/"
         )
         csp = web_content_security_policy("wss://*.execute-api.*.amazonaws.com")
         headers = cloudfront.ResponseHeadersPolicy(
@@ -478,6 +466,19 @@ class PooldeskStack(cdk.Stack):
             prune=True,
         )
         return distribution
+
+    def _private_bucket(self, construct_id: str, removal: cdk.RemovalPolicy, **options: Any) -> s3.Bucket:
+        """No public access, encrypted, TLS only; emptied with the stack where the stage lets data go."""
+        return s3.Bucket(
+            self,
+            construct_id,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            removal_policy=removal,
+            auto_delete_objects=not self.stage.retain_data,
+            **options,
+        )
 
     def _live_endpoints(self) -> None:
         """Every function learns the WebSocket endpoints, and those that email
@@ -600,7 +601,7 @@ class PooldeskStack(cdk.Stack):
             period=cdk.Duration.minutes(5),
         )
 
-    def business_metric(self, metric: str) -> cloudwatch.Metric:
+    def _business_metric(self, metric: str) -> cloudwatch.Metric:
         """A count the handlers emit (chalicelib/observability.py), summed per 5 minutes."""
         return cloudwatch.Metric(
             namespace=self.metrics_namespace,
@@ -657,15 +658,15 @@ class PooldeskStack(cdk.Stack):
             graph("API latency p99 (ms)", [self._api_metric("Latency", "p99"), self._api_metric("IntegrationLatency", "p99")]),
             graph(
                 "Money moved (entries)",
-                [self.business_metric(m) for m in ("Contributions", "Withdrawals", "Distributions", "Trades")],
+                [self._business_metric(m) for m in ("Contributions", "Withdrawals", "Distributions", "Trades")],
             ),
         )
         dashboard.add_widgets(
-            graph("Market data", [self.business_metric(m) for m in ("TicksProcessed", "PoolsRevalued", "TicksMalformed")]),
+            graph("Market data", [self._business_metric(m) for m in ("TicksProcessed", "PoolsRevalued", "TicksMalformed")]),
             graph(
                 "Webhooks",
                 [
-                    self.business_metric(m)
+                    self._business_metric(m)
                     for m in (
                         "WebhooksAccepted",
                         "WebhooksDuplicate",
@@ -676,7 +677,7 @@ class PooldeskStack(cdk.Stack):
                 ],
             ),
             graph(
-                "Pushes and alerts", [self.business_metric(m) for m in ("PushesSent", "PushesGone", "AlertsSent", "DeadLetters")]
+                "Pushes and alerts", [self._business_metric(m) for m in ("PushesSent", "PushesGone", "AlertsSent", "DeadLetters")]
             ),
         )
         consumers = [function_logical_id(c.function) for c in STREAM_CONSUMERS]
@@ -709,7 +710,7 @@ class PooldeskStack(cdk.Stack):
             dead_letter.grant_send_messages(role)
             mapping = lambda_.CfnEventSourceMapping(
                 self,
-                f"{function_logical_id(consumer.function)}Mapping",
+                f"{name}Mapping",
                 function_name=function.function_name,
                 event_source_arn=source_arn,
                 starting_position="LATEST" if isinstance(source, KinesisStream) else "TRIM_HORIZON",
@@ -733,7 +734,7 @@ class PooldeskStack(cdk.Stack):
                 queue.grant_consume_messages(role)
                 queue_mapping = lambda_.CfnEventSourceMapping(
                     self,
-                    f"{function_logical_id(queue_consumer.function)}{declared.logical_id}Mapping",
+                    f"{name}{declared.logical_id}Mapping",
                     function_name=function.function_name,
                     event_source_arn=queue.queue_arn,
                     batch_size=queue_consumer.batch_size,
