@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 REQS := requirements.txt requirements-dev.txt
 STAMP := $(VENV)/.installed-$(shell cat $(REQS) | sha1sum | cut -c1-12)
 
-.PHONY: help install node-check web web-deps web-test browser-deps run test lint typecheck unit integration system browser tour webhook mail synth deploy smoke webhook-secret bench bench-web clean
+.PHONY: help install node-check web web-deps web-test browser-deps run test lint typecheck unit integration system browser tour webhook mail synth deploy-inputs deploy smoke webhook-secret bench bench-web clean
 
 help:
 	@echo "make run    start the local stack with demo data on http://127.0.0.1:8000"
@@ -122,7 +122,10 @@ $(CDK): infrastructure/package.json infrastructure/package-lock.json | node-chec
 
 # Needs AWS credentials for the target account (docs/deploy.md). APPROVAL=never in CI,
 # where the GitHub environment's reviewers are the approval.
-deploy: synth $(CDK)
+deploy-inputs:
+	@test -n "$(ALERT_SENDER)" -a -n "$(ALARM_EMAIL)" || { echo "make deploy needs ALERT_SENDER (an address SES may send from) and ALARM_EMAIL (docs/deploy.md)"; exit 2; }
+
+deploy: deploy-inputs synth $(CDK)
 	$(CDK_ENV) $(CDK) deploy --app cdk.out --require-approval $(or $(APPROVAL),broadening) Pooldesk$$(echo $(STAGE) | sed 's/./\U&/')
 	$(PY) -m infrastructure.smoke --stage $(STAGE)
 

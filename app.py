@@ -522,9 +522,9 @@ def unlinked_webhook_events(call: Call) -> WebhookEventList:
     tag="brokerage",
 )
 def receive_webhook(call: Call, broker: str) -> Reply:
-    if len(call.raw_body) > MAX_BODY_BYTES:
-        raise InvalidInput(f"request body is larger than {MAX_BODY_BYTES} bytes", code="body_too_large")
     try:
+        if len(call.raw_body) > MAX_BODY_BYTES:
+            raise InvalidInput(f"request body is larger than {MAX_BODY_BYTES} bytes", code="body_too_large")
         new, event_id = wiring.brokerage_service().receive(broker, call.header("Pooldesk-Signature"), call.raw_body)
     except DomainError:
         observability.count("WebhooksRejected")

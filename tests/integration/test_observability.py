@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from app import apply_market_ticks
+from chalicelib.api.http import MAX_BODY_BYTES
 from chalicelib.observability import logger
 from devstack.demo import DEMO_USERS
 
@@ -96,3 +97,10 @@ def test_log_lines_carry_the_request_id_and_no_credentials(
     ]
     assert all(d["service"] == "pooldesk" and d["correlation_id"] and d["function_name"] for d in lines)
     assert len({d["correlation_id"] for d in lines}) == 3  # one per request
+
+
+def test_an_oversized_webhook_counts_as_rejected(api: Api, capfd: pytest.CaptureFixture[str]) -> None:
+    capfd.readouterr()
+    resp = api.request("POST", "/webhooks/demo", raw=b"x" * (MAX_BODY_BYTES + 1), as_user=None)
+    assert resp.status_code == 400 and resp.json_body["error"]["code"] == "body_too_large"
+    assert metric_totals(emitted(capfd.readouterr().out)) == {"WebhooksRejected": 1}
