@@ -83,7 +83,6 @@ from chalicelib.resources import (
     STREAM_CONSUMERS,
     TABLES,
     USER_GROUPS,
-    WEBHOOK_SECRET_PREFIX,
     KinesisStream,
     Table,
     web_content_security_policy,
@@ -92,6 +91,7 @@ from chalicelib.resources import (
 from . import nag
 from .access import FUNCTION_ACCESS, chalice_functions, function_logical_id
 from .stages import Stage
+from .webhook_secret import secret_name, stage_prefix
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -149,7 +149,7 @@ class PooldeskStack(cdk.Stack):
             **{q.env_var: self.queues[q.logical_id].queue_url for q in QUEUES},
             "COGNITO_USER_POOL_ID": self.user_pool.user_pool_id,
             "COGNITO_CLIENT_ID": self.user_pool_client.user_pool_client_id,
-            "WEBHOOK_SECRET_PREFIX": f"{WEBHOOK_SECRET_PREFIX}{stage.name}/",
+            "WEBHOOK_SECRET_PREFIX": stage_prefix(stage.name),
             "ALERT_SENDER": stage.alert_sender,
             ALERT_CONFIGURATION_SET.env_var: self.alert_mail.configuration_set_name,
             "POWERTOOLS_SERVICE_NAME": "pooldesk",
@@ -309,7 +309,7 @@ class PooldeskStack(cdk.Stack):
             broker: secretsmanager.Secret(
                 self,
                 f"WebhookSecret{broker.capitalize()}",
-                secret_name=f"{WEBHOOK_SECRET_PREFIX}{self.stage.name}/{broker}",
+                secret_name=secret_name(self.stage.name, broker),
                 description=f"Signing keys for {broker}'s webhooks (current first, then the previous one)",
                 secret_string_value=cdk.SecretValue.unsafe_plain_text(json.dumps({"secrets": []})),
                 removal_policy=removal,

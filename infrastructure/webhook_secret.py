@@ -20,8 +20,13 @@ import boto3
 from chalicelib.resources import WEBHOOK_SECRET_PREFIX
 
 
+def stage_prefix(stage: str) -> str:
+    """Where a stage's broker secrets live; the app finds a broker's at prefix + broker."""
+    return f"{WEBHOOK_SECRET_PREFIX}{stage}/"
+
+
 def secret_name(stage: str, broker: str) -> str:
-    return f"{WEBHOOK_SECRET_PREFIX}{stage}/{broker}"
+    return stage_prefix(stage) + broker
 
 
 def _keys(client: Any, name: str) -> list[str]:
