@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 REQS := requirements.txt requirements-dev.txt
 STAMP := $(VENV)/.installed-$(shell cat $(REQS) | sha1sum | cut -c1-12)
 
-.PHONY: help install node-check web web-deps web-test browser-deps run test lint typecheck unit integration system browser tour webhook mail synth deploy-inputs deploy smoke webhook-secret bench bench-web clean
+.PHONY: help install node-check web web-deps web-test browser-deps run test lint typecheck unit integration system browser tour webhook mail reconcile synth deploy-inputs deploy smoke webhook-secret bench bench-web clean
 
 help:
 	@echo "make run    start the local stack with demo data on http://127.0.0.1:8000"
@@ -15,6 +15,7 @@ help:
 	@echo "make tour   walk the API against a running stack, checking every figure"
 	@echo "make webhook [TYPE=trade|dividend|fee]   send a signed sample brokerage event to the running stack"
 	@echo "make mail   list the alert emails the running stack has sent"
+	@echo "make reconcile  refold every pool's ledger in the running stack now; finance is emailed about drift"
 	@echo "make synth [STAGE=staging|prod]  synthesize the CDK app into cdk.out, cfn-lint and cdk-nag it"
 	@echo "make deploy STAGE=staging|prod [ALARM_EMAIL=.. ALERT_SENDER=.. BROKERS=a,b]  deploy with AWS credentials, then smoke-test (docs/deploy.md)"
 	@echo "make smoke STAGE=staging|prod  read-only checks against a deployed stage"
@@ -98,6 +99,9 @@ webhook: install
 
 mail: install
 	$(PY) -m devstack.mail --full
+
+reconcile: install
+	$(PY) -m devstack.reconcile
 
 # The CDK app for one stage, synthesized into cdk.out/ and checked (no AWS account needed):
 # cfn-lint, and cdk-nag's AwsSolutions report with no finding left unexplained.

@@ -10,7 +10,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from chalice.app import Chalice, Response, WebsocketEvent
+from chalice.app import Chalice, CloudWatchEvent, Cron, Response, WebsocketEvent
 
 from chalicelib import observability, wiring
 from chalicelib.api import openapi, streams
@@ -624,6 +624,16 @@ def get_alert_settings(call: Call, pool_id: str) -> AlertSettingsOut:
 def put_alert_settings(call: Call, pool_id: str) -> AlertSettingsOut:
     s = wiring.alerts().configure(call.who, pool_id, recipients=call.body.recipients, threshold=call.body.withdrawal_threshold)
     return AlertSettingsOut(recipients=list(s.recipients), withdrawal_threshold=s.withdrawal_threshold)
+
+
+# 02:00 UTC, after the day's trading and before anyone reads the morning's figures.
+RECONCILE_SCHEDULE = Cron(0, 2, "*", "?", "*", "*")
+
+
+@app.schedule(RECONCILE_SCHEDULE, name="reconcile_ledgers", description="Refold every pool's ledger; email finance on drift")
+def reconcile_ledgers(event: CloudWatchEvent) -> dict[str, Any]:
+    """Nightly: every pool's stored balances against a fold of its ledger (also `make reconcile`)."""
+    return streams.reconcile_ledgers()
 
 
 @app.lambda_function(name="alert_dead_letters")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -14,11 +15,13 @@ from chalicelib.adapters.cognito import CognitoAuth, TokenVerifier
 from chalicelib.adapters.dynamodb import DynamoPoolRepository, DynamoPriceStore
 from chalicelib.adapters.push import Connections, Pusher
 from chalicelib.config import settings
+from chalicelib.domain.model import Pool
 from chalicelib.services.alerts import Alerts
 from chalicelib.services.brokerage import BrokerageService
 from chalicelib.services.live import LiveUpdates
 from chalicelib.services.market import MarketData
 from chalicelib.services.pools import PoolService
+from chalicelib.services.reconciliation import PoolReconciliation, Reconciliation
 
 _BOTO = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=3, read_timeout=10)
 
@@ -49,6 +52,14 @@ def alerts() -> Alerts:
         SesMailer(boto3.client("ses", region_name=s.region, config=_BOTO), s.alert_sender, s.alert_configuration_set),
         s.app_url,
     )
+
+
+@lru_cache(maxsize=1)
+def reconciliation() -> Reconciliation:
+    def tell_finance(pool: Pool, result: PoolReconciliation) -> None:
+        alerts().on_drift(pool, result.drift, result.fingerprint(), datetime.now(UTC).date())
+
+    return Reconciliation(pool_service().repo, tell_finance)
 
 
 @lru_cache(maxsize=1)
@@ -87,6 +98,17 @@ def token_verifier() -> TokenVerifier:
 
 def reset() -> None:
     """Forget built objects (tests change the environment between cases)."""
-    built = (settings, dynamodb, pool_service, market_data, alerts, live_updates, brokerage_service, cognito_auth, token_verifier)
+    built = (
+        settings,
+        dynamodb,
+        pool_service,
+        market_data,
+        alerts,
+        reconciliation,
+        live_updates,
+        brokerage_service,
+        cognito_auth,
+        token_verifier,
+    )
     for cached in built:
         cached.cache_clear()

@@ -35,6 +35,7 @@ from devstack.provision import (
     provision_tables,
     provision_webhook_secrets,
 )
+from devstack.scheduler import Schedule
 from devstack.servers import PortInUse, Served, start_api, start_moto
 from devstack.streams import KinesisReader, StreamReader, stream_arn, streams_client
 from devstack.wsgateway import WebSocketGateway
@@ -51,6 +52,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--ws-port", type=int, default=int(os.environ.get("POOLDESK_WS_PORT", "8001")))
     p.add_argument("--no-seed", action="store_true", help="start empty: no demo pools")
     p.add_argument("--no-feed", action="store_true", help="do not put random-walk market ticks on Kinesis")
+    p.add_argument(
+        "--reconcile-every",
+        type=float,
+        default=float(os.environ.get("POOLDESK_RECONCILE_EVERY", "3600")),
+        help="seconds between scheduled reconciliations (nightly in AWS; `make reconcile` runs one now)",
+    )
     return p.parse_args(argv)
 
 
@@ -167,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     pollers: list[StreamPoller] = []
     feed: MarketFeed | None = None
     queue_pollers: list[QueuePoller] = []
+    schedules: list[Schedule] = []
     stop = threading.Event()
     # Handle both explicitly: a shell may start us with SIGINT ignored (a
     # background job), and Ctrl-C must still stop everything.
@@ -211,6 +219,11 @@ def main(argv: list[str] | None = None) -> int:
         gateway = start_gateway(args.host, args.ws_port)
         pollers = start_pollers(dynamodb, kinesis, sqs, names)
         queue_pollers = start_queue_pollers(sqs, names)
+        import app
+
+        schedules = [Schedule("reconcile_ledgers", app.reconcile_ledgers, args.reconcile_every)]
+        for schedule in schedules:
+            schedule.start()
         if not args.no_feed:
             feed = MarketFeed(kinesis, names[MARKET_DATA_STREAM.env_var])
             feed.start()
@@ -227,6 +240,8 @@ def main(argv: list[str] | None = None) -> int:
     print("devstack: stopping", flush=True)
     if feed is not None:
         feed.stop()
+    for schedule in schedules:
+        schedule.stop()
     gateway.stop()
     for poller in pollers:
         poller.stop()

@@ -37,7 +37,7 @@ class FunctionAccess:
 
 
 def function_logical_id(function: str) -> str:
-    """Chalice's logical id for a @app.lambda_function name: apply_market_ticks -> ApplyMarketTicks."""
+    """Chalice's logical id for a @app.lambda_function or @app.schedule name: apply_market_ticks -> ApplyMarketTicks."""
     return "".join(part.capitalize() for part in function.split("_"))
 
 
@@ -45,9 +45,11 @@ def chalice_functions() -> list[str]:
     """The logical ids of every function Chalice packages from app.py."""
     from app import app
 
-    return ["APIHandler", "WebsocketConnect", "WebsocketMessage", "WebsocketDisconnect"] + [
-        function_logical_id(f.name) for f in app.pure_lambda_functions
-    ]
+    return (
+        ["APIHandler", "WebsocketConnect", "WebsocketMessage", "WebsocketDisconnect"]
+        + [function_logical_id(f.name) for f in app.pure_lambda_functions]
+        + [function_logical_id(e.name) for e in app.event_sources]
+    )
 
 
 # Keyed by Chalice's logical id for the function (what `chalice package` names it).
@@ -86,6 +88,13 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
     # Emails finance about every record a consumer gave up on, once per record.
     "AlertDeadLetters": FunctionAccess(
         tables=((POOLS_TABLE, "write"),),  # claims the alert, records it as sent
+        send_email=True,
+        finance_directory=True,
+    ),
+    # Nightly: reads every pool's state, investors, ledger and booked shares; emails
+    # finance about drift (claiming each alert and logging it as sent).
+    "ReconcileLedgers": FunctionAccess(
+        tables=((POOLS_TABLE, "read_write"),),
         send_email=True,
         finance_directory=True,
     ),

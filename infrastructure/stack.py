@@ -174,6 +174,10 @@ class PooldeskStack(cdk.Stack):
         for name in chalice_functions():
             self._function_logs(name, removal)
         self._assign_roles()
+        # Reading every pool's whole ledger takes longer than any request may.
+        reconcile = self.chalice.get_resource("ReconcileLedgers")
+        reconcile.add_property_override("Timeout", 900)
+        reconcile.add_property_override("MemorySize", 1024)
         self._event_source_mappings()
         self.distribution = self._web_hosting(removal)
         self._live_endpoints()
@@ -638,6 +642,12 @@ class PooldeskStack(cdk.Stack):
                 periods=2,
             )
         self._alarm("Api5xxRate", self._api_metric("5XXError", "Average"), 0.01, "over 1% of API requests failed with 5xx", 2)
+        self._alarm(
+            "LedgerDrift",
+            self._business_metric("PoolsDrifted"),
+            0,
+            "the nightly reconciliation found a pool whose balances its ledger does not explain",
+        )
         self._alarm(
             "AlertMailBounceRate",
             cloudwatch.Metric(namespace="AWS/SES", metric_name="Reputation.BounceRate", statistic="Maximum"),

@@ -329,6 +329,25 @@ class DynamoPoolRepository:
         )
         return [self.investor_from_item(i) for i in items]
 
+    def all_investors(self, pool_id: str) -> list[Investor]:
+        items = self._query_all(
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
+            ExpressionAttributeValues=to_item({":pk": _pk(pool_id), ":prefix": "INVESTOR#"}),
+            ConsistentRead=True,
+        )
+        return [self.investor_from_item(i) for i in items]
+
+    def paid_out(self, pool_id: str) -> dict[str, Decimal]:
+        totals: dict[str, Decimal] = {}
+        for item in self._query_all(
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
+            ExpressionAttributeValues=to_item({":pk": _pk(pool_id), ":prefix": "ALLOC#"}),
+            ProjectionExpression="investor_id, amount",
+            ConsistentRead=True,
+        ):
+            totals[item["investor_id"]] = totals.get(item["investor_id"], Decimal(0)) + Decimal(item["amount"])
+        return totals
+
     def list_pools(self, *, manager_id: str | None, limit: int, cursor: str | None) -> Page[Pool]:
         index, pk_name, sk_name, pk = (
             ("GSI1", "GSI1PK", "GSI1SK", f"MANAGER#{manager_id}")

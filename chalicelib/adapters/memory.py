@@ -14,8 +14,10 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from decimal import Decimal
 
 from chalicelib.domain.model import Allocation, EntryType, Investor, InvestorStatus, LedgerEntry, Pool
+from chalicelib.domain.money import ZERO
 from chalicelib.services.ports import (
     Commit,
     DuplicateRequest,
@@ -86,6 +88,17 @@ class InMemoryPoolRepository:
         return [
             i for _, i in sorted(self.investors.get(pool_id, {}).items()) if i.units > 0 and i.status is InvestorStatus.ACTIVE
         ]
+
+    def all_investors(self, pool_id: str) -> list[Investor]:
+        return [i for _, i in sorted(self.investors.get(pool_id, {}).items())]
+
+    def paid_out(self, pool_id: str) -> dict[str, Decimal]:
+        totals: dict[str, Decimal] = {}
+        for booked_pool, entry_id, investor_id in self.booked:
+            if booked_pool == pool_id:
+                share = next(a for a in self.distributions[(pool_id, entry_id)] if a.investor_id == investor_id)
+                totals[investor_id] = totals.get(investor_id, ZERO) + share.amount
+        return totals
 
     def list_pools(self, *, manager_id: str | None, limit: int, cursor: str | None) -> Page[Pool]:
         rows = sorted(

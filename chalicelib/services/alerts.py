@@ -220,6 +220,22 @@ class Alerts:
             link=None if pool else f"{self.app_url}/#/alerts",
         )
 
+    def on_drift(self, pool: Pool, drift: Sequence[object], fingerprint: str, day: date) -> bool:
+        """Reconciliation found stored balances that the ledger does not explain.
+
+        Once per pool, distinct drift and day: a nightly run repeats nothing,
+        and a new difference is always told."""
+        return self._send(
+            f"drift:{pool.id}:{day.isoformat()}:{fingerprint}",
+            pool,
+            f"Reconciliation: {pool.name} does not match its ledger",
+            [
+                f"Refolding the ledger of {pool.name} ({pool.id}) gives figures that differ from its stored balances:",
+                *(str(d) for d in drift),
+                "Money may have been recorded wrongly. Nothing was changed; investigate before the next money movement.",
+            ],
+        )
+
     def on_dead_letter(self, message_id: str, body: str) -> bool:
         """A stream record a consumer gave up on, from its dead-letter queue."""
         try:

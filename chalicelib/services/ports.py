@@ -147,6 +147,14 @@ class PoolRepository(Protocol):
         """Every active investor holding units (all pages)."""
         ...
 
+    def all_investors(self, pool_id: str) -> list[Investor]:
+        """Every investor the pool ever had, removed ones too (reconciliation)."""
+        ...
+
+    def paid_out(self, pool_id: str) -> dict[str, Decimal]:
+        """The distribution shares booked to each investor, summed (reconciliation)."""
+        ...
+
     def list_pools(self, *, manager_id: str | None, limit: int, cursor: str | None) -> Page[Pool]:
         """A manager's pools, or every pool when manager_id is None; newest first."""
         ...

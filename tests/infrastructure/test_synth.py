@@ -180,12 +180,23 @@ def test_the_web_app_and_the_api_share_one_cloudfront_origin(synthesized: tuple[
 def test_every_function_knows_the_websocket_endpoints_and_the_app_url(synthesized: tuple[str, Template, Path]) -> None:
     _, template, _ = synthesized
     functions = resources(template, "AWS::Serverless::Function") or resources(template, "AWS::Lambda::Function")
-    assert len(functions) == 9
+    assert len(functions) == 10
     for name, function in functions.items():
         env = function["Properties"]["Environment"]["Variables"]
         assert {"WEBSOCKET_URL", "WEBSOCKET_MANAGEMENT_URL"} <= set(env)
         # Links in alert emails point at the distribution (the API handler sends no email).
         assert ("APP_URL" in env) is (not name.startswith("APIHandler")), name
+
+
+def test_ledgers_are_reconciled_every_night(synthesized: tuple[str, Template, Path]) -> None:
+    _, template, _ = synthesized
+    function = template.find_resources("AWS::Serverless::Function")["ReconcileLedgers"]
+    assert function["Properties"]["Handler"] == "app.reconcile_ledgers"
+    assert function["Properties"]["Timeout"] == 900  # Lambda's limit: every pool's whole ledger is read
+    assert function["Properties"]["Events"]["ReconcileLedgersEvent"] == {
+        "Type": "Schedule",
+        "Properties": {"Schedule": "cron(0 2 * ? * *)"},
+    }
 
 
 def test_the_api_is_throttled_by_stage(synthesized: tuple[str, Template, Path]) -> None:

@@ -25,6 +25,7 @@ from app import (
     apply_market_ticks,
     apply_webhook_events,
     notify_pool_changes,
+    reconcile_ledgers,
     send_alerts,
     ws_connect,
     ws_disconnect,
@@ -33,6 +34,7 @@ from app import (
 from chalicelib import wiring
 from chalicelib.resources import TABLES
 from devstack.demo import DEMO_USERS
+from devstack.scheduler import scheduled_event
 from infrastructure.access import FUNCTION_ACCESS, FunctionAccess, chalice_functions
 
 from .conftest import Api
@@ -206,6 +208,17 @@ def test_each_role_allows_exactly_what_its_function_does(api: Api, recorder: Rec
 
     with recorder.acting_as("WebsocketDisconnect"):
         ws_disconnect(ws_event("$disconnect", "conn-1"), None)
+
+    # A hand edit the ledger does not explain: the nightly run finds it and emails finance.
+    boto3.client("dynamodb").update_item(
+        TableName=os.environ["POOLS_TABLE"],
+        Key={"PK": {"S": f"POOL#{pid}"}, "SK": {"S": "STATE"}},
+        UpdateExpression="ADD cash :one",
+        ExpressionAttributeValues={":one": {"N": "1"}},
+    )
+    with recorder.acting_as("ReconcileLedgers"):
+        outcome = reconcile_ledgers(scheduled_event("reconcile_ledgers"), None)
+        assert [p["pool_id"] for p in outcome["drifted"]] == [pid]
 
     for function, access in FUNCTION_ACCESS.items():
         done, declared = recorder.needs.get(function, set()), declared_needs(access)
