@@ -9,8 +9,20 @@ import json
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
 
 from chalicelib.services.ports import InvalidCursor
+
+# What AWS answers when a table, index or account is over its capacity. The SDK
+# has already retried these with backoff by the time one reaches our code.
+THROTTLING_CODES = frozenset(
+    {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded", "LimitExceededException"}
+)
+
+
+def is_throttling(exc: BaseException) -> bool:
+    return isinstance(exc, ClientError) and exc.response.get("Error", {}).get("Code") in THROTTLING_CODES
+
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()

@@ -19,6 +19,7 @@ from typing import Any
 from chalice.app import Chalice, Response
 from pydantic import BaseModel, ValidationError
 
+from chalicelib.adapters.ddb import is_throttling
 from chalicelib.domain.errors import (
     Conflict,
     DomainError,
@@ -181,7 +182,17 @@ class Api:
             return _validation_error(exc)
         except InvalidCursor as exc:
             return error_response(400, "invalid_cursor", str(exc), "cursor")
-        except Exception:
+        except Exception as exc:
+            if is_throttling(exc):
+                # Over capacity even after the SDK's retries: nothing was written
+                # (a transaction is all or nothing), so say when to come back.
+                logger.warning("throttled", extra={"path": spec.path, "method": spec.method})
+                count("Throttled")
+                busy = error_response(
+                    503, "busy", "Pooldesk is busy; nothing was changed. Retry in a moment with the same Idempotency-Key."
+                )
+                busy.headers["Retry-After"] = "1"
+                return busy
             logger.exception("unhandled error", extra={"path": spec.path, "method": spec.method})
             count("UnhandledErrors")
             return error_response(

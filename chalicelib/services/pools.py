@@ -436,11 +436,14 @@ class PoolService:
             found = self.repo.find_idempotency(pool_id, key)
             if found is not None:
                 return self._replay(pool_id, found, fingerprint)
+        # One command, one ledger entry id, whatever the number of attempts: if an
+        # attempt's write landed but its answer was lost (a timeout, a throttled
+        # retry), the next attempt's conflict finds that entry instead of booking twice.
+        stamp = self._stamp(who)
         for attempt in range(MAX_ATTEMPTS):
             # The first attempt reuses the read made for the access check; retries read afresh.
             pool = checked or check_write(who, self.repo.get_pool(pool_id), pool_id)
             checked = None
-            stamp = self._stamp(who)
             try:
                 change = decide(pool, stamp)
             except Conflict as exc:
@@ -453,6 +456,9 @@ class PoolService:
             try:
                 self.repo.commit(change)
             except VersionConflict:
+                landed = self.repo.get_entry(pool_id, stamp.entry_id)
+                if landed is not None:
+                    return self._landed(pool_id, landed)
                 self._backoff(attempt)
                 continue
             except DuplicateRequest:
@@ -462,6 +468,11 @@ class PoolService:
                 return self._replay(pool_id, found, fingerprint)
             return Receipt(change.entry, tuple(change.allocations))
         raise Conflict("the pool is busy with other changes; try again", code="concurrent_update")
+
+    def _landed(self, pool_id: str, entry: LedgerEntry) -> Receipt:
+        """This command's own earlier attempt, found committed: its result, as if just written."""
+        allocations = tuple(self.repo.allocations(pool_id, entry.id)) if entry.type is EntryType.DISTRIBUTION else ()
+        return Receipt(entry, allocations)
 
     def _backoff(self, attempt: int) -> None:
         ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**attempt)
