@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 REQS := requirements.txt requirements-dev.txt
 STAMP := $(VENV)/.installed-$(shell cat $(REQS) | sha1sum | cut -c1-12)
 
-.PHONY: help install node-check web web-deps web-test browser-deps run test lint typecheck unit integration system browser tour webhook mail reconcile synth deploy-inputs deploy smoke webhook-secret bench bench-web clean
+.PHONY: help install node-check web web-deps web-test browser-deps run test lint typecheck security unit integration system browser tour webhook mail reconcile synth deploy-inputs deploy smoke webhook-secret bench bench-web soak clean
 
 help:
 	@echo "make run    start the local stack with demo data on http://127.0.0.1:8000"
@@ -21,6 +21,7 @@ help:
 	@echo "make smoke STAGE=staging|prod  read-only checks against a deployed stage"
 	@echo "make webhook-secret STAGE=.. BROKER=.. [RETIRE=yes]  rotate a broker's webhook signing key"
 	@echo "make bench  print performance figures (starts its own stack)"
+	@echo "make soak   10 minutes of ticks, webhooks and API traffic on a local stack; then reconcile and check for leaks"
 	@echo "make bench-web  the pool screen with 10,000 investors in Chromium (about 10 minutes, most of it seeding)"
 
 $(STAMP): $(REQS)
@@ -69,7 +70,7 @@ browser-deps:
 run: install web
 	$(PY) -m devstack
 
-test: install lint typecheck web web-test browser-deps
+test: install lint typecheck security web web-test browser-deps
 	$(PY) -m pytest
 
 lint: install
@@ -78,6 +79,11 @@ lint: install
 
 typecheck: install
 	$(VENV)/bin/mypy
+
+# bandit over everything we ship or run (tests excepted: fake secrets by design);
+# pip-audit runs as tests/security/test_dependencies.py, inside `make test`.
+security: install
+	$(VENV)/bin/bandit -q -c pyproject.toml -r app.py chalicelib devstack infrastructure bench
 
 unit: install
 	$(PY) -m pytest tests/unit
@@ -142,6 +148,10 @@ webhook-secret: install
 
 bench: install
 	$(PY) -m bench.tick_to_screen
+
+# The long soak: 10 minutes of ticks, webhooks and API traffic at once, then reconcile.
+soak: install
+	$(PY) -m bench.soak --seconds $(or $(SECONDS_TO_SOAK),600)
 
 bench-web: install web browser-deps
 	$(PY) -m bench.big_pool_screen

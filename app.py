@@ -428,6 +428,10 @@ def get_distribution(call: Call, pool_id: str, entry_id: str) -> DistributionOut
     return DistributionOut.with_allocations(entry, shares)
 
 
+# A chart's worth of points in one request.
+NAV_HISTORY_MAX = 2000
+
+
 @api.route(
     "/pools/{pool_id}/nav-history",
     "GET",
@@ -435,9 +439,10 @@ def get_distribution(call: Call, pool_id: str, entry_id: str) -> DistributionOut
     response=NavHistory,
     query=("limit", "cursor"),
     tag="history",
+    limit_max=NAV_HISTORY_MAX,
 )
 def nav_history(call: Call, pool_id: str) -> NavHistory:
-    limit = page_limit(call.query.get("limit"), default=500, maximum=2000)
+    limit = page_limit(call.query.get("limit"), default=500, maximum=NAV_HISTORY_MAX)
     page = _pools().nav_history(call.who, pool_id, limit=limit, cursor=call.query.get("cursor"))
     return NavHistory(items=[NavPointOut.of(p) for p in page.items], next_cursor=page.next_cursor)
 
@@ -520,6 +525,7 @@ def unlinked_webhook_events(call: Call) -> WebhookEventList:
     status=202,
     auth=False,
     tag="brokerage",
+    also=((200, "Already received: an event id seen before is stored once and acknowledged again"),),
 )
 def receive_webhook(call: Call, broker: str) -> Reply:
     try:

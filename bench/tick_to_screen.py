@@ -35,7 +35,11 @@ async def measure(api: str, aws: str, ws_url: str, ticks: int) -> list[float]:
     http.post(f"{api}/pools/{pid}/contributions", json={"investor_id": inv, "amount": "100000.00"}, timeout=10)
     http.post(f"{api}/pools/{pid}/trades", json={"symbol": "BNCH", "side": "buy", "quantity": "100", "price": "100"}, timeout=10)
     kinesis = boto3.client(
-        "kinesis", region_name="us-east-1", endpoint_url=aws, aws_access_key_id="bench", aws_secret_access_key="bench"
+        "kinesis",
+        region_name="us-east-1",
+        endpoint_url=aws,
+        aws_access_key_id="bench",
+        aws_secret_access_key="bench",  # moto  # nosec B106
     )
     latencies = []
     async with aiohttp.ClientSession() as session, session.ws_connect(f"{ws_url}/?token={token['access_token']}") as ws:

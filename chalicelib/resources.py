@@ -96,7 +96,7 @@ TABLES: tuple[Table, ...] = (POOLS_TABLE, EVENTS_TABLE, CONNECTIONS_TABLE)
 
 # Secrets Manager holds each broker's webhook signing secrets under this
 # prefix, as {"secrets": ["current", "previous"]} so keys can rotate.
-WEBHOOK_SECRET_PREFIX = "pooldesk/webhooks/"  # noqa: S105 - a name prefix, not a secret
+WEBHOOK_SECRET_PREFIX = "pooldesk/webhooks/"  # noqa: S105 - a name prefix, not a secret  # nosec B105
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ DEMO_USERS = [
 
 
 DEMO_BROKER = "demo"
-DEMO_BROKER_SECRET = "demo-webhook-secret"  # noqa: S105 - the local stack's published demo secret
+DEMO_BROKER_SECRET = "demo-webhook-secret"  # noqa: S105 - the local stack's published demo secret  # nosec B105
 DEMO_ACCOUNT = "DEMO-1"
 
 

@@ -20,7 +20,7 @@ class MarketFeed(threading.Thread):
         self._kinesis = kinesis
         self._stream = stream
         self._interval = 1.0 / ticks_per_second
-        self._random = random.Random(seed)  # noqa: S311 - demo prices, not security
+        self._random = random.Random(seed)  # noqa: S311 - demo prices, not security  # nosec B311
         self._prices = {s: Decimal(p) for s, p in START_PRICES.items()}
         self._halt = threading.Event()
         self.sent = 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import subprocess
+import subprocess  # starts our own stack, argv only, no shell  # nosec B404
 import sys
 import time
 from dataclasses import dataclass
@@ -42,7 +42,7 @@ def launch(log_dir: Path, *extra: str, timeout: float = 90) -> Stack:
     log = log_dir / f"devstack-{api_port}.log"
     # The child configures AWS itself; nothing of the caller's may leak in.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "COGNITO_", "POOLS_"))}
-    process = subprocess.Popen(
+    process = subprocess.Popen(  # our own interpreter and module, fixed argv  # nosec B603
         [
             sys.executable,
             "-m",

@@ -135,6 +135,21 @@ def web_handler(web_dir: Path, connect_src: str) -> type[Any]:
             else:
                 self._generic_handle()
 
+        def _method_not_allowed(self) -> None:
+            # http.server answers methods it has no do_X for with 501 and an HTML page;
+            # an HTTP method no route declares is the client's mistake: 405, in our error shape.
+            body = json.dumps(
+                {"error": {"code": "method_not_allowed", "message": f"{self.command} is not allowed here", "field": None}}
+            ).encode()
+            self.send_response(405)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Allow", "GET, POST, PUT, PATCH, DELETE, OPTIONS, HEAD")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_TRACE = do_CONNECT = do_QUERY = _method_not_allowed
+
     return WebAppRequestHandler
 
 

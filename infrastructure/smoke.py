@@ -43,7 +43,8 @@ def checks() -> list[Check]:
         _expect(requests.get(f"{url}/openapi.json", timeout=10), 200)
 
     def wrong_password(url: str) -> None:
-        body = {"email": "smoke-test@pooldesk.invalid", "password": "not-the-password"}
+        wrong = "not-the-password"  # deliberately wrong  # nosec B105
+        body = {"email": "smoke-test@pooldesk.invalid", "password": wrong}
         _expect(requests.post(f"{url}/auth/login", json=body, timeout=10), 401, "invalid_credentials")
 
     def no_token(url: str) -> None:

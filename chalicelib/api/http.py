@@ -31,6 +31,7 @@ from chalicelib.domain.errors import (
 )
 from chalicelib.observability import count, logger
 from chalicelib.services.access import Principal
+from chalicelib.services.pools import MAX_PAGE
 from chalicelib.services.ports import InvalidCursor
 
 MAX_BODY_BYTES = 64 * 1024
@@ -119,6 +120,8 @@ class RouteSpec:
     tag: str
     query: tuple[str, ...]
     idempotent: bool
+    limit_max: int  # the largest page ``limit`` the route accepts
+    also: tuple[tuple[int, str], ...]  # other successful statuses, same body, and what each means
 
 
 class Api:
@@ -140,8 +143,10 @@ class Api:
         tag: str = "pools",
         query: tuple[str, ...] = (),
         idempotent: bool = False,
+        limit_max: int = MAX_PAGE,
+        also: tuple[tuple[int, str], ...] = (),
     ) -> Callable[[Callable[..., Reply | BaseModel]], Callable[..., Response]]:
-        spec = RouteSpec(path, method, summary, body, response, status, auth, tag, query, idempotent)
+        spec = RouteSpec(path, method, summary, body, response, status, auth, tag, query, idempotent, limit_max, also)
         self.routes.append(spec)
 
         def register(handler: Callable[..., Reply | BaseModel]) -> Callable[..., Response]:
@@ -169,6 +174,10 @@ class Api:
         assert request is not None, "Chalice sets the request before calling a view"
         headers = {k.lower(): v for k, v in (request.headers or {}).items()}
         try:
+            unknown = sorted(set(request.query_params or {}) - set(spec.query))
+            if unknown:
+                # A misspelt filter must not silently widen what is listed.
+                raise InvalidInput(f"unknown query parameter {unknown[0]!r}", field=unknown[0], code="unknown_parameter")
             principal = self._principal(headers) if spec.auth else None
             body = self._body(spec, request.raw_body) if spec.body else None
             raw = request.raw_body
@@ -224,13 +233,24 @@ class Api:
             raw = raw.encode()
         if raw and len(raw) > MAX_BODY_BYTES:
             raise InvalidInput(f"request body is larger than {MAX_BODY_BYTES} bytes", code="body_too_large")
+        if not raw or not raw.strip():
+            # An empty PUT must not quietly mean "every field at its default".
+            raise InvalidInput("a JSON request body is required", code="missing_body")
         try:
-            data = json.loads(raw or b"{}", parse_float=Decimal, parse_constant=_reject_constant)
+            data = json.loads(raw, parse_float=Decimal, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates)
         except (ValueError, RecursionError):
             raise InvalidInput("request body is not valid JSON", code="invalid_json") from None
         if not isinstance(data, dict):
             raise InvalidInput("request body must be a JSON object", code="invalid_json")
         return spec.body.model_validate(data)
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A key given twice is refused: whichever value a proxy checked, we must not use the other."""
+    keys = [k for k, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise ValueError("duplicate key")
+    return dict(pairs)
 
 
 def _reject_constant(text: str) -> str:

@@ -13,12 +13,21 @@ from .schemas import ErrorResponse
 
 _ERRORS = {
     "400": "Malformed request: the field named is wrong",
-    "401": "No valid access token",
+    "401": "No valid access token (or, signing in: wrong credentials; a webhook: no valid signature)",
     "403": "Your role may not do this (finance is read-only)",
     "404": "Not found, or not yours",
     "409": "Conflicts with the pool's current state",
     "422": "Refused by the accounting rules, or an Idempotency-Key reused with another body",
+    "503": "Busy: nothing was changed; retry after Retry-After seconds with the same Idempotency-Key",
 }
+
+
+def _query_schema(name: str, route: RouteSpec) -> dict[str, Any]:
+    if name == "limit":
+        return {"type": "integer", "minimum": 1, "maximum": route.limit_max, "description": f"page size, 1-{route.limit_max}"}
+    if name == "cursor":
+        return {"type": "string", "description": "next_cursor from the previous page, as given"}
+    return {"type": "string"}
 
 
 def build(routes: list[RouteSpec], *, title: str = "Pooldesk API", version: str = "1") -> dict[str, Any]:
@@ -52,7 +61,7 @@ def build(routes: list[RouteSpec], *, title: str = "Pooldesk API", version: str 
             {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
             for name in re.findall(r"{(\w+)}", r.path)
         ]
-        params += [{"name": q, "in": "query", "required": False, "schema": {"type": "string"}} for q in r.query]
+        params += [{"name": q, "in": "query", "required": False, "schema": _query_schema(q, r)} for q in r.query]
         if r.idempotent:
             params.append(
                 {
@@ -60,9 +69,17 @@ def build(routes: list[RouteSpec], *, title: str = "Pooldesk API", version: str 
                     "in": "header",
                     "required": False,
                     "description": "Repeat the request with the same key and body to get the first result; nothing moves twice.",
-                    "schema": {"type": "string", "maxLength": 128},
+                    "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,128}$"},
                 }
             )
+        for code, meaning in r.also:
+            op["responses"][str(code)] = {"description": meaning, "content": op["responses"][str(r.status)]["content"]}
+        if r.idempotent:
+            op["responses"]["200"] = {
+                "description": "A replay: this Idempotency-Key was seen with the same body; the first result, nothing moved",
+                "headers": {"Idempotent-Replayed": {"schema": {"type": "string", "enum": ["true"]}}},
+                "content": op["responses"][str(r.status)]["content"],
+            }
         if params:
             op["parameters"] = params
         if r.body is not None:
@@ -70,8 +87,6 @@ def build(routes: list[RouteSpec], *, title: str = "Pooldesk API", version: str 
         if r.auth:
             op["security"] = [{"bearer": []}]
         for status, text in _ERRORS.items():
-            if status == "401" and not r.auth:
-                continue
             op["responses"][status] = {
                 "description": text,
                 "content": {"application/json": {"schema": ref(ErrorResponse, "serialization")}},

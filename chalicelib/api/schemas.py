@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, PlainSerializer
 
 from chalicelib.domain import money
 from chalicelib.domain.model import Allocation, Investor, LedgerEntry, Pool
@@ -53,7 +53,13 @@ class RefreshRequest(Body):
 
 class CreatePoolRequest(Body):
     name: str = Field(min_length=1, max_length=120)
-    currency: str = Field(min_length=3, max_length=3, description="ISO 4217 code, e.g. USD")
+    currency: str = Field(
+        min_length=3,
+        max_length=3,
+        description="ISO 4217 code, e.g. USD",
+        # Documented for clients; the domain refuses others with invalid_currency, naming the field.
+        json_schema_extra={"enum": list[JsonValue](sorted(money.MINOR_UNITS))},
+    )
     unit_price: DecimalString = Field(default="1.00", description="Price of one unit at launch")
 
 
@@ -64,7 +70,12 @@ class UpdatePoolRequest(Body):
 
 class AddInvestorRequest(Body):
     name: str = Field(min_length=1, max_length=120)
-    email: str = Field(default="", max_length=254)
+    email: str = Field(
+        default="",
+        max_length=254,
+        description="Optional; an address with an @ and no spaces",
+        json_schema_extra={"pattern": r"^\s*([^ @]*@[^ ]*)?\s*$"},
+    )
 
 
 class ContributionRequest(Body):
@@ -73,6 +84,16 @@ class ContributionRequest(Body):
 
 
 class WithdrawalRequest(Body):
+    # Exactly one of amount and units (the handler says so by name when both or neither come).
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["amount"], "properties": {"amount": {"type": "string"}, "units": {"type": "null"}}},
+                {"required": ["units"], "properties": {"units": {"type": "string"}, "amount": {"type": "null"}}},
+            ]
+        }
+    )
+
     investor_id: str = Field(min_length=1, max_length=64)
     amount: DecimalString | None = Field(default=None, description="Cash to pay out; or give units")
     units: DecimalString | None = Field(default=None, description="Units to redeem; or give amount")

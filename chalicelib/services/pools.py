@@ -476,7 +476,7 @@ class PoolService:
 
     def _backoff(self, attempt: int) -> None:
         ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**attempt)
-        self._sleep(random.uniform(0, ceiling))  # noqa: S311 - jitter, not security
+        self._sleep(random.uniform(0, ceiling))  # noqa: S311 - jitter, not security  # nosec B311
 
     def _replay(self, pool_id: str, found: IdempotencyRecord, fingerprint: str) -> Receipt:
         if found.request_hash != fingerprint:
