@@ -299,7 +299,14 @@ def reconcile(stack: Stack) -> subprocess.CompletedProcess[str]:
 
 
 def soak(
-    stack: Stack, seconds: float, *, managers: int = 2, pools: int = 2, investors: int = 5, idle: float = 10.0
+    stack: Stack,
+    seconds: float,
+    *,
+    managers: int = 2,
+    pools: int = 2,
+    investors: int = 5,
+    idle: float = 10.0,
+    broker: bool = True,
 ) -> SoakReport:
     report = SoakReport(seconds=seconds)
     lock = threading.Lock()
@@ -325,13 +332,13 @@ def soak(
     deadline = started + seconds
     for worker in workers:
         worker.deadline = deadline
-    broker = Broker(stack.api, deadline, report, lock)
-    for thread in [*workers, broker]:
+    threads: list[threading.Thread] = [*workers, *([Broker(stack.api, deadline, report, lock)] if broker else [])]
+    for thread in threads:
         thread.start()
     while time.monotonic() < deadline + idle:
         time.sleep(2)
         report.samples.append(_sample(process, started))
-    for thread in [*workers, broker]:
+    for thread in threads:
         thread.join(timeout=60)
     report.writes = sum(len(w.created[p]) for w in workers for p in w.created) + len(report.webhook_ids)
     report.ledger_problems = [problem for w in workers for problem in w.check_ledger()]

@@ -1,8 +1,9 @@
 """Tick to screen: time from PutRecord on Kinesis to the pool.updated message
-on a subscribed WebSocket, through the real local stack (prices consumer,
-DynamoDB stream, notifier, gateway). Prints figures; asserts nothing.
+on every subscribed WebSocket, through the real local stack (prices consumer,
+DynamoDB stream, notifier, gateway), with 1, 10 and 50 subscribers. Prints
+figures; asserts nothing.
 
-    make bench            # or: .venv/bin/python -m bench.tick_to_screen --ticks 100
+    .venv/bin/python -m bench.tick_to_screen --ticks 100      # make bench runs it with the rest
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ import aiohttp
 import boto3
 import requests
 
+from bench.report import Result, chart
 from devstack.launch import launch
 
 MANAGER = ("manager@example.com", "Manager-demo-1")
 
 
-async def measure(api: str, aws: str, ws_url: str, ticks: int) -> list[float]:
+async def measure(api: str, aws: str, ws_url: str, ticks: int, subscribers: int = 1) -> list[float]:
+    """Seconds from PutRecord until EVERY subscriber has the new price, per tick."""
     http = requests.Session()
     token = http.post(f"{api}/auth/login", json={"email": MANAGER[0], "password": MANAGER[1]}, timeout=10).json()
     http.headers["Authorization"] = f"Bearer {token['access_token']}"
@@ -42,9 +45,19 @@ async def measure(api: str, aws: str, ws_url: str, ticks: int) -> list[float]:
         aws_secret_access_key="bench",  # moto  # nosec B106
     )
     latencies = []
-    async with aiohttp.ClientSession() as session, session.ws_connect(f"{ws_url}/?token={token['access_token']}") as ws:
-        await ws.send_str(json.dumps({"action": "subscribe", "pool_id": pid}))
-        await ws.receive_json(timeout=10)
+    async with aiohttp.ClientSession() as session:
+        sockets = [await session.ws_connect(f"{ws_url}/?token={token['access_token']}") for _ in range(subscribers)]
+        for ws in sockets:
+            await ws.send_str(json.dumps({"action": "subscribe", "pool_id": pid}))
+            await ws.receive_json(timeout=10)
+
+        async def until_price(ws: aiohttp.ClientWebSocketResponse, price: str) -> None:
+            while True:
+                message = await ws.receive_json(timeout=30)
+                positions = message.get("data", {}).get("positions", [])
+                if message["type"] == "pool.updated" and positions and positions[0]["last_price"] == price:
+                    return
+
         for n in range(ticks):
             price = f"{100 + (n % 50) + 1}.{n % 100:02d}"
             started = time.perf_counter()
@@ -54,30 +67,59 @@ async def measure(api: str, aws: str, ws_url: str, ticks: int) -> list[float]:
                 PartitionKey="BNCH",
                 Data=json.dumps({"symbol": "BNCH", "price": price, "ts": time.time()}).encode(),
             )
-            while True:
-                message = await ws.receive_json(timeout=15)
-                positions = message.get("data", {}).get("positions", [])
-                if message["type"] == "pool.updated" and positions and positions[0]["last_price"] == price:
-                    break
+            await asyncio.gather(*(until_price(ws, price) for ws in sockets))
             latencies.append(time.perf_counter() - started)
+        for ws in sockets:
+            await ws.close()
     return latencies
+
+
+SIZES = [1, 10, 50]
+
+
+def run(*, ticks: int = 30, sizes: list[int] = SIZES) -> Result:
+    result = Result(
+        key="tick_to_screen",
+        title="Tick to screen",
+        what=(
+            "From PutRecord on Kinesis to the pool.updated message on every subscribed WebSocket, through the "
+            "local stack (prices consumer, DynamoDB stream, notifier, WebSocket gateway), one tick at a time."
+        ),
+        columns=["subscribers", "ticks", "p50", "p95", "p99", "max"],
+    )
+    xs: list[float] = []
+    p50s: list[float] = []
+    p95s: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="bench-") as logs:
+        stack = launch(Path(logs), "--no-feed", "--no-seed")
+        try:
+            for subscribers in sizes:
+                ms = sorted(x * 1000 for x in asyncio.run(measure(stack.api, stack.aws, stack.ws, ticks, subscribers)))
+                q = statistics.quantiles(ms, n=100, method="inclusive")
+                result.rows.append(
+                    [str(subscribers), str(ticks), f"{q[49]:.0f} ms", f"{q[94]:.0f} ms", f"{q[98]:.0f} ms", f"{ms[-1]:.0f} ms"]
+                )
+                xs.append(float(subscribers))
+                p50s.append(q[49])
+                p95s.append(q[94])
+        finally:
+            stack.stop()
+    result.chart = chart(
+        "tick_to_screen", "Tick to screen", "subscribed WebSockets", "milliseconds", {"p50": (xs, p50s), "p95": (xs, p95s)}
+    )
+    result.notes.append(
+        "Most of it is the local stack's pollers, which wait up to 200 ms between reads of each stream (two "
+        "hops); in AWS, Lambda's event source mappings poll continuously. Fan-out posts to each connection in turn."
+    )
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.tick_to_screen")
-    parser.add_argument("--ticks", type=int, default=40)
+    parser.add_argument("--ticks", type=int, default=30)
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="bench-") as logs:
-        stack = launch(Path(logs), "--no-feed", "--no-seed")
-        try:
-            latencies = asyncio.run(measure(stack.api, stack.aws, stack.ws, args.ticks))
-        finally:
-            stack.stop()
-    ms = sorted(x * 1000 for x in latencies)
-    q = statistics.quantiles(ms, n=100, method="inclusive")
-    print(f"tick to screen over {len(ms)} ticks, one at a time, local stack on {os.cpu_count()} cores:")
-    print(f"  p50 {q[49]:.0f} ms   p95 {q[94]:.0f} ms   p99 {q[98]:.0f} ms   max {ms[-1]:.0f} ms")
-    print("  (the local pollers wait up to 200 ms per stream hop; in AWS, Kinesis and DynamoDB streams invoke Lambda directly)")
+    print(run(ticks=args.ticks).text())
+    print(f"({os.cpu_count()} cores)")
     return 0
 
 

@@ -7,8 +7,8 @@ from decimal import Decimal as D
 from typing import Any
 
 import pytest
-from boto3.dynamodb.types import TypeSerializer
 
+from bench.distribution import seed_investors as seed_holders
 from chalicelib.adapters.dynamodb import DynamoPoolRepository
 from chalicelib.services.access import Principal
 from chalicelib.services.pools import PoolService
@@ -16,49 +16,12 @@ from tests.conftest import TABLE_NAME
 
 MANAGER = Principal("m-1", "m@example.com", frozenset({"managers"}))
 INVESTORS = 10_000
-_ser = TypeSerializer()
 
 
 def seed_investors(db: Any, svc: PoolService, n: int) -> tuple[str, D]:
-    """Write n holders straight to the table (fast), keeping the pool's totals consistent.
-
-    Investor i holds (i % 97 + 1) units bought at 1.00, so holdings differ and
-    remainders matter.
-    """
+    """n holders written straight to the table (bench/distribution.py); investor i holds i % 97 + 1 units."""
     pool = svc.create_pool(MANAGER, name="Big Fund", currency="USD")
-    total = D(0)
-    now = "2026-01-01T00:00:00.000000Z"
-    for start in range(0, n, 25):
-        batch = []
-        for i in range(start, min(start + 25, n)):
-            units = D(i % 97 + 1)
-            total += units
-            item = {
-                "PK": f"POOL#{pool.id}",
-                "SK": f"INVESTOR#inv_{i:06d}",
-                "kind": "investor",
-                "currency": "USD",
-                "pool_id": pool.id,
-                "id": f"inv_{i:06d}",
-                "name": f"Investor {i}",
-                "email": "",
-                "status": "active",
-                "units": units,
-                "contributed": units,
-                "withdrawn": D(0),
-                "paid_out": D(0),
-                "created_at": now,
-                "updated_at": now,
-            }
-            batch.append({"PutRequest": {"Item": {k: _ser.serialize(v) for k, v in item.items()}}})
-        db.batch_write_item(RequestItems={TABLE_NAME: batch})
-    db.update_item(
-        TableName=TABLE_NAME,
-        Key={"PK": {"S": f"POOL#{pool.id}"}, "SK": {"S": "STATE"}},
-        UpdateExpression="SET cash = :t, units = :t, investor_count = :n",
-        ExpressionAttributeValues={":t": {"N": str(total)}, ":n": {"N": str(n)}},
-    )
-    return pool.id, total
+    return pool.id, seed_holders(db, TABLE_NAME, pool.id, n)
 
 
 @pytest.fixture
