@@ -60,9 +60,10 @@ def run(*, sizes: list[int] = SIZES, seconds: float = SECONDS) -> Result:
         {"requests/s": (xs, rates), "p95 (ms)": (xs, p95s)},
     )
     result.notes.append(
-        "Throughput is capped by moto, which the local stack serves single-threaded so conditional writes are "
-        "atomic as in DynamoDB: more managers mean longer queues, not more requests per second. In AWS each "
-        "request is its own Lambda invocation and DynamoDB partitions by pool."
+        "The local stack's API serves requests on threads, but moto answers one AWS call at a time (so that "
+        "conditional writes are atomic, as in DynamoDB): throughput grows less than the managers do and "
+        "latency grows with the queue. In AWS each request is its own Lambda invocation and DynamoDB "
+        "partitions by pool."
     )
     return result
 

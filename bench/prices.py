@@ -20,7 +20,7 @@ SIZES = [(1_000, 50), (5_000, 250), (10_000, 500)]
 POOLS = 1_000
 SYMBOLS = 500
 # The naive consumer does the same work per tick whatever the batch, so a sample of ticks tells its rate.
-NAIVE_SAMPLE = 300
+NAIVE_SAMPLE = 60
 
 
 @dataclass
@@ -165,6 +165,11 @@ def run(*, pools: int = POOLS, sizes: list[tuple[int, int]] = SIZES) -> Result:
     result.notes.append(
         "Batched, the requests follow the symbols and pools touched, not the ticks: one conditional put per "
         "symbol's latest price, one query per symbol for its holders, one read and one write per pool."
+    )
+    result.notes.append(
+        "Ticks per second here are moto's: it answers a query on a global secondary index (who holds a "
+        "symbol) by scanning the whole table, about 0.1 s per query at this size. DynamoDB answers from the "
+        "index; the request counts are what carries over."
     )
     return result
 

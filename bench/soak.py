@@ -21,7 +21,6 @@ import argparse
 import json
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -287,17 +286,6 @@ def wait_for_webhooks(api: str, http: requests.Session, ids: set[str], timeout: 
         time.sleep(1)
 
 
-def reconcile(stack: Stack) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # our interpreter, fixed argv  # nosec B603
-        [sys.executable, "-m", "devstack.reconcile", "--aws", stack.aws, "--api", stack.api, "--ws", stack.ws],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
 def soak(
     stack: Stack,
     seconds: float,
@@ -345,7 +333,7 @@ def soak(
     report.ledger_problems += wait_for_webhooks(stack.api, workers[0].http, report.webhook_ids)
     time.sleep(2)  # let the last stream batches land before the final sample
     report.samples.append(_sample(process, started))
-    done = reconcile(stack)
+    done = stack.reconcile()
     report.reconcile_exit, report.reconcile_output = done.returncode, done.stdout + done.stderr
     return report
 

@@ -36,12 +36,28 @@ class Stack:
         self.process.send_signal(signal.SIGINT)
         return self.process.wait(timeout=30)
 
+    def reconcile(self) -> subprocess.CompletedProcess[str]:
+        """`make reconcile` against this stack: every pool refolded, drift emailed, exit 1 on drift."""
+        return subprocess.run(  # our interpreter and module, fixed argv  # nosec B603
+            [sys.executable, "-m", "devstack.reconcile", "--aws", self.aws, "--api", self.api, "--ws", self.ws],
+            cwd=ROOT,
+            env=_clean_environment(),
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+
+def _clean_environment() -> dict[str, str]:
+    # The child configures AWS itself; nothing of the caller's may leak in.
+    return {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "COGNITO_", "POOLS_"))}
+
 
 def launch(log_dir: Path, *extra: str, timeout: float = 90) -> Stack:
     api_port, aws_port, ws_port = free_port(), free_port(), free_port()
     log = log_dir / f"devstack-{api_port}.log"
-    # The child configures AWS itself; nothing of the caller's may leak in.
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "COGNITO_", "POOLS_"))}
+    env = _clean_environment()
     process = subprocess.Popen(  # our own interpreter and module, fixed argv  # nosec B603
         [
             sys.executable,

@@ -241,6 +241,15 @@ class DynamoPoolRepository:
                 return
             kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
 
+    def _in_partition(self, pool_id: str, prefix: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        """Every item of the pool whose sort key starts with ``prefix``, strongly consistent."""
+        return self._query_all(
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
+            ExpressionAttributeValues=to_item({":pk": _pk(pool_id), ":prefix": prefix}),
+            ConsistentRead=True,
+            **kwargs,
+        )
+
     def _query_page(
         self, *, pk: str, prefix: str, limit: int, cursor: str | None, newest_first: bool
     ) -> tuple[list[dict[str, Any]], str | None]:
@@ -330,21 +339,11 @@ class DynamoPoolRepository:
         return [self.investor_from_item(i) for i in items]
 
     def all_investors(self, pool_id: str) -> list[Investor]:
-        items = self._query_all(
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
-            ExpressionAttributeValues=to_item({":pk": _pk(pool_id), ":prefix": "INVESTOR#"}),
-            ConsistentRead=True,
-        )
-        return [self.investor_from_item(i) for i in items]
+        return [self.investor_from_item(i) for i in self._in_partition(pool_id, "INVESTOR#")]
 
     def paid_out(self, pool_id: str) -> dict[str, Decimal]:
         totals: dict[str, Decimal] = {}
-        for item in self._query_all(
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
-            ExpressionAttributeValues=to_item({":pk": _pk(pool_id), ":prefix": "ALLOC#"}),
-            ProjectionExpression="investor_id, amount",
-            ConsistentRead=True,
-        ):
+        for item in self._in_partition(pool_id, "ALLOC#", ProjectionExpression="investor_id, amount"):
             totals[item["investor_id"]] = totals.get(item["investor_id"], Decimal(0)) + Decimal(item["amount"])
         return totals
 
@@ -406,12 +405,7 @@ class DynamoPoolRepository:
         return self.entry_from_item(item) if item else None
 
     def ledger(self, pool_id: str) -> list[LedgerEntry]:
-        items = self._query_all(
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
-            ExpressionAttributeValues=to_item({":pk": _pk(pool_id), ":prefix": "LEDGER#"}),
-            ConsistentRead=True,
-        )
-        return [self.entry_from_item(i) for i in items]
+        return [self.entry_from_item(i) for i in self._in_partition(pool_id, "LEDGER#")]
 
     def booked_shares(self, pool_id: str, investor_id: str, entry_ids: Sequence[str]) -> dict[str, Allocation]:
         keys = [to_item({"PK": _pk(pool_id), "SK": f"ALLOC#{e}#{investor_id}"}) for e in dict.fromkeys(entry_ids)]
@@ -421,11 +415,7 @@ class DynamoPoolRepository:
         }
 
     def allocations(self, pool_id: str, entry_id: str) -> list[Allocation]:
-        items = self._query_all(
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
-            ExpressionAttributeValues=to_item({":pk": _pk(pool_id), ":prefix": f"DIST#{entry_id}#"}),
-            ConsistentRead=True,
-        )
+        items = self._in_partition(pool_id, f"DIST#{entry_id}#")
         return [
             Allocation(investor_id=inv, units=Decimal(units), amount=Decimal(amount))
             for chunk in items

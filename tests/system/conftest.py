@@ -3,9 +3,6 @@ loopback ports and talk to it over HTTP."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -17,7 +14,7 @@ from devstack.launch import Stack
 from devstack.launch import launch as start_stack
 from devstack.mail import sent_mail
 
-__all__ = ["Stack", "login", "reconcile", "start_stack", "wait_for_mail"]
+__all__ = ["Stack", "login", "start_stack", "wait_for_mail"]
 
 
 @pytest.fixture(scope="session")
@@ -44,16 +41,3 @@ def wait_for_mail(stack: Stack, subject: str, seconds: float = 30) -> list[dict[
         if found or time.monotonic() > deadline:
             return found
         time.sleep(0.3)
-
-
-def reconcile(stack: Stack) -> subprocess.CompletedProcess[str]:
-    """`make reconcile` against this stack: every pool refolded, drift emailed, exit 1 on drift."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "COGNITO_", "POOLS_"))}
-    return subprocess.run(
-        [sys.executable, "-m", "devstack.reconcile", "--aws", stack.aws, "--api", stack.api, "--ws", stack.ws],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, settings
 
 from devstack.demo import DEMO_USERS
 
-from .conftest import Stack, login, reconcile, start_stack
+from .conftest import Stack, login, start_stack
 
 
 @pytest.fixture(scope="module")
@@ -112,5 +112,5 @@ def test_the_fuzz_reached_past_sign_in_and_validation(fuzzed_stack: Stack) -> No
 
 
 def test_the_fuzzed_books_still_reconcile(fuzzed_stack: Stack) -> None:
-    done = reconcile(fuzzed_stack)
+    done = fuzzed_stack.reconcile()
     assert done.returncode == 0, done.stdout + done.stderr

@@ -6,11 +6,11 @@ import boto3
 
 from devstack.demo import DEMO_USERS
 
-from .conftest import Stack, login, reconcile, wait_for_mail
+from .conftest import Stack, login, wait_for_mail
 
 
 def test_make_reconcile_finds_every_unit_and_cent_then_reports_a_hand_edit(stack: Stack) -> None:
-    ok = reconcile(stack)
+    ok = stack.reconcile()
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "every unit and cent reconciles" in ok.stdout
 
@@ -33,11 +33,11 @@ def test_make_reconcile_finds_every_unit_and_cent_then_reports_a_hand_edit(stack
 
     edit("12.34")
     try:
-        drifted = reconcile(stack)
+        drifted = stack.reconcile()
         assert drifted.returncode == 1, drifted.stdout + drifted.stderr
         assert "1 drifted" in drifted.stdout and "Hand Edited Fund" in drifted.stdout
         assert "cash: stored 12.34, ledger says 0.00 (difference +12.34)" in drifted.stdout
         assert wait_for_mail(stack, "Reconciliation: Hand Edited Fund does not match its ledger")
     finally:
         edit("-12.34")  # leave the shared stack reconciled for the tests after this one
-    assert reconcile(stack).returncode == 0
+    assert stack.reconcile().returncode == 0
