@@ -56,8 +56,10 @@ def run(*, sizes: list[int] = SIZES, seconds: float = SECONDS) -> Result:
         "api_load",
         "API under load",
         "concurrent managers",
-        "requests / s  and  p95 ms",
-        {"requests/s": (xs, rates), "p95 (ms)": (xs, p95s)},
+        "requests / s",
+        {"requests/s": (xs, rates)},
+        right={"p95 latency": (xs, p95s)},
+        right_label="p95 latency (ms)",
     )
     result.notes.append(
         "The local stack's API serves requests on threads, but moto answers one AWS call at a time (so that "

