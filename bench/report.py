@@ -90,7 +90,7 @@ def write_report(results: list[Result], seconds: float, out: Path = RESULTS) -> 
         "",
     ]
     path = out / "README.md"
-    path.write_text("\n".join(head) + "\n".join(r.markdown() for r in results))
+    path.write_text("\n".join(head) + "\n" + "\n".join(r.markdown() for r in results))
     return path
 
 
