@@ -287,7 +287,6 @@ class PoolService:
     ) -> Receipt:
         """Pay ``amount`` pro rata. With ``preview_id`` (from preview_distribution),
         pay only if every share is still exactly the one previewed."""
-        shares: list[tuple[Allocation, ...]] = []
 
         def decide(pool: Pool, stamp: Stamp) -> Commit:
             # Holdings are read after the pool; any change to them bumps the
@@ -299,14 +298,14 @@ class PoolService:
                     field="preview_id",
                     code="preview_outdated",
                 )
-            shares.append(d.allocations)
             return Commit(pool=d.pool, expected_version=pool.version, entry=d.entry, allocations=d.allocations)
 
         request = {"amount": amount, "memo": memo, "preview_id": preview_id}
         receipt = self._run(who, pool_id, decide, operation="distribution", request=request, key=idempotency_key)
         if not receipt.replayed:
+            # The receipt's shares are the committed ones: from the decision that landed,
+            # which need not be the last one made (see _landed).
             self.repo.settle_distribution(pool_id, receipt.entry.id)
-            return Receipt(receipt.entry, shares[-1])
         return receipt
 
     def trade(

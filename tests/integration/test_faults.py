@@ -135,6 +135,23 @@ def test_a_write_whose_answer_is_lost_after_it_landed_is_counted_once(
     assert reconciled()
 
 
+def test_a_distribution_whose_answer_is_lost_answers_with_the_shares_that_were_paid(
+    api: Api, fund: dict[str, str], faults: DynamoFaults, backoffs: list[float]
+) -> None:
+    pid = fund["pool_id"]
+    b = add_investor(api, pid, "Bob")["id"]
+    assert contribute(api, pid, b, "3000.00").status_code == 201
+    faults.fail("TransactWriteItems", "ProvisionedThroughputExceededException", times=1, landed=True)
+    resp = api.post(f"/pools/{pid}/distributions", {"amount": "100.00"})
+    assert resp.status_code == 201, resp.json_body
+    shares = {s["investor_id"]: s["amount"] for s in resp.json_body["allocations"]}
+    assert shares == {fund["a"]: "25.00", b: "75.00"}
+    assert len(entries(api, pid, "distribution")) == 1
+    paid = {i: api.get(f"/pools/{pid}/investors/{i}").json_body["paid_out"] for i in (fund["a"], b)}
+    assert paid == shares
+    assert reconciled()
+
+
 def test_throttling_past_every_retry_is_a_503_that_moves_nothing_and_is_safe_to_retry(
     api: Api, fund: dict[str, str], faults: DynamoFaults, backoffs: list[float], capfd: pytest.CaptureFixture[str]
 ) -> None:
