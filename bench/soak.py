@@ -126,6 +126,15 @@ def _sample(process: psutil.Process, started: float) -> Sample:
         )
 
 
+def get_page(http: requests.Session, url: str, cursor: str | None) -> dict[str, Any]:
+    """One page of a listing; anything but a 200 stops the run with what the API said."""
+    params: dict[str, str] = {"limit": "200", **({"cursor": cursor} if cursor else {})}
+    resp = http.get(url, params=params, timeout=60)
+    if resp.status_code != 200:
+        raise RuntimeError(f"GET {url} (cursor {cursor!r}): {resp.status_code} {resp.text[:500]}")
+    return dict(resp.json())
+
+
 class Manager(threading.Thread):
     """One fund manager working their own pools until the deadline."""
 
@@ -211,11 +220,7 @@ class Manager(threading.Thread):
             seen: Counter[str] = Counter()
             cursor = None
             while True:
-                page = self.http.get(
-                    f"{self.api}/pools/{pid}/activity",
-                    params={"limit": 200, **({"cursor": cursor} if cursor else {})},
-                    timeout=30,
-                ).json()
+                page = get_page(self.http, f"{self.api}/pools/{pid}/activity", cursor)
                 seen.update(e["id"] for e in page["items"])
                 cursor = page["next_cursor"]
                 if not cursor:
@@ -269,11 +274,7 @@ def wait_for_webhooks(api: str, http: requests.Session, ids: set[str], timeout: 
         settled: Counter[str] = Counter()
         cursor = None
         while True:
-            page = http.get(
-                f"{api}/pools/{linked}/webhook-events",
-                params={"limit": 200, **({"cursor": cursor} if cursor else {})},
-                timeout=30,
-            ).json()
+            page = get_page(http, f"{api}/pools/{linked}/webhook-events", cursor)
             settled.update(e["event_id"] for e in page["items"] if e["status"] in ("applied", "parked"))
             cursor = page["next_cursor"]
             if not cursor:

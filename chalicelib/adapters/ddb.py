@@ -24,6 +24,9 @@ def is_throttling(exc: BaseException) -> bool:
     return isinstance(exc, ClientError) and exc.response.get("Error", {}).get("Code") in THROTTLING_CODES
 
 
+# DynamoDB's limit on the keys of one BatchGetItem request.
+BATCH_GET_MAX = 100
+
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from chalicelib.adapters.ddb import decode_cursor, encode_cursor, from_item, to_item
+from chalicelib.adapters.ddb import BATCH_GET_MAX, decode_cursor, encode_cursor, from_item, to_item
 from chalicelib.domain import money
 from chalicelib.domain.model import (
     Allocation,
@@ -377,7 +377,7 @@ class DynamoPoolRepository:
         found: dict[tuple[str, str], dict[str, Any]] = {}
         pending: list[dict[str, Any]] = list(keys)
         while pending:
-            batch, pending = pending[:100], pending[100:]
+            batch, pending = pending[:BATCH_GET_MAX], pending[BATCH_GET_MAX:]
             request: dict[str, Any] = {self._table: {"Keys": batch}}
             while request:
                 resp = self._db.batch_get_item(RequestItems=request)

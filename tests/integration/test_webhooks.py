@@ -294,3 +294,16 @@ def test_a_dynamodb_error_mid_batch_fails_only_that_record_and_redelivery_applie
     assert pool["positions"][0]["quantity"] == "3.000000"
     trades = [e for e in api.get(f"/pools/{linked['pool_id']}/activity?limit=50").json_body["items"] if e["type"] == "trade"]
     assert len(trades) == 3
+
+
+def test_a_full_page_of_webhook_events_is_listed(api: Api, linked: dict[str, str]) -> None:
+    """A page may hold 200 events, but DynamoDB reads at most 100 keys at once (found by the soak)."""
+    stream = Stream()
+    for n in range(130):
+        assert post_event(api, trade_event(f"evt-page-{n:03d}", qty="1")).status_code == 202
+    while batch := stream.batch()["Records"]:
+        assert apply_webhook_events({"Records": batch}, None) == {"batchItemFailures": []}
+    resp = api.get(f"/pools/{linked['pool_id']}/webhook-events?limit=200")
+    assert resp.status_code == 200, resp.body
+    assert sorted(e["event_id"] for e in resp.json_body["items"]) == [f"evt-page-{n:03d}" for n in range(130)]
+    assert resp.json_body["next_cursor"] is None
