@@ -8,7 +8,7 @@ import time
 from datetime import datetime
 from typing import Any
 
-from chalicelib.adapters.ddb import BATCH_GET_MAX, from_item, to_item
+from chalicelib.adapters.ddb import batch_get, from_item, to_item
 from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.services.ports import BrokerageLink, InvalidCursor, Page, StoredEvent
 
@@ -217,15 +217,7 @@ class WebhookEvents:
             kwargs["ExclusiveStartKey"] = to_item(start)
         resp = self._db.query(**kwargs)
         keys = [{"PK": i["PK"], "SK": i["SK"]} for i in resp.get("Items", [])]
-        found: dict[str, StoredEvent] = {}
-        # BatchGetItem takes at most 100 keys; a page may hold up to 200 events.
-        for start in range(0, len(keys), BATCH_GET_MAX):
-            request: dict[str, Any] = {self._table: {"Keys": keys[start : start + BATCH_GET_MAX]}}
-            while request:
-                got = self._db.batch_get_item(RequestItems=request)
-                for item in got.get("Responses", {}).get(self._table, []):
-                    found[item["PK"]["S"]] = self.event_from_item(item)
-                request = got.get("UnprocessedKeys") or {}
+        found = {item["PK"]["S"]: self.event_from_item(item) for item in batch_get(self._db, self._table, keys)}
         events = [found[k["PK"]["S"]] for k in keys if k["PK"]["S"] in found]
         last = resp.get("LastEvaluatedKey")
         return Page(events, json.dumps(from_item(last)).encode().hex() if last else None)

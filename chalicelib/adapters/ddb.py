@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
@@ -26,6 +27,18 @@ def is_throttling(exc: BaseException) -> bool:
 
 # DynamoDB's limit on the keys of one BatchGetItem request.
 BATCH_GET_MAX = 100
+
+
+def batch_get(client: Any, table: str, keys: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The (typed) items that exist among ``keys``, in any order: requests of at
+    most 100 keys, each retried for what DynamoDB left unprocessed."""
+    for start in range(0, len(keys), BATCH_GET_MAX):
+        request: dict[str, Any] = {table: {"Keys": keys[start : start + BATCH_GET_MAX]}}
+        while request:
+            resp = client.batch_get_item(RequestItems=request)
+            yield from resp.get("Responses", {}).get(table, [])
+            request = resp.get("UnprocessedKeys") or {}
+
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()

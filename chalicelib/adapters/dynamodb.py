@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from chalicelib.adapters.ddb import BATCH_GET_MAX, decode_cursor, encode_cursor, from_item, to_item
+from chalicelib.adapters.ddb import batch_get, decode_cursor, encode_cursor, from_item, to_item
 from chalicelib.domain import money
 from chalicelib.domain.model import (
     Allocation,
@@ -374,18 +374,8 @@ class DynamoPoolRepository:
 
     def _batch_get(self, keys: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
         """The items that exist among ``keys``, by (PK, SK)."""
-        found: dict[tuple[str, str], dict[str, Any]] = {}
-        pending: list[dict[str, Any]] = list(keys)
-        while pending:
-            batch, pending = pending[:BATCH_GET_MAX], pending[BATCH_GET_MAX:]
-            request: dict[str, Any] = {self._table: {"Keys": batch}}
-            while request:
-                resp = self._db.batch_get_item(RequestItems=request)
-                for item in resp.get("Responses", {}).get(self._table, []):
-                    plain = from_item(item)
-                    found[(plain["PK"], plain["SK"])] = plain
-                request = resp.get("UnprocessedKeys") or {}
-        return found
+        plain = (from_item(item) for item in batch_get(self._db, self._table, keys))
+        return {(item["PK"], item["SK"]): item for item in plain}
 
     def activity(
         self, pool_id: str, *, limit: int, cursor: str | None, where: Callable[[LedgerEntry], bool] | None = None
@@ -691,9 +681,10 @@ class DynamoPriceStore:
                 self._db.update_item(
                     TableName=self._table,
                     Key=to_item({"PK": f"PRICE#{point.symbol}", "SK": "LATEST"}),
-                    # An older tick arriving late never overwrites a newer price.
+                    # An older tick arriving late never overwrites a newer price; the very
+                    # same tick again (a redelivered batch) writes what is there already.
                     UpdateExpression="SET price = :p, ts = :t, symbol = :s, kind = :k",
-                    ConditionExpression="attribute_not_exists(ts) OR ts < :t",
+                    ConditionExpression="attribute_not_exists(ts) OR ts < :t OR (ts = :t AND price = :p)",
                     ExpressionAttributeValues=to_item({":p": point.price, ":t": point.ts, ":s": point.symbol, ":k": "price"}),
                 )
                 stored.append(point)

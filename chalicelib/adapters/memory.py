@@ -226,7 +226,7 @@ class InMemoryPriceStore:
         stored = []
         for point in points:
             current = self.prices.get(point.symbol)
-            if current is None or current.ts < point.ts:
+            if current is None or current.ts < point.ts or current == point:
                 self.prices[point.symbol] = point
                 stored.append(point)
         return stored

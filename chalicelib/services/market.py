@@ -79,20 +79,18 @@ class MarketData:
         self._clock = clock
 
     def apply(self, ticks: list[PricePoint]) -> BatchOutcome:
-        latest = conflate(ticks)
-        fresh = self.prices.record(latest)
-        stored_now = {p.symbol for p in fresh}
-        # A tick that is stored already, exactly, was stored by an earlier attempt at
-        # this batch, which may have crashed before revaluing every pool: finish its
-        # work (pools already marked are not written). A tick older than the stored
-        # price is ignored; the batch that stored the newer one revalues with it.
-        retried = [t for t in latest if t.symbol not in stored_now and self.prices.latest(t.symbol) == t]
+        # Prices found stored exactly as given come back too: an earlier attempt at
+        # this batch may have stored them and crashed before revaluing every pool,
+        # so its redelivery finishes the work (pools already marked are not written).
+        # A tick older than the stored price is left out; the batch that stored the
+        # newer one revalues with it.
+        current = self.prices.record(conflate(ticks))
         by_pool: dict[str, dict[str, Decimal]] = {}
-        for point in [*fresh, *retried]:
+        for point in current:
             for pool_id in self.repo.pools_holding(point.symbol):
                 by_pool.setdefault(pool_id, {})[point.symbol] = point.price
         revalued = sum(self._revalue(pool_id, prices) for pool_id, prices in sorted(by_pool.items()))
-        return BatchOutcome(ticks=len(ticks), symbols_updated=len(fresh), pools_revalued=revalued)
+        return BatchOutcome(ticks=len(ticks), symbols_updated=len(current), pools_revalued=revalued)
 
     def _revalue(self, pool_id: str, prices: dict[str, Decimal]) -> bool:
         for _ in range(MAX_ATTEMPTS):

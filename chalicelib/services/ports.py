@@ -113,7 +113,9 @@ class PricePoint:
 
 class PriceStore(Protocol):
     def record(self, points: Sequence[PricePoint]) -> list[PricePoint]:
-        """Store each point unless a newer one is stored; returns those stored."""
+        """Store each point unless a newer one is stored. Returns the points that are
+        now the stored price: those stored by this call, and those found stored
+        exactly as given (an earlier attempt at the same batch stored them)."""
         ...
 
     def latest(self, symbol: str) -> PricePoint | None: ...
