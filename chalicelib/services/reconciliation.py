@@ -81,16 +81,19 @@ class Reconciliation:
         self.repo = repo
         self.on_drift = on_drift
 
-    def pool(self, pool_id: str) -> PoolReconciliation:
-        """One pool, from a snapshot no command changed while it was read.
+    def pool(self, pool_id: str, listed: Pool | None = None) -> PoolReconciliation:
+        """One pool, from a snapshot no command changed while it was read (the
+        pool's version is the same before and after; each snapshot's closing read
+        opens the next, and ``listed``, if given, opens the first).
 
         A difference is only reported if two snapshots agree on it: a
         distribution's shares are booked after its ledger entry, outside the
         pool's version, and a read between the two must not look like drift.
         """
+        before = listed or self._read(pool_id)
         previous: PoolReconciliation | None = None
         for _ in range(SNAPSHOT_ATTEMPTS):
-            result = self._snapshot(pool_id)
+            result, before = self._snapshot(before)
             if result is None:
                 continue
             if result.reconciled or (previous is not None and previous.drift == result.drift):
@@ -100,17 +103,21 @@ class Reconciliation:
         # progress (a long distribution being booked). The next run checks again.
         raise PoolKeptMoving(pool_id)
 
-    def _snapshot(self, pool_id: str) -> PoolReconciliation | None:
-        before = self.repo.get_pool(pool_id)
-        if before is None:
+    def _read(self, pool_id: str) -> Pool:
+        pool = self.repo.get_pool(pool_id)
+        if pool is None:
             raise LookupError(pool_id)
-        investors = self.repo.all_investors(pool_id)
-        ledger = self.repo.ledger(pool_id)
-        paid_out = self.repo.paid_out(pool_id)
-        after = self.repo.get_pool(pool_id)
-        if after is None or after.version != before.version:
-            return None
-        return PoolReconciliation(
+        return pool
+
+    def _snapshot(self, before: Pool) -> tuple[PoolReconciliation | None, Pool]:
+        """The pool's figures against its ledger, or None if the pool moved meanwhile; and the pool as read last."""
+        investors = self.repo.all_investors(before.id)
+        ledger = self.repo.ledger(before.id)
+        paid_out = self.repo.paid_out(before.id)
+        after = self._read(before.id)
+        if after.version != before.version:
+            return None, after
+        result = PoolReconciliation(
             pool_id=after.id,
             name=after.name,
             currency=after.currency,
@@ -118,6 +125,7 @@ class Reconciliation:
             investors=len(investors),
             drift=tuple(compare(after, investors, ledger, paid_out)),
         )
+        return result, after
 
     def run(self) -> ReconciliationReport:
         """Every pool; finance hears of each that drifted."""
@@ -130,7 +138,7 @@ class Reconciliation:
             page = self.repo.list_pools(manager_id=None, limit=100, cursor=cursor)
             for pool in page.items:
                 try:
-                    result = self.pool(pool.id)
+                    result = self.pool(pool.id, listed=pool)
                 except PoolKeptMoving:
                     unsettled.append(pool.id)
                     continue
