@@ -39,8 +39,6 @@ from devstack.demo import DEMO_ACCOUNT, DEMO_BROKER, DEMO_BROKER_SECRET, DEMO_US
 from devstack.launch import Stack, launch
 from devstack.webhook import sample
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 @dataclass
 class Sample:
@@ -112,10 +110,6 @@ class SoakReport:
         return "\n".join(f"  {k:<{width}}  {v}" for k, v in rows)
 
 
-def _stack_process(stack: Stack) -> psutil.Process:
-    return psutil.Process(stack.process.pid)
-
-
 def _sample(process: psutil.Process, started: float) -> Sample:
     with process.oneshot():
         return Sample(
@@ -138,11 +132,10 @@ def get_page(http: requests.Session, url: str, cursor: str | None) -> dict[str, 
 class Manager(threading.Thread):
     """One fund manager working their own pools until the deadline."""
 
-    def __init__(
-        self, api: str, *, email: str, password: str, deadline: float, report: SoakReport, lock: threading.Lock, seed: int
-    ) -> None:
+    def __init__(self, api: str, *, email: str, password: str, report: SoakReport, lock: threading.Lock, seed: int) -> None:
         super().__init__(daemon=True)
-        self.api, self.deadline, self.report, self.lock = api, deadline, report, lock
+        self.api, self.report, self.lock = api, report, lock
+        self.deadline = 0.0  # set when the soak starts, after every manager's setup
         self.http = requests.Session()
         token = self.http.post(f"{api}/auth/login", json={"email": email, "password": password}, timeout=10).json()
         self.http.headers["Authorization"] = f"Bearer {token['access_token']}"
@@ -299,15 +292,13 @@ def soak(
 ) -> SoakReport:
     report = SoakReport(seconds=seconds)
     lock = threading.Lock()
-    process = _stack_process(stack)
+    process = psutil.Process(stack.process.pid)
     users = [u for u in DEMO_USERS if u.group == "managers"]
-    deadline_placeholder = time.monotonic() + 3600
     workers = [
         Manager(
             stack.api,
             email=users[n % len(users)].email,
             password=users[n % len(users)].password,
-            deadline=deadline_placeholder,
             report=report,
             lock=lock,
             seed=n,

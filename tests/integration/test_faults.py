@@ -66,8 +66,8 @@ class DynamoFaults:
                 self.answered.append(f"{operation}:{rule['code']}")
                 if not rule["landed"]:
                     request.url = "https://refused.invalid/"  # moto serves nothing it does not recognise
-                body = json.dumps({"__type": f"com.amazonaws.dynamodb.v20120810#{rule['code']}", "message": "injected"})
-                body = body[:-1] + "".join(f", {json.dumps(k)}: {json.dumps(v)}" for k, v in rule["extra"].items()) + "}"
+                error = {"__type": f"com.amazonaws.dynamodb.v20120810#{rule['code']}", "message": "injected", **rule["extra"]}
+                body = json.dumps(error)
                 return AWSResponse(request.url, 400, {"Content-Type": "application/x-amz-json-1.0"}, _Body(body.encode()))
         return None
 
