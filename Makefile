@@ -6,12 +6,13 @@ PY := $(VENV)/bin/python
 REQS := requirements.txt requirements-dev.txt
 STAMP := $(VENV)/.installed-$(shell cat $(REQS) | sha1sum | cut -c1-12)
 
-.PHONY: help install node-check web web-deps web-test browser-deps run test lint typecheck security unit integration system browser tour webhook mail reconcile synth deploy-inputs deploy smoke webhook-secret bench bench-web soak clean
+.PHONY: help install node-check web web-deps web-test web-types browser-deps run test lint typecheck security unit integration system browser tour webhook mail reconcile synth deploy-inputs deploy smoke webhook-secret bench bench-web soak clean
 
 help:
 	@echo "make run    start the local stack with demo data on http://127.0.0.1:8000"
 	@echo "make test   lint, type-check and run every test (Python, web unit tests, browser tests)"
 	@echo "make web    build the web app into web/dist (make run does it)"
+	@echo "make web-types  regenerate the web app's API types from /openapi.json (after a schema change)"
 	@echo "make tour   walk the API against a running stack, checking every figure"
 	@echo "make webhook [TYPE=trade|dividend|fee]   send a signed sample brokerage event to the running stack"
 	@echo "make mail   list the alert emails the running stack has sent"
@@ -63,6 +64,13 @@ web: web/dist/index.html
 web-test: web-deps
 	cd web && npx --no-install vitest run
 
+# The web app's API types, generated from /openapi.json (tests/integration/test_web_types.py
+# fails when they are not current): run after changing a request or response schema.
+web-types: install web-deps
+	$(PY) -m devstack.openapi > web/openapi.json.tmp
+	cd web && npx --no-install openapi-typescript openapi.json.tmp -o src/lib/api-types.ts
+	rm -f web/openapi.json.tmp
+
 # Browser tests drive Debian's Chromium (Playwright's own browser download is not used).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 browser-deps:
@@ -74,9 +82,12 @@ run: install web
 test: install lint typecheck security web web-test browser-deps
 	$(PY) -m pytest
 
+# ruff, then the layers: import-linter's contracts in pyproject.toml (a use case importing
+# an adapter, or the domain importing anything of ours, fails here).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 typecheck: install
 	$(VENV)/bin/mypy
@@ -89,7 +100,7 @@ security: install
 unit: install
 	$(PY) -m pytest tests/unit
 
-integration: install
+integration: install web-deps
 	$(PY) -m pytest tests/integration
 
 system: install

@@ -87,7 +87,7 @@ def run(*, sizes: list[int] = SIZES) -> Result:
 
     from chalicelib import wiring
     from chalicelib.domain import operations as ops
-    from chalicelib.services.access import Principal
+    from chalicelib.services.ports import Principal
 
     result = Result(
         key="distribution",

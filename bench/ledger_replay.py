@@ -61,12 +61,9 @@ def entries(n: int, seed: int = 1) -> Iterator[Move]:
 
 def dynamodb_pages(n: int) -> list[str]:
     """The ledger as the JSON bodies of DynamoDB Query pages."""
-    from boto3.dynamodb.types import TypeSerializer
-
-    from chalicelib.adapters.dynamodb import DynamoPoolRepository
+    from chalicelib.adapters import pool_items
     from chalicelib.domain.model import EntryType, LedgerEntry, TradeSide
 
-    ser = TypeSerializer()
     start = datetime(2026, 1, 1, tzinfo=UTC)
     pages: list[str] = []
     items: list[dict[str, object]] = []
@@ -104,8 +101,7 @@ def dynamodb_pages(n: int) -> list[str]:
                 amount=m.amount,
                 allocation_count=INVESTORS,
             )
-        plain = {k: v for k, v in DynamoPoolRepository._entry_item(entry, "USD").items() if v is not None}
-        items.append({k: ser.serialize(v) for k, v in plain.items()})
+        items.append(pool_items.entry_item(entry, "USD"))
         if len(items) == PAGE:
             pages.append(json.dumps({"Items": items, "Count": len(items)}))
             items = []
@@ -154,16 +150,14 @@ def beancount_text(n: int) -> str:
 
 
 def replay(pages: list[str]) -> tuple[int, object]:
-    from chalicelib.adapters.ddb import from_item
-    from chalicelib.adapters.dynamodb import DynamoPoolRepository
+    from chalicelib.adapters.pool_items import entry_of
     from chalicelib.domain.ledger import Balances
 
     balances = Balances()
     count = 0
-    decode = DynamoPoolRepository.entry_from_item
     for page in pages:
         for item in json.loads(page)["Items"]:
-            balances.apply(decode(from_item(item)))
+            balances.apply(entry_of(item))
             count += 1
     return count, balances
 

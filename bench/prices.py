@@ -47,7 +47,7 @@ def holdings(pool: int, symbols: int = SYMBOLS) -> list[int]:
 
 def seed(pools: int, symbols: int) -> None:
     from chalicelib import wiring
-    from chalicelib.services.access import Principal
+    from chalicelib.services.ports import Principal
 
     svc = wiring.pool_service()
     manager = Principal("bench-manager", "bench@example.com", frozenset({"managers"}))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -9,10 +10,13 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from chalicelib.adapters.alerts import CognitoDirectory, DynamoAlertStore, SesMailer
+from chalicelib.adapters import pool_items
+from chalicelib.adapters.alerts import DynamoAlertStore, SesMailer
 from chalicelib.adapters.brokerage import BrokerageLinks, WebhookEvents, WebhookSecrets
-from chalicelib.adapters.cognito import CognitoAuth, TokenVerifier
-from chalicelib.adapters.dynamodb import DynamoPoolRepository, DynamoPriceStore
+from chalicelib.adapters.cognito import CognitoAuth, CognitoDirectory, TokenVerifier
+from chalicelib.adapters.ddb import ThrottleAware
+from chalicelib.adapters.pool_repository import DynamoPoolRepository
+from chalicelib.adapters.prices import DynamoPriceStore
 from chalicelib.adapters.push import Connections, Pusher
 from chalicelib.config import settings
 from chalicelib.domain.model import Pool
@@ -21,19 +25,40 @@ from chalicelib.services.brokerage import BrokerageService
 from chalicelib.services.live import LiveUpdates
 from chalicelib.services.market import MarketData
 from chalicelib.services.pools import PoolService
+from chalicelib.services.ports import PoolChange, StoredEvent
 from chalicelib.services.reconciliation import PoolReconciliation, Reconciliation
 
 _BOTO = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=3, read_timeout=10)
 
 
+def _client(service: str) -> Any:
+    # Throttling past the SDK's own retries reaches the use cases as the port's Throttled.
+    return ThrottleAware(boto3.client(service, region_name=settings().region, config=_BOTO))
+
+
 @lru_cache(maxsize=1)
 def dynamodb() -> Any:
-    return boto3.client("dynamodb", region_name=settings().region, config=_BOTO)
+    return _client("dynamodb")
+
+
+@lru_cache(maxsize=1)
+def directory() -> CognitoDirectory:
+    return CognitoDirectory(_client("cognito-idp"), settings().user_pool_id)
 
 
 @lru_cache(maxsize=1)
 def pool_service() -> PoolService:
-    return PoolService(DynamoPoolRepository(dynamodb(), settings().pools_table))
+    return PoolService(DynamoPoolRepository(dynamodb(), settings().pools_table), directory=directory())
+
+
+def pool_change_of(record: Mapping[str, Any]) -> tuple[str, PoolChange] | None:
+    """What a pools-table stream record changed, decoded once (see pool_items.change_of)."""
+    return pool_items.change_of(record)
+
+
+def webhook_event_of(image: dict[str, Any]) -> StoredEvent:
+    """A brokerage event from the events table's stream image."""
+    return WebhookEvents.event_from_item(image)
 
 
 @lru_cache(maxsize=1)
@@ -48,8 +73,8 @@ def alerts() -> Alerts:
     return Alerts(
         pool_service().repo,
         DynamoAlertStore(dynamodb(), s.pools_table),
-        CognitoDirectory(boto3.client("cognito-idp", region_name=s.region, config=_BOTO), s.user_pool_id),
-        SesMailer(boto3.client("ses", region_name=s.region, config=_BOTO), s.alert_sender, s.alert_configuration_set),
+        directory(),
+        SesMailer(_client("ses"), s.alert_sender, s.alert_configuration_set),
         s.app_url,
     )
 
@@ -74,7 +99,7 @@ def live_updates() -> LiveUpdates:
 @lru_cache(maxsize=1)
 def brokerage_service() -> BrokerageService:
     s = settings()
-    secrets = boto3.client("secretsmanager", region_name=s.region, config=_BOTO)
+    secrets = _client("secretsmanager")
     return BrokerageService(
         pool_service(),
         BrokerageLinks(dynamodb(), s.pools_table),
@@ -87,7 +112,7 @@ def brokerage_service() -> BrokerageService:
 @lru_cache(maxsize=1)
 def cognito_auth() -> CognitoAuth:
     s = settings()
-    return CognitoAuth(boto3.client("cognito-idp", region_name=s.region, config=_BOTO), s.client_id)
+    return CognitoAuth(_client("cognito-idp"), s.client_id)
 
 
 @lru_cache(maxsize=1)
@@ -101,6 +126,7 @@ def reset() -> None:
     built = (
         settings,
         dynamodb,
+        directory,
         pool_service,
         market_data,
         alerts,

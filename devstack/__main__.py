@@ -205,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["APP_URL"] = f"http://{args.host}:{args.api_port}"
 
         from chalicelib import wiring
-        from chalicelib.services.access import Principal
+        from chalicelib.services.ports import Principal
 
         wiring.reset()
         if not args.no_seed:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from chalicelib.resources import FINANCE_GROUP, MANAGERS_GROUP
-from chalicelib.services.access import Principal
 from chalicelib.services.brokerage import BrokerageService
 from chalicelib.services.pools import PoolService
+from chalicelib.services.ports import Principal
 
 from .provision import DemoUser
 

@@ -32,6 +32,8 @@ class FunctionAccess:
     send_email: bool = False
     # cognito-idp:ListUsersInGroup on the user pool: who is in the finance group.
     finance_directory: bool = False
+    # cognito-idp:ListUsers on the user pool: the name and email of who records a ledger entry.
+    user_directory: bool = False
     # execute-api:ManageConnections on the WebSocket API: push to and drop connections.
     push: bool = False
 
@@ -55,10 +57,12 @@ def chalice_functions() -> list[str]:
 # Keyed by Chalice's logical id for the function (what `chalice package` names it).
 FUNCTION_ACCESS: dict[str, FunctionAccess] = {
     # Every REST route. Sign-in is Cognito's public InitiateAuth (no IAM); a
-    # webhook is verified against the broker's secret and stored in the events table.
+    # webhook is verified against the broker's secret and stored in the events table;
+    # each ledger entry names who recorded it, as the user directory knows them.
     "APIHandler": FunctionAccess(
         tables=((POOLS_TABLE, "read_write"), (EVENTS_TABLE, "read_write")),
         webhook_secrets=True,
+        user_directory=True,
     ),
     # $connect checks the token (JWKS over HTTPS, no IAM) and records who is connected.
     "WebsocketConnect": FunctionAccess(tables=((CONNECTIONS_TABLE, "write"),)),

@@ -74,7 +74,7 @@ from aws_cdk import (
 from chalice.cdk import Chalice
 from constructs import Construct
 
-from app import api as routes
+from app import routes
 from chalicelib.resources import (
     ALERT_CONFIGURATION_SET,
     KINESIS_STREAMS,
@@ -360,6 +360,8 @@ class PooldeskStack(cdk.Stack):
             role.add_to_policy(
                 iam.PolicyStatement(actions=["cognito-idp:ListUsersInGroup"], resources=[self.user_pool.user_pool_arn])
             )
+        if access.user_directory:
+            role.add_to_policy(iam.PolicyStatement(actions=["cognito-idp:ListUsers"], resources=[self.user_pool.user_pool_arn]))
         # X-Ray takes no resource-level permissions: these two actions are "*" by design.
         role.add_to_policy(iam.PolicyStatement(actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources=["*"]))
         return role
@@ -458,7 +460,7 @@ class PooldeskStack(cdk.Stack):
                 response_headers_policy=headers,
                 cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
             ),
-            additional_behaviors={pattern: api_behavior for pattern in api_path_patterns([r.path for r in routes.routes])},
+            additional_behaviors={pattern: api_behavior for pattern in api_path_patterns([r.path for r in routes])},
         )
         s3deploy.BucketDeployment(
             self,

@@ -1,21 +1,17 @@
-"""Alert settings and sent-alert claims (pools table), finance's addresses
-(Cognito group), and email (SES)."""
+"""Alert settings, sent-alert claims and the alert log (pools table), and email (SES)."""
 
 from __future__ import annotations
 
-import threading
 import time
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from chalicelib.adapters import pool_items as items
 from chalicelib.adapters.ddb import decode_cursor, encode_cursor, from_item, to_item, value
-from chalicelib.resources import FINANCE_GROUP
-from chalicelib.services.alerts import AlertSettings, Email, SentAlert
-from chalicelib.services.ports import Page
+from chalicelib.services.ports import AlertSettings, Email, Page, SentAlert
 
 CLAIM_TTL_SECONDS = 400 * 24 * 3600
-ALERT_LOG_PK = "ALERTLOG"
 
 
 class DynamoAlertStore:
@@ -24,7 +20,7 @@ class DynamoAlertStore:
         self._table = table
 
     def settings(self, pool_id: str) -> AlertSettings:
-        resp = self._db.get_item(TableName=self._table, Key=to_item({"PK": f"POOL#{pool_id}", "SK": "ALERTS"}))
+        resp = self._db.get_item(TableName=self._table, Key=items.key(items.pool_pk(pool_id), items.ALERT_SETTINGS))
         if "Item" not in resp:
             return AlertSettings()
         item = from_item(resp["Item"])
@@ -37,8 +33,8 @@ class DynamoAlertStore:
             TableName=self._table,
             Item=to_item(
                 {
-                    "PK": f"POOL#{pool_id}",
-                    "SK": "ALERTS",
+                    "PK": items.pool_pk(pool_id),
+                    "SK": items.ALERT_SETTINGS,
                     "kind": "alert-settings",
                     "recipients": list(settings.recipients),
                     "withdrawal_threshold": str(settings.withdrawal_threshold),
@@ -51,7 +47,7 @@ class DynamoAlertStore:
             self._db.put_item(
                 TableName=self._table,
                 Item=to_item(
-                    {"PK": f"ALERT#{cause}", "SK": "SENT", "kind": "alert", "expires_at": int(time.time()) + CLAIM_TTL_SECONDS}
+                    {**items.alert_claim_key(cause), "kind": "alert", "expires_at": int(time.time()) + CLAIM_TTL_SECONDS}
                 ),
                 ConditionExpression="attribute_not_exists(PK)",
             )
@@ -66,7 +62,7 @@ class DynamoAlertStore:
             TableName=self._table,
             Item=to_item(
                 {
-                    "PK": ALERT_LOG_PK,
+                    "PK": items.ALERT_LOG,
                     "SK": f"{alert.sent_at.isoformat(timespec='microseconds')}#{alert.cause}",
                     "kind": "alert-log",
                     "cause": alert.cause,
@@ -83,15 +79,15 @@ class DynamoAlertStore:
     def sent_alerts(self, *, limit: int, cursor: str | None) -> Page[SentAlert]:
         kwargs: dict[str, Any] = {
             "KeyConditionExpression": "PK = :pk",
-            "ExpressionAttributeValues": to_item({":pk": ALERT_LOG_PK}),
+            "ExpressionAttributeValues": to_item({":pk": items.ALERT_LOG}),
             "ScanIndexForward": False,
             "Limit": limit,
         }
-        start = decode_cursor(cursor, pinned={"PK": ALERT_LOG_PK})
+        start = decode_cursor(cursor, pinned={"PK": items.ALERT_LOG}, fields={"PK", "SK"})
         if start is not None:
             kwargs["ExclusiveStartKey"] = start
         resp = self._db.query(TableName=self._table, **kwargs)
-        items = [from_item(i) for i in resp.get("Items", [])]
+        found = [from_item(i) for i in resp.get("Items", [])]
         nxt = encode_cursor(resp.get("LastEvaluatedKey"))
         return Page(
             [
@@ -103,19 +99,19 @@ class DynamoAlertStore:
                     pool_id=i.get("pool_id") or None,
                     sent_at=datetime.fromisoformat(i["sent_at"]),
                 )
-                for i in items
+                for i in found
             ],
             nxt,
         )
 
     def release(self, cause: str) -> None:
-        self._db.delete_item(TableName=self._table, Key=to_item({"PK": f"ALERT#{cause}", "SK": "SENT"}))
+        self._db.delete_item(TableName=self._table, Key=to_item(items.alert_claim_key(cause)))
 
-    # The day's opening NAV per unit: POOL#<id>/DAYOPEN#<date>, expiring after a week.
+    # The day's opening NAV per unit, expiring after a week.
 
     def day_open(self, pool_id: str, day: date) -> Decimal | None:
         resp = self._db.get_item(
-            TableName=self._table, Key=to_item({"PK": f"POOL#{pool_id}", "SK": f"DAYOPEN#{day}"}), ConsistentRead=True
+            TableName=self._table, Key=items.key(items.pool_pk(pool_id), items.day_open_sk(day)), ConsistentRead=True
         )
         return Decimal(value(resp["Item"]["nav_per_unit"])) if "Item" in resp else None
 
@@ -125,8 +121,8 @@ class DynamoAlertStore:
                 TableName=self._table,
                 Item=to_item(
                     {
-                        "PK": f"POOL#{pool_id}",
-                        "SK": f"DAYOPEN#{day}",
+                        "PK": items.pool_pk(pool_id),
+                        "SK": items.day_open_sk(day),
                         "kind": "day-open",
                         "nav_per_unit": nav_per_unit,
                         "expires_at": int(time.time()) + 7 * 24 * 3600,
@@ -146,39 +142,10 @@ class DynamoAlertStore:
         scaled = (current * factor).quantize(Decimal("1e-12"))
         self._db.update_item(
             TableName=self._table,
-            Key=to_item({"PK": f"POOL#{pool_id}", "SK": f"DAYOPEN#{day}"}),
+            Key=items.key(items.pool_pk(pool_id), items.day_open_sk(day)),
             UpdateExpression="SET nav_per_unit = :n",
             ExpressionAttributeValues=to_item({":n": scaled}),
         )
-
-
-class CognitoDirectory:
-    """The finance group's addresses, cached for five minutes."""
-
-    def __init__(self, client: Any, user_pool_id: str, ttl_seconds: int = 300) -> None:
-        self._idp = client
-        self._pool = user_pool_id
-        self._ttl_ns = ttl_seconds * 1_000_000_000
-        self._cached: tuple[int, list[str]] | None = None
-        self._lock = threading.Lock()
-
-    def finance_emails(self) -> list[str]:
-        with self._lock:
-            if self._cached and time.monotonic_ns() - self._cached[0] < self._ttl_ns:
-                return self._cached[1]
-            emails: list[str] = []
-            kwargs: dict[str, Any] = {"UserPoolId": self._pool, "GroupName": FINANCE_GROUP}
-            while True:
-                resp = self._idp.list_users_in_group(**kwargs)
-                for user in resp.get("Users", []):
-                    attrs = {a["Name"]: a["Value"] for a in user.get("Attributes", [])}
-                    if user.get("Enabled", True) and attrs.get("email"):
-                        emails.append(attrs["email"])
-                if not resp.get("NextToken"):
-                    break
-                kwargs["NextToken"] = resp["NextToken"]
-            self._cached = (time.monotonic_ns(), sorted(emails))
-            return self._cached[1]
 
 
 class SesMailer:

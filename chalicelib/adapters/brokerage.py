@@ -8,13 +8,14 @@ import time
 from datetime import datetime
 from typing import Any
 
-from chalicelib.adapters.ddb import batch_get, from_item, to_item
+from chalicelib.adapters import pool_items as items
+from chalicelib.adapters.ddb import batch_get, decode_cursor, encode_cursor, from_item, to_item
 from chalicelib.domain.errors import Conflict, NotFound
-from chalicelib.services.ports import BrokerageLink, InvalidCursor, Page, StoredEvent
+from chalicelib.services.ports import BrokerageLink, Page, StoredEvent
 
 
 class BrokerageLinks:
-    """Kept in the pools table: ``POOL#<id>/BROKERAGE`` and ``BROKER#<broker>#<account>/LINK``."""
+    """Kept in the pools table: the pool's link, and the account's pointer back to its pool."""
 
     def __init__(self, client: Any, table: str) -> None:
         self._db = client
@@ -22,7 +23,7 @@ class BrokerageLinks:
 
     def of_pool(self, pool_id: str) -> BrokerageLink | None:
         resp = self._db.get_item(
-            TableName=self._table, Key=to_item({"PK": f"POOL#{pool_id}", "SK": "BROKERAGE"}), ConsistentRead=True
+            TableName=self._table, Key=items.key(items.pool_pk(pool_id), items.BROKERAGE), ConsistentRead=True
         )
         if "Item" not in resp:
             return None
@@ -31,7 +32,7 @@ class BrokerageLinks:
 
     def pool_for(self, broker: str, account_id: str) -> str | None:
         resp = self._db.get_item(
-            TableName=self._table, Key=to_item({"PK": f"BROKER#{broker}#{account_id}", "SK": "LINK"}), ConsistentRead=True
+            TableName=self._table, Key=to_item(items.broker_link_key(broker, account_id)), ConsistentRead=True
         )
         return str(from_item(resp["Item"])["pool_id"]) if "Item" in resp else None
 
@@ -44,8 +45,7 @@ class BrokerageLinks:
                     "TableName": self._table,
                     "Item": to_item(
                         {
-                            "PK": f"BROKER#{link.broker}#{link.account_id}",
-                            "SK": "LINK",
+                            **items.broker_link_key(link.broker, link.account_id),
                             "kind": "brokerage-link",
                             "pool_id": link.pool_id,
                             "broker": link.broker,
@@ -61,8 +61,8 @@ class BrokerageLinks:
                     "TableName": self._table,
                     "Item": to_item(
                         {
-                            "PK": f"POOL#{link.pool_id}",
-                            "SK": "BROKERAGE",
+                            "PK": items.pool_pk(link.pool_id),
+                            "SK": items.BROKERAGE,
                             "kind": "brokerage",
                             "broker": link.broker,
                             "account_id": link.account_id,
@@ -78,7 +78,7 @@ class BrokerageLinks:
                 {
                     "Delete": {
                         "TableName": self._table,
-                        "Key": to_item({"PK": f"BROKER#{previous.broker}#{previous.account_id}", "SK": "LINK"}),
+                        "Key": to_item(items.broker_link_key(previous.broker, previous.account_id)),
                         "ConditionExpression": "pool_id = :pid",
                         "ExpressionAttributeValues": to_item({":pid": link.pool_id}),
                     }
@@ -187,7 +187,7 @@ class WebhookEvents:
             ":s": status,
             ":r": reason or "",
             ":e": entry_id or "",
-            ":g": f"POOL#{pool_id}",
+            ":g": items.pool_pk(pool_id or ""),
             ":k": f"{event.received_at}#{event.broker}#{event.event_id}",
             ":p": pool_id or "",
         }
@@ -204,20 +204,15 @@ class WebhookEvents:
             "TableName": self._table,
             "IndexName": "GSI1",
             "KeyConditionExpression": "GSI1PK = :g",
-            "ExpressionAttributeValues": to_item({":g": f"POOL#{pool_id}"}),
+            "ExpressionAttributeValues": to_item({":g": items.pool_pk(pool_id)}),
             "ScanIndexForward": False,
             "Limit": limit,
         }
-        if cursor:
-            try:
-                start = json.loads(bytes.fromhex(cursor))
-                assert isinstance(start, dict) and start.get("GSI1PK") == f"POOL#{pool_id}"
-            except (ValueError, AssertionError):
-                raise InvalidCursor("cursor is not one this API issued") from None
-            kwargs["ExclusiveStartKey"] = to_item(start)
+        start = decode_cursor(cursor, pinned={"GSI1PK": items.pool_pk(pool_id)}, fields={"PK", "SK", "GSI1PK", "GSI1SK"})
+        if start is not None:
+            kwargs["ExclusiveStartKey"] = start
         resp = self._db.query(**kwargs)
         keys = [{"PK": i["PK"], "SK": i["SK"]} for i in resp.get("Items", [])]
         found = {item["PK"]["S"]: self.event_from_item(item) for item in batch_get(self._db, self._table, keys)}
         events = [found[k["PK"]["S"]] for k in keys if k["PK"]["S"] in found]
-        last = resp.get("LastEvaluatedKey")
-        return Page(events, json.dumps(from_item(last)).encode().hex() if last else None)
+        return Page(events, encode_cursor(resp.get("LastEvaluatedKey")))

@@ -1,26 +1,21 @@
-"""Cognito: sign-in and refresh through the user pool's public app client, and
-verification of the access tokens it issues against the pool's JWKS."""
+"""Cognito: sign-in and refresh through the user pool's public app client,
+verification of the access tokens it issues against the pool's JWKS, and the
+directory of who signs in."""
 
 from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 import jwt
 import requests
+from botocore.exceptions import ClientError
 
 from chalicelib.domain.errors import Unauthorized
-from chalicelib.services.access import Principal
-
-
-@dataclass(frozen=True)
-class Tokens:
-    access_token: str
-    id_token: str
-    refresh_token: str | None
-    expires_in: int
+from chalicelib.resources import FINANCE_GROUP
+from chalicelib.services.ports import Person, Principal, Throttled, Tokens
 
 
 class CognitoAuth:
@@ -134,3 +129,62 @@ class TokenVerifier:
             email=str(claims.get("email") or claims.get("username") or ""),
             groups=frozenset(str(g) for g in groups),
         )
+
+
+class CognitoDirectory:
+    """Who signs in: the finance group's addresses, and each user's name and email,
+    each kept for five minutes (a Lambda container asks Cognito once, not per request)."""
+
+    def __init__(self, client: Any, user_pool_id: str, ttl_seconds: int = 300) -> None:
+        self._idp = client
+        self._pool = user_pool_id
+        self._ttl_ns = ttl_seconds * 1_000_000_000
+        self._cached: tuple[int, list[str]] | None = None
+        self._people: dict[str, tuple[int, Person | None]] = {}
+        self._lock = threading.Lock()
+
+    def finance_emails(self) -> list[str]:
+        with self._lock:
+            if self._cached and time.monotonic_ns() - self._cached[0] < self._ttl_ns:
+                return self._cached[1]
+            emails: list[str] = []
+            kwargs: dict[str, Any] = {"UserPoolId": self._pool, "GroupName": FINANCE_GROUP}
+            while True:
+                resp = self._idp.list_users_in_group(**kwargs)
+                for user in resp.get("Users", []):
+                    attrs = {a["Name"]: a["Value"] for a in user.get("Attributes", [])}
+                    if user.get("Enabled", True) and attrs.get("email"):
+                        emails.append(attrs["email"])
+                if not resp.get("NextToken"):
+                    break
+                kwargs["NextToken"] = resp["NextToken"]
+            self._cached = (time.monotonic_ns(), sorted(emails))
+            return self._cached[1]
+
+    def people(self, user_ids: Sequence[str]) -> dict[str, Person]:
+        """Best effort: a user Cognito cannot tell us about right now is left out
+        (and asked about again next time), so a directory outage never stops money moving."""
+        found: dict[str, Person] = {}
+        now = time.monotonic_ns()
+        for user_id in dict.fromkeys(user_ids):
+            with self._lock:
+                hit = self._people.get(user_id)
+            if hit is None or now - hit[0] >= self._ttl_ns:
+                try:
+                    hit = (now, self._lookup(user_id))
+                except (ClientError, Throttled):
+                    continue
+                with self._lock:
+                    self._people[user_id] = hit
+            if hit[1] is not None:
+                found[user_id] = hit[1]
+        return found
+
+    def _lookup(self, user_id: str) -> Person | None:
+        if not user_id or '"' in user_id or "\\" in user_id:
+            return None  # not a Cognito sub; never let it into a filter expression
+        users = self._idp.list_users(UserPoolId=self._pool, Filter=f'sub = "{user_id}"', Limit=1).get("Users", [])
+        if not users:
+            return None
+        attrs = {a["Name"]: a["Value"] for a in users[0].get("Attributes", [])}
+        return Person(user_id=user_id, name=attrs.get("name", ""), email=attrs.get("email", ""))

@@ -12,7 +12,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from chalicelib.services.ports import InvalidCursor
+from chalicelib.services.ports import InvalidCursor, Throttled
 
 # What AWS answers when a table, index or account is over its capacity. The SDK
 # has already retried these with backoff by the time one reaches our code.
@@ -23,6 +23,30 @@ THROTTLING_CODES = frozenset(
 
 def is_throttling(exc: BaseException) -> bool:
     return isinstance(exc, ClientError) and exc.response.get("Error", {}).get("Code") in THROTTLING_CODES
+
+
+class ThrottleAware:
+    """A boto3 client whose throttling errors reach the use cases as the port's
+    Throttled, so no layer above the adapters needs to know botocore's errors.
+    Everything else (``exceptions``, ``meta``, other errors) passes through."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._client, name)
+        if name.startswith("_") or name in ("exceptions", "meta") or not callable(attr):
+            return attr
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return attr(*args, **kwargs)
+            except ClientError as exc:
+                if is_throttling(exc):
+                    raise Throttled(f"{self._client.meta.service_model.service_name} {name}") from exc
+                raise
+
+        return call
 
 
 # DynamoDB's limit on the keys of one BatchGetItem request.
@@ -65,18 +89,21 @@ def encode_cursor(key: dict[str, Any] | None) -> str | None:
     return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None, *, pinned: dict[str, str]) -> dict[str, Any] | None:
-    """Decode an opaque cursor; ``pinned`` key values must match what the server expects."""
+def decode_cursor(cursor: str | None, *, pinned: dict[str, str], fields: frozenset[str] | set[str]) -> dict[str, Any] | None:
+    """Decode an opaque cursor into an ExclusiveStartKey, checking it field by field:
+    exactly ``fields``, each a string, and the ``pinned`` ones equal to what this
+    listing expects. Anything else is InvalidCursor (400), never a DynamoDB error."""
     if not cursor:
         return None
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError):
         raise InvalidCursor("cursor is not one this API issued") from None
-    if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
+    if not isinstance(raw, dict) or set(raw) != set(fields):
         raise InvalidCursor("cursor is not one this API issued")
-    for name, value in pinned.items():
-        if raw.get(name, value) != value:
+    for name, value in raw.items():
+        if not isinstance(value, str) or not value or len(value) > 1024:
+            raise InvalidCursor("cursor is not one this API issued")
+        if name in pinned and value != pinned[name]:
             raise InvalidCursor("cursor belongs to another listing")
-        raw[name] = value
     return {k: {"S": v} for k, v in raw.items()}

@@ -77,6 +77,10 @@ class InMemoryPoolRepository:
     def get_investor(self, pool_id: str, investor_id: str) -> Investor | None:
         return self.investors.get(pool_id, {}).get(investor_id)
 
+    def get_investors(self, pool_id: str, investor_ids: Sequence[str]) -> dict[str, Investor]:
+        members = self.investors.get(pool_id, {})
+        return {i: members[i] for i in investor_ids if i in members}
+
     def list_investors(
         self, pool_id: str, *, limit: int, cursor: str | None, where: Callable[[Investor], bool] | None = None
     ) -> Page[Investor]:

@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 from chalicelib.adapters.ddb import from_item, to_item
-from chalicelib.services.access import Principal
+from chalicelib.services.ports import Principal
 
 # API Gateway closes a WebSocket after 2 hours at most; keep records a little longer.
 CONNECTION_TTL_SECONDS = 3 * 3600

@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from chalice.app import Chalice, Response
+from chalice.app import Blueprint, Response
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.adapters.ddb import is_throttling
 from chalicelib.domain.errors import (
     Conflict,
     DomainError,
@@ -30,9 +29,9 @@ from chalicelib.domain.errors import (
     Unauthorized,
 )
 from chalicelib.observability import count, logger
-from chalicelib.services.access import Principal
-from chalicelib.services.pools import MAX_PAGE
-from chalicelib.services.ports import InvalidCursor
+from chalicelib.services.ports import InvalidCursor, Principal, Throttled
+
+from .params import MAX_PAGE
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -125,7 +124,7 @@ class RouteSpec:
 
 
 class Api:
-    def __init__(self, app: Chalice, authenticate: Callable[[str], Principal]) -> None:
+    def __init__(self, app: Blueprint, authenticate: Callable[[str], Principal]) -> None:
         self.app = app
         self.routes: list[RouteSpec] = []
         self._authenticate = authenticate
@@ -191,17 +190,17 @@ class Api:
             return _validation_error(exc)
         except InvalidCursor as exc:
             return error_response(400, "invalid_cursor", str(exc), "cursor")
-        except Exception as exc:
-            if is_throttling(exc):
-                # Over capacity even after the SDK's retries: nothing was written
-                # (a transaction is all or nothing), so say when to come back.
-                logger.warning("throttled", extra={"path": spec.path, "method": spec.method})
-                count("Throttled")
-                busy = error_response(
-                    503, "busy", "Pooldesk is busy; nothing was changed. Retry in a moment with the same Idempotency-Key."
-                )
-                busy.headers["Retry-After"] = "1"
-                return busy
+        except Throttled:
+            # Over capacity even after the SDK's retries: nothing was written
+            # (a transaction is all or nothing), so say when to come back.
+            logger.warning("throttled", extra={"path": spec.path, "method": spec.method})
+            count("Throttled")
+            busy = error_response(
+                503, "busy", "Pooldesk is busy; nothing was changed. Retry in a moment with the same Idempotency-Key."
+            )
+            busy.headers["Retry-After"] = "1"
+            return busy
+        except Exception:
             logger.exception("unhandled error", extra={"path": spec.path, "method": spec.method})
             count("UnhandledErrors")
             return error_response(

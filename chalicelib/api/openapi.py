@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from .http import RouteSpec
-from .schemas import ErrorResponse
+from .schemas import PUSH_MESSAGES, ErrorResponse
 
 _ERRORS = {
     "400": "Malformed request: the field named is wrong",
@@ -31,7 +31,9 @@ def _query_schema(name: str, route: RouteSpec) -> dict[str, Any]:
 
 
 def build(routes: list[RouteSpec], *, title: str = "Pooldesk API", version: str = "1") -> dict[str, Any]:
-    models: set[type[BaseModel]] = {ErrorResponse}
+    """The document; its components also describe what the WebSocket pushes, so a
+    client's types for pushes come from the same place as its types for answers."""
+    models: set[type[BaseModel]] = {ErrorResponse, *PUSH_MESSAGES}
     for r in routes:
         models |= {m for m in (r.body, r.response) if m is not None}
     ordered = sorted(models, key=lambda m: m.__name__)

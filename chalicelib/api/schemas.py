@@ -1,28 +1,33 @@
-"""Request and response bodies. Amounts, units and prices travel as decimal
-strings; a JSON number where an amount belongs is refused, because a float has
-already lost the exact value."""
+"""Response bodies, each with ``of(...)``: the one place a use case's result
+becomes what the API answers (and what a push carries). Amounts, units and
+prices are rendered as exact decimal strings, never through float."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Literal, Self
+from typing import Annotated, Generic, Literal, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, PlainSerializer
+from pydantic import BaseModel, Field, PlainSerializer
 
-from chalicelib.domain import money
 from chalicelib.domain.model import Allocation, Investor, LedgerEntry, Pool
-from chalicelib.services.ports import NavPoint
+from chalicelib.services.pools import DistributionPreview, Statement, StatementLine
+from chalicelib.services.ports import (
+    AlertSettings,
+    BrokerageLink,
+    EntryAppended,
+    NavPoint,
+    Page,
+    PoolChange,
+    PoolChanged,
+    PricePoint,
+    Principal,
+    SentAlert,
+    StoredEvent,
+    Tokens,
+)
 
-DecimalString = Annotated[
-    str,
-    Field(
-        pattern=r"^\s*[0-9]+(\.[0-9]+)?\s*$",
-        max_length=40,
-        description='A non-negative decimal number as a string, e.g. "1250.00"',
-        examples=["1250.00"],
-    ),
-]
 # Decimal rendered as its exact string (never through float).
 Amount = Annotated[
     Decimal,
@@ -33,92 +38,19 @@ Timestamp = Annotated[
     datetime,
     PlainSerializer(lambda d: d.isoformat(timespec="microseconds").replace("+00:00", "Z"), return_type=str, when_used="always"),
 ]
+ItemT = TypeVar("ItemT", bound=BaseModel)
+T = TypeVar("T")
 
 
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, str_max_length=2000)
+class PageOut(BaseModel, Generic[ItemT]):
+    """One page of a listing; pass next_cursor back as ``cursor`` for the next."""
 
+    items: list[ItemT]
+    next_cursor: str | None
 
-# -- requests -------------------------------------------------------------------
-
-
-class LoginRequest(Body):
-    email: str = Field(min_length=3, max_length=254)
-    password: str = Field(min_length=1, max_length=256)
-
-
-class RefreshRequest(Body):
-    refresh_token: str = Field(min_length=10, max_length=8000)
-
-
-class CreatePoolRequest(Body):
-    name: str = Field(min_length=1, max_length=120)
-    currency: str = Field(
-        min_length=3,
-        max_length=3,
-        description="ISO 4217 code, e.g. USD",
-        # Documented for clients; the domain refuses others with invalid_currency, naming the field.
-        json_schema_extra={"enum": list[JsonValue](sorted(money.MINOR_UNITS))},
-    )
-    unit_price: DecimalString = Field(default="1.00", description="Price of one unit at launch")
-
-
-class UpdatePoolRequest(Body):
-    name: str | None = Field(default=None, min_length=1, max_length=120)
-    status: Literal["open", "closed"] | None = None
-
-
-class AddInvestorRequest(Body):
-    name: str = Field(min_length=1, max_length=120)
-    email: str = Field(
-        default="",
-        max_length=254,
-        description="Optional; an address with an @ and no spaces",
-        json_schema_extra={"pattern": r"^\s*([^ @]*@[^ ]*)?\s*$"},
-    )
-
-
-class ContributionRequest(Body):
-    investor_id: str = Field(min_length=1, max_length=64)
-    amount: DecimalString
-
-
-class WithdrawalRequest(Body):
-    # Exactly one of amount and units (the handler says so by name when both or neither come).
-    model_config = ConfigDict(
-        json_schema_extra={
-            "oneOf": [
-                {"required": ["amount"], "properties": {"amount": {"type": "string"}, "units": {"type": "null"}}},
-                {"required": ["units"], "properties": {"units": {"type": "string"}, "amount": {"type": "null"}}},
-            ]
-        }
-    )
-
-    investor_id: str = Field(min_length=1, max_length=64)
-    amount: DecimalString | None = Field(default=None, description="Cash to pay out; or give units")
-    units: DecimalString | None = Field(default=None, description="Units to redeem; or give amount")
-
-
-class DistributionRequest(Body):
-    amount: DecimalString
-    memo: str | None = Field(default=None, max_length=120)
-    preview_id: str | None = Field(
-        default=None,
-        max_length=64,
-        description="from POST .../distributions/preview: pay only if every share is still the one previewed (else 409)",
-    )
-
-
-class TradeRequest(Body):
-    symbol: str = Field(min_length=1, max_length=20)
-    side: Literal["buy", "sell"]
-    quantity: DecimalString
-    price: DecimalString
-    fees: DecimalString = "0"
-    memo: str | None = Field(default=None, max_length=120)
-
-
-# -- responses ------------------------------------------------------------------
+    @classmethod
+    def of(cls, page: Page[T], each: Callable[[T], ItemT]) -> Self:
+        return cls(items=[each(item) for item in page.items], next_cursor=page.next_cursor)
 
 
 class ErrorDetail(BaseModel):
@@ -137,6 +69,16 @@ class TokensResponse(BaseModel):
     refresh_token: str | None
     expires_in: int
     token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - a scheme name, not a secret
+
+    @classmethod
+    def of(cls, tokens: Tokens, *, refresh_token: str | None = None) -> Self:
+        """``refresh_token``: the one to keep when Cognito's refresh answers without a new one."""
+        return cls(
+            access_token=tokens.access_token,
+            id_token=tokens.id_token,
+            refresh_token=tokens.refresh_token or refresh_token,
+            expires_in=tokens.expires_in,
+        )
 
 
 class ConfigResponse(BaseModel):
@@ -203,39 +145,52 @@ class PoolOut(BaseModel):
         )
 
 
-class InvestorOut(BaseModel):
+class InvestorRecordOut(BaseModel):
+    """An investor's membership as stored: what an ``investor.updated`` push carries.
+    Value and share move with NAV, so a client derives them from the pool it shows."""
+
     id: str
     pool_id: str
     name: str
     email: str
     status: str
     units: Amount
-    value: Amount = Field(description="units at the current NAV per unit, rounded down")
-    share: Amount = Field(description="fraction of the pool's units held, 6 places")
     contributed: Amount
     withdrawn: Amount
     paid_out: Amount
     created_at: Timestamp
     updated_at: Timestamp
 
+    @staticmethod
+    def fields_of(inv: Investor) -> dict[str, object]:
+        return {
+            "id": inv.id,
+            "pool_id": inv.pool_id,
+            "name": inv.name,
+            "email": inv.email,
+            "status": inv.status.value,
+            "units": inv.units,
+            "contributed": inv.contributed,
+            "withdrawn": inv.withdrawn,
+            "paid_out": inv.paid_out,
+            "created_at": inv.created_at,
+            "updated_at": inv.updated_at,
+        }
+
     @classmethod
-    def of(cls, inv: Investor, pool: Pool) -> InvestorOut:
-        share = money.quantize_places(money.div(inv.units, pool.units), 6) if pool.units else Decimal("0.000000")
-        return cls(
-            id=inv.id,
-            pool_id=inv.pool_id,
-            name=inv.name,
-            email=inv.email,
-            status=inv.status.value,
-            units=inv.units,
-            value=pool.value_of(inv.units),
-            share=share,
-            contributed=inv.contributed,
-            withdrawn=inv.withdrawn,
-            paid_out=inv.paid_out,
-            created_at=inv.created_at,
-            updated_at=inv.updated_at,
-        )
+    def of(cls, inv: Investor) -> Self:
+        return cls.model_validate(cls.fields_of(inv))
+
+
+class InvestorOut(InvestorRecordOut):
+    """An investor with what their units are worth in the pool as read."""
+
+    value: Amount = Field(description="units at the current NAV per unit, rounded down")
+    share: Amount = Field(description="fraction of the pool's units held, 6 places")
+
+    @classmethod
+    def valued(cls, inv: Investor, pool: Pool) -> Self:
+        return cls.model_validate({**cls.fields_of(inv), "value": pool.value_of(inv.units), "share": pool.share_of(inv.units)})
 
 
 class AllocationOut(BaseModel):
@@ -263,11 +218,13 @@ class EntryOut(BaseModel):
     price: Amount | None = None
     fees: Amount | None = None
     memo: str | None = None
-    actor: str
+    actor: str = Field(description="who recorded it: a user id, or broker:<name> for a webhook")
+    actor_name: str | None = Field(default=None, description="who recorded it, as people know them")
+    investor_name: str | None = Field(default=None, description="the investor's name when it was recorded")
     created_at: Timestamp
 
-    @classmethod
-    def fields_of(cls, e: LedgerEntry) -> dict[str, object]:
+    @staticmethod
+    def fields_of(e: LedgerEntry) -> dict[str, object]:
         return {
             "id": e.id,
             "type": e.type.value,
@@ -284,6 +241,8 @@ class EntryOut(BaseModel):
             "fees": e.fees,
             "memo": e.memo,
             "actor": e.actor,
+            "actor_name": e.actor_name,
+            "investor_name": e.investor_name,
             "created_at": e.created_at,
         }
 
@@ -321,24 +280,20 @@ class PoolSummaryOut(PoolOut):
         return cls.of(pool).model_copy(update={"day_open_nav_per_unit": day_open})
 
 
-class PoolList(BaseModel):
-    items: list[PoolSummaryOut]
-    next_cursor: str | None
+class PoolList(PageOut[PoolSummaryOut]):
+    pass
 
 
-class InvestorList(BaseModel):
-    items: list[InvestorOut]
-    next_cursor: str | None
+class InvestorList(PageOut[InvestorOut]):
+    pass
 
 
-class EntryList(BaseModel):
-    items: list[EntryOut]
-    next_cursor: str | None
+class EntryList(PageOut[EntryOut]):
+    pass
 
 
-class NavHistory(BaseModel):
-    items: list[NavPointOut]
-    next_cursor: str | None
+class NavHistory(PageOut[NavPointOut]):
+    pass
 
 
 class MeResponse(BaseModel):
@@ -347,10 +302,9 @@ class MeResponse(BaseModel):
     role: str
     groups: list[str]
 
-
-class LinkBrokerageRequest(Body):
-    broker: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")
-    account_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")
+    @classmethod
+    def of(cls, who: Principal) -> Self:
+        return cls(user_id=who.user_id, email=who.email, role=who.role, groups=sorted(who.groups))
 
 
 class BrokerageOut(BaseModel):
@@ -359,6 +313,16 @@ class BrokerageOut(BaseModel):
     account_id: str
     linked_by: str
     linked_at: str
+
+    @classmethod
+    def of(cls, link: BrokerageLink) -> Self:
+        return cls(
+            pool_id=link.pool_id,
+            broker=link.broker,
+            account_id=link.account_id,
+            linked_by=link.linked_by,
+            linked_at=link.linked_at,
+        )
 
 
 class WebhookAccepted(BaseModel):
@@ -375,10 +339,21 @@ class WebhookEventOut(BaseModel):
     entry_id: str | None
     received_at: str
 
+    @classmethod
+    def of(cls, e: StoredEvent) -> Self:
+        return cls(
+            broker=e.broker,
+            event_id=e.event_id,
+            type=e.type,
+            status=e.status,  # type: ignore[arg-type]
+            reason=e.reason or None,
+            entry_id=e.entry_id or None,
+            received_at=e.received_at,
+        )
 
-class WebhookEventList(BaseModel):
-    items: list[WebhookEventOut]
-    next_cursor: str | None
+
+class WebhookEventList(PageOut[WebhookEventOut]):
+    pass
 
 
 class PriceOut(BaseModel):
@@ -386,21 +361,18 @@ class PriceOut(BaseModel):
     price: Amount
     ts: Amount = Field(description="when the market printed it, unix seconds")
 
-
-class AlertSettingsRequest(Body):
-    recipients: list[str] = Field(
-        default_factory=list, max_length=50, description="email addresses; empty means the finance group"
-    )
-    withdrawal_threshold: DecimalString = Field(default="0.10", description='fraction of NAV, e.g. "0.10"')
+    @classmethod
+    def of(cls, point: PricePoint) -> Self:
+        return cls(symbol=point.symbol, price=point.price, ts=point.ts)
 
 
 class AlertSettingsOut(BaseModel):
     recipients: list[str]
     withdrawal_threshold: Amount
 
-
-class DistributionPreviewRequest(Body):
-    amount: DecimalString
+    @classmethod
+    def of(cls, settings: AlertSettings) -> Self:
+        return cls(recipients=list(settings.recipients), withdrawal_threshold=settings.withdrawal_threshold)
 
 
 class PreviewShareOut(BaseModel):
@@ -418,6 +390,20 @@ class DistributionPreviewOut(BaseModel):
     units: Amount
     allocations: list[PreviewShareOut] = Field(description="every holder's share; they sum exactly to amount")
 
+    @classmethod
+    def of(cls, preview: DistributionPreview) -> Self:
+        pool = preview.pool
+        return cls(
+            preview_id=preview.preview_id,
+            amount=sum((a.amount for _, a in preview.shares), Decimal(0)),
+            currency=pool.currency,
+            nav_per_unit=pool.nav_per_unit,
+            units=pool.units,
+            allocations=[
+                PreviewShareOut(investor_id=i.id, name=i.name, units=a.units, amount=a.amount) for i, a in preview.shares
+            ],
+        )
+
 
 class StatementLineOut(BaseModel):
     entry_id: str
@@ -428,11 +414,33 @@ class StatementLineOut(BaseModel):
     nav_per_unit: Amount | None
     memo: str | None
 
+    @classmethod
+    def of(cls, line: StatementLine) -> Self:
+        e = line.entry
+        return cls(
+            entry_id=e.id,
+            type=e.type.value,
+            created_at=e.created_at,
+            amount=line.amount,
+            units=line.units,
+            nav_per_unit=e.nav_per_unit,
+            memo=e.memo,
+        )
+
 
 class StatementOut(BaseModel):
     pool: PoolOut
     investor: InvestorOut
     lines: list[StatementLineOut]
+
+    @classmethod
+    def of(cls, statement: Statement) -> Self:
+        pool = statement.pool
+        return cls(
+            pool=PoolOut.of(pool),
+            investor=InvestorOut.valued(statement.investor, pool),
+            lines=[StatementLineOut.of(line) for line in statement.lines],
+        )
 
 
 class SentAlertOut(BaseModel):
@@ -443,7 +451,45 @@ class SentAlertOut(BaseModel):
     pool_id: str | None
     sent_at: Timestamp
 
+    @classmethod
+    def of(cls, a: SentAlert) -> Self:
+        return cls(
+            id=a.cause, subject=a.subject, text=a.text, recipients=list(a.recipients), pool_id=a.pool_id, sent_at=a.sent_at
+        )
 
-class SentAlertList(BaseModel):
-    items: list[SentAlertOut]
-    next_cursor: str | None
+
+class SentAlertList(PageOut[SentAlertOut]):
+    pass
+
+
+# -- pushes over the WebSocket ------------------------------------------------------
+
+
+class PoolUpdated(BaseModel):
+    type: Literal["pool.updated"] = "pool.updated"
+    pool_id: str
+    data: PoolOut
+
+
+class ActivityCreated(BaseModel):
+    type: Literal["activity.created"] = "activity.created"
+    pool_id: str
+    data: EntryOut
+
+
+class InvestorUpdated(BaseModel):
+    type: Literal["investor.updated"] = "investor.updated"
+    pool_id: str
+    data: InvestorRecordOut
+
+
+PUSH_MESSAGES: tuple[type[BaseModel], ...] = (PoolUpdated, ActivityCreated, InvestorUpdated)
+
+
+def push_message(pool_id: str, change: PoolChange) -> PoolUpdated | ActivityCreated | InvestorUpdated:
+    """What a subscriber of the pool is sent about a change."""
+    if isinstance(change, PoolChanged):
+        return PoolUpdated(pool_id=pool_id, data=PoolOut.of(change.pool))
+    if isinstance(change, EntryAppended):
+        return ActivityCreated(pool_id=pool_id, data=EntryOut.of(change.entry))
+    return InvestorUpdated(pool_id=pool_id, data=InvestorRecordOut.of(change.investor))

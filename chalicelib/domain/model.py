@@ -101,6 +101,12 @@ class Pool:
             return money.quantize_money(money.mul(units, self.unit_price), self.currency, money.ROUND_DOWN)
         return money.quantize_money(money.div(money.mul(units, self.nav), self.units), self.currency, money.ROUND_DOWN)
 
+    def share_of(self, units: Decimal) -> Decimal:
+        """The fraction of the pool's units that ``units`` are, to 6 places (half-even)."""
+        if self.units == 0:
+            return Decimal("0.000000")
+        return money.quantize_places(money.div(units, self.units), 6)
+
 
 @dataclass(frozen=True)
 class Investor:
@@ -154,6 +160,9 @@ class LedgerEntry:
     allocation_count: int | None = None
     # The pool's NAV just before a money movement: what thresholds are measured against.
     nav_before: Decimal | None = None
+    # Who did it and to whom, as people knew them then (ids alone mean nothing to a reader).
+    actor_name: str | None = None
+    investor_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -163,6 +172,7 @@ class Stamp:
     entry_id: str
     at: datetime
     actor: str
+    actor_name: str | None = None
 
 
 __all__ = [

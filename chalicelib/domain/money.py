@@ -78,6 +78,10 @@ _CONTEXT = decimal.Context(
 )
 ZERO = Decimal(0)
 
+# An amount, unit count or price as a person or a client gave it: text or an exact
+# number, never a float (a float has already lost the value that was meant).
+DecimalInput = str | int | Decimal
+
 
 def minor_units(currency: str) -> int:
     try:
@@ -124,12 +128,12 @@ def parse_decimal(
     return number.quantize(Decimal(1).scaleb(-places), context=_CONTEXT) if -exponent > places else number
 
 
-def parse_amount(value: object, currency: str, *, field: str = "amount", allow_zero: bool = False) -> Decimal:
+def parse_amount(value: DecimalInput, currency: str, *, field: str = "amount", allow_zero: bool = False) -> Decimal:
     """A money amount in ``currency``, at most its minor-unit precision."""
     return quantize_money(parse_decimal(value, field=field, places=minor_units(currency), allow_zero=allow_zero), currency)
 
 
-def parse_units(value: object, *, field: str = "units") -> Decimal:
+def parse_units(value: DecimalInput, *, field: str = "units") -> Decimal:
     return quantize_units(parse_decimal(value, field=field, places=UNIT_PLACES, what="units"))
 
 
@@ -143,6 +147,11 @@ def quantize_units(value: Decimal, rounding: str = ROUND_DOWN) -> Decimal:
 
 def quantize_places(value: Decimal, places: int, rounding: str = ROUND_HALF_EVEN) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places), rounding=rounding, context=_CONTEXT)
+
+
+def shown(amount: Decimal, currency: str) -> str:
+    """An amount as a message names it: grouped digits and the currency, e.g. "2,814.23 USD"."""
+    return f"{amount:,} {currency}"
 
 
 def mul(a: Decimal, b: Decimal) -> Decimal:
@@ -170,6 +179,7 @@ __all__ = [
     "PRICE_PLACES",
     "NAV_PER_UNIT_PLACES",
     "ZERO",
+    "DecimalInput",
     "ROUND_DOWN",
     "ROUND_UP",
     "ROUND_HALF_EVEN",
@@ -181,6 +191,7 @@ __all__ = [
     "quantize_money",
     "quantize_units",
     "quantize_places",
+    "shown",
     "mul",
     "div",
     "to_minor",

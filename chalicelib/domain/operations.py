@@ -25,6 +25,7 @@ from .model import (
     Stamp,
     TradeSide,
 )
+from .money import DecimalInput
 
 MAX_NAME = 120
 
@@ -75,13 +76,21 @@ def _touch(pool: Pool, stamp: Stamp, **changes: object) -> Pool:
 
 
 def _entry(pool: Pool, stamp: Stamp, type_: EntryType, **fields: object) -> LedgerEntry:
-    return LedgerEntry(id=stamp.entry_id, pool_id=pool.id, type=type_, created_at=stamp.at, actor=stamp.actor, **fields)  # type: ignore[arg-type]
+    return LedgerEntry(
+        id=stamp.entry_id,
+        pool_id=pool.id,
+        type=type_,
+        created_at=stamp.at,
+        actor=stamp.actor,
+        actor_name=stamp.actor_name,
+        **fields,  # type: ignore[arg-type]
+    )
 
 
 # -- the pool itself -------------------------------------------------------
 
 
-def open_pool(*, pool_id: str, name: str, currency: str, unit_price: object, manager_id: str, stamp: Stamp) -> PoolDecision:
+def open_pool(*, pool_id: str, name: str, currency: str, unit_price: DecimalInput, manager_id: str, stamp: Stamp) -> PoolDecision:
     clean = clean_name(name)
     money.minor_units(currency)  # refuses an unknown currency
     price = money.parse_decimal(unit_price, field="unit_price", places=money.NAV_PER_UNIT_PLACES, what="unit_price")
@@ -120,7 +129,7 @@ def add_investor(pool: Pool, *, investor_id: str, name: str, email: str, stamp: 
         raise InvalidInput("email is not a valid address", field="email", code="invalid_email")
     investor = Investor(pool_id=pool.id, id=investor_id, name=clean, email=mail, created_at=stamp.at, updated_at=stamp.at)
     new_pool = _touch(pool, stamp, investor_count=pool.investor_count + 1)
-    entry = _entry(pool, stamp, EntryType.INVESTOR_ADDED, investor_id=investor_id, memo=clean)
+    entry = _entry(pool, stamp, EntryType.INVESTOR_ADDED, investor_id=investor_id, investor_name=clean, memo=clean)
     return InvestorDecision(new_pool, investor, entry)
 
 
@@ -134,13 +143,15 @@ def remove_investor(pool: Pool, investor: Investor, stamp: Stamp) -> InvestorDec
         )
     removed = replace(investor, status=InvestorStatus.REMOVED, updated_at=stamp.at)
     new_pool = _touch(pool, stamp, investor_count=pool.investor_count - 1)
-    return InvestorDecision(new_pool, removed, _entry(pool, stamp, EntryType.INVESTOR_REMOVED, investor_id=investor.id))
+    return InvestorDecision(
+        new_pool, removed, _entry(pool, stamp, EntryType.INVESTOR_REMOVED, investor_id=investor.id, investor_name=investor.name)
+    )
 
 
 # -- money in and out --------------------------------------------------------
 
 
-def contribute(pool: Pool, investor: Investor, amount: object, stamp: Stamp) -> InvestorDecision:
+def contribute(pool: Pool, investor: Investor, amount: DecimalInput, stamp: Stamp) -> InvestorDecision:
     _require_open(pool, "take contributions")
     _require_active(investor)
     value = money.parse_amount(amount, pool.currency)
@@ -163,6 +174,7 @@ def contribute(pool: Pool, investor: Investor, amount: object, stamp: Stamp) -> 
         stamp,
         EntryType.CONTRIBUTION,
         investor_id=investor.id,
+        investor_name=investor.name,
         amount=value,
         units=issued,
         nav_per_unit=price,
@@ -173,35 +185,45 @@ def contribute(pool: Pool, investor: Investor, amount: object, stamp: Stamp) -> 
     return InvestorDecision(new_pool, new_investor, entry)
 
 
-def withdraw(pool: Pool, investor: Investor, stamp: Stamp, *, amount: object = None, units: object = None) -> InvestorDecision:
+def withdraw(
+    pool: Pool,
+    investor: Investor,
+    stamp: Stamp,
+    *,
+    amount: DecimalInput | None = None,
+    units: DecimalInput | None = None,
+) -> InvestorDecision:
     """Pay an investor out at the current NAV per unit, by amount or by units."""
     _require_active(investor)
     if (amount is None) == (units is None):
         raise InvalidInput("give either amount or units, not both", field="amount", code="amount_or_units")
     if pool.units == 0 or pool.nav <= 0:
         raise RuleViolation("the pool has no value to withdraw", code="pool_has_no_value")
+    holding = money.shown(pool.value_of(investor.units), pool.currency)
     if amount is not None:
         paid = money.parse_amount(amount, pool.currency)
         # Units redeemed round UP: the leaver gives up at least what the cash is worth.
         redeemed = money.quantize_units(money.div(money.mul(paid, pool.units), pool.nav), money.ROUND_UP)
         if redeemed > investor.units:
             raise RuleViolation(
-                f"investor holds {investor.units} units worth {pool.value_of(investor.units)} {pool.currency}; "
-                f"{paid} {pool.currency} needs {redeemed} units",
+                f"{investor.name} holds {investor.units} units worth {holding}; "
+                f"{money.shown(paid, pool.currency)} needs {redeemed} units",
                 field="amount",
                 code="insufficient_units",
             )
-    else:
+    elif units is not None:
         redeemed = money.parse_units(units)
         if redeemed > investor.units:
-            raise RuleViolation(f"investor holds only {investor.units} units", field="units", code="insufficient_units")
+            raise RuleViolation(
+                f"{investor.name} holds only {investor.units} units (worth {holding})", field="units", code="insufficient_units"
+            )
         # Cash paid for units rounds DOWN: the remainder stays with the pool.
         paid = pool.value_of(redeemed)
         if paid <= 0:
             raise RuleViolation("those units are worth less than the smallest amount", field="units", code="amount_too_small")
     if paid > pool.cash:
         raise RuleViolation(
-            f"the pool holds only {pool.cash} {pool.currency} in cash; sell positions to raise cash first",
+            f"the pool holds only {money.shown(pool.cash, pool.currency)} in cash; sell positions to raise cash first",
             field="amount" if amount is not None else "units",
             code="insufficient_cash",
         )
@@ -213,6 +235,7 @@ def withdraw(pool: Pool, investor: Investor, stamp: Stamp, *, amount: object = N
         stamp,
         EntryType.WITHDRAWAL,
         investor_id=investor.id,
+        investor_name=investor.name,
         amount=paid,
         units=redeemed,
         nav_per_unit=price,
@@ -223,7 +246,9 @@ def withdraw(pool: Pool, investor: Investor, stamp: Stamp, *, amount: object = N
     return InvestorDecision(new_pool, new_investor, entry)
 
 
-def distribute(pool: Pool, holders: Sequence[Investor], amount: object, memo: str | None, stamp: Stamp) -> DistributionDecision:
+def distribute(
+    pool: Pool, holders: Sequence[Investor], amount: DecimalInput, memo: str | None, stamp: Stamp
+) -> DistributionDecision:
     """Pay ``amount`` out of cash to every unit holder, pro rata by units.
 
     ``holders`` must be every investor of the pool holding units; the split is
@@ -232,7 +257,9 @@ def distribute(pool: Pool, holders: Sequence[Investor], amount: object, memo: st
     total = money.parse_amount(amount, pool.currency)
     note = clean_name(memo, field="memo") if memo else None
     if total > pool.cash:
-        raise RuleViolation(f"the pool holds only {pool.cash} {pool.currency} in cash", field="amount", code="insufficient_cash")
+        raise RuleViolation(
+            f"the pool holds only {money.shown(pool.cash, pool.currency)} in cash", field="amount", code="insufficient_cash"
+        )
     weights = [(h.id, h.units) for h in holders if h.units > 0 and h.status is InvestorStatus.ACTIVE]
     held = sum((w for _, w in weights), Decimal(0))
     if held != pool.units:
@@ -281,11 +308,11 @@ def clean_symbol(value: object) -> str:
 def trade(
     pool: Pool,
     *,
-    symbol: object,
-    side: object,
-    quantity: object,
-    price: object,
-    fees: object,
+    symbol: str,
+    side: str,
+    quantity: DecimalInput,
+    price: DecimalInput,
+    fees: DecimalInput,
     stamp: Stamp,
     memo: str | None = None,
 ) -> PoolDecision:
@@ -305,7 +332,8 @@ def trade(
         cash_delta = -(gross + fee)
         if -cash_delta > pool.cash:
             raise RuleViolation(
-                f"buying costs {-cash_delta} {pool.currency} but the pool holds {pool.cash} in cash",
+                f"buying costs {money.shown(-cash_delta, pool.currency)} "
+                f"but the pool holds {money.shown(pool.cash, pool.currency)} in cash",
                 field="quantity",
                 code="insufficient_cash",
             )
@@ -346,17 +374,19 @@ def trade(
     return PoolDecision(new_pool, entry)
 
 
-def receive_dividend(pool: Pool, *, symbol: object, amount: object, stamp: Stamp) -> PoolDecision:
+def receive_dividend(pool: Pool, *, symbol: str, amount: DecimalInput, stamp: Stamp) -> PoolDecision:
     sym = clean_symbol(symbol)
     value = money.parse_amount(amount, pool.currency)
     new_pool = _touch(pool, stamp, cash=pool.cash + value)
     return PoolDecision(new_pool, _entry(pool, stamp, EntryType.DIVIDEND, symbol=sym, amount=value, cash_delta=value))
 
 
-def charge_fee(pool: Pool, *, amount: object, description: str, stamp: Stamp) -> PoolDecision:
+def charge_fee(pool: Pool, *, amount: DecimalInput, description: str, stamp: Stamp) -> PoolDecision:
     value = money.parse_amount(amount, pool.currency)
     if value > pool.cash:
-        raise RuleViolation(f"the pool holds only {pool.cash} {pool.currency} in cash", field="amount", code="insufficient_cash")
+        raise RuleViolation(
+            f"the pool holds only {money.shown(pool.cash, pool.currency)} in cash", field="amount", code="insufficient_cash"
+        )
     note = clean_name(description, field="description")
     new_pool = _touch(pool, stamp, cash=pool.cash - value)
     return PoolDecision(new_pool, _entry(pool, stamp, EntryType.FEE, amount=value, cash_delta=-value, memo=note))

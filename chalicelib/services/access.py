@@ -5,37 +5,10 @@ found, so ids of other managers' pools leak nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from chalicelib.domain.errors import Forbidden, NotFound
 from chalicelib.domain.model import Pool
-from chalicelib.resources import FINANCE_GROUP, MANAGERS_GROUP
 
-
-@dataclass(frozen=True)
-class Principal:
-    user_id: str
-    email: str
-    groups: frozenset[str]
-    # Set only in code for Pooldesk's own consumers (webhook events); no token
-    # can produce it, whatever groups a user pool defines.
-    is_system: bool = False
-
-    @classmethod
-    def system(cls, name: str) -> Principal:
-        return cls(user_id=name, email="", groups=frozenset(), is_system=True)
-
-    @property
-    def is_manager(self) -> bool:
-        return MANAGERS_GROUP in self.groups
-
-    @property
-    def is_finance(self) -> bool:
-        return FINANCE_GROUP in self.groups
-
-    @property
-    def role(self) -> str:
-        return MANAGERS_GROUP if self.is_manager else FINANCE_GROUP if self.is_finance else "none"
+from .ports import Principal
 
 
 def require_manager(who: Principal) -> None:

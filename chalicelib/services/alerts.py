@@ -12,87 +12,19 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
-from typing import Protocol
 
 from chalicelib.domain import money
 from chalicelib.domain.errors import Forbidden, InvalidInput
 from chalicelib.domain.model import EntryType, LedgerEntry, Pool
 
-from .access import Principal, check_write
-from .ports import Page, PoolRepository, StoredEvent
+from .access import check_write
+from .ports import AlertSettings, AlertStore, Directory, Email, Mailer, Page, PoolRepository, Principal, SentAlert, StoredEvent
 
 DEFAULT_WITHDRAWAL_THRESHOLD = Decimal("0.10")
 # NAV per unit moving more than this since the day's first NAV point.
 DAILY_MOVE_THRESHOLD = Decimal("0.05")
-
-
-@dataclass(frozen=True)
-class AlertSettings:
-    recipients: tuple[str, ...] = ()  # empty: the finance group
-    withdrawal_threshold: Decimal = DEFAULT_WITHDRAWAL_THRESHOLD
-
-
-@dataclass(frozen=True)
-class Email:
-    to: tuple[str, ...]
-    subject: str
-    text: str
-    html: str
-
-
-@dataclass(frozen=True)
-class SentAlert:
-    """An alert as sent: what finance sees in the app's alert log."""
-
-    cause: str  # what it is about, once: a ledger entry, an event, a dead letter
-    subject: str
-    text: str
-    recipients: tuple[str, ...]
-    pool_id: str | None
-    sent_at: datetime
-
-
-class Mailer(Protocol):
-    def send(self, email: Email) -> None: ...
-
-
-class AlertStore(Protocol):
-    def settings(self, pool_id: str) -> AlertSettings: ...
-
-    def save_settings(self, pool_id: str, settings: AlertSettings) -> None: ...
-
-    def claim(self, cause: str) -> bool:
-        """True the first time a cause is claimed; False ever after."""
-        ...
-
-    def release(self, cause: str) -> None:
-        """Undo a claim whose email could not be sent, so a retry sends it."""
-        ...
-
-    def day_open(self, pool_id: str, day: date) -> Decimal | None:
-        """The pool's NAV per unit at the day's opening, as adjusted for distributions."""
-        ...
-
-    def open_day(self, pool_id: str, day: date, nav_per_unit: Decimal) -> Decimal:
-        """Record the day's opening unless one is recorded; returns the one that is."""
-        ...
-
-    def scale_day_open(self, pool_id: str, day: date, factor: Decimal) -> None: ...
-
-    def record_sent(self, alert: SentAlert) -> None:
-        """Keep a sent alert for the alert log; called once per cause, after the email went out."""
-        ...
-
-    def sent_alerts(self, *, limit: int, cursor: str | None) -> Page[SentAlert]:
-        """Sent alerts, newest first."""
-        ...
-
-
-class Directory(Protocol):
-    def finance_emails(self) -> list[str]: ...
 
 
 def clean_settings(recipients: Sequence[str], threshold: str) -> AlertSettings:

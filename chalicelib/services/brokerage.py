@@ -20,14 +20,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from chalicelib.domain.errors import DomainError, Forbidden, InvalidInput
 
 from . import webhooks
-from .access import Principal, check_write
+from .access import check_write
 from .pools import PoolService, Receipt
-from .ports import BrokerageLink, BrokerageLinkStore, Page, StoredEvent, WebhookEventStore, WebhookSecretStore
+from .ports import BrokerageLink, BrokerageLinkStore, Page, Principal, StoredEvent, WebhookEventStore, WebhookSecretStore
 
 # Where events that match no linked account are listed (finance follows them up).
 UNLINKED = "UNLINKED"
 
-Decimal = Annotated[str, Field(pattern=r"^[0-9]+(\.[0-9]+)?$", max_length=40)]
+DecimalText = Annotated[str, Field(pattern=r"^[0-9]+(\.[0-9]+)?$", max_length=40)]
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
 
 
@@ -40,20 +40,20 @@ class TradeExecuted(_Strict):
     trade_id: Name
     symbol: str = Field(min_length=1, max_length=20)
     side: Literal["buy", "sell"]
-    quantity: Decimal
-    price: Decimal
-    fees: Decimal = "0"
+    quantity: DecimalText
+    price: DecimalText
+    fees: DecimalText = "0"
 
 
 class DividendReceived(_Strict):
     account_id: Name
     symbol: str = Field(min_length=1, max_length=20)
-    amount: Decimal
+    amount: DecimalText
 
 
 class FeeCharged(_Strict):
     account_id: Name
-    amount: Decimal
+    amount: DecimalText
     description: str = Field(min_length=1, max_length=120)
 
 
@@ -169,7 +169,7 @@ class BrokerageService:
             reason = f"no pool is linked to account {account} at {event.broker}"
             self._park(event, reason, None)
             return "parked"
-        actor = Principal.system(f"broker:{event.broker}")
+        actor = Principal.system(f"broker:{event.broker}", f"Brokerage {event.broker} (webhook)")
         # The key is derived from the event, so a redelivery replays instead of moving money again.
         key = "wh:" + hashlib.sha256(f"{event.broker}\x00{event.event_id}".encode()).hexdigest()[:48]
         try:

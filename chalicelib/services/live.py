@@ -5,30 +5,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
 from chalicelib.domain.errors import DomainError, InvalidInput, Unauthorized
 
-from .access import Principal
 from .pools import PoolService
-
-
-class ConnectionStore(Protocol):
-    def open(self, connection_id: str, who: Principal) -> None: ...
-
-    def principal(self, connection_id: str) -> Principal | None: ...
-
-    def subscribe(self, connection_id: str, pool_id: str) -> None: ...
-
-    def subscribers(self, pool_id: str) -> list[str]: ...
-
-    def close(self, connection_id: str) -> None: ...
-
-
-class Pusher(Protocol):
-    def send(self, connection_id: str, message: dict[str, Any]) -> bool:
-        """Deliver; False when the connection is gone."""
-        ...
+from .ports import ConnectionStore, Principal, Pusher
 
 
 class LiveUpdates:

@@ -23,8 +23,7 @@ from chalicelib.domain import operations as ops
 from chalicelib.domain.errors import InvalidInput, NotFound
 from chalicelib.domain.model import Stamp
 
-from .access import Principal
-from .ports import PoolRepository, PricePoint, PriceStore, VersionConflict
+from .ports import PoolRepository, PricePoint, PriceStore, Principal, VersionConflict
 
 MAX_ATTEMPTS = 10
 

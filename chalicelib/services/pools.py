@@ -10,7 +10,7 @@ import hashlib
 import json
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -18,17 +18,27 @@ from decimal import Decimal
 from chalicelib.domain import operations as ops
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from chalicelib.domain.model import Allocation, EntryType, Investor, LedgerEntry, Pool, PoolStatus, Stamp
+from chalicelib.domain.money import DecimalInput
 
-from .access import Principal, check_read, check_write, require_manager
+from .access import check_read, check_write, require_manager
 from .ids import new_id
-from .ports import Commit, DuplicateRequest, IdempotencyRecord, NavPoint, Page, PoolRepository, VersionConflict
+from .ports import (
+    Commit,
+    Directory,
+    DuplicateRequest,
+    IdempotencyRecord,
+    NavPoint,
+    Page,
+    PoolRepository,
+    Principal,
+    VersionConflict,
+)
 
 # A hot pool (many writers at once) is resolved by retrying from a fresh read
 # with capped exponential backoff and full jitter: at most ~3 s in all.
 MAX_ATTEMPTS = 20
 BACKOFF_BASE_SECONDS = 0.01
 BACKOFF_CAP_SECONDS = 0.25
-MAX_PAGE = 200
 _KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:")
 
 
@@ -40,33 +50,21 @@ class DistributionPreview:
 
 
 @dataclass(frozen=True)
+class Statement:
+    """An investor's history in a pool, oldest first, with the pool and investor as read."""
+
+    pool: Pool
+    investor: Investor
+    lines: list[StatementLine]
+
+
+@dataclass(frozen=True)
 class StatementLine:
     """One movement on an investor's statement: the ledger entry and what it meant for them."""
 
     entry: LedgerEntry
     amount: Decimal
     units: Decimal
-
-
-def clean_search(value: str | None) -> str | None:
-    if value is None or not value.strip():
-        return None
-    if len(value) > 120:
-        raise InvalidInput("search must be at most 120 characters", field="q", code="invalid_search")
-    return value.strip().casefold()
-
-
-def parse_entry_types(value: str | None) -> frozenset[EntryType] | None:
-    if value is None or not value.strip():
-        return None
-    wanted = set()
-    for part in value.split(","):
-        try:
-            wanted.add(EntryType(part.strip()))
-        except ValueError:
-            known = ", ".join(t.value for t in EntryType)
-            raise InvalidInput(f"type {part.strip()!r} is not one of: {known}", field="type", code="invalid_type") from None
-    return frozenset(wanted)
 
 
 @dataclass(frozen=True)
@@ -82,19 +80,7 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def page_limit(value: object, default: int = 50, maximum: int = MAX_PAGE) -> int:
-    if value is None or value == "":
-        return default
-    try:
-        limit = int(str(value))
-    except ValueError:
-        raise InvalidInput("limit must be a whole number", field="limit", code="invalid_limit") from None
-    if not 1 <= limit <= maximum:
-        raise InvalidInput(f"limit must be between 1 and {maximum}", field="limit", code="invalid_limit")
-    return limit
-
-
-def request_fingerprint(operation: str, request: dict[str, object]) -> str:
+def request_fingerprint(operation: str, request: Mapping[str, object]) -> str:
     canonical = json.dumps({"op": operation, "request": request}, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -122,18 +108,29 @@ class PoolService:
         clock: Callable[[], datetime] = _utcnow,
         make_id: Callable[[str], str] = new_id,
         sleep: Callable[[float], None] = time.sleep,
+        directory: Directory | None = None,
     ) -> None:
         self.repo = repo
         self._clock = clock
         self._make_id = make_id
         self._sleep = sleep
+        self._directory = directory
 
     def _stamp(self, who: Principal) -> Stamp:
-        return Stamp(entry_id=self._make_id(""), at=self._clock(), actor=who.user_id)
+        return Stamp(entry_id=self._make_id(""), at=self._clock(), actor=who.user_id, actor_name=self._name_of(who))
+
+    def _name_of(self, who: Principal) -> str | None:
+        """Who did it, as the ledger will show them for good: a name and email, not an id."""
+        if who.is_system:
+            return who.display_name or who.user_id
+        if self._directory is None:
+            return None
+        person = self._directory.people([who.user_id]).get(who.user_id)
+        return person.label if person else None
 
     # -- pools --------------------------------------------------------------
 
-    def create_pool(self, who: Principal, *, name: str, currency: str, unit_price: object = "1.00") -> Pool:
+    def create_pool(self, who: Principal, *, name: str, currency: str, unit_price: DecimalInput = "1.00") -> Pool:
         require_manager(who)
         decision = ops.open_pool(
             pool_id=self._make_id("pl_"),
@@ -201,10 +198,10 @@ class PoolService:
     ) -> tuple[Pool, Page[Investor]]:
         """A page of investors, with the pool as read (to value each holding without reading it again).
 
-        ``search`` keeps investors whose name, email or id contains it, ignoring case.
+        ``search`` (case-folded) keeps investors whose name or email contains it, or whose id it is.
         """
         pool = self.get_pool(who, pool_id)
-        needle = clean_search(search)
+        needle = search
         where = (
             None if needle is None else (lambda i: needle in i.name.casefold() or needle in i.email.casefold() or needle == i.id)
         )
@@ -214,8 +211,8 @@ class PoolService:
         self.get_pool(who, pool_id)
         return self._investor(pool_id, investor_id)
 
-    def _investor(self, pool_id: str, investor_id: object) -> Investor:
-        if not isinstance(investor_id, str) or not investor_id:
+    def _investor(self, pool_id: str, investor_id: str) -> Investor:
+        if not investor_id:
             raise InvalidInput("investor_id is required", field="investor_id", code="invalid_investor_id")
         investor = self.repo.get_investor(pool_id, investor_id)
         if investor is None:
@@ -249,7 +246,7 @@ class PoolService:
     # -- money movements ----------------------------------------------------
 
     def contribute(
-        self, who: Principal, pool_id: str, *, investor_id: str, amount: object, idempotency_key: str | None = None
+        self, who: Principal, pool_id: str, *, investor_id: str, amount: DecimalInput, idempotency_key: str | None = None
     ) -> Receipt:
         def decide(pool: Pool, stamp: Stamp) -> Commit:
             d = ops.contribute(pool, self._investor(pool_id, investor_id), amount, stamp)
@@ -264,8 +261,8 @@ class PoolService:
         pool_id: str,
         *,
         investor_id: str,
-        amount: object = None,
-        units: object = None,
+        amount: DecimalInput | None = None,
+        units: DecimalInput | None = None,
         idempotency_key: str | None = None,
     ) -> Receipt:
         def decide(pool: Pool, stamp: Stamp) -> Commit:
@@ -280,7 +277,7 @@ class PoolService:
         who: Principal,
         pool_id: str,
         *,
-        amount: object,
+        amount: DecimalInput,
         memo: str | None = None,
         idempotency_key: str | None = None,
         preview_id: str | None = None,
@@ -313,11 +310,11 @@ class PoolService:
         who: Principal,
         pool_id: str,
         *,
-        symbol: object,
-        side: object,
-        quantity: object,
-        price: object,
-        fees: object = "0",
+        symbol: str,
+        side: str,
+        quantity: DecimalInput,
+        price: DecimalInput,
+        fees: DecimalInput = "0",
         memo: str | None = None,
         idempotency_key: str | None = None,
     ) -> Receipt:
@@ -329,7 +326,7 @@ class PoolService:
         return self._run(who, pool_id, decide, operation="trade", request=request, key=idempotency_key)
 
     def receive_dividend(
-        self, who: Principal, pool_id: str, *, symbol: object, amount: object, idempotency_key: str | None = None
+        self, who: Principal, pool_id: str, *, symbol: str, amount: DecimalInput, idempotency_key: str | None = None
     ) -> Receipt:
         def decide(pool: Pool, stamp: Stamp) -> Commit:
             d = ops.receive_dividend(pool, symbol=symbol, amount=amount, stamp=stamp)
@@ -339,7 +336,7 @@ class PoolService:
         return self._run(who, pool_id, decide, operation="dividend", request=request, key=idempotency_key)
 
     def charge_fee(
-        self, who: Principal, pool_id: str, *, amount: object, description: str, idempotency_key: str | None = None
+        self, who: Principal, pool_id: str, *, amount: DecimalInput, description: str, idempotency_key: str | None = None
     ) -> Receipt:
         def decide(pool: Pool, stamp: Stamp) -> Commit:
             d = ops.charge_fee(pool, amount=amount, description=description, stamp=stamp)
@@ -357,15 +354,14 @@ class PoolService:
         *,
         limit: int,
         cursor: str | None,
-        types: str | None = None,
+        types: frozenset[EntryType] | None = None,
         investor_id: str | None = None,
     ) -> Page[LedgerEntry]:
-        """The ledger newest first; ``types`` (comma-separated entry types) and
+        """The ledger newest first; ``types`` and
         ``investor_id`` narrow it. An investor's view includes every distribution,
         since each pays them their share."""
         self.get_pool(who, pool_id)
-        wanted = parse_entry_types(types)
-        who_for = investor_id.strip() if investor_id and investor_id.strip() else None
+        wanted, who_for = types, investor_id
 
         def keep(e: LedgerEntry) -> bool:
             if wanted is not None and e.type not in wanted:
@@ -375,7 +371,7 @@ class PoolService:
         where = None if wanted is None and who_for is None else keep
         return self.repo.activity(pool_id, limit=limit, cursor=cursor, where=where)
 
-    def preview_distribution(self, who: Principal, pool_id: str, *, amount: object) -> DistributionPreview:
+    def preview_distribution(self, who: Principal, pool_id: str, *, amount: DecimalInput) -> DistributionPreview:
         """Every investor's share of a distribution of ``amount``, as it would be paid now; nothing is written."""
         pool = check_write(who, self.repo.get_pool(pool_id), pool_id)
         holders = self.repo.holders(pool_id)
@@ -387,7 +383,7 @@ class PoolService:
             preview_id=ops.shares_fingerprint(d.allocations),
         )
 
-    def statement(self, who: Principal, pool_id: str, investor_id: str) -> tuple[Pool, Investor, list[StatementLine]]:
+    def statement(self, who: Principal, pool_id: str, investor_id: str) -> Statement:
         """An investor's history, oldest first: contributions and withdrawals with the
         units issued or redeemed, and each payout they received (the same shares
         their paid_out adds up)."""
@@ -401,7 +397,7 @@ class PoolService:
                 lines.append(StatementLine(e, e.amount or Decimal(0), e.units or Decimal(0)))
             elif e.id in paid:
                 lines.append(StatementLine(e, paid[e.id].amount, Decimal(0)))
-        return pool, investor, lines
+        return Statement(pool, investor, lines)
 
     def distribution(self, who: Principal, pool_id: str, entry_id: str) -> tuple[LedgerEntry, tuple[Allocation, ...]]:
         self.get_pool(who, pool_id)
@@ -423,7 +419,7 @@ class PoolService:
         decide: Decide,
         *,
         operation: str | None = None,
-        request: dict[str, object] | None = None,
+        request: Mapping[str, object] | None = None,
         key: str | None = None,
     ) -> Receipt:
         key = check_idempotency_key(key)

@@ -1,16 +1,99 @@
-"""The ports the use cases need. Adapters implement them (DynamoDB, in-memory)."""
+"""Every port the use cases need, the data that crosses them, and the errors
+adapters raise through them. Adapters (DynamoDB, Cognito, SES, API Gateway,
+in-memory fakes) implement these; nothing here knows which one it gets.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from chalicelib.domain.model import Allocation, Investor, LedgerEntry, Pool
+from chalicelib.resources import FINANCE_GROUP, MANAGERS_GROUP
 
 T = TypeVar("T")
+
+# -- who is calling ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Principal:
+    """A signed-in user (or one of Pooldesk's own consumers), as a token proves them."""
+
+    user_id: str
+    email: str
+    groups: frozenset[str]
+    # Set only in code for Pooldesk's own consumers (webhook events); no token
+    # can produce it, whatever groups a user pool defines.
+    is_system: bool = False
+    # How a system principal is shown (a user's name comes from the Directory).
+    display_name: str = ""
+
+    @classmethod
+    def system(cls, user_id: str, display_name: str = "") -> Principal:
+        return cls(user_id=user_id, email="", groups=frozenset(), is_system=True, display_name=display_name or user_id)
+
+    @property
+    def is_manager(self) -> bool:
+        return MANAGERS_GROUP in self.groups
+
+    @property
+    def is_finance(self) -> bool:
+        return FINANCE_GROUP in self.groups
+
+    @property
+    def role(self) -> str:
+        return MANAGERS_GROUP if self.is_manager else FINANCE_GROUP if self.is_finance else "none"
+
+
+@dataclass(frozen=True)
+class Person:
+    """How a user is shown to people: never as a bare id."""
+
+    user_id: str
+    name: str
+    email: str
+
+    @property
+    def label(self) -> str:
+        if self.name and self.email and self.name != self.email:
+            return f"{self.name} <{self.email}>"
+        return self.email or self.name or self.user_id
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """What signing in gives: Cognito's tokens for the user."""
+
+    access_token: str
+    id_token: str
+    refresh_token: str | None
+    expires_in: int
+
+
+# -- errors adapters raise through the ports ------------------------------------
+
+
+class VersionConflict(Exception):
+    """The pool changed between read and write; decide again from a fresh read."""
+
+
+class DuplicateRequest(Exception):
+    """The Idempotency-Key was stored by a concurrent request first."""
+
+
+class InvalidCursor(ValueError):
+    """A page cursor this API did not issue, or issued for another listing."""
+
+
+class Throttled(Exception):
+    """AWS refused for capacity even after the SDK's retries; nothing was written."""
+
+
+# -- data that crosses the ports -------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -55,6 +138,13 @@ class Commit:
 
 
 @dataclass(frozen=True)
+class PricePoint:
+    symbol: str
+    price: Decimal
+    ts: Decimal  # when the market printed it (unix seconds), not when we heard
+
+
+@dataclass(frozen=True)
 class BrokerageLink:
     pool_id: str
     broker: str
@@ -78,65 +168,65 @@ class StoredEvent:
     entry_id: str | None = None
 
 
-class BrokerageLinkStore(Protocol):
-    def of_pool(self, pool_id: str) -> BrokerageLink | None: ...
-
-    def pool_for(self, broker: str, account_id: str) -> str | None: ...
-
-    def link(self, link: BrokerageLink) -> None: ...
-
-
-class WebhookSecretStore(Protocol):
-    def for_broker(self, broker: str) -> tuple[str, ...]:
-        """The broker's active secrets; raises NotFound for an unknown broker."""
-        ...
-
-
-class WebhookEventStore(Protocol):
-    def record(self, *, broker: str, event_id: str, type_: str, body: str, received_at: datetime) -> bool: ...
-
-    def get(self, broker: str, event_id: str) -> StoredEvent | None: ...
-
-    def settle(
-        self, event: StoredEvent, *, status: str, pool_id: str | None, reason: str | None = None, entry_id: str | None = None
-    ) -> None: ...
-
-    def for_pool(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[StoredEvent]: ...
+# What changed in a pool, decoded once from the pools table's stream.
 
 
 @dataclass(frozen=True)
-class PricePoint:
-    symbol: str
-    price: Decimal
-    ts: Decimal  # when the market printed it (unix seconds), not when we heard
+class PoolChanged:
+    pool: Pool
+    revalued: bool  # market prices marked it (valued_at moved)
 
 
-class PriceStore(Protocol):
-    def record(self, points: Sequence[PricePoint]) -> list[PricePoint]:
-        """Store each point unless a newer one is stored. Returns the points that are
-        now the stored price: those stored by this call, and those found stored
-        exactly as given (an earlier attempt at the same batch stored them)."""
-        ...
-
-    def latest(self, symbol: str) -> PricePoint | None: ...
+@dataclass(frozen=True)
+class EntryAppended:
+    entry: LedgerEntry
 
 
-class VersionConflict(Exception):
-    """The pool changed between read and write; decide again from a fresh read."""
+@dataclass(frozen=True)
+class InvestorChanged:
+    investor: Investor
 
 
-class DuplicateRequest(Exception):
-    """The Idempotency-Key was stored by a concurrent request first."""
+PoolChange = PoolChanged | EntryAppended | InvestorChanged
 
 
-class InvalidCursor(ValueError):
-    pass
+@dataclass(frozen=True)
+class AlertSettings:
+    recipients: tuple[str, ...] = ()  # empty: the finance group
+    withdrawal_threshold: Decimal = Decimal("0.10")
+
+
+@dataclass(frozen=True)
+class Email:
+    to: tuple[str, ...]
+    subject: str
+    text: str
+    html: str
+
+
+@dataclass(frozen=True)
+class SentAlert:
+    """An alert as sent: what finance sees in the app's alert log."""
+
+    cause: str  # what it is about, once: a ledger entry, an event, a dead letter
+    subject: str
+    text: str
+    recipients: tuple[str, ...]
+    pool_id: str | None
+    sent_at: datetime
+
+
+# -- the ports -------------------------------------------------------------------
 
 
 class PoolRepository(Protocol):
     def get_pool(self, pool_id: str) -> Pool | None: ...
 
     def get_investor(self, pool_id: str, investor_id: str) -> Investor | None: ...
+
+    def get_investors(self, pool_id: str, investor_ids: Sequence[str]) -> dict[str, Investor]:
+        """The investors among these ids that exist, by id, in one read."""
+        ...
 
     def list_investors(
         self, pool_id: str, *, limit: int, cursor: str | None, where: Callable[[Investor], bool] | None = None
@@ -209,4 +299,104 @@ class PoolRepository(Protocol):
 
     def settle_distribution(self, pool_id: str, entry_id: str) -> int:
         """Book each investor's share of a committed distribution exactly once; returns shares booked now."""
+        ...
+
+
+class PriceStore(Protocol):
+    def record(self, points: Sequence[PricePoint]) -> list[PricePoint]:
+        """Store each point unless a newer one is stored. Returns the points that are
+        now the stored price: those stored by this call, and those found stored
+        exactly as given (an earlier attempt at the same batch stored them)."""
+        ...
+
+    def latest(self, symbol: str) -> PricePoint | None: ...
+
+
+class BrokerageLinkStore(Protocol):
+    def of_pool(self, pool_id: str) -> BrokerageLink | None: ...
+
+    def pool_for(self, broker: str, account_id: str) -> str | None: ...
+
+    def link(self, link: BrokerageLink) -> None: ...
+
+
+class WebhookSecretStore(Protocol):
+    def for_broker(self, broker: str) -> tuple[str, ...]:
+        """The broker's active secrets; raises NotFound for an unknown broker."""
+        ...
+
+
+class WebhookEventStore(Protocol):
+    def record(self, *, broker: str, event_id: str, type_: str, body: str, received_at: datetime) -> bool: ...
+
+    def get(self, broker: str, event_id: str) -> StoredEvent | None: ...
+
+    def settle(
+        self, event: StoredEvent, *, status: str, pool_id: str | None, reason: str | None = None, entry_id: str | None = None
+    ) -> None: ...
+
+    def for_pool(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[StoredEvent]: ...
+
+
+class AlertStore(Protocol):
+    def settings(self, pool_id: str) -> AlertSettings: ...
+
+    def save_settings(self, pool_id: str, settings: AlertSettings) -> None: ...
+
+    def claim(self, cause: str) -> bool:
+        """True the first time a cause is claimed; False ever after."""
+        ...
+
+    def release(self, cause: str) -> None:
+        """Undo a claim whose email could not be sent, so a retry sends it."""
+        ...
+
+    def day_open(self, pool_id: str, day: date) -> Decimal | None:
+        """The pool's NAV per unit at the day's opening, as adjusted for distributions."""
+        ...
+
+    def open_day(self, pool_id: str, day: date, nav_per_unit: Decimal) -> Decimal:
+        """Record the day's opening unless one is recorded; returns the one that is."""
+        ...
+
+    def scale_day_open(self, pool_id: str, day: date, factor: Decimal) -> None: ...
+
+    def record_sent(self, alert: SentAlert) -> None:
+        """Keep a sent alert for the alert log; called once per cause, after the email went out."""
+        ...
+
+    def sent_alerts(self, *, limit: int, cursor: str | None) -> Page[SentAlert]:
+        """Sent alerts, newest first."""
+        ...
+
+
+class Mailer(Protocol):
+    def send(self, email: Email) -> None: ...
+
+
+class Directory(Protocol):
+    """The people who sign in to Pooldesk."""
+
+    def finance_emails(self) -> list[str]: ...
+
+    def people(self, user_ids: Sequence[str]) -> dict[str, Person]:
+        """Those of these users who exist, by id."""
+        ...
+
+
+class ConnectionStore(Protocol):
+    def open(self, connection_id: str, who: Principal) -> None: ...
+
+    def principal(self, connection_id: str) -> Principal | None: ...
+
+    def subscribe(self, connection_id: str, pool_id: str) -> None: ...
+
+    def subscribers(self, pool_id: str) -> list[str]: ...
+
+    def close(self, connection_id: str) -> None: ...
+
+
+class Pusher(Protocol):
+    def send(self, connection_id: str, message: dict[str, Any]) -> bool:
+        """Deliver; False when the connection is gone."""
         ...

@@ -265,6 +265,7 @@ def test_each_function_has_its_own_role_with_only_what_it_declares(synthesized: 
         assert ("secretsmanager:GetSecretValue" in granted) is access.webhook_secrets, name
         assert ("ses:SendEmail" in granted) is access.send_email, name
         assert ("cognito-idp:ListUsersInGroup" in granted) is access.finance_directory, name
+        assert ("cognito-idp:ListUsers" in granted) is access.user_directory, name
         assert ("execute-api:ManageConnections" in granted) is access.push, name
 
 

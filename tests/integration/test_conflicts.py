@@ -15,11 +15,11 @@ from typing import Any
 import boto3
 import pytest
 
-from chalicelib.adapters.dynamodb import DynamoPoolRepository
+from chalicelib.adapters.pool_repository import DynamoPoolRepository
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.ledger import fold
-from chalicelib.services.access import Principal
 from chalicelib.services.pools import PoolService
+from chalicelib.services.ports import Principal
 from tests.conftest import TABLE_NAME
 
 MANAGER = Principal("m-1", "m@example.com", frozenset({"managers"}))

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from bench.distribution import seed_investors as seed_holders
-from chalicelib.adapters.dynamodb import DynamoPoolRepository
-from chalicelib.services.access import Principal
+from chalicelib.adapters.pool_repository import DynamoPoolRepository
 from chalicelib.services.pools import PoolService
+from chalicelib.services.ports import Principal
 from tests.conftest import TABLE_NAME
 
 MANAGER = Principal("m-1", "m@example.com", frozenset({"managers"}))

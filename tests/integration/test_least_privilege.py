@@ -76,6 +76,7 @@ def needs_of_call(service: str, operation: str, params: dict[str, Any]) -> set[N
         ("secretsmanager", "GetSecretValue"): ("webhook_secrets",),
         ("ses", "SendEmail"): ("send_email",),
         ("cognito-idp", "ListUsersInGroup"): ("finance_directory",),
+        ("cognito-idp", "ListUsers"): ("user_directory",),
         ("apigatewaymanagementapi", "PostToConnection"): ("push",),
         ("apigatewaymanagementapi", "DeleteConnection"): ("push",),
     }
@@ -89,7 +90,7 @@ def declared_needs(access: FunctionAccess) -> set[Need]:
             needs.add(("table", table.logical_id, "read"))
         if level in ("write", "read_write"):
             needs.add(("table", table.logical_id, "write"))
-    for flag in ("webhook_secrets", "send_email", "finance_directory", "push"):
+    for flag in ("webhook_secrets", "send_email", "finance_directory", "user_directory", "push"):
         if getattr(access, flag):
             needs.add((flag,))
     return needs

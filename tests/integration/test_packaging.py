@@ -19,7 +19,7 @@ socket.socket.connect = refuse
 import app
 routes = sum(len(methods) for methods in app.app.routes.values())
 from chalicelib.api import openapi
-spec = openapi.build(app.api.routes)
+spec = openapi.build(list(app.routes))
 print(routes, len(spec["paths"]))
 """
 

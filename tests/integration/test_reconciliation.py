@@ -12,7 +12,7 @@ import pytest
 
 from app import reconcile_ledgers
 from chalicelib import wiring
-from chalicelib.adapters.dynamodb import DynamoPoolRepository
+from chalicelib.adapters.pool_repository import DynamoPoolRepository
 from chalicelib.services.reconciliation import Reconciliation
 from devstack.scheduler import scheduled_event
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from chalicelib.adapters.dynamodb import DynamoPoolRepository
 from chalicelib.adapters.memory import InMemoryPoolRepository
+from chalicelib.adapters.pool_repository import DynamoPoolRepository
 from chalicelib.domain import operations as ops
 from chalicelib.domain.model import Pool, Stamp
 from chalicelib.services.ports import Commit, DuplicateRequest, IdempotencyRecord, InvalidCursor, VersionConflict
@@ -185,8 +185,8 @@ def test_holders_are_active_investors_with_units(repo: Any) -> None:
 
 def test_filtered_listings_page_through_every_match_and_only_matches(repo: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     # A small read budget makes the DynamoDB adapter answer short pages with a cursor.
-    monkeypatch.setattr("chalicelib.adapters.dynamodb.FILTER_CHUNK", 3)
-    monkeypatch.setattr("chalicelib.adapters.dynamodb.FILTER_BUDGET", 5)
+    monkeypatch.setattr("chalicelib.adapters.pool_repository.FILTER_CHUNK", 3)
+    monkeypatch.setattr("chalicelib.adapters.pool_repository.FILTER_BUDGET", 5)
     clock = Clock()
     pool = new_pool(repo, clock)
     for n in range(20):

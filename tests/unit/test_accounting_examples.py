@@ -255,7 +255,7 @@ def test_amount_precision_follows_the_currency(currency: str, amount: str, ok: b
 def test_bad_amounts_are_refused_with_the_field_named(bad: object) -> None:
     pool, a = join(new_pool(), "a")
     with pytest.raises(InvalidInput) as exc:
-        ops.contribute(pool, a, bad, stamp())
+        ops.contribute(pool, a, bad, stamp())  # type: ignore[arg-type]
     assert exc.value.field == "amount"
     assert exc.value.code == "invalid_amount"
 

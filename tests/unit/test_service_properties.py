@@ -13,8 +13,8 @@ from chalicelib.adapters.memory import InMemoryPoolRepository
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.ledger import fold
 from chalicelib.domain.reconciliation import compare
-from chalicelib.services.access import Principal
 from chalicelib.services.pools import PoolService
+from chalicelib.services.ports import Principal
 
 MANAGER = Principal("m-1", "m@example.com", frozenset({"managers"}))
 

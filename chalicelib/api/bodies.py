@@ -1,0 +1,117 @@
+"""Request bodies, validated at the edge before any use case runs. Amounts,
+units and prices travel as decimal strings; a JSON number where an amount
+belongs is refused, because a float has already lost the exact value."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
+
+from chalicelib.domain import money
+
+DecimalString = Annotated[
+    str,
+    Field(
+        pattern=r"^\s*[0-9]+(\.[0-9]+)?\s*$",
+        max_length=40,
+        description='A non-negative decimal number as a string, e.g. "1250.00"',
+        examples=["1250.00"],
+    ),
+]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, str_max_length=2000)
+
+
+class LoginRequest(Body):
+    email: str = Field(min_length=3, max_length=254)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class RefreshRequest(Body):
+    refresh_token: str = Field(min_length=10, max_length=8000)
+
+
+class CreatePoolRequest(Body):
+    name: str = Field(min_length=1, max_length=120)
+    currency: str = Field(
+        min_length=3,
+        max_length=3,
+        description="ISO 4217 code, e.g. USD",
+        # Documented for clients; the domain refuses others with invalid_currency, naming the field.
+        json_schema_extra={"enum": list[JsonValue](sorted(money.MINOR_UNITS))},
+    )
+    unit_price: DecimalString = Field(default="1.00", description="Price of one unit at launch")
+
+
+class UpdatePoolRequest(Body):
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    status: Literal["open", "closed"] | None = None
+
+
+class AddInvestorRequest(Body):
+    name: str = Field(min_length=1, max_length=120)
+    email: str = Field(
+        default="",
+        max_length=254,
+        description="Optional; an address with an @ and no spaces",
+        json_schema_extra={"pattern": r"^\s*([^ @]*@[^ ]*)?\s*$"},
+    )
+
+
+class ContributionRequest(Body):
+    investor_id: str = Field(min_length=1, max_length=64)
+    amount: DecimalString
+
+
+class WithdrawalRequest(Body):
+    # Exactly one of amount and units (the handler says so by name when both or neither come).
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["amount"], "properties": {"amount": {"type": "string"}, "units": {"type": "null"}}},
+                {"required": ["units"], "properties": {"units": {"type": "string"}, "amount": {"type": "null"}}},
+            ]
+        }
+    )
+
+    investor_id: str = Field(min_length=1, max_length=64)
+    amount: DecimalString | None = Field(default=None, description="Cash to pay out; or give units")
+    units: DecimalString | None = Field(default=None, description="Units to redeem; or give amount")
+
+
+class DistributionRequest(Body):
+    amount: DecimalString
+    memo: str | None = Field(default=None, max_length=120)
+    preview_id: str | None = Field(
+        default=None,
+        max_length=64,
+        description="from POST .../distributions/preview: pay only if every share is still the one previewed (else 409)",
+    )
+
+
+class TradeRequest(Body):
+    symbol: str = Field(min_length=1, max_length=20)
+    side: Literal["buy", "sell"]
+    quantity: DecimalString
+    price: DecimalString
+    fees: DecimalString = "0"
+    memo: str | None = Field(default=None, max_length=120)
+
+
+class LinkBrokerageRequest(Body):
+    broker: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    account_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")
+
+
+class AlertSettingsRequest(Body):
+    recipients: list[str] = Field(
+        default_factory=list, max_length=50, description="email addresses; empty means the finance group"
+    )
+    withdrawal_threshold: DecimalString = Field(default="0.10", description='fraction of NAV, e.g. "0.10"')
+
+
+class DistributionPreviewRequest(Body):
+    amount: DecimalString

@@ -1,0 +1,77 @@
+"""A pool's investors: list and search, add, read, statement, remove."""
+
+from __future__ import annotations
+
+from chalicelib.api.bodies import AddInvestorRequest
+from chalicelib.api.http import Call
+from chalicelib.api.params import page_limit, search_text
+from chalicelib.api.schemas import InvestorList, InvestorOut, StatementOut
+
+from .common import area, pools
+
+bp, api = area(__name__)
+
+
+@api.route(
+    "/pools/{pool_id}/investors",
+    "GET",
+    summary="The pool's investors, paginated",
+    response=InvestorList,
+    query=("limit", "cursor", "q"),
+    tag="investors",
+)
+def list_investors(call: Call, pool_id: str) -> InvestorList:
+    pool, page = pools().list_investors(
+        call.who,
+        pool_id,
+        limit=page_limit(call.query.get("limit")),
+        cursor=call.query.get("cursor"),
+        search=search_text(call.query.get("q")),
+    )
+    return InvestorList.of(page, lambda i: InvestorOut.valued(i, pool))
+
+
+@api.route(
+    "/pools/{pool_id}/investors",
+    "POST",
+    summary="Add an investor",
+    body=AddInvestorRequest,
+    response=InvestorOut,
+    status=201,
+    tag="investors",
+)
+def add_investor(call: Call, pool_id: str) -> InvestorOut:
+    svc = pools()
+    investor = svc.add_investor(call.who, pool_id, name=call.body.name, email=call.body.email)
+    return InvestorOut.valued(investor, svc.get_pool(call.who, pool_id))
+
+
+@api.route("/pools/{pool_id}/investors/{investor_id}", "GET", summary="One investor", response=InvestorOut, tag="investors")
+def get_investor(call: Call, pool_id: str, investor_id: str) -> InvestorOut:
+    svc = pools()
+    pool = svc.get_pool(call.who, pool_id)
+    return InvestorOut.valued(svc.get_investor(call.who, pool_id, investor_id), pool)
+
+
+@api.route(
+    "/pools/{pool_id}/investors/{investor_id}/statement",
+    "GET",
+    summary="An investor's statement: contributions, withdrawals and payouts, oldest first",
+    response=StatementOut,
+    tag="investors",
+)
+def investor_statement(call: Call, pool_id: str, investor_id: str) -> StatementOut:
+    return StatementOut.of(pools().statement(call.who, pool_id, investor_id))
+
+
+@api.route(
+    "/pools/{pool_id}/investors/{investor_id}",
+    "DELETE",
+    summary="Remove an investor holding no units (history is kept)",
+    response=InvestorOut,
+    tag="investors",
+)
+def remove_investor(call: Call, pool_id: str, investor_id: str) -> InvestorOut:
+    svc = pools()
+    svc.remove_investor(call.who, pool_id, investor_id)
+    return InvestorOut.valued(svc.get_investor(call.who, pool_id, investor_id), svc.get_pool(call.who, pool_id))

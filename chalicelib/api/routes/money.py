@@ -1,0 +1,126 @@
+"""Money movements: contributions, withdrawals, distributions (with a preview) and trades.
+
+Each takes an Idempotency-Key: the same key and body answer the first result and move nothing twice.
+"""
+
+from __future__ import annotations
+
+from chalicelib.api.bodies import (
+    ContributionRequest,
+    DistributionPreviewRequest,
+    DistributionRequest,
+    TradeRequest,
+    WithdrawalRequest,
+)
+from chalicelib.api.http import Call, Reply
+from chalicelib.api.schemas import DistributionOut, DistributionPreviewOut, EntryOut
+
+from .common import area, pools, receipt
+
+bp, api = area(__name__)
+
+
+@api.route(
+    "/pools/{pool_id}/contributions",
+    "POST",
+    summary="Take a contribution; units are issued at NAV per unit",
+    body=ContributionRequest,
+    response=EntryOut,
+    status=201,
+    tag="money",
+    idempotent=True,
+)
+def contribute(call: Call, pool_id: str) -> Reply:
+    b = call.body
+    return receipt(
+        pools().contribute(
+            call.who, pool_id, investor_id=b.investor_id, amount=b.amount, idempotency_key=call.header("Idempotency-Key")
+        )
+    )
+
+
+@api.route(
+    "/pools/{pool_id}/withdrawals",
+    "POST",
+    summary="Pay an investor out, by amount or by units",
+    body=WithdrawalRequest,
+    response=EntryOut,
+    status=201,
+    tag="money",
+    idempotent=True,
+)
+def withdraw(call: Call, pool_id: str) -> Reply:
+    b = call.body
+    return receipt(
+        pools().withdraw(
+            call.who,
+            pool_id,
+            investor_id=b.investor_id,
+            amount=b.amount,
+            units=b.units,
+            idempotency_key=call.header("Idempotency-Key"),
+        )
+    )
+
+
+@api.route(
+    "/pools/{pool_id}/distributions",
+    "POST",
+    summary="Pay out cash pro rata by units",
+    body=DistributionRequest,
+    response=DistributionOut,
+    status=201,
+    tag="money",
+    idempotent=True,
+)
+def distribute(call: Call, pool_id: str) -> Reply:
+    b = call.body
+    return receipt(
+        pools().distribute(
+            call.who,
+            pool_id,
+            amount=b.amount,
+            memo=b.memo,
+            idempotency_key=call.header("Idempotency-Key"),
+            preview_id=b.preview_id,
+        )
+    )
+
+
+@api.route(
+    "/pools/{pool_id}/distributions/preview",
+    "POST",
+    summary="Every investor's share of a distribution, as it would be paid now (nothing is paid)",
+    body=DistributionPreviewRequest,
+    response=DistributionPreviewOut,
+    tag="money",
+)
+def preview_distribution(call: Call, pool_id: str) -> DistributionPreviewOut:
+    return DistributionPreviewOut.of(pools().preview_distribution(call.who, pool_id, amount=call.body.amount))
+
+
+@api.route(
+    "/pools/{pool_id}/trades",
+    "POST",
+    summary="Record a trade (for managers without a broker feed)",
+    body=TradeRequest,
+    response=EntryOut,
+    status=201,
+    tag="money",
+    idempotent=True,
+)
+def record_trade(call: Call, pool_id: str) -> Reply:
+    b = call.body
+    return receipt(
+        pools().trade(
+            call.who,
+            pool_id,
+            symbol=b.symbol,
+            side=b.side,
+            quantity=b.quantity,
+            price=b.price,
+            fees=b.fees,
+            memo=b.memo,
+            idempotency_key=call.header("Idempotency-Key"),
+        )
+    )
