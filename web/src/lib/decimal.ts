@@ -87,6 +87,17 @@ export function div(a: In, b: In, places: number): Dec {
   return { coef: q, scale: places };
 }
 
+/** a / b to ``places`` decimal places, rounding toward zero (the API's rule for what units are worth). */
+export function divDown(a: In, b: In, places: number): Dec {
+  const x = dec(a);
+  const y = dec(b);
+  if (y.coef === 0n) throw new RangeError("division by zero");
+  const shift = places + y.scale - x.scale;
+  const num = x.coef * (shift >= 0 ? 10n ** BigInt(shift) : 1n);
+  const den = y.coef * (shift < 0 ? 10n ** BigInt(-shift) : 1n);
+  return { coef: num / den, scale: places }; // BigInt division truncates toward zero
+}
+
 /** Relative change from ``from`` to ``to`` as a fraction (e.g. 0.0125 for +1.25%), or null when ``from`` is zero. */
 export function change(from: In, to: In, places = 6): Dec | null {
   if (sign(from) === 0) return null;
