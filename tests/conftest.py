@@ -25,8 +25,7 @@ from devstack import moto_patches
 moto_patches.install()
 
 from chalicelib.resources import POOLS_TABLE, create_table_request  # noqa: E402
-
-TABLE_NAME = "pooldesk-test-pools"
+from tests.support.events import TABLE_NAME  # noqa: E402
 
 
 @pytest.fixture

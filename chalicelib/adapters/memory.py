@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
+from typing import TypeVar
 
 from chalicelib.domain.model import Allocation, EntryType, Investor, InvestorStatus, LedgerEntry, Pool
 from chalicelib.domain.money import ZERO
@@ -28,6 +29,8 @@ from chalicelib.services.ports import (
     PricePoint,
     VersionConflict,
 )
+
+T = TypeVar("T")
 
 
 def _cursor(scope: str, last: str) -> str:
@@ -46,8 +49,8 @@ def _after(scope: str, cursor: str | None) -> str | None:
     return got[1]
 
 
-def _page(scope: str, keyed: list[tuple[str, object]], limit: int, cursor: str | None) -> tuple[list[object], str | None]:
-    """keyed is already in listing order; resume after the cursor's key (rows are never deleted)."""
+def page_after(scope: str, keyed: list[tuple[str, T]], limit: int, cursor: str | None) -> Page[T]:
+    """A page of ``keyed`` (already in listing order), resuming after the cursor's key (rows are never deleted)."""
     start = _after(scope, cursor)
     if start is not None:
         keys = [k for k, _ in keyed]
@@ -56,7 +59,7 @@ def _page(scope: str, keyed: list[tuple[str, object]], limit: int, cursor: str |
         keyed = keyed[keys.index(start) + 1 :]
     chosen = keyed[:limit]
     more = len(keyed) > limit
-    return [v for _, v in chosen], (_cursor(scope, chosen[-1][0]) if more and chosen else None)
+    return Page([v for _, v in chosen], _cursor(scope, chosen[-1][0]) if more and chosen else None)
 
 
 class InMemoryPoolRepository:
@@ -85,8 +88,7 @@ class InMemoryPoolRepository:
         self, pool_id: str, *, limit: int, cursor: str | None, where: Callable[[Investor], bool] | None = None
     ) -> Page[Investor]:
         rows = [(k, i) for k, i in sorted(self.investors.get(pool_id, {}).items()) if where is None or where(i)]
-        items, nxt = _page(f"investors:{pool_id}", list(rows), limit, cursor)
-        return Page([i for i in items if isinstance(i, Investor)], nxt)
+        return page_after(f"investors:{pool_id}", rows, limit, cursor)
 
     def holders(self, pool_id: str) -> list[Investor]:
         return [
@@ -114,15 +116,13 @@ class InMemoryPoolRepository:
             key=lambda kv: kv[0],
             reverse=True,
         )
-        items, nxt = _page(f"pools:{manager_id or '*'}", list(rows), limit, cursor)
-        return Page([p for p in items if isinstance(p, Pool)], nxt)
+        return page_after(f"pools:{manager_id or '*'}", rows, limit, cursor)
 
     def activity(
         self, pool_id: str, *, limit: int, cursor: str | None, where: Callable[[LedgerEntry], bool] | None = None
     ) -> Page[LedgerEntry]:
         rows = [(k, e) for k, e in sorted(self.entries.get(pool_id, {}).items(), reverse=True) if where is None or where(e)]
-        items, nxt = _page(f"activity:{pool_id}", list(rows), limit, cursor)
-        return Page([e for e in items if isinstance(e, LedgerEntry)], nxt)
+        return page_after(f"activity:{pool_id}", rows, limit, cursor)
 
     def get_entry(self, pool_id: str, entry_id: str) -> LedgerEntry | None:
         return self.entries.get(pool_id, {}).get(entry_id)
@@ -144,8 +144,8 @@ class InMemoryPoolRepository:
 
     def nav_history(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[NavPoint]:
         newest_first = [(f"{n:012d}", p) for n, p in reversed(list(enumerate(self.nav.get(pool_id, []))))]
-        items, nxt = _page(f"nav:{pool_id}", list(newest_first), limit, cursor)
-        return Page([p for p in reversed(items) if isinstance(p, NavPoint)], nxt)
+        page = page_after(f"nav:{pool_id}", newest_first, limit, cursor)
+        return Page(list(reversed(page.items)), page.next_cursor)
 
     def first_nav_since(self, pool_id: str, since: datetime) -> NavPoint | None:
         return next((p for p in self.nav.get(pool_id, []) if p.at >= since), None)

@@ -3,7 +3,6 @@ real local stack started here (no market feed, so every tick is the test's)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,14 +10,10 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
 from devstack.browser import CHROMIUM, CHROMIUM_ARGS
-from devstack.demo import DEMO_USERS
 from devstack.launch import Stack
 from devstack.launch import launch as start_stack
 
 ROOT = Path(__file__).resolve().parents[2]
-# Where the tests leave screenshots of the main screens (the best are copied to docs/img/).
-SCREENSHOTS = Path(os.environ.get("POOLDESK_SCREENSHOTS", ROOT / "tests" / "browser" / "screenshots"))
-MANAGER, MANAGER2, FINANCE = DEMO_USERS
 
 expect.set_options(timeout=15_000)
 
@@ -64,16 +59,3 @@ def page(context: BrowserContext) -> Iterator[Page]:
     p.on("pageerror", lambda e: errors.append(f"{e}\n{e.stack}"))
     yield p
     assert not errors, f"the page raised: {errors}"
-
-
-def sign_in(page: Page, stack: Stack, email: str, password: str) -> None:
-    page.goto(f"{stack.api}/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Pools")).to_be_visible()
-
-
-def shot(page: Page, name: str, *, full_page: bool = False) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)

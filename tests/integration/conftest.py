@@ -2,9 +2,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import boto3
 import pytest
@@ -14,45 +12,9 @@ from chalicelib import wiring
 from chalicelib.resources import WEBHOOK_SECRET_PREFIX
 from devstack.demo import DEMO_USERS
 from devstack.provision import CognitoIds, provision_alert_mail, provision_cognito, provision_tables, provision_webhook_secrets
+from tests.support.api import FINANCE, MANAGER, MANAGER2, Api, add_investor, contribute, make_pool
 
 ROOT = Path(__file__).resolve().parents[2]
-MANAGER, MANAGER2, FINANCE = DEMO_USERS
-
-
-@dataclass
-class Api:
-    """chalice.test's client with JSON in and out and a signed-in user."""
-
-    client: Client
-    tokens: dict[str, str]
-
-    def request(
-        self,
-        method: str,
-        path: str,
-        body: Any = None,
-        *,
-        as_user: str | None = "manager",
-        headers: dict[str, str] | None = None,
-        raw: bytes | None = None,
-    ) -> Any:
-        h = {"Content-Type": "application/json", **(headers or {})}
-        if as_user:
-            h["Authorization"] = f"Bearer {self.tokens[as_user]}"
-        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
-        return self.client.http.request(method, path, headers=h, body=data)
-
-    def get(self, path: str, **kw: Any) -> Any:
-        return self.request("GET", path, **kw)
-
-    def post(self, path: str, body: Any = None, **kw: Any) -> Any:
-        return self.request("POST", path, body, **kw)
-
-    def patch(self, path: str, body: Any = None, **kw: Any) -> Any:
-        return self.request("PATCH", path, body, **kw)
-
-    def delete(self, path: str, **kw: Any) -> Any:
-        return self.request("DELETE", path, **kw)
 
 
 @pytest.fixture
@@ -93,3 +55,13 @@ def api(cognito: CognitoIds) -> Iterator[Api]:
             assert resp.status_code == 200, resp.body
             tokens[role] = resp.json_body["access_token"]
         yield Api(client, tokens)
+
+
+@pytest.fixture
+def linked(api: Api) -> dict[str, str]:
+    pid = make_pool(api)["id"]
+    inv = add_investor(api, pid, "Alice")
+    contribute(api, pid, inv["id"], "1000.00")
+    resp = api.request("PUT", f"/pools/{pid}/brokerage", {"broker": "demo", "account_id": "ACC-1"})
+    assert resp.status_code == 200, resp.body
+    return {"pool_id": pid}

@@ -6,31 +6,14 @@ import json
 import time
 from typing import Any
 
-import boto3
 import pytest
-from moto.core.models import DEFAULT_ACCOUNT_ID
-from moto.ses.models import ses_backends
 
 from app import apply_webhook_events, send_alerts
 from chalicelib import wiring
 from chalicelib.services.webhooks import sign
-from devstack.streams import StreamReader, stream_arn, streams_client
-
-from .conftest import Api
-from .test_api import add_investor, contribute, error, make_pool
-
-
-def sent() -> list[Any]:
-    return list(ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages)
-
-
-class Stream:
-    def __init__(self, table: str) -> None:
-        db = boto3.client("dynamodb", region_name="us-east-1")
-        self.reader = StreamReader(streams_client("us-east-1"), stream_arn(db, table))
-
-    def batch(self) -> dict[str, Any]:
-        return {"Records": self.reader.read(limit=1000)}
+from tests.support.api import Api, add_investor, contribute, error, make_pool
+from tests.support.events import TableStream as Stream
+from tests.support.events import sent_emails
 
 
 @pytest.fixture
@@ -51,7 +34,7 @@ def test_a_large_withdrawal_emails_finance_once(api: Api, funded: dict[str, str]
     batch = stream.batch()
     assert send_alerts(batch, None) == {"batchItemFailures": []}
     assert send_alerts(batch, None) == {"batchItemFailures": []}  # redelivered: nothing more
-    mails = sent()
+    mails = sent_emails()
     assert len(mails) == 1
     mail = mails[0]
     assert mail.destinations["ToAddresses"] == ["finance@example.com"]
@@ -76,7 +59,7 @@ def test_a_distribution_emails_the_pools_own_recipients(api: Api, funded: dict[s
     api.post(f"/pools/{pid}/distributions", {"amount": "50.00", "memo": "Q4"})
     api.post(f"/pools/{pid}/withdrawals", {"investor_id": funded["a"], "amount": "200.00"})  # under 50%
     send_alerts(stream.batch(), None)
-    mails = sent()
+    mails = sent_emails()
     assert [m.subject for m in mails] == ["Distribution paid from Alert Fund: 50.00 USD"]
     assert mails[0].destinations["ToAddresses"] == ["cfo@example.com", "ops@example.com"]
     assert "to 2 investors" in mails[0].body
@@ -111,7 +94,7 @@ def test_a_parked_webhook_event_emails_finance(api: Api) -> None:
     batch = stream.batch()
     apply_webhook_events(batch, None)
     apply_webhook_events(batch, None)
-    mails = sent()
+    mails = sent_emails()
     assert [m.subject for m in mails] == ["Brokerage event parked: fee.charged from demo"]
     assert "NOBODY" in mails[0].body
 
@@ -129,10 +112,10 @@ def test_an_email_that_fails_is_sent_by_the_retry(api: Api, funded: dict[str, st
 
     monkeypatch.setattr(mailer, "send", refuse)
     failed = send_alerts(batch, None)["batchItemFailures"]
-    assert len(failed) == 1 and sent() == []
+    assert len(failed) == 1 and sent_emails() == []
     monkeypatch.setattr(mailer, "send", real)
     send_alerts(batch, None)
-    assert len(sent()) == 1
+    assert len(sent_emails()) == 1
 
 
 def test_a_dead_letter_is_emailed_to_finance_once(api: Api) -> None:
@@ -160,7 +143,7 @@ def test_a_dead_letter_is_emailed_to_finance_once(api: Api) -> None:
     }
     assert alert_dead_letters(event, None) == {"batchItemFailures": []}
     assert alert_dead_letters(event, None) == {"batchItemFailures": []}
-    mails = sent()
+    mails = sent_emails()
     assert [m.subject for m in mails] == ["A record could not be processed by apply_market_ticks"]
     assert "&quot;sequenceNumber&quot;: &quot;42&quot;" in mails[0].body  # moto keeps the HTML part
 
@@ -188,7 +171,7 @@ def test_a_nav_per_unit_move_over_5_percent_in_a_day_alerts_once(api: Api) -> No
     tick("STDY", "53.00", 100)  # +3.0%: no alert
     tick("MOVR", "58.00", 101)  # +8.0%, same day: already told
     assert send_alerts(stream.batch(), None) == {"batchItemFailures": []}
-    assert [m.subject for m in sent()] == ["Mover: NAV per unit up 6.00% today"]
+    assert [m.subject for m in sent_emails()] == ["Mover: NAV per unit up 6.00% today"]
 
 
 def test_a_distribution_is_not_mistaken_for_the_market_falling(api: Api) -> None:
@@ -214,7 +197,7 @@ def test_a_distribution_is_not_mistaken_for_the_market_falling(api: Api) -> None
     batch = stream.batch()
     send_alerts(batch, None)
     send_alerts(batch, None)
-    assert [m.subject for m in sent()] == ["Distribution paid from Payer: 200.00 USD"]
+    assert [m.subject for m in sent_emails()] == ["Distribution paid from Payer: 200.00 USD"]
 
 
 def test_finance_sees_every_alert_sent_in_the_alert_log(api: Api, funded: dict[str, str]) -> None:
@@ -228,7 +211,7 @@ def test_finance_sees_every_alert_sent_in_the_alert_log(api: Api, funded: dict[s
     assert len(log["items"]) == 1
     alert = log["items"][0]
     assert alert["pool_id"] == funded["pool_id"] and alert["recipients"] == ["finance@example.com"]
-    assert alert["subject"] == sent()[0].subject
+    assert alert["subject"] == sent_emails()[0].subject
     assert api.get("/alerts").status_code == 403  # managers have no alert log
 
 

@@ -7,30 +7,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import MANAGER, Api
-
-
-def error(resp: Any) -> dict[str, Any]:
-    body = resp.json_body
-    assert set(body) == {"error"}, body
-    return body["error"]
-
-
-def make_pool(api: Api, name: str = "Growth Fund", currency: str = "USD", unit_price: str = "1.00", **kw: Any) -> dict[str, Any]:
-    resp = api.post("/pools", {"name": name, "currency": currency, "unit_price": unit_price}, **kw)
-    assert resp.status_code == 201, resp.body
-    return resp.json_body
-
-
-def add_investor(api: Api, pool_id: str, name: str, **kw: Any) -> dict[str, Any]:
-    resp = api.post(f"/pools/{pool_id}/investors", {"name": name, "email": f"{name.lower()}@example.com"}, **kw)
-    assert resp.status_code == 201, resp.body
-    return resp.json_body
-
-
-def contribute(api: Api, pool_id: str, investor_id: str, amount: str, **kw: Any) -> Any:
-    return api.post(f"/pools/{pool_id}/contributions", {"investor_id": investor_id, "amount": amount}, **kw)
-
+from tests.support.api import MANAGER, Api, add_investor, contribute, error, make_pool
 
 # -- sign-in ---------------------------------------------------------------------
 

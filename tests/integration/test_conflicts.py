@@ -20,7 +20,7 @@ from chalicelib.domain.errors import Conflict
 from chalicelib.domain.ledger import fold
 from chalicelib.services.pools import PoolService
 from chalicelib.services.ports import Principal
-from tests.conftest import TABLE_NAME
+from tests.support.events import TABLE_NAME
 
 MANAGER = Principal("m-1", "m@example.com", frozenset({"managers"}))
 

@@ -20,14 +20,11 @@ from botocore.awsrequest import AWSResponse
 from app import apply_market_ticks, apply_webhook_events, send_alerts
 from chalicelib import wiring
 from chalicelib.services.reconciliation import Reconciliation
-
-from .conftest import Api
-from .test_alerts import Stream, sent
-from .test_api import add_investor, contribute, make_pool
-from .test_live_updates import connect, subscribe
-from .test_market_data import kinesis_batch
-from .test_webhooks import Stream as EventsStream
-from .test_webhooks import linked, post_event, trade_event  # noqa: F401 - the fixture is used by name
+from tests.support.api import Api, add_investor, contribute, make_pool
+from tests.support.events import EVENTS, TableStream, kinesis_batch, sent_emails
+from tests.support.events import TableStream as Stream
+from tests.support.live import connect, subscribe
+from tests.support.webhooks import post_event, trade_event
 
 
 class _Body(io.BytesIO):
@@ -251,9 +248,9 @@ def test_a_redelivered_kinesis_batch_changes_nothing(api: Api, acme_holders: lis
 
 def test_a_webhook_consumer_crash_after_half_a_batch_applies_every_event_once(
     api: Api,
-    linked: dict[str, str],  # noqa: F811 - the fixture
+    linked: dict[str, str],
 ) -> None:
-    stream = EventsStream()
+    stream = TableStream(EVENTS)
     for n in range(4):
         assert post_event(api, trade_event(f"evt-half-{n}", qty="1")).status_code == 202
     batch = stream.batch()
@@ -286,8 +283,8 @@ def test_a_connection_gone_mid_fan_out_is_forgotten_and_the_others_still_get_the
     api: Api, fund: dict[str, str], monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
     from app import notify_pool_changes
-
-    from .test_live_updates import PoolsStream, RecordingPusher
+    from chalicelib.adapters.memory_people import RecordingPusher
+    from tests.support.events import TableStream as PoolsStream
 
     pusher = RecordingPusher()
     wiring.live_updates().pusher = pusher
@@ -328,9 +325,9 @@ def test_ses_refusing_an_alert_fails_the_record_and_the_retry_sends_it_once(
 
     monkeypatch.setattr(ses, "send_email", refused)
     failed = send_alerts(batch, None)["batchItemFailures"]
-    assert len(failed) == 1 and sent() == []  # visible: the record fails, and is retried, then dead-lettered
+    assert len(failed) == 1 and sent_emails() == []  # visible: the record fails, and is retried, then dead-lettered
     monkeypatch.setattr(ses, "send_email", real)
     assert send_alerts(batch, None) == {"batchItemFailures": []}
     assert send_alerts(batch, None) == {"batchItemFailures": []}  # and a redelivery after success sends nothing
-    assert [m.subject for m in sent()] == ["Distribution paid from Faulty Fund: 20.00 USD"]
+    assert [m.subject for m in sent_emails()] == ["Distribution paid from Faulty Fund: 20.00 USD"]
     assert reconciled()

@@ -17,11 +17,9 @@ from typing import Any
 import pytest
 
 from chalicelib.api.http import MAX_BODY_BYTES
-
-from .conftest import Api
-from .test_api import add_investor, contribute, make_pool
-from .test_tokens import claims, cognito_private_key
-from .test_webhooks import SECRET, post_event, trade_event
+from tests.support.api import Api, add_investor, contribute, make_pool
+from tests.support.tokens import claims, cognito_private_key
+from tests.support.webhooks import SECRET, post_event, trade_event
 
 
 @pytest.fixture

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import Api
-from .test_api import add_investor, contribute, error, make_pool
+from tests.support.api import Api, add_investor, contribute, error, make_pool
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from bench.distribution import seed_investors as seed_holders
 from chalicelib.adapters.pool_repository import DynamoPoolRepository
 from chalicelib.services.pools import PoolService
 from chalicelib.services.ports import Principal
-from tests.conftest import TABLE_NAME
+from tests.support.events import TABLE_NAME
 
 MANAGER = Principal("m-1", "m@example.com", frozenset({"managers"}))
 INVESTORS = 10_000

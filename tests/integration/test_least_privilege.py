@@ -36,12 +36,10 @@ from chalicelib.resources import TABLES
 from devstack.demo import DEMO_USERS
 from devstack.scheduler import scheduled_event
 from infrastructure.access import FUNCTION_ACCESS, FunctionAccess, chalice_functions
-
-from .conftest import Api
-from .test_alerts import Stream
-from .test_api import add_investor, contribute, make_pool
-from .test_live_updates import ws_event
-from .test_webhooks import post_event, trade_event
+from tests.support.api import Api, add_investor, contribute, make_pool
+from tests.support.events import TableStream as Stream
+from tests.support.events import ws_event
+from tests.support.webhooks import post_event, trade_event
 
 Need = tuple[str, ...]
 

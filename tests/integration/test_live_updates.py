@@ -3,30 +3,15 @@ recording pusher standing in for API Gateway's management API."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
-import boto3
 import pytest
 
 from app import notify_pool_changes, ws_connect, ws_disconnect, ws_message
 from chalicelib import wiring
-from devstack.streams import StreamReader, stream_arn, streams_client
-
-from .conftest import Api
-from .test_api import add_investor, make_pool
-
-
-class RecordingPusher:
-    def __init__(self) -> None:
-        self.sent: dict[str, list[dict[str, Any]]] = {}
-        self.gone: set[str] = set()
-
-    def send(self, connection_id: str, message: dict[str, Any]) -> bool:
-        if connection_id in self.gone:
-            return False
-        self.sent.setdefault(connection_id, []).append(message)
-        return True
+from chalicelib.adapters.memory_people import RecordingPusher
+from tests.support.api import Api, add_investor, make_pool
+from tests.support.events import TableStream as PoolsStream
+from tests.support.events import ws_event
+from tests.support.live import connect, subscribe
 
 
 @pytest.fixture
@@ -34,44 +19,6 @@ def pusher(api: Api) -> RecordingPusher:
     recording = RecordingPusher()
     wiring.live_updates().pusher = recording
     return recording
-
-
-def ws_event(route: str, connection_id: str, *, token: str | None = None, body: str | None = None) -> dict[str, Any]:
-    event: dict[str, Any] = {
-        "requestContext": {
-            "routeKey": route,
-            "connectionId": connection_id,
-            "apiId": "local",
-            "stage": "local",
-            "domainName": "127.0.0.1:8001",
-            "eventType": "CONNECT",
-        },
-        "isBase64Encoded": False,
-    }
-    if token is not None:
-        event["queryStringParameters"] = {"token": token}
-    if body is not None:
-        event["body"] = body
-    return event
-
-
-def connect(api: Api, connection_id: str, user: str = "manager") -> dict[str, Any]:
-    return ws_connect(ws_event("$connect", connection_id, token=api.tokens[user]), None)
-
-
-def subscribe(connection_id: str, pool_id: str) -> None:
-    ws_message(ws_event("$default", connection_id, body=json.dumps({"action": "subscribe", "pool_id": pool_id})), None)
-
-
-class PoolsStream:
-    """The pools table's stream, read onward from where the last read stopped."""
-
-    def __init__(self) -> None:
-        db = boto3.client("dynamodb", region_name="us-east-1")
-        self.reader = StreamReader(streams_client("us-east-1"), stream_arn(db, "test-pooldesk-pools"))
-
-    def batch(self) -> dict[str, Any]:
-        return {"Records": self.reader.read(limit=1000)}
 
 
 def test_connect_needs_a_valid_token(api: Api, pusher: RecordingPusher) -> None:

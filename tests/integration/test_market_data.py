@@ -3,8 +3,6 @@ batch, late ticks never win, redelivery changes nothing."""
 
 from __future__ import annotations
 
-import base64
-import json
 from decimal import Decimal as D
 from typing import Any
 
@@ -14,25 +12,8 @@ from app import apply_market_ticks
 from chalicelib import wiring
 from chalicelib.services.market import conflate, parse_tick
 from chalicelib.services.ports import PricePoint
-
-from .conftest import Api
-from .test_api import add_investor, contribute, error, make_pool
-
-_seq = iter(range(1, 1_000_000))
-
-
-def kinesis_batch(*ticks: dict[str, Any] | bytes) -> dict[str, Any]:
-    records = []
-    for tick in ticks:
-        data = tick if isinstance(tick, bytes) else json.dumps(tick).encode()
-        seq = f"{next(_seq):020d}"
-        records.append(
-            {
-                "kinesis": {"data": base64.b64encode(data).decode(), "sequenceNumber": seq, "partitionKey": "x"},
-                "eventSource": "aws:kinesis",
-            }
-        )
-    return {"Records": records}
+from tests.support.api import Api, add_investor, contribute, error, make_pool
+from tests.support.events import kinesis_batch
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.conftest import TABLE_NAME
+from tests.support.events import TABLE_NAME
 
 
 def put(pk: str, sk: str, **attrs: Any) -> dict[str, Any]:

@@ -13,11 +13,9 @@ from app import apply_market_ticks
 from chalicelib.api.http import MAX_BODY_BYTES
 from chalicelib.observability import logger
 from devstack.demo import DEMO_USERS
-
-from .conftest import Api
-from .test_api import add_investor, contribute, make_pool
-from .test_market_data import kinesis_batch
-from .test_webhooks import post_event, trade_event
+from tests.support.api import Api, add_investor, contribute, make_pool
+from tests.support.events import kinesis_batch
+from tests.support.webhooks import post_event, trade_event
 
 
 def emitted(text: str) -> list[dict[str, Any]]:

@@ -15,10 +15,8 @@ from chalicelib import wiring
 from chalicelib.adapters.pool_repository import DynamoPoolRepository
 from chalicelib.services.reconciliation import Reconciliation
 from devstack.scheduler import scheduled_event
-
-from .conftest import Api
-from .test_alerts import sent
-from .test_api import add_investor, contribute, make_pool
+from tests.support.api import Api, add_investor, contribute, make_pool
+from tests.support.events import sent_emails
 
 
 def nightly() -> dict[str, Any]:
@@ -59,7 +57,7 @@ def test_a_pool_with_every_kind_of_movement_reconciles_and_nobody_is_emailed(api
     assert outcome["entries"] >= 12
     assert outcome["drifted"] == [] and outcome["unsettled"] == []
     assert "every unit and cent reconciles" in outcome["summary"]
-    assert sent() == []
+    assert sent_emails() == []
 
 
 def test_cash_changed_behind_the_ledgers_back_is_found_and_finance_is_emailed_once(api: Api, busy_pool: dict[str, str]) -> None:
@@ -69,17 +67,17 @@ def test_cash_changed_behind_the_ledgers_back_is_found_and_finance_is_emailed_on
     assert [p["pool_id"] for p in outcome["drifted"]] == [pid]
     (drift,) = outcome["drifted"][0]["drift"]
     assert drift.startswith("cash: stored ") and drift.endswith("(difference +0.01)")
-    (mail,) = sent()
+    (mail,) = sent_emails()
     assert mail.destinations["ToAddresses"] == ["finance@example.com"]
     assert mail.subject == "Reconciliation: Reconciled Fund does not match its ledger"
     assert "difference +0.01" in mail.body
 
     nightly()  # the same drift on the same day: no second email
-    assert len(sent()) == 1
+    assert len(sent_emails()) == 1
     tamper(pid, "STATE", "ADD units :d", {":d": {"N": "-1"}})
     nightly()  # a new difference is told at once
-    assert len(sent()) == 2
-    assert "units: stored" in sent()[1].body
+    assert len(sent_emails()) == 2
+    assert "units: stored" in sent_emails()[1].body
 
 
 @pytest.mark.parametrize(
@@ -148,7 +146,7 @@ def test_when_finance_cannot_be_emailed_the_run_fails_loudly_after_checking_ever
     # The claims were released: the next run (EventBridge retries a failed invocation) tells finance.
     monkeypatch.setattr(mailer, "send", type(mailer).send.__get__(mailer))
     nightly()
-    assert sorted(m.subject for m in sent()) == [
+    assert sorted(m.subject for m in sent_emails()) == [
         "Reconciliation: Reconciled Fund does not match its ledger",
         "Reconciliation: Second Fund does not match its ledger",
     ]

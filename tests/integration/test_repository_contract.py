@@ -15,7 +15,7 @@ from chalicelib.adapters.pool_repository import DynamoPoolRepository
 from chalicelib.domain import operations as ops
 from chalicelib.domain.model import Pool, Stamp
 from chalicelib.services.ports import Commit, DuplicateRequest, IdempotencyRecord, InvalidCursor, VersionConflict
-from tests.conftest import TABLE_NAME
+from tests.support.events import TABLE_NAME
 
 T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
 

@@ -6,10 +6,7 @@ stranger's key), so only the claim under test differs from a real token.
 
 from __future__ import annotations
 
-import gzip
-import json
 import time
-from importlib import resources
 from typing import Any
 
 import jwt
@@ -17,29 +14,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from devstack.provision import CognitoIds
-
-from .conftest import Api
-from .test_api import error
-
-
-def cognito_private_key() -> Any:
-    raw = resources.files("moto.cognitoidp").joinpath("resources/jwks-private.json.gz").read_bytes()
-    return jwt.PyJWK.from_dict(json.loads(gzip.decompress(raw))).key
-
-
-def claims(ids: CognitoIds, **overrides: Any) -> dict[str, Any]:
-    now = int(time.time())
-    base = {
-        "iss": f"https://cognito-idp.us-east-1.amazonaws.com/{ids.user_pool_id}",
-        "sub": "user-123",
-        "client_id": ids.client_id,
-        "token_use": "access",
-        "iat": now,
-        "exp": now + 600,
-        "cognito:groups": ["finance"],
-    }
-    base.update(overrides)
-    return {k: v for k, v in base.items() if v is not None}
+from tests.support.api import Api, error
+from tests.support.tokens import claims, cognito_private_key
 
 
 def call(api: Api, token: str) -> Any:

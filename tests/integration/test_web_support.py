@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import Api
-from .test_api import add_investor, contribute, make_pool
+from tests.support.api import Api, add_investor, contribute, make_pool
 
 
 @pytest.fixture

@@ -8,80 +8,13 @@ import time
 from decimal import Decimal as D
 from typing import Any
 
-import boto3
 import pytest
 
 from app import apply_webhook_events
 from chalicelib.services.webhooks import sign
-from devstack.streams import StreamReader, stream_arn, streams_client
-
-from .conftest import Api
-from .test_api import add_investor, contribute, error, make_pool
-
-SECRET = "demo-webhook-secret"
-
-
-def post_event(
-    api: Api,
-    event: dict[str, Any],
-    *,
-    broker: str = "demo",
-    secret: str = SECRET,
-    offset: int = 0,
-    header: str | None = None,
-) -> Any:
-    body = json.dumps(event).encode()
-    signature = header if header is not None else sign(secret, int(time.time()) + offset, body)
-    return api.request(
-        "POST", f"/webhooks/{broker}", raw=body, as_user=None, headers={"Pooldesk-Signature": signature} if signature else {}
-    )
-
-
-def trade_event(
-    event_id: str, account: str = "ACC-1", side: str = "buy", qty: str = "10", price: str = "20.00"
-) -> dict[str, Any]:
-    return {
-        "id": event_id,
-        "type": "trade.executed",
-        "created": 1764000000,
-        "data": {
-            "account_id": account,
-            "trade_id": f"T-{event_id}",
-            "symbol": "ACME",
-            "side": side,
-            "quantity": qty,
-            "price": price,
-            "fees": "1.00",
-        },
-    }
-
-
-@pytest.fixture
-def linked(api: Api) -> dict[str, str]:
-    pid = make_pool(api)["id"]
-    inv = add_investor(api, pid, "Alice")
-    contribute(api, pid, inv["id"], "1000.00")
-    resp = api.request("PUT", f"/pools/{pid}/brokerage", {"broker": "demo", "account_id": "ACC-1"})
-    assert resp.status_code == 200, resp.body
-    return {"pool_id": pid}
-
-
-class Stream:
-    """Deliver the events table's new stream records to the consumer, as Lambda would."""
-
-    def __init__(self) -> None:
-        db = boto3.client("dynamodb", region_name="us-east-1")
-        self.arn = stream_arn(db, "test-pooldesk-events")
-        self.reader = StreamReader(streams_client("us-east-1"), self.arn)
-
-    def batch(self) -> dict[str, Any]:
-        return {"Records": self.reader.read()}
-
-
-def events_table_items() -> int:
-    db = boto3.client("dynamodb", region_name="us-east-1")
-    return int(db.scan(TableName="test-pooldesk-events", Select="COUNT")["Count"])
-
+from tests.support.api import Api, error, make_pool
+from tests.support.events import EVENTS, TableStream, events_table_items
+from tests.support.webhooks import SECRET, post_event, trade_event
 
 # -- linking ---------------------------------------------------------------------------
 
@@ -183,7 +116,7 @@ def test_the_signature_covers_the_body(api: Api) -> None:
 
 def test_events_apply_to_the_linked_pool_exactly_once(api: Api, linked: dict[str, str]) -> None:
     pid = linked["pool_id"]
-    stream = Stream()
+    stream = TableStream(EVENTS)
     post_event(api, trade_event("evt-10"))
     post_event(
         api,
@@ -224,7 +157,7 @@ def test_events_apply_to_the_linked_pool_exactly_once(api: Api, linked: dict[str
 
 def test_events_that_cannot_apply_are_parked_with_their_reason(api: Api, linked: dict[str, str]) -> None:
     pid = linked["pool_id"]
-    stream = Stream()
+    stream = TableStream(EVENTS)
     post_event(api, trade_event("evt-20", account="UNKNOWN-ACCOUNT"))
     post_event(api, trade_event("evt-21", side="sell", qty="5"))  # nothing held to sell
     assert apply_webhook_events(stream.batch(), None) == {"batchItemFailures": []}
@@ -238,7 +171,7 @@ def test_events_that_cannot_apply_are_parked_with_their_reason(api: Api, linked:
 def test_a_failing_record_is_reported_alone(api: Api, linked: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     from chalicelib import wiring
 
-    stream = Stream()
+    stream = TableStream(EVENTS)
     post_event(api, trade_event("evt-30"))
     post_event(api, trade_event("evt-31"))
     batch = stream.batch()
@@ -267,7 +200,7 @@ def test_a_dynamodb_error_mid_batch_fails_only_that_record_and_redelivery_applie
 
     from chalicelib import wiring
 
-    stream = Stream()
+    stream = TableStream(EVENTS)
     for n in (40, 41, 42):
         post_event(api, trade_event(f"evt-{n}", qty="1"))
     batch = stream.batch()
@@ -298,7 +231,7 @@ def test_a_dynamodb_error_mid_batch_fails_only_that_record_and_redelivery_applie
 
 def test_a_full_page_of_webhook_events_is_listed(api: Api, linked: dict[str, str]) -> None:
     """A page may hold 200 events, but DynamoDB reads at most 100 keys at once (found by the soak)."""
-    stream = Stream()
+    stream = TableStream(EVENTS)
     for n in range(130):
         assert post_event(api, trade_event(f"evt-page-{n:03d}", qty="1")).status_code == 202
     while batch := stream.batch()["Records"]:

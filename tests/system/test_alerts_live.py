@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from devstack.demo import DEMO_USERS
-
-from .conftest import Stack, login, wait_for_mail
+from devstack.launch import Stack
+from tests.support.stack import login, wait_for_mail
 
 MANAGER = DEMO_USERS[0]
 

@@ -23,8 +23,9 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from devstack.demo import DEMO_USERS
-
-from .conftest import Stack, login, start_stack
+from devstack.launch import Stack
+from devstack.launch import launch as start_stack
+from tests.support.stack import login
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,8 @@ import requests
 
 from chalicelib.services.webhooks import sign
 from devstack.demo import DEMO_BROKER_SECRET, DEMO_USERS
-
-from .conftest import Stack, login, wait_for_mail
+from devstack.launch import Stack
+from tests.support.stack import login, wait_for_mail
 
 MANAGER = DEMO_USERS[0]
 

@@ -13,8 +13,8 @@ import boto3
 import pytest
 
 from devstack.demo import DEMO_USERS
-
-from .conftest import Stack, login
+from devstack.launch import Stack
+from tests.support.stack import login
 
 MANAGER = DEMO_USERS[0]
 

@@ -8,8 +8,8 @@ import time
 import boto3
 
 from devstack.demo import DEMO_USERS
-
-from .conftest import Stack, login
+from devstack.launch import Stack
+from tests.support.stack import login
 
 MANAGER = DEMO_USERS[0]
 

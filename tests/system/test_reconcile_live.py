@@ -5,8 +5,8 @@ from __future__ import annotations
 import boto3
 
 from devstack.demo import DEMO_USERS
-
-from .conftest import Stack, login, wait_for_mail
+from devstack.launch import Stack
+from tests.support.stack import login, wait_for_mail
 
 
 def test_make_reconcile_finds_every_unit_and_cent_then_reports_a_hand_edit(stack: Stack) -> None:

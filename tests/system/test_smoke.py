@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from devstack.launch import Stack
 from infrastructure.smoke import run
-
-from .conftest import Stack
 
 
 def test_the_smoke_test_passes_against_a_healthy_stack(stack: Stack, capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 
 from bench.soak import soak
-
-from .conftest import Stack, start_stack
+from devstack.launch import Stack
+from devstack.launch import launch as start_stack
 
 
 @pytest.fixture(scope="module")

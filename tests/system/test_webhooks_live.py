@@ -11,9 +11,9 @@ import requests
 
 from chalicelib.services.webhooks import sign
 from devstack.demo import DEMO_ACCOUNT, DEMO_BROKER_SECRET, DEMO_USERS
+from devstack.launch import Stack
 from devstack.webhook import sample
-
-from .conftest import Stack, login
+from tests.support.stack import login
 
 MANAGER = DEMO_USERS[0]
 
