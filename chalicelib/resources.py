@@ -243,3 +243,26 @@ def web_content_security_policy(websocket_source: str) -> str:
         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
         f"connect-src 'self' {websocket_source}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
     )
+
+
+# Headers every API answer carries, whoever answers it (a route, or the gateway itself).
+API_RESPONSE_HEADERS = {"X-Content-Type-Options": "nosniff"}
+
+
+@dataclass(frozen=True)
+class GatewayError:
+    """An answer the gateway gives before any route runs, in the API's error shape.
+    API Gateway renders it as a gateway response (CDK); the local server the same."""
+
+    status: int
+    code: str
+    message: str
+
+    def body(self) -> dict[str, Any]:
+        return {"error": {"code": self.code, "message": self.message, "field": None}}
+
+
+# A path, or a method on a path, that no route declares.
+ROUTE_NOT_FOUND = GatewayError(
+    404, "route_not_found", "no route matches this method and path; the API is described at /openapi.json"
+)

@@ -48,7 +48,8 @@ def directory() -> CognitoDirectory:
 
 @lru_cache(maxsize=1)
 def pool_service() -> PoolService:
-    return PoolService(DynamoPoolRepository(dynamodb(), settings().pools_table), directory=directory())
+    table = settings().pools_table
+    return PoolService(DynamoPoolRepository(dynamodb(), table), directory=directory(), prices=DynamoPriceStore(dynamodb(), table))
 
 
 def pool_change_of(record: Mapping[str, Any]) -> tuple[str, PoolChange] | None:

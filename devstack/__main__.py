@@ -82,6 +82,11 @@ def configure_environment(aws_url: str, user_pool_id: str, client_id: str, names
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
     # CloudWatch reads metrics from Lambda's logs; locally they would only flood the terminal.
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+    # Powertools' Logger reads its level when it is made, which importing the app
+    # has done by now: set it from the environment as it stands.
+    from chalicelib.observability import logger
+
+    logger.setLevel(os.environ["POWERTOOLS_LOG_LEVEL"].upper())
 
 
 def user_subs(idp: Any, user_pool_id: str) -> dict[str, str]:

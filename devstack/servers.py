@@ -16,7 +16,7 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from chalicelib.resources import web_content_security_policy
+from chalicelib.resources import API_RESPONSE_HEADERS, ROUTE_NOT_FOUND, web_content_security_policy
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -150,13 +150,50 @@ def web_handler(web_dir: Path, connect_src: str) -> type[Any]:
 
         do_TRACE = do_CONNECT = do_QUERY = _method_not_allowed
 
+        def _send_error_response(self, error: Any) -> None:
+            # Chalice's local gateway answers a path no route declares as API Gateway
+            # does by default (403, "Missing Authentication Token"); the deployed API
+            # answers it with a gateway response in our error shape (infrastructure/),
+            # and so does this.
+            body = error.body if isinstance(error.body, bytes) else str(error.body or "").encode()
+            if error.CODE == 403 and (b"Missing Authentication Token" in body or b"Authorization header requires" in body):
+                payload = json.dumps(ROUTE_NOT_FOUND.body()).encode()
+                self.send_response(ROUTE_NOT_FOUND.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                for name, value in API_RESPONSE_HEADERS.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(payload)
+                return
+            super()._send_error_response(error)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            # One line per request only when the stack logs at INFO or below (POWERTOOLS_LOG_LEVEL).
+            if logging.getLogger("pooldesk").isEnabledFor(logging.INFO):
+                super().log_message(format, *args)
+
     return WebAppRequestHandler
+
+
+def _burst_tolerant_server() -> type[Any]:
+    from chalice.local import ThreadedHTTPServer
+
+    class Server(ThreadedHTTPServer):
+        # socketserver listens with a backlog of 5: a burst of connections (a page's
+        # parallel requests from a few browsers) beyond that was reset. The kernel
+        # caps this at net.core.somaxconn.
+        request_queue_size = 1024
+
+    return Server
 
 
 def start_api(host: str, port: int, *, web_dir: Path = WEB_DIST, connect_src: str = "") -> Served:
     """Serve app.py the way API Gateway would, with chalice's local gateway, and the web app beside it."""
     from chalice.config import Config
     from chalice.local import CustomLocalChalice, LocalChalice, LocalDevServer
+
+    server_cls = _burst_tolerant_server()
 
     from app import app
 
@@ -173,7 +210,7 @@ def start_api(host: str, port: int, *, web_dir: Path = WEB_DIST, connect_src: st
         CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
         app.__class__ = CustomLocalChalice
     try:
-        dev = LocalDevServer(app, config, host, port, handler_cls=web_handler(web_dir, connect_src))
+        dev = LocalDevServer(app, config, host, port, handler_cls=web_handler(web_dir, connect_src), server_cls=server_cls)
     except OSError as exc:
         raise PortInUse(f"cannot listen on {host}:{port} for the API: {exc.strerror}") from exc
     actual = dev.server.server_address[1]

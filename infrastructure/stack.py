@@ -77,9 +77,11 @@ from constructs import Construct
 from app import routes
 from chalicelib.resources import (
     ALERT_CONFIGURATION_SET,
+    API_RESPONSE_HEADERS,
     KINESIS_STREAMS,
     QUEUE_CONSUMERS,
     QUEUES,
+    ROUTE_NOT_FOUND,
     STREAM_CONSUMERS,
     TABLES,
     USER_GROUPS,
@@ -94,6 +96,36 @@ from .stages import Stage
 from .webhook_secret import secret_name, stage_prefix
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def gateway_responses() -> dict[str, Any]:
+    """API Gateway's own answers, as x-amazon-apigateway-gateway-responses."""
+    headers = {f"gatewayresponse.header.{name}": f"'{value}'" for name, value in API_RESPONSE_HEADERS.items()}
+
+    def shaped(code: str, message: str) -> str:
+        # $context.error.messageString is API Gateway's own message, already a quoted JSON string.
+        return '{"error": {"code": "%s", "message": %s, "field": null}}' % (code, message)  # noqa: UP031
+
+    return {
+        "MISSING_AUTHENTICATION_TOKEN": {
+            "statusCode": str(ROUTE_NOT_FOUND.status),
+            "responseParameters": headers,
+            "responseTemplates": {"application/json": json.dumps(ROUTE_NOT_FOUND.body())},
+        },
+        "THROTTLED": {
+            "statusCode": "429",
+            "responseParameters": {**headers, "gatewayresponse.header.Retry-After": "'1'"},
+            "responseTemplates": {"application/json": shaped("too_many_requests", "$context.error.messageString")},
+        },
+        "DEFAULT_4XX": {
+            "responseParameters": headers,
+            "responseTemplates": {"application/json": shaped("request_refused", "$context.error.messageString")},
+        },
+        "DEFAULT_5XX": {
+            "responseParameters": headers,
+            "responseTemplates": {"application/json": shaped("gateway_error", "$context.error.messageString")},
+        },
+    }
 
 
 def api_path_patterns(paths: list[str]) -> list[str]:
@@ -560,6 +592,10 @@ class PooldeskStack(cdk.Stack):
             ),
         )
         websocket_stage.node.add_dependency(account)
+        # What API Gateway answers itself (an unknown route, a throttled client, its own
+        # faults) in the API's error shape, with the headers every answer carries; in the
+        # API's definition, so every deployment has them.
+        rest_api.add_property_override("DefinitionBody.x-amazon-apigateway-gateway-responses", gateway_responses())
         rest_api.add_property_override(
             "MethodSettings",
             [

@@ -29,6 +29,7 @@ from chalicelib.domain.errors import (
     Unauthorized,
 )
 from chalicelib.observability import count, logger
+from chalicelib.resources import API_RESPONSE_HEADERS
 from chalicelib.services.ports import InvalidCursor, Principal, Throttled
 
 from .params import MAX_PAGE
@@ -50,7 +51,7 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
     return Response(
         body=json.dumps({"error": {"code": code, "message": message, "field": field}}),
         status_code=status,
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", **API_RESPONSE_HEADERS},
     )
 
 
@@ -213,7 +214,7 @@ class Api:
         return Response(
             body=json.dumps(payload),
             status_code=reply.status,
-            headers={"Content-Type": "application/json", "Cache-Control": "no-store", **reply.headers},
+            headers={"Content-Type": "application/json", "Cache-Control": "no-store", **API_RESPONSE_HEADERS, **reply.headers},
         )
 
     def _principal(self, headers: dict[str, str]) -> Principal:

@@ -63,7 +63,7 @@ def clean_name(value: object, *, field: str = "name") -> str:
 
 def _require_open(pool: Pool, doing: str) -> None:
     if pool.status is not PoolStatus.OPEN:
-        raise Conflict(f"pool is closed: cannot {doing}", code="pool_closed")
+        raise Conflict(f"{pool.name} is closed: it cannot {doing} until a manager reopens it", code="pool_closed")
 
 
 def _require_active(investor: Investor) -> None:
@@ -194,6 +194,7 @@ def withdraw(
     units: DecimalInput | None = None,
 ) -> InvestorDecision:
     """Pay an investor out at the current NAV per unit, by amount or by units."""
+    _require_open(pool, "pay withdrawals")
     _require_active(investor)
     if (amount is None) == (units is None):
         raise InvalidInput("give either amount or units, not both", field="amount", code="amount_or_units")
@@ -254,6 +255,7 @@ def distribute(
     ``holders`` must be every investor of the pool holding units; the split is
     by the largest-remainder method in minor units, so it sums exactly.
     """
+    _require_open(pool, "pay distributions")
     total = money.parse_amount(amount, pool.currency)
     note = clean_name(memo, field="memo") if memo else None
     if total > pool.cash:
@@ -315,8 +317,12 @@ def trade(
     fees: DecimalInput,
     stamp: Stamp,
     memo: str | None = None,
+    market_price: Decimal | None = None,
 ) -> PoolDecision:
-    """Buy or sell a position. The position is marked at the trade price until a market price arrives."""
+    """Buy or sell a position. What is held is marked at ``market_price``, the
+    latest price the market feed gave for the symbol; only when none is known is
+    the trade's own price the best mark there is (a fill away from the market must
+    not move NAV as if the market had moved)."""
     _require_open(pool, "trade")
     sym = clean_symbol(symbol)
     try:
@@ -353,7 +359,7 @@ def trade(
         avg = current.avg_cost if new_qty > 0 else money.ZERO
     positions = dict(pool.positions)
     if new_qty > 0:
-        positions[sym] = Position(sym, new_qty, avg, px)
+        positions[sym] = Position(sym, new_qty, avg, px if market_price is None else market_price)
     else:
         positions.pop(sym, None)  # a closed position leaves the book; the ledger keeps its trades
     note = clean_name(memo, field="memo") if memo else None
@@ -375,6 +381,7 @@ def trade(
 
 
 def receive_dividend(pool: Pool, *, symbol: str, amount: DecimalInput, stamp: Stamp) -> PoolDecision:
+    _require_open(pool, "take dividends")
     sym = clean_symbol(symbol)
     value = money.parse_amount(amount, pool.currency)
     new_pool = _touch(pool, stamp, cash=pool.cash + value)
@@ -382,6 +389,7 @@ def receive_dividend(pool: Pool, *, symbol: str, amount: DecimalInput, stamp: St
 
 
 def charge_fee(pool: Pool, *, amount: DecimalInput, description: str, stamp: Stamp) -> PoolDecision:
+    _require_open(pool, "pay fees")
     value = money.parse_amount(amount, pool.currency)
     if value > pool.cash:
         raise RuleViolation(

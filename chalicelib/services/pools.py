@@ -30,6 +30,7 @@ from .ports import (
     NavPoint,
     Page,
     PoolRepository,
+    PriceStore,
     Principal,
     VersionConflict,
 )
@@ -109,8 +110,10 @@ class PoolService:
         make_id: Callable[[str], str] = new_id,
         sleep: Callable[[float], None] = time.sleep,
         directory: Directory | None = None,
+        prices: PriceStore | None = None,
     ) -> None:
         self.repo = repo
+        self._prices = prices
         self._clock = clock
         self._make_id = make_id
         self._sleep = sleep
@@ -318,8 +321,22 @@ class PoolService:
         memo: str | None = None,
         idempotency_key: str | None = None,
     ) -> Receipt:
+        # A position is worth what the market says; the fill price marks it only when no market price is known.
+        known = self._prices.latest(ops.clean_symbol(symbol)) if self._prices is not None else None
+        market_price = known.price if known is not None else None
+
         def decide(pool: Pool, stamp: Stamp) -> Commit:
-            d = ops.trade(pool, symbol=symbol, side=side, quantity=quantity, price=price, fees=fees, stamp=stamp, memo=memo)
+            d = ops.trade(
+                pool,
+                symbol=symbol,
+                side=side,
+                quantity=quantity,
+                price=price,
+                fees=fees,
+                stamp=stamp,
+                memo=memo,
+                market_price=market_price,
+            )
             return Commit(pool=d.pool, expected_version=pool.version, entry=d.entry)
 
         request = {"symbol": symbol, "side": side, "quantity": quantity, "price": price, "fees": fees, "memo": memo}

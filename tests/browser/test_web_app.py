@@ -18,9 +18,9 @@ from chalicelib.services.webhooks import sign
 from devstack.demo import DEMO_BROKER_SECRET
 from devstack.launch import Stack
 from devstack.webhook import sample
-from tests.system.conftest import login
-
-from .conftest import FINANCE, MANAGER, MANAGER2, shot, sign_in
+from tests.support.api import FINANCE, MANAGER, MANAGER2
+from tests.support.browser import shot, sign_in
+from tests.support.stack import login
 
 
 def funded_pool(stack: Stack, amounts: dict[str, str], *, name: str | None = None) -> tuple[str, dict[str, str]]:

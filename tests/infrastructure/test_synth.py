@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Match, Template
 
-from chalicelib.resources import QUEUES, STREAM_CONSUMERS, TABLES
+from chalicelib.resources import QUEUES, ROUTE_NOT_FOUND, STREAM_CONSUMERS, TABLES
 from infrastructure.access import FUNCTION_ACCESS, chalice_functions
 from infrastructure.stages import STAGES
 
@@ -206,6 +206,20 @@ def test_the_api_is_throttled_by_stage(synthesized: tuple[str, Template, Path]) 
     expected = STAGES[stage]
     assert settings["ThrottlingRateLimit"] == expected.api_rate_limit
     assert settings["ThrottlingBurstLimit"] == expected.api_burst_limit
+
+
+def test_what_the_gateway_answers_itself_is_in_the_apis_error_shape(synthesized: tuple[str, Template, Path]) -> None:
+    _, template, _ = synthesized
+    (api,) = resources(template, "AWS::Serverless::Api").values()
+    answers = api["Properties"]["DefinitionBody"]["x-amazon-apigateway-gateway-responses"]
+    unknown = answers["MISSING_AUTHENTICATION_TOKEN"]
+    assert unknown["statusCode"] == "404"
+    assert json.loads(unknown["responseTemplates"]["application/json"]) == ROUTE_NOT_FOUND.body()
+    for kind, answer in answers.items():
+        assert answer["responseParameters"]["gatewayresponse.header.X-Content-Type-Options"] == "'nosniff'", kind
+        rendered = answer["responseTemplates"]["application/json"].replace("$context.error.messageString", '"a message"')
+        assert set(json.loads(rendered)["error"]) == {"code", "message", "field"}, kind
+    assert {"DEFAULT_4XX", "DEFAULT_5XX", "THROTTLED"} <= answers.keys()
 
 
 def functions_of(template: Template) -> dict[str, Any]:

@@ -15,8 +15,9 @@ import requests
 
 from devstack import tour
 from devstack.demo import DEMO_USERS
-
-from .conftest import Stack, login, start_stack
+from devstack.launch import Stack
+from devstack.launch import launch as start_stack
+from tests.support.stack import login
 
 MANAGER, MANAGER2, FINANCE = DEMO_USERS
 
@@ -128,3 +129,28 @@ def test_a_busy_port_gets_a_clear_message(stack: Stack, tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+def test_an_unknown_route_answers_in_the_error_shape_with_nosniff(stack: Stack) -> None:
+    s = login(stack.api, MANAGER.email, MANAGER.password)
+    for resp in (
+        requests.get(f"{stack.api}/no/such/route", timeout=10),
+        s.post(f"{stack.api}/pools/x/nothing", json={}, timeout=10),
+    ):
+        assert resp.status_code == 404, resp.text
+        assert resp.json()["error"]["code"] == "route_not_found"
+        assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    for resp in (s.get(f"{stack.api}/pools", timeout=10), s.get(f"{stack.api}/pools/nope", timeout=10)):
+        assert resp.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_stack_logs_warnings_only_unless_asked(stack: Stack) -> None:
+    """No INFO lines, request lines or metric JSON in the terminal after API traffic."""
+    s = login(stack.api, MANAGER.email, MANAGER.password)
+    for _ in range(3):
+        assert s.get(f"{stack.api}/pools", timeout=10).status_code == 200
+    time.sleep(1)
+    lines = stack.log.read_text().splitlines()
+    assert not [line for line in lines if '"level":"INFO"' in line or '"level":"DEBUG"' in line]
+    assert not [line for line in lines if '"_aws"' in line]  # EMF metrics
+    assert not [line for line in lines if '"GET /pools' in line]  # access lines

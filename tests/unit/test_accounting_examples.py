@@ -219,14 +219,47 @@ def test_dividend_and_fee_move_cash() -> None:
     assert pool.cash == D("101.25")
 
 
-def test_closed_pool_refuses_new_money_but_allows_payouts() -> None:
+def test_a_closed_pool_moves_no_money_whichever_way_it_is_asked() -> None:
     pool, a = join(new_pool(), "a")
     d = ops.contribute(pool, a, "100.00", stamp())
-    closed = ops.set_status(d.pool, PoolStatus.CLOSED, stamp()).pool
-    with pytest.raises(Conflict) as exc:
-        ops.contribute(closed, d.investor, "1.00", stamp())
-    assert exc.value.code == "pool_closed"
-    assert ops.withdraw(closed, d.investor, stamp(), amount="10.00").pool.cash == D("90.00")
+    holder = ops.trade(d.pool, symbol="ACME", side="buy", quantity="1", price="10.00", fees="0", stamp=stamp()).pool
+    closed = ops.set_status(holder, PoolStatus.CLOSED, stamp()).pool
+    moves = {
+        "contribution": lambda: ops.contribute(closed, d.investor, "1.00", stamp()),
+        "withdrawal": lambda: ops.withdraw(closed, d.investor, stamp(), amount="10.00"),
+        "withdrawal by units": lambda: ops.withdraw(closed, d.investor, stamp(), units="1"),
+        "distribution": lambda: ops.distribute(closed, [d.investor], "5.00", None, stamp()),
+        "trade": lambda: ops.trade(closed, symbol="ACME", side="sell", quantity="1", price="10.00", fees="0", stamp=stamp()),
+        "dividend": lambda: ops.receive_dividend(closed, symbol="ACME", amount="1.00", stamp=stamp()),
+        "fee": lambda: ops.charge_fee(closed, amount="1.00", description="custody", stamp=stamp()),
+    }
+    for what, move in moves.items():
+        with pytest.raises(Conflict) as exc:
+            move()
+        assert exc.value.code == "pool_closed", what
+    # Reopened, it moves money again.
+    reopened = ops.set_status(closed, PoolStatus.OPEN, stamp()).pool
+    assert ops.withdraw(reopened, d.investor, stamp(), amount="10.00").pool.cash == D("80.00")
+
+
+def test_a_trade_marks_its_position_at_the_market_price_when_one_is_known() -> None:
+    pool, a = join(new_pool(), "a")
+    pool = ops.contribute(pool, a, "10000.00", stamp()).pool
+    # The market says 186.00; the fill was at 191.40. The position is worth what the market says.
+    pool = ops.trade(
+        pool, symbol="AAPL", side="buy", quantity="10", price="191.40", fees="0", stamp=stamp(), market_price=D("186.00")
+    ).pool
+    assert pool.positions["AAPL"].last_price == D("186.00")
+    assert pool.positions["AAPL"].avg_cost == D("191.400000")
+    assert pool.nav == D("10000.00") - D("1914.00") + D("1860.00")
+    # With no market price for a symbol, its trade price is the best mark there is.
+    pool = ops.trade(pool, symbol="NEWCO", side="buy", quantity="5", price="20.00", fees="0", stamp=stamp()).pool
+    assert pool.positions["NEWCO"].last_price == D("20.00")
+    # Selling part of a position marks what is left at the market too.
+    pool = ops.trade(
+        pool, symbol="AAPL", side="sell", quantity="4", price="199.00", fees="0", stamp=stamp(), market_price=D("187.50")
+    ).pool
+    assert pool.positions["AAPL"].last_price == D("187.50")
 
 
 @pytest.mark.parametrize(
