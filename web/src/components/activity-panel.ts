@@ -14,14 +14,19 @@ export function hashQuery(): URLSearchParams {
   return new URLSearchParams(i >= 0 ? h.slice(i + 1) : "");
 }
 
+/** Who an entry is about, by name: the answer carries it, as it was when recorded. */
+export function investorName(e: Entry): string {
+  return e.investor_name ?? e.investor_id ?? "";
+}
+
 /** What an entry says, in a fund manager's words. */
-export function describe(e: Entry, pool: Pool, name: (id: string) => string): string {
+export function describe(e: Entry, pool: Pool, name: (e: Entry) => string = investorName): string {
   const cur = pool.currency;
   switch (e.type) {
     case "contribution":
-      return `${name(e.investor_id ?? "")} contributed ${money(e.amount ?? "0", cur)} for ${fmtUnits(e.units ?? "0")} units`;
+      return `${name(e)} contributed ${money(e.amount ?? "0", cur)} for ${fmtUnits(e.units ?? "0")} units`;
     case "withdrawal":
-      return `${name(e.investor_id ?? "")} withdrew ${money(e.amount ?? "0", cur)}, redeeming ${fmtUnits(e.units ?? "0")} units`;
+      return `${name(e)} withdrew ${money(e.amount ?? "0", cur)}, redeeming ${fmtUnits(e.units ?? "0")} units`;
     case "distribution":
       return `Distributed ${money(e.amount ?? "0", cur)} pro rata${e.memo ? ` (${e.memo})` : ""}`;
     case "trade":
@@ -31,9 +36,9 @@ export function describe(e: Entry, pool: Pool, name: (id: string) => string): st
     case "fee":
       return `Fee ${money(e.amount ?? e.cash_delta, cur)}${e.memo ? `: ${e.memo}` : ""}`;
     case "investor.added":
-      return `${name(e.investor_id ?? "")} joined the pool`;
+      return `${name(e)} joined the pool`;
     case "investor.removed":
-      return `${name(e.investor_id ?? "")} left the pool`;
+      return `${name(e)} left the pool`;
     default:
       return entryLabel(e.type) + (e.memo ? `: ${e.memo}` : "");
   }
@@ -52,7 +57,7 @@ export class ActivityPanel extends LightElement {
     investorId: { state: true },
     loading: { state: true },
     parked: { state: true },
-    names: { state: true },
+    filterName: { state: true },
     exporting: { state: true },
     fresh: { state: true },
     suggestions: { state: true },
@@ -64,7 +69,7 @@ export class ActivityPanel extends LightElement {
   declare investorId: string;
   declare loading: boolean;
   declare parked: WebhookEvent[];
-  declare names: Record<string, string>;
+  declare filterName: string;
   declare exporting: string;
   declare fresh: Set<string>;
   declare suggestions: Investor[];
@@ -77,11 +82,12 @@ export class ActivityPanel extends LightElement {
     super();
     this.items = [];
     this.next = null;
-    this.type = "";
+    // Filters live in the URL, so a reload (or a shared link) shows the same list.
+    this.type = hashQuery().get("type") ?? "";
     this.investorId = hashQuery().get("investor") ?? "";
     this.loading = false;
     this.parked = [];
-    this.names = {};
+    this.filterName = "";
     this.exporting = "";
     this.fresh = new Set();
     this.suggestions = [];
@@ -98,7 +104,6 @@ export class ActivityPanel extends LightElement {
       if (m.type === "activity.created" && this.shows(m.data) && !this.items.some((e) => e.id === m.data.id)) {
         this.items = [m.data, ...this.items];
         this.fresh = new Set([...this.fresh, m.data.id]);
-        void this.resolveNames([m.data]);
         if (m.data.actor.startsWith("broker:")) void this.loadParked();
       }
       if (m.type === "subscribed") void this.load(false);
@@ -146,7 +151,7 @@ export class ActivityPanel extends LightElement {
         this.items = [...pushed, ...page.items];
       }
       this.next = page.next_cursor;
-      await this.resolveNames(page.items);
+      void this.nameFilter(page.items);
     } catch (exc) {
       if (seq === this.loadSeq) toasts.emit({ kind: "error", text: (exc as Error).message });
     } finally {
@@ -163,33 +168,39 @@ export class ActivityPanel extends LightElement {
     }
   }
 
-  /** Names for the investors on screen, fetched once each. */
-  private async resolveNames(entries: Entry[]): Promise<void> {
-    const wanted = new Set<string>();
-    if (this.investorId && !this.names[this.investorId]) wanted.add(this.investorId);
-    for (const e of entries) if (e.investor_id && !this.names[e.investor_id]) wanted.add(e.investor_id);
-    if (!wanted.size) return;
-    const found = await Promise.all(
-      [...wanted].map((id) =>
-        api.get<Investor>(`/pools/${this.pool.id}/investors/${id}`).then(
-          (i) => [id, i.name] as const,
-          () => [id, id] as const,
-        ),
-      ),
-    );
-    this.names = { ...this.names, ...Object.fromEntries(found) };
+  /** The filtered investor's name: from the list when it shows them, else read once. */
+  private async nameFilter(entries: Entry[]): Promise<void> {
+    if (!this.investorId || this.filterName) return;
+    const named = entries.find((e) => e.investor_id === this.investorId && e.investor_name);
+    if (named?.investor_name) {
+      this.filterName = named.investor_name;
+      return;
+    }
+    try {
+      this.filterName = (await api.get<Investor>(`/pools/${this.pool.id}/investors/${this.investorId}`)).name;
+    } catch {
+      this.filterName = this.investorId;
+    }
   }
 
-  private name = (id: string): string => this.names[id] ?? id;
+  /** Who recorded an entry: you, a brokerage, or the person by name and email. */
+  private actorName(e: Entry): string {
+    if (e.actor === this.myId) return "You";
+    if (e.actor_name) return e.actor_name;
+    return e.actor.startsWith("broker:") ? `Brokerage ${e.actor.slice(7)}` : e.actor;
+  }
 
-  private actorName(actor: string): string {
-    if (actor.startsWith("broker:")) return `Broker ${actor.slice(7)}`;
-    if (actor === this.myId) return "You";
-    return "Pool manager";
+  private keepFilters(): void {
+    const q = new URLSearchParams();
+    if (this.investorId) q.set("investor", this.investorId);
+    if (this.type) q.set("type", this.type);
+    const query = q.toString();
+    history.replaceState(null, "", `#/pools/${this.pool.id}/activity${query ? `?${query}` : ""}`);
   }
 
   private setType(e: Event): void {
     this.type = (e.target as HTMLSelectElement).value;
+    this.keepFilters();
     void this.load(false);
   }
 
@@ -199,10 +210,10 @@ export class ActivityPanel extends LightElement {
     const value = input.value.trim();
     const picked = this.suggestions.find((i) => label(i) === value);
     if (picked) {
-      this.names = { ...this.names, [picked.id]: picked.name };
+      this.filterName = picked.name;
       this.investorId = picked.id;
       input.value = "";
-      history.replaceState(null, "", `#/pools/${this.pool.id}/activity?investor=${picked.id}`);
+      this.keepFilters();
       void this.load(false);
       return;
     }
@@ -213,7 +224,8 @@ export class ActivityPanel extends LightElement {
 
   private clearInvestor(): void {
     this.investorId = "";
-    history.replaceState(null, "", `#/pools/${this.pool.id}/activity`);
+    this.filterName = "";
+    this.keepFilters();
     void this.load(false);
   }
 
@@ -221,17 +233,15 @@ export class ActivityPanel extends LightElement {
     this.exporting = "Exporting…";
     try {
       const rows = await fetchAll<Entry>(api, (cursor) => this.query(cursor, 200));
-      const distinct = new Set(rows.map((e) => e.investor_id).filter((id): id is string => !!id && !this.names[id]));
-      if (distinct.size > 50) {
-        // Many investors: one paged read of them all beats one request each.
-        const everyone = await fetchAll<Investor>(api, (c) => `/pools/${this.pool.id}/investors?limit=200${c ? `&cursor=${c}` : ""}`);
-        this.names = { ...this.names, ...Object.fromEntries(everyone.map((i) => [i.id, i.name])) };
-      } else await this.resolveNames(rows);
+      // Names travel with each entry: no request per investor or per person.
       const csv = toCsv(
-        ["entry_id", "created_at", "type", "investor_id", "investor", "amount", "units", "nav_per_unit", "cash_delta", "symbol", "side", "quantity", "price", "fees", "memo", "actor", "currency"],
+        [
+          "entry_id", "created_at", "type", "investor_id", "investor", "amount", "units", "nav_per_unit", "cash_delta",
+          "symbol", "side", "quantity", "price", "fees", "memo", "recorded_by_id", "recorded_by", "currency",
+        ],
         rows.map((e) => [
-          e.id, e.created_at, e.type, e.investor_id, e.investor_id ? this.name(e.investor_id) : "", e.amount, e.units, e.nav_per_unit,
-          e.cash_delta, e.symbol, e.side, e.quantity, e.price, e.fees, e.memo, e.actor, this.pool.currency,
+          e.id, e.created_at, e.type, e.investor_id, e.investor_id ? investorName(e) : "", e.amount, e.units, e.nav_per_unit,
+          e.cash_delta, e.symbol, e.side, e.quantity, e.price, e.fees, e.memo, e.actor, this.actorName(e), this.pool.currency,
         ]),
       );
       download(`${fileSafe(this.pool.name)}-activity.csv`, csv);
@@ -271,7 +281,7 @@ export class ActivityPanel extends LightElement {
           <span class="muted small">Newest first, live</span>
           <span class="spacer"></span>
           ${this.investorId
-            ? html`<span class="badge" data-testid="investor-filter">Investor: ${this.name(this.investorId)}
+            ? html`<span class="badge" data-testid="investor-filter">Investor: ${this.filterName || this.investorId}
                 <button class="link" type="button" @click=${this.clearInvestor} aria-label="Show every investor">×</button></span>`
             : nothing}
           <label class="sr-only" for="activity-investor">Filter by investor</label>
@@ -298,9 +308,9 @@ export class ActivityPanel extends LightElement {
                     <span class="badge">${entryLabel(e.type)}</span>
                     ${e.actor.startsWith("broker:") ? html`<span class="badge webhook" title="Posted by the brokerage">webhook</span>` : nothing}
                   </td>
-                  <td>${describe(e, this.pool, this.name)}</td>
+                  <td>${describe(e, this.pool)}</td>
                   <td class="num ${e.cash_delta.startsWith("-") ? "down" : /^0*\.?0*$/.test(e.cash_delta) ? "muted" : "up"}">${signedMoney(e.cash_delta, cur)}</td>
-                  <td class="small muted hide-narrow">${this.actorName(e.actor)}</td>
+                  <td class="small muted hide-narrow" data-testid="recorded-by">${this.actorName(e)}</td>
                 </tr>`,
               )}
             </tbody>

@@ -51,7 +51,10 @@ export class AppShell extends LightElement {
       session.onChange((signedIn) => {
         if (!signedIn) {
           this.me = null;
-          location.hash = "#/login";
+          // Signing out leaves for the sign-in page; an expired session keeps the page it
+          // was on, so signing in again returns there.
+          if (session.endedBy === "signed_out") location.hash = "#/login";
+          this.requestUpdate();
         } else void this.loadMe();
       }),
     );
@@ -81,7 +84,14 @@ export class AppShell extends LightElement {
         location.hash = "#/pools";
         return nothing;
       }
-      return html`<pd-login></pd-login><pd-toasts></pd-toasts>`;
+      // The page asked for stays in the address bar while signing in, and opens after.
+      const notice =
+        session.endedBy === "expired"
+          ? "Your session has expired. Sign in again to carry on where you were."
+          : this.route.name !== "login" && this.route.name !== "pools"
+            ? "Sign in to open this page."
+            : "";
+      return html`<pd-login .notice=${notice}></pd-login><pd-toasts></pd-toasts>`;
     }
     const r = this.route;
     const isFinance = this.me?.role === "finance";

@@ -12,6 +12,7 @@ export interface FieldOptions {
   placeholder?: string;
   autocomplete?: string;
   required?: boolean;
+  onInput?: (e: InputEvent) => void;
 }
 
 /** A labelled input with its hint and error, wired for screen readers. */
@@ -29,6 +30,7 @@ export function field(formId: string, o: FieldOptions): TemplateResult {
       placeholder=${o.placeholder ?? nothing}
       autocomplete=${o.autocomplete ?? "off"}
       ?required=${o.required ?? false}
+      @input=${o.onInput ?? nothing}
       aria-invalid=${o.error ? "true" : "false"}
       aria-describedby=${described || nothing}
     />

@@ -5,22 +5,24 @@ import { api, liveMessages, toasts } from "../context";
 import { debounce } from "../lib/debounce";
 import { ApiError, fetchAll } from "../lib/api";
 import { fileSafe, download, toCsv } from "../lib/csv";
-import { add, sub, toString } from "../lib/decimal";
+import { gainOf, shareOf, valueOf } from "../lib/holding";
 import { money, percent, signedMoney, units as fmtUnits } from "../lib/format";
-import type { Investor, Page, Pool } from "../lib/types";
+import type { Investor, InvestorRecord, Page, Pool } from "../lib/types";
 import type { MoneyMode } from "./money-dialog";
 
 const PAGE = 50;
 // Enough reads to search 100,000 investors for one page of matches.
 const MAX_READS_PER_PAGE = 50;
 
-/** Gain = value now + withdrawn + paid out − contributed, exactly. */
-export function gain(i: Investor): string {
-  return toString(sub(add(add(i.value, i.withdrawn), i.paid_out), i.contributed));
+/** An investor row as shown: value, share and gain follow the pool as it is now. */
+export function holdingIn(i: InvestorRecord, pool: Pool): Investor {
+  return { ...i, value: valueOf(i.units, pool), share: shareOf(i.units, pool) };
 }
 
 /** The investors table: server-side pages of 50 and search, so a pool of
- * 10,000 investors renders 50 rows at a time. */
+ * 10,000 investors renders 50 rows at a time. Every figure of a row is derived
+ * from the pool shown in the header (lib/holding.ts computes it exactly as the
+ * API does), so a NAV push moves every row at once, search or not. */
 export class InvestorsPanel extends LightElement {
   static override properties = {
     pool: { attribute: false },
@@ -58,40 +60,65 @@ export class InvestorsPanel extends LightElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.off = liveMessages.on((m) => {
-      if (m.pool_id !== this.pool?.id) return;
-      if (m.type === "investor.updated") {
-        const found = this.items.some((i) => i.id === m.data.id);
-        if (found) this.items = this.items.map((i) => (i.id === m.data.id ? { ...i, ...m.data } : i));
-        else if (this.pages.length === 1 && !this.query) void this.load(this.pages[this.pages.length - 1] ?? null, false);
-      }
-      if (m.type === "pool.updated") this.reloadQuietly();
-      if (m.type === "subscribed") this.reloadQuietly(true);
+      if (!("pool_id" in m) || m.pool_id !== this.pool?.id) return;
+      if (m.type === "investor.updated") this.onInvestor(m.data);
+      if (m.type === "subscribed") void this.load(this.pages[this.pages.length - 1] ?? null, false, true);
     });
   }
 
   override disconnectedCallback(): void {
     this.off?.();
+    if (this.waiting) clearTimeout(this.waiting);
     super.disconnectedCallback();
   }
 
-  protected override willUpdate(): void {
+  protected override willUpdate(changed: Map<string, unknown>): void {
     if (this.pool && this.loadedFor !== this.pool.id) {
       this.loadedFor = this.pool.id;
+      this.pending.clear();
       void this.load(null, true);
+    }
+    if (changed.has("pool") && this.pending.size) this.applyPending();
+  }
+
+  /** Investor pushes newer than the pool shown wait for the pool push of the same
+   * change (it follows at once): units moved with the pool's units, so showing one
+   * without the other would put a wrong value and share on the row. */
+  private pending = new Map<string, InvestorRecord>();
+  private waiting: ReturnType<typeof setTimeout> | null = null;
+
+  private onInvestor(data: InvestorRecord): void {
+    const shown = this.items.some((i) => i.id === data.id);
+    if (!shown) {
+      // Someone new on the first page of an unfiltered list: fetch it, in order.
+      if (this.pages.length === 1 && !this.query) void this.load(null, false, true);
+      return;
+    }
+    this.pending.set(data.id, data);
+    this.applyPending();
+    if (this.pending.size && !this.waiting) {
+      // The pool push never came (a dropped message): show the row as pushed, and read the pool's figures again.
+      this.waiting = setTimeout(() => {
+        this.waiting = null;
+        this.applyPending(true);
+        this.dispatchEvent(new CustomEvent("changed", { bubbles: true, composed: true }));
+      }, 1500);
     }
   }
 
-  private reloadTimer: ReturnType<typeof setTimeout> | null = null;
-  /** Values move with NAV: refetch the visible page, at most every 2 seconds. A
-   * search is not re-run for every price move (it reads the whole pool on the
-   * server); its rows refresh on reconnect, on paging and on the next search. */
-  private reloadQuietly(force = false): void {
-    if (this.reloadTimer || (this.query && !force)) return;
-    this.reloadTimer = setTimeout(() => {
-      this.reloadTimer = null;
-      if (this.loading) return;
-      void this.load(this.pages[this.pages.length - 1] ?? null, false, true);
-    }, 2000);
+  private applyPending(force = false): void {
+    const ready = [...this.pending.values()].filter((i) => force || i.updated_at <= this.pool.updated_at);
+    if (!ready.length) return;
+    for (const i of ready) this.pending.delete(i.id);
+    const byId = new Map(ready.map((i) => [i.id, i]));
+    this.items = this.items.map((i) => {
+      const pushed = byId.get(i.id);
+      return pushed && pushed.updated_at >= i.updated_at ? { ...i, ...pushed } : i;
+    });
+    if (!this.pending.size && this.waiting) {
+      clearTimeout(this.waiting);
+      this.waiting = null;
+    }
   }
 
   async load(cursor: string | null, reset: boolean, quiet = false): Promise<void> {
@@ -120,6 +147,7 @@ export class InvestorsPanel extends LightElement {
         const mine = shown.get(i.id);
         return mine && mine.updated_at > i.updated_at ? mine : i;
       });
+      for (const i of items) this.pending.delete(i.id);
       this.next = next;
       if (reset) this.pages = [cursor];
     } catch (exc) {
@@ -182,7 +210,7 @@ export class InvestorsPanel extends LightElement {
       );
       const csv = toCsv(
         ["investor_id", "name", "email", "status", "units", "value", "share", "contributed", "withdrawn", "paid_out", "gain", "currency"],
-        rows.map((i) => [i.id, i.name, i.email, i.status, i.units, i.value, i.share, i.contributed, i.withdrawn, i.paid_out, gain(i), this.pool.currency]),
+        rows.map((i) => [i.id, i.name, i.email, i.status, i.units, i.value, i.share, i.contributed, i.withdrawn, i.paid_out, gainOf(i, this.pool), this.pool.currency]),
       );
       download(`${fileSafe(this.pool.name)}-investors.csv`, csv);
     } catch (exc) {
@@ -199,7 +227,7 @@ export class InvestorsPanel extends LightElement {
     return html`<section class="panel" aria-labelledby="investors-title">
       <header>
         <h2 id="investors-title">Investors</h2>
-        <span class="muted small">${this.pool?.investor_count ?? 0} in the pool</span>
+        <span class="muted small" data-testid="investor-count">${this.pool?.investor_count ?? 0} in the pool</span>
         <span class="spacer"></span>
         <label class="sr-only" for="investor-search">Search investors</label>
         <input id="investor-search" type="search" placeholder="Search name or email" style="max-width: 240px" @input=${this.onSearch} />
@@ -222,8 +250,9 @@ export class InvestorsPanel extends LightElement {
             </tr>
           </thead>
           <tbody>
-            ${this.items.map((i) => {
-              const g = gain(i);
+            ${this.items.map((row) => {
+              const i = holdingIn(row, this.pool);
+              const g = gainOf(i, this.pool);
               return html`<tr data-investor-id=${i.id}>
                 <td>
                   <div>${i.name} ${i.status !== "active" ? html`<span class="badge ${i.status}">${i.status}</span>` : nothing}</div>
@@ -231,11 +260,11 @@ export class InvestorsPanel extends LightElement {
                 </td>
                 <td class="num" data-testid="investor-units">${fmtUnits(i.units)}</td>
                 <td class="num" data-testid="investor-value">${money(i.value, cur)}</td>
-                <td class="num">${percent(i.share)}</td>
+                <td class="num" data-testid="investor-share">${percent(i.share)}</td>
                 <td class="num hide-narrow">${money(i.contributed, cur)}</td>
                 <td class="num hide-narrow">${money(i.withdrawn, cur)}</td>
                 <td class="num hide-narrow">${money(i.paid_out, cur)}</td>
-                <td class="num ${g.startsWith("-") ? "down" : g.replace(/[0.]/g, "") ? "up" : ""}">${signedMoney(g, cur)}</td>
+                <td class="num ${g.startsWith("-") ? "down" : g.replace(/[0.]/g, "") ? "up" : ""}" data-testid="investor-gain">${signedMoney(g, cur)}</td>
                 <td class="actions">
                   ${this.canWrite && i.status === "active"
                     ? html`<button class="link" type="button" @click=${() => this.act("contribute", i)} aria-label="Contribute for ${i.name}">Contribute</button>

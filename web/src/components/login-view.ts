@@ -3,16 +3,19 @@ import { LightElement } from "./base";
 import { customElement } from "./define";
 import { session } from "../context";
 import { ApiError } from "../lib/api";
+import { afterSignIn } from "../lib/router";
 import { email as checkEmail } from "../lib/validate";
 
 export class LoginView extends LightElement {
-  static override properties = { error: { state: true }, busy: { state: true }, fieldErrors: { state: true } };
+  static override properties = { notice: {}, error: { state: true }, busy: { state: true }, fieldErrors: { state: true } };
+  declare notice: string;
   declare error: string;
   declare busy: boolean;
   declare fieldErrors: Record<string, string>;
 
   constructor() {
     super();
+    this.notice = "";
     this.error = "";
     this.busy = false;
     this.fieldErrors = {};
@@ -33,8 +36,9 @@ export class LoginView extends LightElement {
     if (Object.keys(errs).length) return;
     this.busy = true;
     try {
+      const wanted = afterSignIn(location.hash);
       await session.login(email, password);
-      location.hash = "#/pools";
+      if (location.hash !== wanted) location.hash = wanted;
     } catch (exc) {
       const err = exc as ApiError;
       this.error =
@@ -54,6 +58,7 @@ export class LoginView extends LightElement {
         <h1>Sign in</h1>
         <p class="muted small">Fund managers and finance staff sign in with their work email.</p>
         <form class="stack" @submit=${this.submit} novalidate>
+          ${this.notice && !this.error ? html`<div class="notice" role="status" data-testid="sign-in-notice">${this.notice}</div>` : null}
           ${this.error ? html`<div class="form-error" role="alert">${this.error}</div>` : null}
           <div class="field">
             <label for="login-email">Email</label>

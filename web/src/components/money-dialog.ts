@@ -2,12 +2,14 @@ import { html, nothing } from "lit";
 import { LightElement } from "./base";
 import { customElement } from "./define";
 import { field, formValues, fromApiError, type FormErrors } from "./forms";
-import { api, findInvestors, ownEntries, toasts } from "../context";
+import { api, findInvestors, liveMessages, ownEntries, toasts } from "../context";
 import { debounce } from "../lib/debounce";
 import { ApiError, newIdempotencyKey } from "../lib/api";
 import { compare, div, sign, sum, toString } from "../lib/decimal";
 import { money, percent, price, units as fmtUnits } from "../lib/format";
-import type { DistributionPreview, Entry, Investor, Pool } from "../lib/types";
+import { valueOf } from "../lib/holding";
+import { plainAmount, plainNumber } from "../lib/typed";
+import type { DistributionPreview, Entry, Investor, InvestorRecord, Pool } from "../lib/types";
 import * as check from "../lib/validate";
 
 export type MoneyMode = "contribute" | "withdraw" | "distribute" | "trade" | "add-investor";
@@ -21,6 +23,8 @@ const TITLES: Record<MoneyMode, string> = {
 };
 
 const PREVIEW_PAGE = 50;
+
+type WithdrawBy = "amount" | "units" | "all";
 
 /** Every form that moves money or changes the pool, in one dialog. Each submission
  * carries an Idempotency-Key kept for as long as its values stay the same, so a
@@ -36,18 +40,21 @@ export class MoneyDialog extends LightElement {
     previewPage: { state: true },
     choices: { state: true },
     withdrawBy: { state: true },
+    typed: { state: true },
   };
   declare pool: Pool | null;
   declare mode: MoneyMode;
-  declare investor: Investor | null;
+  declare investor: InvestorRecord | null;
   declare errors: FormErrors;
   declare busy: boolean;
   declare preview: DistributionPreview | null;
   declare previewPage: number;
   declare choices: Investor[];
-  declare withdrawBy: "amount" | "units";
+  declare withdrawBy: WithdrawBy;
+  declare typed: string;
   private key = "";
   private keyFor = "";
+  private off: (() => void) | null = null;
 
   constructor() {
     super();
@@ -60,11 +67,30 @@ export class MoneyDialog extends LightElement {
     this.previewPage = 0;
     this.choices = [];
     this.withdrawBy = "amount";
+    this.typed = "";
   }
 
-  open(mode: MoneyMode, investor: Investor | null = null): void {
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // The investor the dialog is for stays current while it is open (their own push, or another tab's).
+    this.off = liveMessages.on((m) => {
+      if (m.type === "investor.updated" && m.data.id === this.investor?.id && m.data.updated_at >= this.investor.updated_at) {
+        this.investor = { ...this.investor, ...m.data };
+      }
+    });
+  }
+
+  override disconnectedCallback(): void {
+    this.off?.();
+    super.disconnectedCallback();
+  }
+
+  open(mode: MoneyMode, investor: InvestorRecord | null = null): void {
     this.mode = mode;
     this.investor = investor;
+    this.typed = "";
+    // Read the investor afresh: the row they were picked from may be a moment old.
+    if (investor && this.pool) void this.refresh(investor.id);
     this.errors = { fields: {}, form: "" };
     this.preview = null;
     this.previewPage = 0;
@@ -89,6 +115,29 @@ export class MoneyDialog extends LightElement {
     return this.key;
   }
 
+  private async refresh(investorId: string): Promise<void> {
+    if (!this.pool) return;
+    try {
+      const fresh = await api.get<Investor>(`/pools/${this.pool.id}/investors/${investorId}`);
+      if (this.investor?.id === investorId && fresh.updated_at >= this.investor.updated_at) this.investor = fresh;
+    } catch {
+      // the row's own figures stay; the API still checks every figure on submit
+    }
+  }
+
+  private pick(e: Event): void {
+    const id = (e.target as HTMLSelectElement).value;
+    this.investor = this.choices.find((i) => i.id === id) ?? null;
+    if (this.investor) void this.refresh(this.investor.id);
+  }
+
+  /** What the investor holds, worth what the pool's NAV per unit says now: the one figure
+   * the header, the check below and the payout all use. */
+  private holding(): { units: string; value: string } | null {
+    if (!this.investor || !this.pool) return null;
+    return { units: this.investor.units, value: valueOf(this.investor.units, this.pool) };
+  }
+
   private async search(q: string): Promise<void> {
     if (!this.pool) return;
     this.choices = (await findInvestors(this.pool.id, q, 50)).filter((i) => i.status === "active");
@@ -104,6 +153,14 @@ export class MoneyDialog extends LightElement {
     return this.investor?.id ?? v.investor_id ?? "";
   }
 
+  /** A withdrawal larger than the holding, refused here with the same figure the header shows. */
+  private overHolding(amount: string): string | null {
+    const held = this.holding();
+    if (!held || !this.investor || !check.isPlainDecimal(amount) || compare(amount, held.value) <= 0) return null;
+    const cur = this.pool?.currency ?? "USD";
+    return `${this.investor.name}'s ${fmtUnits(held.units)} units are worth ${money(held.value, cur)}; enter at most that, or withdraw all units`;
+  }
+
   private async submit(e: SubmitEvent): Promise<void> {
     e.preventDefault();
     const pool = this.pool;
@@ -111,6 +168,9 @@ export class MoneyDialog extends LightElement {
     const form = e.target as HTMLFormElement;
     const v = formValues(form);
     const cur = pool.currency;
+    // What people type ("1,000", "$500") becomes the plain decimal the API takes.
+    if (v.amount !== undefined) v.amount = plainAmount(v.amount, cur);
+    for (const name of ["units", "quantity", "price", "fees"]) if (v[name] !== undefined) v[name] = plainNumber(v[name]!);
     let path = "";
     let payload: Record<string, string> = {};
     let fields: Record<string, string> = {};
@@ -131,14 +191,16 @@ export class MoneyDialog extends LightElement {
         payload = { investor_id: this.investorId(v), amount: v.amount ?? "" };
         break;
       case "withdraw": {
-        const byUnits = this.withdrawBy === "units";
+        const by = this.withdrawBy;
+        const all = this.investor?.units ?? "";
         fields = check.problems({
           investor_id: this.investorId(v) ? null : "Choose an investor",
-          amount: byUnits ? null : check.amount(v.amount ?? "", cur),
-          units: byUnits ? check.unitCount(v.units ?? "") : null,
+          amount: by === "amount" ? check.amount(v.amount ?? "", cur) ?? this.overHolding(v.amount ?? "") : null,
+          units: by === "units" ? check.unitCount(v.units ?? "") : by === "all" && sign(all || "0") === 0 ? "This investor holds no units" : null,
         });
         path = `/pools/${pool.id}/withdrawals`;
-        payload = byUnits ? { investor_id: this.investorId(v), units: v.units ?? "" } : { investor_id: this.investorId(v), amount: v.amount ?? "" };
+        const investor_id = this.investorId(v);
+        payload = by === "amount" ? { investor_id, amount: v.amount ?? "" } : { investor_id, units: by === "all" ? all : (v.units ?? "") };
         break;
       }
       case "distribute":
@@ -229,23 +291,51 @@ export class MoneyDialog extends LightElement {
       <form class="stack" @submit=${this.submit} novalidate>
         <header>
           <h2 id="money-title">${TITLES[this.mode]}</h2>
-          ${this.investor ? html`<p class="muted small">For ${this.investor.name} · holds ${fmtUnits(this.investor.units)} units worth ${money(this.investor.value, cur)}</p>` : nothing}
+          ${this.holdingLine(cur)}
           ${pool && (this.mode === "contribute" || this.mode === "withdraw")
             ? html`<p class="muted small">At today's NAV per unit of ${price(pool.nav_per_unit, cur)}. Cash available: ${money(pool.cash, cur)}.</p>`
             : nothing}
         </header>
         <div class="dialog-body stack">
           ${e.form ? html`<div class="form-error" role="alert">${e.form}</div>` : nothing}
-          ${showPicker ? this.picker() : nothing}
-          ${this.fields(f, cur)}
+          ${this.noInvestorsYet()
+            ? html`<div class="empty" data-testid="no-investors">
+                <p>This pool has no investors yet: add an investor first, then take their contribution.</p>
+                <button class="primary" type="button" @click=${() => this.open("add-investor")}>Add an investor</button>
+              </div>`
+            : html`${showPicker ? this.picker() : nothing} ${this.fields(f, cur)}
+                ${this.mode === "withdraw" ? this.payoutLine(cur) : nothing}`}
           ${this.mode === "distribute" && this.preview ? this.previewTable(cur) : nothing}
         </div>
         <footer>
           <button type="button" @click=${this.close}>Cancel</button>
-          <button class="primary" type="submit" ?disabled=${this.busy}>${this.submitLabel(cur)}</button>
+          ${this.noInvestorsYet() ? nothing : html`<button class="primary" type="submit" ?disabled=${this.busy}>${this.submitLabel(cur)}</button>`}
         </footer>
       </form>
     </dialog>`;
+  }
+
+  private noInvestorsYet(): boolean {
+    return (this.mode === "contribute" || this.mode === "withdraw") && !this.investor && (this.pool?.investor_count ?? 0) === 0;
+  }
+
+  private holdingLine(cur: string) {
+    const held = this.holding();
+    if (!this.investor || !held || (this.mode !== "contribute" && this.mode !== "withdraw")) return nothing;
+    return html`<p class="muted small" data-testid="holding">For ${this.investor.name} · holds ${fmtUnits(held.units)} units worth ${money(held.value, cur)}</p>`;
+  }
+
+  /** What the withdrawal would pay, from the same figures as the header. */
+  private payoutLine(cur: string) {
+    const held = this.holding();
+    if (!held || !this.pool) return nothing;
+    let pays: string | null = null;
+    if (this.withdrawBy === "all") pays = held.value;
+    else if (this.withdrawBy === "units" && check.isPlainDecimal(plainNumber(this.typed))) pays = valueOf(plainNumber(this.typed), this.pool);
+    else if (this.withdrawBy === "amount" && check.isPlainDecimal(plainAmount(this.typed, cur))) pays = plainAmount(this.typed, cur);
+    if (pays === null) return nothing;
+    const all = this.withdrawBy === "all" ? `, redeeming all ${fmtUnits(held.units)} units` : "";
+    return html`<p class="small" data-testid="payout" aria-live="polite">Pays ${money(pays, cur)}${all}</p>`;
   }
 
   private submitLabel(cur: string): string {
@@ -263,13 +353,17 @@ export class MoneyDialog extends LightElement {
     }
   }
 
+  private onTyped = (e: InputEvent): void => {
+    this.typed = (e.target as HTMLInputElement).value;
+  };
+
   private picker() {
     const err = this.errors.fields.investor_id;
     return html`<div class="field">
       <label for="money-investor-search">Find investor</label>
       <input id="money-investor-search" type="search" placeholder="Name or email" @input=${this.onSearch} autocomplete="off" />
       <label for="money-investor_id">Investor</label>
-      <select id="money-investor_id" name="investor_id" aria-invalid=${err ? "true" : "false"}>
+      <select id="money-investor_id" name="investor_id" aria-invalid=${err ? "true" : "false"} @change=${this.pick}>
         <option value="">Choose…</option>
         ${this.choices.map((i) => html`<option value=${i.id}>${i.name}${i.email ? ` (${i.email})` : ""}</option>`)}
       </select>
@@ -289,13 +383,19 @@ export class MoneyDialog extends LightElement {
         return html`<div class="field">
             <span class="label" id="withdraw-by">Withdraw by</span>
             <div class="radio-row" role="radiogroup" aria-labelledby="withdraw-by">
-              <label><input type="radio" name="by" value="amount" .checked=${this.withdrawBy === "amount"} @change=${() => (this.withdrawBy = "amount")} /> Amount</label>
-              <label><input type="radio" name="by" value="units" .checked=${this.withdrawBy === "units"} @change=${() => (this.withdrawBy = "units")} /> Units</label>
+              ${(["amount", "units", "all"] as const).map(
+                (by) => html`<label><input type="radio" name="by" value=${by} .checked=${this.withdrawBy === by}
+                  @change=${() => ((this.withdrawBy = by), (this.typed = ""))} /> ${by === "all" ? "All units" : by === "amount" ? "Amount" : "Units"}</label>`,
+              )}
             </div>
           </div>
           ${this.withdrawBy === "amount"
-            ? field(f, { label: `Amount (${cur})`, name: "amount", inputmode: "decimal", error: fe.amount, hint: "Units redeemed are rounded up" })
-            : field(f, { label: "Units", name: "units", inputmode: "decimal", error: fe.units, hint: "Cash paid is rounded down" })}`;
+            ? field(f, { label: `Amount (${cur})`, name: "amount", inputmode: "decimal", error: fe.amount, hint: "Units redeemed are rounded up", onInput: this.onTyped })
+            : this.withdrawBy === "units"
+              ? field(f, { label: "Units", name: "units", inputmode: "decimal", error: fe.units, hint: "Cash paid is rounded down", onInput: this.onTyped })
+              : fe.units
+                ? html`<div class="error">${fe.units}</div>`
+                : nothing}`;
       case "distribute":
         return html`${field(f, { label: `Total to distribute (${cur})`, name: "amount", inputmode: "decimal", error: fe.amount, hint: "Split pro rata by units; the shares sum exactly to the total" })}
         ${field(f, { label: "Memo (optional)", name: "memo", error: fe.memo, placeholder: "Q4 income" })}`;
@@ -337,7 +437,7 @@ export class MoneyDialog extends LightElement {
               </tr>`,
             )}
           </tbody>
-          <tfoot><tr><th>Total</th><th></th><th></th><th class="num" data-testid="preview-total">${money(total, cur)}</th></tr></tfoot>
+          <tfoot><tr><th scope="row">Total</th><td></td><td></td><td class="num" data-testid="preview-total">${money(total, cur)}</td></tr></tfoot>
         </table>
       </div>
       ${pages > 1

@@ -132,8 +132,14 @@ export class PoolView extends LightElement {
             ? html`<span class="badge">Read-only</span>`
             : nothing}
       </div>
+      ${p.status === "closed"
+        ? html`<p class="closed-note" data-testid="closed-note">
+            This pool is closed: it moves no money (no contributions, withdrawals, distributions, trades, or a
+            brokerage's dividends and fees) until it is reopened${this.role === "managers" ? html` in <a href="#/pools/${p.id}/settings">Settings</a>` : nothing}.
+          </p>`
+        : nothing}
 
-      <div class="figures" aria-live="polite">
+      <div class="figures">
         <div class="figure ${this.flash ? "flash" : ""}"><div class="label">NAV</div><div class="value" data-testid="nav">${money(p.nav, cur)}</div>
           <div class="sub">${changeToday(p)} today</div></div>
         <div class="figure ${this.flash ? "flash" : ""}"><div class="label">NAV per unit</div><div class="value" data-testid="nav-per-unit">${price(p.nav_per_unit, cur)}</div></div>
@@ -185,7 +191,7 @@ export class PoolView extends LightElement {
               })}
               <tr><td>Cash</td><td></td><td></td><td class="num">${money(p.cash, cur)}</td><td class="hide-narrow"></td></tr>
             </tbody>
-            <tfoot><tr><th>NAV</th><th></th><th></th><th class="num">${money(p.nav, cur)}</th><th class="hide-narrow"></th></tr></tfoot>
+            <tfoot><tr><th scope="row">NAV</th><td></td><td></td><td class="num">${money(p.nav, cur)}</td><td class="hide-narrow"></td></tr></tfoot>
           </table>
         </div>
       </section>

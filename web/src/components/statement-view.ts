@@ -5,7 +5,7 @@ import { api } from "../context";
 import { sum, toString } from "../lib/decimal";
 import { date, dateTime, entryLabel, money, percent, price, signedMoney, units as fmtUnits } from "../lib/format";
 import type { Statement } from "../lib/types";
-import { gain } from "./investors-panel";
+import { gainOf } from "../lib/holding";
 
 /** An investor's statement, laid out to print (or save as PDF) from the browser. */
 export class StatementView extends LightElement {
@@ -66,7 +66,7 @@ export class StatementView extends LightElement {
           <div><div class="muted small">Investor</div><strong data-testid="statement-investor">${i.name}</strong><div class="small">${i.email}</div></div>
           <div><div class="muted small">Units held</div><strong>${fmtUnits(i.units)}</strong><div class="small">${percent(i.share)} of the pool</div></div>
           <div><div class="muted small">Value at ${price(pool.nav_per_unit, cur)} a unit</div><strong data-testid="statement-value">${money(i.value, cur)}</strong></div>
-          <div><div class="muted small">Gain</div><strong>${signedMoney(gain(i), cur)}</strong></div>
+          <div><div class="muted small">Gain</div><strong>${signedMoney(gainOf(i, pool), cur)}</strong></div>
         </div>
         <div class="table-wrap">
           <table aria-label="Statement lines">

@@ -58,6 +58,7 @@ describe("the session", () => {
     expect(await s.token()).toBeNull();
     expect(s.signedIn).toBe(false);
     expect(seen).toEqual([false]);
+    expect(s.endedBy).toBe("expired"); // the sign-in page says the session expired, not that nothing happened
   });
 
   it("reports a wrong password as the API's error", async () => {

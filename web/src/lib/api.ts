@@ -49,12 +49,17 @@ export function emailOf(idToken: string): string {
 
 type Listener = (signedIn: boolean) => void;
 
+/** Why a session ended: the user signed out, or it expired (its refresh was refused). */
+export type SessionEnd = "signed_out" | "expired";
+
 /** Tokens live in this tab's sessionStorage: never in a URL, a cookie or a log line. */
 export class Session {
   private current: Stored | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private refreshing: Promise<boolean> | null = null;
   private listeners = new Set<Listener>();
+  /** How the last session ended (null while one is open, or before any): the sign-in page says so. */
+  endedBy: SessionEnd | null = null;
 
   constructor(
     private readonly storage: Pick<Storage, "getItem" | "setItem" | "removeItem"> | null = typeof sessionStorage === "undefined" ? null : sessionStorage,
@@ -98,7 +103,8 @@ export class Session {
     this.store(body as Tokens);
   }
 
-  signOut(): void {
+  signOut(reason: SessionEnd = "signed_out"): void {
+    if (this.current) this.endedBy = reason;
     this.current = null;
     this.storage?.removeItem(STORAGE_KEY);
     if (this.timer) clearTimeout(this.timer);
@@ -126,7 +132,7 @@ export class Session {
   private async doRefresh(): Promise<boolean> {
     const refreshToken = this.current?.refresh;
     if (!refreshToken) {
-      this.signOut();
+      this.signOut("expired");
       return false;
     }
     try {
@@ -136,7 +142,7 @@ export class Session {
         body: JSON.stringify({ refresh_token: refreshToken }),
       });
       if (resp.status === 401 || resp.status === 400) {
-        this.signOut();
+        this.signOut("expired");
         return false;
       }
       if (!resp.ok) return false; // a passing outage: keep the session, try again later
@@ -155,6 +161,7 @@ export class Session {
       email: emailOf(t.id_token) || previousEmail,
     };
     this.storage?.setItem(STORAGE_KEY, JSON.stringify(this.current));
+    this.endedBy = null;
     this.schedule();
     this.emit();
   }
@@ -225,7 +232,7 @@ export class Api {
     if (resp.status === 401 && !retried && (await this.session.refresh())) {
       return this.send<T>(method, path, body, options, true);
     }
-    if (resp.status === 401) this.session.signOut();
+    if (resp.status === 401) this.session.signOut("expired");
     if (!resp.ok) throw errorFrom(resp.status, data);
     return data as T;
   }

@@ -1,12 +1,13 @@
 // CSV as spreadsheets read it (RFC 4180). Cells that a spreadsheet would run as
 // a formula are prefixed with a quote, so an investor named "=HYPERLINK(...)"
-// stays text.
+// stays text; so are their fullwidth forms (＝ ＋ － ＠), which some spreadsheets
+// fold to the ASCII ones before deciding.
 
 export type Cell = string | number | null | undefined;
 
 function cell(value: Cell): string {
   let s = value === null || value === undefined ? "" : String(value);
-  if (/^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
+  if (/^[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { href, parseRoute, type Route } from "./router";
+import { afterSignIn, href, parseRoute, type Route } from "./router";
 
 describe("hash routes", () => {
   it("parses every screen and round-trips", () => {
@@ -20,5 +20,13 @@ describe("hash routes", () => {
     expect(parseRoute("#/")).toEqual({ name: "pools" });
     expect(parseRoute("#/pools/pl_1/secrets").name).toBe("not-found");
     expect(parseRoute("#/pools/..%2Fx").name).toBe("not-found");
+  });
+
+  it("returns to the page that was asked for after signing in", () => {
+    expect(afterSignIn("#/pools/pl_1/activity?type=withdrawal")).toBe("#/pools/pl_1/activity?type=withdrawal");
+    expect(afterSignIn("#/alerts")).toBe("#/alerts");
+    expect(afterSignIn("#/login")).toBe("#/pools");
+    expect(afterSignIn("")).toBe("#/pools");
+    expect(afterSignIn("#/")).toBe("#/pools");
   });
 });

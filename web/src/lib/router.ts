@@ -45,3 +45,10 @@ export function href(route: Route): string {
       return `#${route.path}`;
   }
 }
+
+/** Where to go once signed in: the page that was asked for (a bookmark, an alert email's
+ * link, the page a session expired on), or the pools list. */
+export function afterSignIn(hash: string): string {
+  const route = parseRoute(hash);
+  return route.name === "login" || !hash.replace(/^#\/?/, "") ? "#/pools" : hash;
+}

@@ -5,6 +5,11 @@ import { minorDigits } from "./format";
 
 export type Problem = string | null;
 
+/** A plain, non-negative decimal such as "1250.00" (what the API takes). */
+export function isPlainDecimal(text: string): boolean {
+  return /^\d+(\.\d+)?$/.test(text.trim());
+}
+
 function places(text: string): number {
   return parse(text).scale;
 }
