@@ -13,9 +13,9 @@ help:
 	@echo "make test   lint, type-check and run every test (Python, web unit tests, browser tests)"
 	@echo "make web    build the web app into web/dist (make run does it)"
 	@echo "make web-types  regenerate the web app's API types from /openapi.json (after a schema change)"
-	@echo "make tour   walk the API against a running stack, checking every figure"
-	@echo "make webhook [TYPE=trade|dividend|fee]   send a signed sample brokerage event to the running stack"
-	@echo "make mail   list the alert emails the running stack has sent"
+	@echo "make tour [API=http://127.0.0.1:8000]   walk the API against a running stack, checking every figure"
+	@echo "make webhook [TYPE=trade|dividend|fee] [API=http://127.0.0.1:8000]   send a signed sample brokerage event to the running stack"
+	@echo "make mail [AWS=http://127.0.0.1:4566]   list the alert emails the running stack has sent"
 	@echo "make reconcile  refold every pool's ledger in the running stack now; finance is emailed about drift"
 	@echo "make synth [STAGE=staging|prod]  synthesize the CDK app into cdk.out, cfn-lint and cdk-nag it"
 	@echo "make deploy STAGE=staging|prod [ALARM_EMAIL=.. ALERT_SENDER=.. BROKERS=a,b]  deploy with AWS credentials, then smoke-test (docs/deploy.md)"
@@ -109,14 +109,16 @@ system: install
 browser: install web browser-deps
 	$(PY) -m pytest tests/browser
 
+# The helpers below talk to a running stack: the default ports, or API=/AWS= addresses
+# (e.g. `make webhook API=http://127.0.0.1:28000` for a stack started on other ports).
 tour: install
-	$(PY) -m devstack.tour
+	$(PY) -m devstack.tour $(if $(API),--api $(API))
 
 webhook: install
-	$(PY) -m devstack.webhook --type $(or $(TYPE),trade)
+	$(PY) -m devstack.webhook --type $(or $(TYPE),trade) $(if $(API),--api $(API))
 
 mail: install
-	$(PY) -m devstack.mail --full
+	$(PY) -m devstack.mail --full $(if $(AWS),--aws $(AWS))
 
 reconcile: install
 	$(PY) -m devstack.reconcile

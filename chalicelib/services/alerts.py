@@ -72,16 +72,17 @@ class Alerts:
             if not nav_before or nav_before <= 0 or entry.amount < settings.withdrawal_threshold * nav_before:
                 return False
             share = money.quantize_places(entry.amount / nav_before * 100, 1)
+            paid = money.shown(entry.amount, pool.currency)
             return self._send(
                 f"withdrawal:{entry.id}",
                 pool,
-                f"Large withdrawal from {pool.name}: {entry.amount} {pool.currency}",
+                f"Large withdrawal from {pool.name}: {paid}",
                 [
-                    f"A withdrawal of {entry.amount} {pool.currency} ({share}% of NAV) was paid from {pool.name}.",
-                    f"Investor: {entry.investor_id}",
+                    f"A withdrawal of {paid} ({share}% of NAV) was paid from {pool.name}.",
+                    f"Investor: {self._investor(entry)} (id {entry.investor_id})",
                     f"Units redeemed: {entry.units}",
                     f"NAV per unit: {entry.nav_per_unit}",
-                    f"Recorded by {entry.actor} at {entry.created_at:%Y-%m-%d %H:%M:%S} UTC.",
+                    self._recorded(entry),
                 ],
             )
         if entry.type is EntryType.DISTRIBUTION:
@@ -90,19 +91,31 @@ class Alerts:
             if entry.nav_before and entry.nav_before > 0 and self.store.claim(f"dayopen:{entry.id}"):
                 factor = (entry.nav_before - entry.amount) / entry.nav_before
                 self.store.scale_day_open(pool.id, entry.created_at.date(), factor)
+            paid = money.shown(entry.amount, pool.currency)
             return self._send(
                 f"distribution:{entry.id}",
                 pool,
-                f"Distribution paid from {pool.name}: {entry.amount} {pool.currency}",
+                f"Distribution paid from {pool.name}: {paid}",
                 [
-                    f"A distribution of {entry.amount} {pool.currency} was paid from {pool.name} "
+                    f"A distribution of {paid} was paid from {pool.name} "
                     f"to {entry.allocation_count} investors, pro rata by units.",
                     f"Memo: {entry.memo or '-'}",
                     f"NAV per unit before: {entry.nav_per_unit}",
-                    f"Recorded by {entry.actor} at {entry.created_at:%Y-%m-%d %H:%M:%S} UTC.",
+                    self._recorded(entry),
                 ],
             )
         return False
+
+    def _investor(self, entry: LedgerEntry) -> str:
+        """The investor by name and email, as finance knows them (the entry keeps the name it was recorded under)."""
+        investor = self.repo.get_investor(entry.pool_id, entry.investor_id) if entry.investor_id else None
+        name = entry.investor_name or (investor.name if investor else entry.investor_id or "unknown")
+        return f"{name} <{investor.email}>" if investor and investor.email else name
+
+    @staticmethod
+    def _recorded(entry: LedgerEntry) -> str:
+        who = entry.actor_name or entry.actor
+        return f"Recorded by {who} at {entry.created_at:%Y-%m-%d %H:%M:%S} UTC (user id {entry.actor})."
 
     def on_market_move(self, pool: Pool) -> bool:
         """Prices re-marked a pool: alert once a day if NAV per unit moved more than 5% since the day opened.
@@ -131,7 +144,7 @@ class Alerts:
             [
                 f"NAV per unit of {pool.name} is {pool.nav_per_unit} {pool.currency}, {pct:+}% since the day's first "
                 f"valuation ({money.quantize_places(opened, 6)}, adjusted for any distribution paid since).",
-                f"NAV: {pool.nav} {pool.currency}.",
+                f"NAV: {money.shown(pool.nav, pool.currency)}.",
                 "You will get this alert at most once a day.",
             ],
         )

@@ -19,25 +19,8 @@ from devstack.demo import DEMO_BROKER_SECRET
 from devstack.launch import Stack
 from devstack.webhook import sample
 from tests.support.api import FINANCE, MANAGER, MANAGER2
-from tests.support.browser import shot, sign_in
+from tests.support.browser import funded_pool, shot, sign_in
 from tests.support.stack import login
-
-
-def funded_pool(stack: Stack, amounts: dict[str, str], *, name: str | None = None) -> tuple[str, dict[str, str]]:
-    """A pool of the demo manager's, with investors who contributed ``amounts``."""
-    s = login(stack.api, MANAGER.email, MANAGER.password)
-    pool = s.post(
-        f"{stack.api}/pools", json={"name": name or f"Fund {uuid.uuid4().hex[:6]}", "currency": "USD"}, timeout=10
-    ).json()
-    ids = {}
-    for who, amount in amounts.items():
-        inv = s.post(f"{stack.api}/pools/{pool['id']}/investors", json={"name": who}, timeout=10).json()
-        ids[who] = inv["id"]
-        resp = s.post(
-            f"{stack.api}/pools/{pool['id']}/contributions", json={"investor_id": inv["id"], "amount": amount}, timeout=10
-        )
-        assert resp.status_code == 201, resp.text
-    return pool["id"], ids
 
 
 def test_a_wrong_password_is_explained_and_tokens_stay_out_of_the_url(page: Page, web_stack: Stack) -> None:

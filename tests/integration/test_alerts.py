@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import time
 from typing import Any
@@ -11,7 +12,7 @@ import pytest
 from app import apply_webhook_events, send_alerts
 from chalicelib import wiring
 from chalicelib.services.webhooks import sign
-from tests.support.api import Api, add_investor, contribute, error, make_pool
+from tests.support.api import MANAGER, Api, add_investor, contribute, error, make_pool
 from tests.support.events import TableStream as Stream
 from tests.support.events import sent_emails
 
@@ -40,6 +41,9 @@ def test_a_large_withdrawal_emails_finance_once(api: Api, funded: dict[str, str]
     assert mail.destinations["ToAddresses"] == ["finance@example.com"]
     assert mail.subject == "Large withdrawal from Alert Fund: 200.00 USD"
     assert f"https://pooldesk.example/#/pools/{funded['pool_id']}" in mail.body
+    # Who, by name and email, not by id alone.
+    assert "Investor: Alice <alice@example.com>" in html.unescape(mail.body)
+    assert f"Recorded by {MANAGER.name} <{MANAGER.email}>" in html.unescape(mail.body)
 
 
 def test_a_distribution_emails_the_pools_own_recipients(api: Api, funded: dict[str, str]) -> None:

@@ -168,3 +168,38 @@ def test_the_local_api_accepts_a_burst_of_simultaneous_connections() -> None:
             s.close()
         served.server.server_close()
     assert len(opened) == 20
+
+
+# -- who did what is shown by name -------------------------------------------------------------
+
+
+def test_activity_names_who_recorded_each_entry_and_whom_it_concerns(api: Api, linked: dict[str, str]) -> None:
+    """The activity answer carries what the screen shows: no request per investor for a name."""
+    from tests.support.api import MANAGER
+
+    pid = linked["pool_id"]
+    stream = TableStream(EVENTS)
+    assert post_event(api, trade_event("evt-named")).status_code == 202
+    assert apply_webhook_events(stream.batch(), None) == {"batchItemFailures": []}
+    entries = api.get(f"/pools/{pid}/activity?limit=200").json_body["items"]
+    by_type = {e["type"]: e for e in entries}
+    contribution = by_type["contribution"]
+    assert contribution["investor_name"] == "Alice"
+    assert contribution["actor_name"] == f"{MANAGER.name} <{MANAGER.email}>"
+    assert contribution["actor"] not in contribution["actor_name"]  # the id stays in its own field
+    assert by_type["trade"]["actor_name"] == "Brokerage demo (webhook)"
+    assert by_type["investor.added"]["investor_name"] == "Alice"
+    # Finance reads the same names.
+    finance = api.get(f"/pools/{pid}/activity?limit=200", as_user="finance").json_body["items"]
+    assert {e["id"]: e["actor_name"] for e in finance} == {e["id"]: e["actor_name"] for e in entries}
+
+
+def test_refusals_name_amounts_with_their_currency(api: Api) -> None:
+    pid = make_pool(api, currency="EUR")["id"]
+    alice = add_investor(api, pid, "Alice")["id"]
+    assert contribute(api, pid, alice, "2814.23").status_code == 201
+    buy = api.post(f"/pools/{pid}/trades", {"symbol": "ACME", "side": "buy", "quantity": "100", "price": "30.00"})
+    assert buy.status_code == 422
+    assert error(buy)["message"] == "buying costs 3,000.00 EUR but the pool holds 2,814.23 EUR in cash"
+    too_much = api.post(f"/pools/{pid}/withdrawals", {"investor_id": alice, "amount": "5000.00"})
+    assert error(too_much)["message"] == "Alice holds 2814.230000 units worth 2,814.23 EUR; 5,000.00 EUR needs 5000.000000 units"

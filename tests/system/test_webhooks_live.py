@@ -70,3 +70,33 @@ def test_an_event_for_an_unlinked_account_is_parked_not_applied(stack: Stack) ->
     assert "NO-SUCH-ACCOUNT" in found["reason"]
     manager = login(stack.api, MANAGER.email, MANAGER.password)
     assert manager.get(f"{stack.api}/webhook-events/unlinked", timeout=10).status_code == 403
+
+
+def test_make_webhook_sends_to_the_api_it_is_given(stack: Stack) -> None:
+    """`make webhook API=...` reaches a stack on other ports than the default ones."""
+    import subprocess
+    from pathlib import Path
+
+    session = login(stack.api, MANAGER.email, MANAGER.password)
+    pool_id = next(
+        p["id"] for p in session.get(f"{stack.api}/pools", timeout=10).json()["items"] if p["name"] == "Harbor Growth Fund"
+    )
+    before = {
+        e["event_id"] for e in session.get(f"{stack.api}/pools/{pool_id}/webhook-events?limit=200", timeout=10).json()["items"]
+    }
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        ["make", "--no-print-directory", "webhook", "TYPE=dividend", f"API={stack.api}"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+    def arrived() -> list[dict[str, Any]]:
+        items = session.get(f"{stack.api}/pools/{pool_id}/webhook-events?limit=200", timeout=10).json()["items"]
+        return [e for e in items if e["event_id"] not in before and e["type"] == "dividend.received"]
+
+    assert wait_for(arrived)[0]["status"] in ("received", "applied")

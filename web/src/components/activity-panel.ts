@@ -291,7 +291,7 @@ export class ActivityPanel extends LightElement {
           <label class="sr-only" for="activity-type">Type</label>
           <select id="activity-type" style="max-width: 200px" @change=${this.setType} .value=${this.type}>
             <option value="">All types</option>
-            ${ENTRY_TYPES.map((t) => html`<option value=${t}>${entryLabel(t)}</option>`)}
+            ${ENTRY_TYPES.map((t) => html`<option value=${t} ?selected=${t === this.type}>${entryLabel(t)}</option>`)}
           </select>
           <button type="button" @click=${this.exportCsv} ?disabled=${!!this.exporting}>${this.exporting || "Export CSV"}</button>
         </header>
