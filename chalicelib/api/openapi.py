@@ -9,7 +9,8 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from .http import RouteSpec
-from .schemas import PUSH_MESSAGES, ErrorResponse
+from .pushes import PUSH_MESSAGES
+from .service_schemas import ErrorResponse
 
 _ERRORS = {
     "400": "Malformed request: the field named is wrong",

@@ -1,31 +1,24 @@
-"""Response bodies, each with ``of(...)``: the one place a use case's result
-becomes what the API answers (and what a push carries). Amounts, units and
-prices are rendered as exact decimal strings, never through float."""
+"""Response bodies of the fund itself (pools, investors, the ledger, NAV history,
+statements), each with ``of(...)``: the one place a use case's result becomes what
+the API answers and what a push carries (pushes.py). Amounts, units and prices are
+rendered as exact decimal strings, never through float. The answers of the
+services around the fund (sign-in, brokerage, prices, alerts) are in
+service_schemas.py."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Generic, Literal, Self, TypeVar
+from typing import Annotated, Generic, Self, TypeVar
 
 from pydantic import BaseModel, Field, PlainSerializer
 
 from chalicelib.domain.model import Allocation, Investor, LedgerEntry, Pool
 from chalicelib.services.pools import DistributionPreview, Statement, StatementLine
 from chalicelib.services.ports import (
-    AlertSettings,
-    BrokerageLink,
-    EntryAppended,
     NavPoint,
     Page,
-    PoolChange,
-    PoolChanged,
-    PricePoint,
-    Principal,
-    SentAlert,
-    StoredEvent,
-    Tokens,
 )
 
 # Decimal rendered as its exact string (never through float).
@@ -51,41 +44,6 @@ class PageOut(BaseModel, Generic[ItemT]):
     @classmethod
     def of(cls, page: Page[T], each: Callable[[T], ItemT]) -> Self:
         return cls(items=[each(item) for item in page.items], next_cursor=page.next_cursor)
-
-
-class ErrorDetail(BaseModel):
-    code: str
-    message: str
-    field: str | None = None
-
-
-class ErrorResponse(BaseModel):
-    error: ErrorDetail
-
-
-class TokensResponse(BaseModel):
-    access_token: str
-    id_token: str
-    refresh_token: str | None
-    expires_in: int
-    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - a scheme name, not a secret
-
-    @classmethod
-    def of(cls, tokens: Tokens, *, refresh_token: str | None = None) -> Self:
-        """``refresh_token``: the one to keep when Cognito's refresh answers without a new one."""
-        return cls(
-            access_token=tokens.access_token,
-            id_token=tokens.id_token,
-            refresh_token=tokens.refresh_token or refresh_token,
-            expires_in=tokens.expires_in,
-        )
-
-
-class ConfigResponse(BaseModel):
-    region: str
-    user_pool_id: str
-    client_id: str
-    websocket_url: str
 
 
 class PositionOut(BaseModel):
@@ -296,85 +254,6 @@ class NavHistory(PageOut[NavPointOut]):
     pass
 
 
-class MeResponse(BaseModel):
-    user_id: str
-    email: str
-    role: str
-    groups: list[str]
-
-    @classmethod
-    def of(cls, who: Principal) -> Self:
-        return cls(user_id=who.user_id, email=who.email, role=who.role, groups=sorted(who.groups))
-
-
-class BrokerageOut(BaseModel):
-    pool_id: str
-    broker: str
-    account_id: str
-    linked_by: str
-    linked_at: str
-
-    @classmethod
-    def of(cls, link: BrokerageLink) -> Self:
-        return cls(
-            pool_id=link.pool_id,
-            broker=link.broker,
-            account_id=link.account_id,
-            linked_by=link.linked_by,
-            linked_at=link.linked_at,
-        )
-
-
-class WebhookAccepted(BaseModel):
-    status: Literal["accepted", "duplicate"]
-    id: str
-
-
-class WebhookEventOut(BaseModel):
-    broker: str
-    event_id: str
-    type: str
-    status: Literal["received", "applied", "parked"]
-    reason: str | None
-    entry_id: str | None
-    received_at: str
-
-    @classmethod
-    def of(cls, e: StoredEvent) -> Self:
-        return cls(
-            broker=e.broker,
-            event_id=e.event_id,
-            type=e.type,
-            status=e.status,  # type: ignore[arg-type]
-            reason=e.reason or None,
-            entry_id=e.entry_id or None,
-            received_at=e.received_at,
-        )
-
-
-class WebhookEventList(PageOut[WebhookEventOut]):
-    pass
-
-
-class PriceOut(BaseModel):
-    symbol: str
-    price: Amount
-    ts: Amount = Field(description="when the market printed it, unix seconds")
-
-    @classmethod
-    def of(cls, point: PricePoint) -> Self:
-        return cls(symbol=point.symbol, price=point.price, ts=point.ts)
-
-
-class AlertSettingsOut(BaseModel):
-    recipients: list[str]
-    withdrawal_threshold: Amount
-
-    @classmethod
-    def of(cls, settings: AlertSettings) -> Self:
-        return cls(recipients=list(settings.recipients), withdrawal_threshold=settings.withdrawal_threshold)
-
-
 class PreviewShareOut(BaseModel):
     investor_id: str
     name: str
@@ -441,55 +320,3 @@ class StatementOut(BaseModel):
             investor=InvestorOut.valued(statement.investor, pool),
             lines=[StatementLineOut.of(line) for line in statement.lines],
         )
-
-
-class SentAlertOut(BaseModel):
-    id: str
-    subject: str
-    text: str
-    recipients: list[str]
-    pool_id: str | None
-    sent_at: Timestamp
-
-    @classmethod
-    def of(cls, a: SentAlert) -> Self:
-        return cls(
-            id=a.cause, subject=a.subject, text=a.text, recipients=list(a.recipients), pool_id=a.pool_id, sent_at=a.sent_at
-        )
-
-
-class SentAlertList(PageOut[SentAlertOut]):
-    pass
-
-
-# -- pushes over the WebSocket ------------------------------------------------------
-
-
-class PoolUpdated(BaseModel):
-    type: Literal["pool.updated"] = "pool.updated"
-    pool_id: str
-    data: PoolOut
-
-
-class ActivityCreated(BaseModel):
-    type: Literal["activity.created"] = "activity.created"
-    pool_id: str
-    data: EntryOut
-
-
-class InvestorUpdated(BaseModel):
-    type: Literal["investor.updated"] = "investor.updated"
-    pool_id: str
-    data: InvestorRecordOut
-
-
-PUSH_MESSAGES: tuple[type[BaseModel], ...] = (PoolUpdated, ActivityCreated, InvestorUpdated)
-
-
-def push_message(pool_id: str, change: PoolChange) -> PoolUpdated | ActivityCreated | InvestorUpdated:
-    """What a subscriber of the pool is sent about a change."""
-    if isinstance(change, PoolChanged):
-        return PoolUpdated(pool_id=pool_id, data=PoolOut.of(change.pool))
-    if isinstance(change, EntryAppended):
-        return ActivityCreated(pool_id=pool_id, data=EntryOut.of(change.entry))
-    return InvestorUpdated(pool_id=pool_id, data=InvestorRecordOut.of(change.investor))

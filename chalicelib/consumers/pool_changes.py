@@ -8,7 +8,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 from chalicelib import wiring
-from chalicelib.api.schemas import push_message
+from chalicelib.api.pushes import push_message
 from chalicelib.observability import count, logger
 
 _batches = BatchProcessor(event_type=EventType.DynamoDBStreams)

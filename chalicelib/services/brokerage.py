@@ -21,7 +21,8 @@ from chalicelib.domain.errors import DomainError, Forbidden, InvalidInput
 
 from . import webhooks
 from .access import check_write
-from .pools import PoolService, Receipt
+from .commands import Receipt
+from .pools import PoolService
 from .ports import BrokerageLink, BrokerageLinkStore, Page, Principal, StoredEvent, WebhookEventStore, WebhookSecretStore
 
 # Where events that match no linked account are listed (finance follows them up).

@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from chalicelib.domain import money
-from chalicelib.domain import operations as ops
+from chalicelib.domain import money, portfolio
 from chalicelib.domain.errors import InvalidInput, NotFound
 from chalicelib.domain.model import Stamp
 
@@ -36,7 +35,7 @@ def parse_tick(data: bytes) -> PricePoint:
         raise InvalidInput("tick is not JSON", code="invalid_tick") from None
     if not isinstance(raw, dict):
         raise InvalidInput("tick must be an object {symbol, price, ts}", code="invalid_tick")
-    symbol = ops.clean_symbol(raw.get("symbol"))
+    symbol = portfolio.clean_symbol(raw.get("symbol"))
     price = money.parse_decimal(str(raw.get("price", "")), field="price", places=money.PRICE_PLACES, what="price")
     ts_raw = raw.get("ts")
     if isinstance(ts_raw, bool) or not isinstance(ts_raw, (int, Decimal, str)):
@@ -96,7 +95,7 @@ class MarketData:
             pool = self.repo.get_pool(pool_id)
             if pool is None:
                 return False
-            new = ops.revalue(pool, prices, Stamp(entry_id="", at=self._clock(), actor="market"))
+            new = portfolio.revalue(pool, prices, Stamp(entry_id="", at=self._clock(), actor="market"))
             if new is pool:
                 return False
             # NAV history is thinned to one market point per pool per second.
@@ -112,7 +111,7 @@ class MarketData:
 
     def latest(self, who: Principal, symbol: str) -> PricePoint:
         _ = who  # any signed-in user may read market prices
-        point = self.prices.latest(ops.clean_symbol(symbol))
+        point = self.prices.latest(portfolio.clean_symbol(symbol))
         if point is None:
             raise NotFound(f"no price has been received for {symbol}", field="symbol", code="price_not_found")
         return point

@@ -1,46 +1,28 @@
-"""Use cases for pools: each loads state, lets the domain decide, and commits
-the decision atomically, retrying from a fresh read when another writer got
-there first.
+"""Use cases for pools, their investors and their money: each checks who may do
+it, lets the domain decide, and commits the decision through the command runner
+(commands.py), which retries on a conflict and keeps it to exactly once.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
-import random
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
 from chalicelib.domain import operations as ops
-from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from chalicelib.domain import portfolio
+from chalicelib.domain.decisions import clean_name
+from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
 from chalicelib.domain.model import Allocation, EntryType, Investor, LedgerEntry, Pool, PoolStatus, Stamp
 from chalicelib.domain.money import DecimalInput
 
 from .access import check_read, check_write, require_manager
+from .commands import CommandRunner, Decide, Receipt
 from .ids import new_id
-from .ports import (
-    Commit,
-    Directory,
-    DuplicateRequest,
-    IdempotencyRecord,
-    NavPoint,
-    Page,
-    PoolRepository,
-    PriceStore,
-    Principal,
-    VersionConflict,
-)
-
-# A hot pool (many writers at once) is resolved by retrying from a fresh read
-# with capped exponential backoff and full jitter: at most ~3 s in all.
-MAX_ATTEMPTS = 20
-BACKOFF_BASE_SECONDS = 0.01
-BACKOFF_CAP_SECONDS = 0.25
-_KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:")
+from .ports import Commit, Directory, NavPoint, Page, PoolRepository, PriceStore, Principal
 
 
 @dataclass(frozen=True)
@@ -68,37 +50,8 @@ class StatementLine:
     units: Decimal
 
 
-@dataclass(frozen=True)
-class Receipt:
-    """What a money movement answers: its ledger entry, and for a distribution every share."""
-
-    entry: LedgerEntry
-    allocations: tuple[Allocation, ...] = ()
-    replayed: bool = False
-
-
 def _utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def request_fingerprint(operation: str, request: Mapping[str, object]) -> str:
-    canonical = json.dumps({"op": operation, "request": request}, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def check_idempotency_key(key: str | None) -> str | None:
-    if key is None:
-        return None
-    if not 1 <= len(key) <= 128 or not set(key) <= _KEY_CHARS:
-        raise InvalidInput(
-            "Idempotency-Key must be 1-128 characters of letters, digits, - _ . :",
-            field="Idempotency-Key",
-            code="invalid_idempotency_key",
-        )
-    return key
-
-
-Decide = Callable[[Pool, Stamp], Commit]
 
 
 class PoolService:
@@ -113,6 +66,7 @@ class PoolService:
         prices: PriceStore | None = None,
     ) -> None:
         self.repo = repo
+        self._commands = CommandRunner(repo, sleep=sleep)
         self._prices = prices
         self._clock = clock
         self._make_id = make_id
@@ -173,7 +127,7 @@ class PoolService:
 
         def decide(pool: Pool, stamp: Stamp) -> Commit:
             current, entry = pool, None
-            if name is not None and ops.clean_name(name) != pool.name:
+            if name is not None and clean_name(name) != pool.name:
                 d = ops.rename_pool(current, name, stamp)
                 current, entry = d.pool, d.entry
             if wanted is not None:
@@ -322,11 +276,11 @@ class PoolService:
         idempotency_key: str | None = None,
     ) -> Receipt:
         # A position is worth what the market says; the fill price marks it only when no market price is known.
-        known = self._prices.latest(ops.clean_symbol(symbol)) if self._prices is not None else None
+        known = self._prices.latest(portfolio.clean_symbol(symbol)) if self._prices is not None else None
         market_price = known.price if known is not None else None
 
         def decide(pool: Pool, stamp: Stamp) -> Commit:
-            d = ops.trade(
+            d = portfolio.trade(
                 pool,
                 symbol=symbol,
                 side=side,
@@ -346,7 +300,7 @@ class PoolService:
         self, who: Principal, pool_id: str, *, symbol: str, amount: DecimalInput, idempotency_key: str | None = None
     ) -> Receipt:
         def decide(pool: Pool, stamp: Stamp) -> Commit:
-            d = ops.receive_dividend(pool, symbol=symbol, amount=amount, stamp=stamp)
+            d = portfolio.receive_dividend(pool, symbol=symbol, amount=amount, stamp=stamp)
             return Commit(pool=d.pool, expected_version=pool.version, entry=d.entry)
 
         request = {"symbol": symbol, "amount": amount}
@@ -356,7 +310,7 @@ class PoolService:
         self, who: Principal, pool_id: str, *, amount: DecimalInput, description: str, idempotency_key: str | None = None
     ) -> Receipt:
         def decide(pool: Pool, stamp: Stamp) -> Commit:
-            d = ops.charge_fee(pool, amount=amount, description=description, stamp=stamp)
+            d = portfolio.charge_fee(pool, amount=amount, description=description, stamp=stamp)
             return Commit(pool=d.pool, expected_version=pool.version, entry=d.entry)
 
         request = {"amount": amount, "description": description}
@@ -427,8 +381,6 @@ class PoolService:
         self.get_pool(who, pool_id)
         return self.repo.nav_history(pool_id, limit=limit, cursor=cursor)
 
-    # -- the commit loop ----------------------------------------------------
-
     def _run(
         self,
         who: Principal,
@@ -439,79 +391,8 @@ class PoolService:
         request: Mapping[str, object] | None = None,
         key: str | None = None,
     ) -> Receipt:
-        key = check_idempotency_key(key)
-        fingerprint = request_fingerprint(operation or "", request or {}) if key else ""
-        checked: Pool | None = None
-        if key:
-            # Access first, so a replay never shows a result to someone who may not see the pool.
-            checked = check_write(who, self.repo.get_pool(pool_id), pool_id)
-            found = self.repo.find_idempotency(pool_id, key)
-            if found is not None:
-                return self._replay(pool_id, found, fingerprint)
-        # One command, one ledger entry id, whatever the number of attempts: if an
-        # attempt's write landed but its answer was lost (a timeout, a throttled
-        # retry), the next attempt's conflict finds that entry instead of booking twice.
-        stamp = self._stamp(who)
-        for attempt in range(MAX_ATTEMPTS):
-            # The first attempt reuses the read made for the access check; retries read afresh.
-            pool = checked or check_write(who, self.repo.get_pool(pool_id), pool_id)
-            checked = None
-            try:
-                change = decide(pool, stamp)
-            except Conflict as exc:
-                if exc.code != "stale_holdings":
-                    raise
-                self._backoff(attempt)
-                continue
-            if key:
-                change = _with_key(change, IdempotencyRecord(key=key, request_hash=fingerprint, entry_id=change.entry.id))
-            try:
-                self.repo.commit(change)
-            except VersionConflict:
-                landed = self.repo.get_entry(pool_id, stamp.entry_id)
-                if landed is not None:
-                    return self._landed(pool_id, landed)
-                self._backoff(attempt)
-                continue
-            except DuplicateRequest:
-                found = self.repo.find_idempotency(pool_id, key or "")
-                if found is None:  # pragma: no cover - the write that beat us is durable
-                    raise
-                return self._replay(pool_id, found, fingerprint)
-            return Receipt(change.entry, tuple(change.allocations))
-        raise Conflict("the pool is busy with other changes; try again", code="concurrent_update")
-
-    def _landed(self, pool_id: str, entry: LedgerEntry) -> Receipt:
-        """This command's own earlier attempt, found committed: its result, as if just written."""
-        allocations = tuple(self.repo.allocations(pool_id, entry.id)) if entry.type is EntryType.DISTRIBUTION else ()
-        return Receipt(entry, allocations)
-
-    def _backoff(self, attempt: int) -> None:
-        ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**attempt)
-        self._sleep(random.uniform(0, ceiling))  # noqa: S311 - jitter, not security  # nosec B311
-
-    def _replay(self, pool_id: str, found: IdempotencyRecord, fingerprint: str) -> Receipt:
-        if found.request_hash != fingerprint:
-            raise RuleViolation(
-                "this Idempotency-Key was already used with a different request",
-                field="Idempotency-Key",
-                code="idempotency_key_reused",
-            )
-        entry = self.repo.get_entry(pool_id, found.entry_id)
-        if entry is None:  # pragma: no cover - written in the same transaction
-            raise NotFound("the original entry is missing", code="entry_not_found")
-        allocations: tuple[Allocation, ...] = ()
-        if entry.type is EntryType.DISTRIBUTION:
-            # A retry after an interrupted run finishes booking the shares.
-            if not self.repo.is_settled(pool_id, entry.id):
-                self.repo.settle_distribution(pool_id, entry.id)
-            allocations = tuple(self.repo.allocations(pool_id, entry.id))
-        return Receipt(entry, allocations, replayed=True)
+        return self._commands.run(who, pool_id, decide, self._stamp, operation=operation, request=request, key=key)
 
 
 class _Unchanged(Exception):
     """A PATCH that asks for what is already so."""
-
-
-def _with_key(change: Commit, record: IdempotencyRecord) -> Commit:
-    return replace(change, idempotency=record)

@@ -13,6 +13,7 @@ import pytest
 from chalicelib.adapters.memory import InMemoryPoolRepository
 from chalicelib.adapters.pool_repository import DynamoPoolRepository
 from chalicelib.domain import operations as ops
+from chalicelib.domain.decisions import DistributionDecision
 from chalicelib.domain.model import Pool, Stamp
 from chalicelib.services.ports import Commit, DuplicateRequest, IdempotencyRecord, InvalidCursor, VersionConflict
 from tests.support.events import TABLE_NAME
@@ -128,7 +129,7 @@ def test_pools_list_by_manager_or_all_newest_first(repo: Any) -> None:
     assert [p.id for p in everything.items + rest.items] == ["pl_c", "pl_b", "pl_a"]
 
 
-def distributed(repo: Any, clock: Clock) -> tuple[Pool, ops.DistributionDecision]:
+def distributed(repo: Any, clock: Clock) -> tuple[Pool, DistributionDecision]:
     """A pool where a holds 30 units and b 10, and 4.00 distributed (not yet settled)."""
     pool = new_pool(repo, clock)
     pool = add(repo, clock, pool, "a")

@@ -8,6 +8,7 @@ from decimal import Decimal as D
 import pytest
 
 from chalicelib.domain import operations as ops
+from chalicelib.domain import portfolio
 from chalicelib.domain.errors import Conflict, InvalidInput, RuleViolation
 from chalicelib.domain.model import Investor, InvestorStatus, Pool, PoolStatus, Stamp
 
@@ -44,8 +45,8 @@ def test_second_investor_after_nav_rose_ten_percent_gets_proportionally_fewer_un
     d = ops.contribute(pool, alice, "1000.00", stamp())
     pool, alice = d.pool, d.investor
     # Buy 10 shares at 100 (no fees), then the price rises to 110: NAV 1000 -> 1100.
-    pool = ops.trade(pool, symbol="acme", side="buy", quantity="10", price="100", fees="0", stamp=stamp()).pool
-    pool = ops.revalue(pool, {"ACME": D("110")}, stamp())
+    pool = portfolio.trade(pool, symbol="acme", side="buy", quantity="10", price="100", fees="0", stamp=stamp()).pool
+    pool = portfolio.revalue(pool, {"ACME": D("110")}, stamp())
     assert pool.nav == D("1100.00")
     assert pool.nav_per_unit == D("1.100000")
     pool, bob = join(pool, "bob")
@@ -99,7 +100,7 @@ def test_withdrawal_above_holdings_is_refused_with_the_holding_named() -> None:
 def test_withdrawal_above_cash_is_refused_clearly() -> None:
     pool, alice = join(new_pool(), "alice")
     d = ops.contribute(pool, alice, "100.00", stamp())
-    pool = ops.trade(d.pool, symbol="X", side="buy", quantity="9", price="10", fees="0", stamp=stamp()).pool
+    pool = portfolio.trade(d.pool, symbol="X", side="buy", quantity="9", price="10", fees="0", stamp=stamp()).pool
     with pytest.raises(RuleViolation) as exc:
         ops.withdraw(pool, d.investor, stamp(), amount="50.00")
     assert exc.value.code == "insufficient_cash"
@@ -176,14 +177,14 @@ def test_remove_investor_is_refused_while_units_are_held() -> None:
 def test_buy_and_sell_with_fees() -> None:
     pool, a = join(new_pool(), "a")
     pool = ops.contribute(pool, a, "10000.00", stamp()).pool
-    pool = ops.trade(pool, symbol="MSFT", side="buy", quantity="10", price="400.125", fees="1.50", stamp=stamp()).pool
+    pool = portfolio.trade(pool, symbol="MSFT", side="buy", quantity="10", price="400.125", fees="1.50", stamp=stamp()).pool
     # gross 4001.25, plus fee 1.50
     assert pool.cash == D("5997.25")
     pos = pool.positions["MSFT"]
     assert pos.avg_cost == D("400.275000")  # (4001.25 + 1.50) / 10
     assert pos.last_price == D("400.125")
     assert pool.nav == D("9998.50")
-    pool = ops.trade(pool, symbol="MSFT", side="sell", quantity="4", price="410", fees="1.00", stamp=stamp()).pool
+    pool = portfolio.trade(pool, symbol="MSFT", side="sell", quantity="4", price="410", fees="1.00", stamp=stamp()).pool
     assert pool.cash == D("7636.25")  # + 1640.00 - 1.00
     assert pool.positions["MSFT"].quantity == D("6")
     assert pool.positions["MSFT"].avg_cost == D("400.275000")
@@ -193,8 +194,8 @@ def test_buy_and_sell_with_fees() -> None:
 def test_selling_a_whole_position_removes_it_from_the_book() -> None:
     pool, a = join(new_pool(), "a")
     pool = ops.contribute(pool, a, "1000.00", stamp()).pool
-    pool = ops.trade(pool, symbol="X", side="buy", quantity="3", price="10", fees="0", stamp=stamp()).pool
-    pool = ops.trade(pool, symbol="X", side="sell", quantity="3", price="12", fees="0", stamp=stamp()).pool
+    pool = portfolio.trade(pool, symbol="X", side="buy", quantity="3", price="10", fees="0", stamp=stamp()).pool
+    pool = portfolio.trade(pool, symbol="X", side="sell", quantity="3", price="12", fees="0", stamp=stamp()).pool
     assert "X" not in pool.positions
     assert pool.cash == D("1006.00")
     assert pool.nav == D("1006.00")
@@ -204,34 +205,36 @@ def test_selling_more_than_held_and_buying_beyond_cash_are_refused() -> None:
     pool, a = join(new_pool(), "a")
     pool = ops.contribute(pool, a, "100.00", stamp()).pool
     with pytest.raises(RuleViolation) as exc:
-        ops.trade(pool, symbol="X", side="sell", quantity="1", price="1", fees="0", stamp=stamp())
+        portfolio.trade(pool, symbol="X", side="sell", quantity="1", price="1", fees="0", stamp=stamp())
     assert exc.value.code == "insufficient_position"
     with pytest.raises(RuleViolation) as exc:
-        ops.trade(pool, symbol="X", side="buy", quantity="10", price="10", fees="0.01", stamp=stamp())
+        portfolio.trade(pool, symbol="X", side="buy", quantity="10", price="10", fees="0.01", stamp=stamp())
     assert exc.value.code == "insufficient_cash"
 
 
 def test_dividend_and_fee_move_cash() -> None:
     pool, a = join(new_pool(), "a")
     pool = ops.contribute(pool, a, "100.00", stamp()).pool
-    pool = ops.receive_dividend(pool, symbol="X", amount="2.50", stamp=stamp()).pool
-    pool = ops.charge_fee(pool, amount="1.25", description="custody", stamp=stamp()).pool
+    pool = portfolio.receive_dividend(pool, symbol="X", amount="2.50", stamp=stamp()).pool
+    pool = portfolio.charge_fee(pool, amount="1.25", description="custody", stamp=stamp()).pool
     assert pool.cash == D("101.25")
 
 
 def test_a_closed_pool_moves_no_money_whichever_way_it_is_asked() -> None:
     pool, a = join(new_pool(), "a")
     d = ops.contribute(pool, a, "100.00", stamp())
-    holder = ops.trade(d.pool, symbol="ACME", side="buy", quantity="1", price="10.00", fees="0", stamp=stamp()).pool
+    holder = portfolio.trade(d.pool, symbol="ACME", side="buy", quantity="1", price="10.00", fees="0", stamp=stamp()).pool
     closed = ops.set_status(holder, PoolStatus.CLOSED, stamp()).pool
     moves = {
         "contribution": lambda: ops.contribute(closed, d.investor, "1.00", stamp()),
         "withdrawal": lambda: ops.withdraw(closed, d.investor, stamp(), amount="10.00"),
         "withdrawal by units": lambda: ops.withdraw(closed, d.investor, stamp(), units="1"),
         "distribution": lambda: ops.distribute(closed, [d.investor], "5.00", None, stamp()),
-        "trade": lambda: ops.trade(closed, symbol="ACME", side="sell", quantity="1", price="10.00", fees="0", stamp=stamp()),
-        "dividend": lambda: ops.receive_dividend(closed, symbol="ACME", amount="1.00", stamp=stamp()),
-        "fee": lambda: ops.charge_fee(closed, amount="1.00", description="custody", stamp=stamp()),
+        "trade": lambda: portfolio.trade(
+            closed, symbol="ACME", side="sell", quantity="1", price="10.00", fees="0", stamp=stamp()
+        ),
+        "dividend": lambda: portfolio.receive_dividend(closed, symbol="ACME", amount="1.00", stamp=stamp()),
+        "fee": lambda: portfolio.charge_fee(closed, amount="1.00", description="custody", stamp=stamp()),
     }
     for what, move in moves.items():
         with pytest.raises(Conflict) as exc:
@@ -246,17 +249,17 @@ def test_a_trade_marks_its_position_at_the_market_price_when_one_is_known() -> N
     pool, a = join(new_pool(), "a")
     pool = ops.contribute(pool, a, "10000.00", stamp()).pool
     # The market says 186.00; the fill was at 191.40. The position is worth what the market says.
-    pool = ops.trade(
+    pool = portfolio.trade(
         pool, symbol="AAPL", side="buy", quantity="10", price="191.40", fees="0", stamp=stamp(), market_price=D("186.00")
     ).pool
     assert pool.positions["AAPL"].last_price == D("186.00")
     assert pool.positions["AAPL"].avg_cost == D("191.400000")
     assert pool.nav == D("10000.00") - D("1914.00") + D("1860.00")
     # With no market price for a symbol, its trade price is the best mark there is.
-    pool = ops.trade(pool, symbol="NEWCO", side="buy", quantity="5", price="20.00", fees="0", stamp=stamp()).pool
+    pool = portfolio.trade(pool, symbol="NEWCO", side="buy", quantity="5", price="20.00", fees="0", stamp=stamp()).pool
     assert pool.positions["NEWCO"].last_price == D("20.00")
     # Selling part of a position marks what is left at the market too.
-    pool = ops.trade(
+    pool = portfolio.trade(
         pool, symbol="AAPL", side="sell", quantity="4", price="199.00", fees="0", stamp=stamp(), market_price=D("187.50")
     ).pool
     assert pool.positions["AAPL"].last_price == D("187.50")

@@ -8,7 +8,7 @@ from decimal import Decimal as D
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chalicelib.domain import money
+from chalicelib.domain import money, portfolio
 from chalicelib.domain import operations as ops
 from chalicelib.domain.allocation import allocate
 from chalicelib.domain.errors import DomainError
@@ -71,12 +71,14 @@ class Book:
                 self.ledger.append(dist.entry)
                 return
             elif op in ("buy", "sell"):
-                p = ops.trade(self.pool, symbol="X", side=op, quantity="3", price=str(value), fees="0.10", stamp=self.stamp())
+                p = portfolio.trade(
+                    self.pool, symbol="X", side=op, quantity="3", price=str(value), fees="0.10", stamp=self.stamp()
+                )
                 self.pool = p.pool
                 self.ledger.append(p.entry)
                 return
             else:
-                self.pool = ops.revalue(self.pool, {"X": value}, self.stamp())
+                self.pool = portfolio.revalue(self.pool, {"X": value}, self.stamp())
                 return
         except DomainError:
             return

@@ -6,7 +6,7 @@ from chalicelib import wiring
 from chalicelib.api.bodies import AlertSettingsRequest
 from chalicelib.api.http import Call
 from chalicelib.api.params import page_limit
-from chalicelib.api.schemas import AlertSettingsOut, SentAlertList, SentAlertOut
+from chalicelib.api.service_schemas import AlertSettingsOut, SentAlertList, SentAlertOut
 
 from .common import area, pools
 

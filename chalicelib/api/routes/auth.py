@@ -6,7 +6,7 @@ from chalicelib import wiring
 from chalicelib.api import openapi
 from chalicelib.api.bodies import LoginRequest, RefreshRequest
 from chalicelib.api.http import Call, Reply
-from chalicelib.api.schemas import ConfigResponse, MeResponse, TokensResponse
+from chalicelib.api.service_schemas import ConfigResponse, MeResponse, TokensResponse
 from chalicelib.config import settings
 
 from .common import area

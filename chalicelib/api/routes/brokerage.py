@@ -6,7 +6,7 @@ from chalicelib import observability, wiring
 from chalicelib.api.bodies import LinkBrokerageRequest
 from chalicelib.api.http import MAX_BODY_BYTES, Call, Reply
 from chalicelib.api.params import page_limit
-from chalicelib.api.schemas import BrokerageOut, WebhookAccepted, WebhookEventList, WebhookEventOut
+from chalicelib.api.service_schemas import BrokerageOut, WebhookAccepted, WebhookEventList, WebhookEventOut
 from chalicelib.domain.errors import DomainError, InvalidInput, NotFound
 
 from .common import area

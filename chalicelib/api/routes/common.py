@@ -7,7 +7,8 @@ from chalice.app import Blueprint
 from chalicelib import observability, wiring
 from chalicelib.api.http import Api, Reply
 from chalicelib.api.schemas import DistributionOut, EntryOut
-from chalicelib.services.pools import PoolService, Receipt
+from chalicelib.services.commands import Receipt
+from chalicelib.services.pools import PoolService
 from chalicelib.services.ports import Principal
 
 # The business metric each kind of ledger entry made through the API counts towards.

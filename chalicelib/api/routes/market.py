@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalicelib import wiring
 from chalicelib.api.http import Call
-from chalicelib.api.schemas import PriceOut
+from chalicelib.api.service_schemas import PriceOut
 
 from .common import area
 

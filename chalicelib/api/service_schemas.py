@@ -1,0 +1,148 @@
+"""Response bodies of the API's services around the fund itself: errors, signing
+in, brokerage links and their events, market prices, and alerts."""
+
+from __future__ import annotations
+
+from typing import Literal, Self
+
+from pydantic import BaseModel, Field
+
+from chalicelib.services.ports import AlertSettings, BrokerageLink, PricePoint, Principal, SentAlert, StoredEvent, Tokens
+
+from .schemas import Amount, PageOut, Timestamp
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+class TokensResponse(BaseModel):
+    access_token: str
+    id_token: str
+    refresh_token: str | None
+    expires_in: int
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - a scheme name, not a secret
+
+    @classmethod
+    def of(cls, tokens: Tokens, *, refresh_token: str | None = None) -> Self:
+        """``refresh_token``: the one to keep when Cognito's refresh answers without a new one."""
+        return cls(
+            access_token=tokens.access_token,
+            id_token=tokens.id_token,
+            refresh_token=tokens.refresh_token or refresh_token,
+            expires_in=tokens.expires_in,
+        )
+
+
+class ConfigResponse(BaseModel):
+    region: str
+    user_pool_id: str
+    client_id: str
+    websocket_url: str
+
+
+class MeResponse(BaseModel):
+    user_id: str
+    email: str
+    role: str
+    groups: list[str]
+
+    @classmethod
+    def of(cls, who: Principal) -> Self:
+        return cls(user_id=who.user_id, email=who.email, role=who.role, groups=sorted(who.groups))
+
+
+class BrokerageOut(BaseModel):
+    pool_id: str
+    broker: str
+    account_id: str
+    linked_by: str
+    linked_at: str
+
+    @classmethod
+    def of(cls, link: BrokerageLink) -> Self:
+        return cls(
+            pool_id=link.pool_id,
+            broker=link.broker,
+            account_id=link.account_id,
+            linked_by=link.linked_by,
+            linked_at=link.linked_at,
+        )
+
+
+class WebhookAccepted(BaseModel):
+    status: Literal["accepted", "duplicate"]
+    id: str
+
+
+class WebhookEventOut(BaseModel):
+    broker: str
+    event_id: str
+    type: str
+    status: Literal["received", "applied", "parked"]
+    reason: str | None
+    entry_id: str | None
+    received_at: str
+
+    @classmethod
+    def of(cls, e: StoredEvent) -> Self:
+        return cls(
+            broker=e.broker,
+            event_id=e.event_id,
+            type=e.type,
+            status=e.status,  # type: ignore[arg-type]
+            reason=e.reason or None,
+            entry_id=e.entry_id or None,
+            received_at=e.received_at,
+        )
+
+
+class WebhookEventList(PageOut[WebhookEventOut]):
+    pass
+
+
+class PriceOut(BaseModel):
+    symbol: str
+    price: Amount
+    ts: Amount = Field(description="when the market printed it, unix seconds")
+
+    @classmethod
+    def of(cls, point: PricePoint) -> Self:
+        return cls(symbol=point.symbol, price=point.price, ts=point.ts)
+
+
+class AlertSettingsOut(BaseModel):
+    recipients: list[str]
+    withdrawal_threshold: Amount
+
+    @classmethod
+    def of(cls, settings: AlertSettings) -> Self:
+        return cls(recipients=list(settings.recipients), withdrawal_threshold=settings.withdrawal_threshold)
+
+
+class SentAlertOut(BaseModel):
+    id: str
+    subject: str
+    text: str
+    recipients: list[str]
+    pool_id: str | None
+    sent_at: Timestamp
+
+    @classmethod
+    def of(cls, a: SentAlert) -> Self:
+        return cls(
+            id=a.cause, subject=a.subject, text=a.text, recipients=list(a.recipients), pool_id=a.pool_id, sent_at=a.sent_at
+        )
+
+
+class SentAlertList(PageOut[SentAlertOut]):
+    pass
+
+
+# -- pushes over the WebSocket ------------------------------------------------------
