@@ -199,7 +199,7 @@ QUEUE_CONSUMERS: tuple[QueueConsumer, ...] = (
     QueueConsumer(function="alert_dead_letters", queues=(WEBHOOK_EVENTS_DLQ, MARKET_TICKS_DLQ, NOTIFY_DLQ, ALERTS_DLQ)),
 )
 
-# Cognito groups and what they may do (enforced in services/access.py).
+# Cognito groups and what they may do (enforced in chalicelib/services/access.py).
 MANAGERS_GROUP = "managers"
 FINANCE_GROUP = "finance"
 USER_GROUPS = (MANAGERS_GROUP, FINANCE_GROUP)

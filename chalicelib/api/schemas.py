@@ -15,11 +15,12 @@ from typing import Annotated, Generic, Self, TypeVar
 from pydantic import BaseModel, Field, PlainSerializer
 
 from chalicelib.domain.model import Allocation, Investor, LedgerEntry, Pool
-from chalicelib.services.pools import DistributionPreview, Statement, StatementLine
+from chalicelib.services.pools import DistributionPreview
 from chalicelib.services.ports import (
     NavPoint,
     Page,
 )
+from chalicelib.services.statements import Statement, StatementLine
 
 # Decimal rendered as its exact string (never through float).
 Amount = Annotated[

@@ -209,7 +209,7 @@ class Alerts:
         recipients = settings.recipients or tuple(self.directory.finance_emails())
         if not recipients or not self.store.claim(cause):
             return False
-        # The web app routes in the URL fragment (see web/src/router.ts).
+        # The web app routes in the URL fragment (see web/src/lib/router.ts).
         link = link or (f"{self.app_url}/#/pools/{pool.id}" if pool else self.app_url)
         text = "\n".join([*lines, "", f"Open in Pooldesk: {link}"])
         body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)

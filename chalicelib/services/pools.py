@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from chalicelib.domain import operations as ops
 from chalicelib.domain import portfolio
-from chalicelib.domain.decisions import clean_name
+from chalicelib.domain.decisions import InvestorDecision, PoolDecision, clean_name
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
 from chalicelib.domain.model import Allocation, EntryType, Investor, LedgerEntry, Pool, PoolStatus, Stamp
 from chalicelib.domain.money import DecimalInput
@@ -23,6 +23,7 @@ from .access import check_read, check_write, require_manager
 from .commands import CommandRunner, Decide, Receipt
 from .ids import new_id
 from .ports import Commit, Directory, NavPoint, Page, PoolRepository, PriceStore, Principal
+from .statements import Statement, investor_statement
 
 
 @dataclass(frozen=True)
@@ -30,24 +31,6 @@ class DistributionPreview:
     pool: Pool
     shares: tuple[tuple[Investor, Allocation], ...]
     preview_id: str  # pass to distribute() to pay exactly these shares
-
-
-@dataclass(frozen=True)
-class Statement:
-    """An investor's history in a pool, oldest first, with the pool and investor as read."""
-
-    pool: Pool
-    investor: Investor
-    lines: list[StatementLine]
-
-
-@dataclass(frozen=True)
-class StatementLine:
-    """One movement on an investor's statement: the ledger entry and what it meant for them."""
-
-    entry: LedgerEntry
-    amount: Decimal
-    units: Decimal
 
 
 def _utcnow() -> datetime:
@@ -194,23 +177,23 @@ class PoolService:
         return self._investor(pool_id, investor_id)
 
     def remove_investor(self, who: Principal, pool_id: str, investor_id: str) -> Receipt:
-        def decide(pool: Pool, stamp: Stamp) -> Commit:
-            d = ops.remove_investor(pool, self._investor(pool_id, investor_id), stamp)
-            return Commit(pool=d.pool, expected_version=pool.version, entry=d.entry, investor=d.investor, record_nav=False)
-
-        return self._run(who, pool_id, decide)
+        return self._decided(
+            who, pool_id, lambda pool, stamp: ops.remove_investor(pool, self._investor(pool_id, investor_id), stamp), nav=False
+        )
 
     # -- money movements ----------------------------------------------------
 
     def contribute(
         self, who: Principal, pool_id: str, *, investor_id: str, amount: DecimalInput, idempotency_key: str | None = None
     ) -> Receipt:
-        def decide(pool: Pool, stamp: Stamp) -> Commit:
-            d = ops.contribute(pool, self._investor(pool_id, investor_id), amount, stamp)
-            return Commit(pool=d.pool, expected_version=pool.version, entry=d.entry, investor=d.investor)
-
-        request = {"investor_id": investor_id, "amount": amount}
-        return self._run(who, pool_id, decide, operation="contribution", request=request, key=idempotency_key)
+        return self._decided(
+            who,
+            pool_id,
+            lambda pool, stamp: ops.contribute(pool, self._investor(pool_id, investor_id), amount, stamp),
+            operation="contribution",
+            request={"investor_id": investor_id, "amount": amount},
+            key=idempotency_key,
+        )
 
     def withdraw(
         self,
@@ -222,12 +205,14 @@ class PoolService:
         units: DecimalInput | None = None,
         idempotency_key: str | None = None,
     ) -> Receipt:
-        def decide(pool: Pool, stamp: Stamp) -> Commit:
-            d = ops.withdraw(pool, self._investor(pool_id, investor_id), stamp, amount=amount, units=units)
-            return Commit(pool=d.pool, expected_version=pool.version, entry=d.entry, investor=d.investor)
-
-        request = {"investor_id": investor_id, "amount": amount, "units": units}
-        return self._run(who, pool_id, decide, operation="withdrawal", request=request, key=idempotency_key)
+        return self._decided(
+            who,
+            pool_id,
+            lambda pool, stamp: ops.withdraw(pool, self._investor(pool_id, investor_id), stamp, amount=amount, units=units),
+            operation="withdrawal",
+            request={"investor_id": investor_id, "amount": amount, "units": units},
+            key=idempotency_key,
+        )
 
     def distribute(
         self,
@@ -279,42 +264,49 @@ class PoolService:
         known = self._prices.latest(portfolio.clean_symbol(symbol)) if self._prices is not None else None
         market_price = known.price if known is not None else None
 
-        def decide(pool: Pool, stamp: Stamp) -> Commit:
-            d = portfolio.trade(
+        order = {"symbol": symbol, "side": side, "quantity": quantity, "price": price, "fees": fees, "memo": memo}
+        return self._decided(
+            who,
+            pool_id,
+            lambda pool, stamp: portfolio.trade(
                 pool,
                 symbol=symbol,
                 side=side,
                 quantity=quantity,
                 price=price,
                 fees=fees,
-                stamp=stamp,
                 memo=memo,
+                stamp=stamp,
                 market_price=market_price,
-            )
-            return Commit(pool=d.pool, expected_version=pool.version, entry=d.entry)
-
-        request = {"symbol": symbol, "side": side, "quantity": quantity, "price": price, "fees": fees, "memo": memo}
-        return self._run(who, pool_id, decide, operation="trade", request=request, key=idempotency_key)
+            ),
+            operation="trade",
+            request=order,
+            key=idempotency_key,
+        )
 
     def receive_dividend(
         self, who: Principal, pool_id: str, *, symbol: str, amount: DecimalInput, idempotency_key: str | None = None
     ) -> Receipt:
-        def decide(pool: Pool, stamp: Stamp) -> Commit:
-            d = portfolio.receive_dividend(pool, symbol=symbol, amount=amount, stamp=stamp)
-            return Commit(pool=d.pool, expected_version=pool.version, entry=d.entry)
-
-        request = {"symbol": symbol, "amount": amount}
-        return self._run(who, pool_id, decide, operation="dividend", request=request, key=idempotency_key)
+        return self._decided(
+            who,
+            pool_id,
+            lambda pool, stamp: portfolio.receive_dividend(pool, symbol=symbol, amount=amount, stamp=stamp),
+            operation="dividend",
+            request={"symbol": symbol, "amount": amount},
+            key=idempotency_key,
+        )
 
     def charge_fee(
         self, who: Principal, pool_id: str, *, amount: DecimalInput, description: str, idempotency_key: str | None = None
     ) -> Receipt:
-        def decide(pool: Pool, stamp: Stamp) -> Commit:
-            d = portfolio.charge_fee(pool, amount=amount, description=description, stamp=stamp)
-            return Commit(pool=d.pool, expected_version=pool.version, entry=d.entry)
-
-        request = {"amount": amount, "description": description}
-        return self._run(who, pool_id, decide, operation="fee", request=request, key=idempotency_key)
+        return self._decided(
+            who,
+            pool_id,
+            lambda pool, stamp: portfolio.charge_fee(pool, amount=amount, description=description, stamp=stamp),
+            operation="fee",
+            request={"amount": amount, "description": description},
+            key=idempotency_key,
+        )
 
     # -- reads --------------------------------------------------------------
 
@@ -355,20 +347,8 @@ class PoolService:
         )
 
     def statement(self, who: Principal, pool_id: str, investor_id: str) -> Statement:
-        """An investor's history, oldest first: contributions and withdrawals with the
-        units issued or redeemed, and each payout they received (the same shares
-        their paid_out adds up)."""
         pool = self.get_pool(who, pool_id)
-        investor = self._investor(pool_id, investor_id)
-        ledger = self.repo.ledger(pool_id)
-        paid = self.repo.booked_shares(pool_id, investor.id, [e.id for e in ledger if e.type is EntryType.DISTRIBUTION])
-        lines: list[StatementLine] = []
-        for e in ledger:
-            if e.investor_id == investor.id and e.type in (EntryType.CONTRIBUTION, EntryType.WITHDRAWAL):
-                lines.append(StatementLine(e, e.amount or Decimal(0), e.units or Decimal(0)))
-            elif e.id in paid:
-                lines.append(StatementLine(e, paid[e.id].amount, Decimal(0)))
-        return Statement(pool, investor, lines)
+        return investor_statement(self.repo, pool, self._investor(pool_id, investor_id))
 
     def distribution(self, who: Principal, pool_id: str, entry_id: str) -> tuple[LedgerEntry, tuple[Allocation, ...]]:
         self.get_pool(who, pool_id)
@@ -380,6 +360,26 @@ class PoolService:
     def nav_history(self, who: Principal, pool_id: str, *, limit: int = 500, cursor: str | None = None) -> Page[NavPoint]:
         self.get_pool(who, pool_id)
         return self.repo.nav_history(pool_id, limit=limit, cursor=cursor)
+
+    def _decided(
+        self,
+        who: Principal,
+        pool_id: str,
+        decision: Callable[[Pool, Stamp], PoolDecision | InvestorDecision],
+        *,
+        operation: str | None = None,
+        request: Mapping[str, object] | None = None,
+        key: str | None = None,
+        nav: bool = True,
+    ) -> Receipt:
+        """Run a decision that changes the pool (and an investor) and appends one entry."""
+
+        def decide(pool: Pool, stamp: Stamp) -> Commit:
+            d = decision(pool, stamp)
+            investor = d.investor if isinstance(d, InvestorDecision) else None
+            return Commit(pool=d.pool, expected_version=pool.version, entry=d.entry, investor=investor, record_nav=nav)
+
+        return self._run(who, pool_id, decide, operation=operation, request=request, key=key)
 
     def _run(
         self,

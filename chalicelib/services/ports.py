@@ -231,8 +231,7 @@ class PoolRepository(Protocol):
     def list_investors(
         self, pool_id: str, *, limit: int, cursor: str | None, where: Callable[[Investor], bool] | None = None
     ) -> Page[Investor]:
-        """Investors in id order; with ``where``, only those it keeps. A filtered page
-        may hold fewer than ``limit`` items and still have a next_cursor."""
+        """Investors in id order; with ``where``, those it keeps (a page may be short and still have a next_cursor)."""
         ...
 
     def holders(self, pool_id: str) -> list[Investor]:
@@ -266,8 +265,7 @@ class PoolRepository(Protocol):
     def allocations(self, pool_id: str, entry_id: str) -> list[Allocation]: ...
 
     def booked_shares(self, pool_id: str, investor_id: str, entry_ids: Sequence[str]) -> dict[str, Allocation]:
-        """The investor's share of each of these distributions that has been paid
-        to them (settled), by distribution entry id: one read, not one per distribution."""
+        """The investor's booked share of each of these distributions, by entry id, in one read."""
         ...
 
     def nav_history(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[NavPoint]:
@@ -289,8 +287,7 @@ class PoolRepository(Protocol):
         ...
 
     def revalue(self, pool: Pool, expected_version: int, *, record_nav: bool) -> None:
-        """Store new market prices on a pool (no ledger entry), and a NAV point
-        when asked. Raises VersionConflict."""
+        """Store new market prices on a pool (no ledger entry), and a NAV point if asked. Raises VersionConflict."""
         ...
 
     def pools_holding(self, symbol: str) -> list[str]:

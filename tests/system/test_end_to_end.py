@@ -1,4 +1,4 @@
-"""Issue 3's whole path in one run: a brokerage posts a signed trade (twice),
+"""The live path end to end, in one run: a brokerage posts a signed trade (twice),
 the market ticks, and a subscribed WebSocket client sees the trade once and
 the NAV move; the distribution that follows reaches finance's inbox."""
 

@@ -5,6 +5,11 @@ Each takes an Idempotency-Key: the same key and body answer the first result and
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from chalice.app import Response
+from pydantic import BaseModel
+
 from chalicelib.api.bodies import (
     ContributionRequest,
     DistributionPreviewRequest,
@@ -20,16 +25,14 @@ from .common import area, pools, receipt
 bp, api = area(__name__)
 
 
-@api.route(
-    "/pools/{pool_id}/contributions",
-    "POST",
-    summary="Take a contribution; units are issued at NAV per unit",
-    body=ContributionRequest,
-    response=EntryOut,
-    status=201,
-    tag="money",
-    idempotent=True,
-)
+def movement(
+    path: str, summary: str, body: type[BaseModel], response: type[BaseModel] = EntryOut
+) -> Callable[[Callable[..., Reply | BaseModel]], Callable[..., Response]]:
+    """A route that moves money: POST, 201 with the ledger entry, an Idempotency-Key honoured."""
+    return api.route(path, "POST", summary=summary, body=body, response=response, status=201, tag="money", idempotent=True)
+
+
+@movement("/pools/{pool_id}/contributions", "Take a contribution; units are issued at NAV per unit", ContributionRequest)
 def contribute(call: Call, pool_id: str) -> Reply:
     b = call.body
     return receipt(
@@ -39,16 +42,7 @@ def contribute(call: Call, pool_id: str) -> Reply:
     )
 
 
-@api.route(
-    "/pools/{pool_id}/withdrawals",
-    "POST",
-    summary="Pay an investor out, by amount or by units",
-    body=WithdrawalRequest,
-    response=EntryOut,
-    status=201,
-    tag="money",
-    idempotent=True,
-)
+@movement("/pools/{pool_id}/withdrawals", "Pay an investor out, by amount or by units", WithdrawalRequest)
 def withdraw(call: Call, pool_id: str) -> Reply:
     b = call.body
     return receipt(
@@ -63,16 +57,7 @@ def withdraw(call: Call, pool_id: str) -> Reply:
     )
 
 
-@api.route(
-    "/pools/{pool_id}/distributions",
-    "POST",
-    summary="Pay out cash pro rata by units",
-    body=DistributionRequest,
-    response=DistributionOut,
-    status=201,
-    tag="money",
-    idempotent=True,
-)
+@movement("/pools/{pool_id}/distributions", "Pay out cash pro rata by units", DistributionRequest, DistributionOut)
 def distribute(call: Call, pool_id: str) -> Reply:
     b = call.body
     return receipt(
@@ -99,16 +84,7 @@ def preview_distribution(call: Call, pool_id: str) -> DistributionPreviewOut:
     return DistributionPreviewOut.of(pools().preview_distribution(call.who, pool_id, amount=call.body.amount))
 
 
-@api.route(
-    "/pools/{pool_id}/trades",
-    "POST",
-    summary="Record a trade (for managers without a broker feed)",
-    body=TradeRequest,
-    response=EntryOut,
-    status=201,
-    tag="money",
-    idempotent=True,
-)
+@movement("/pools/{pool_id}/trades", "Record a trade (for managers without a broker feed)", TradeRequest)
 def record_trade(call: Call, pool_id: str) -> Reply:
     b = call.body
     return receipt(

@@ -3,8 +3,8 @@ import { LightElement } from "./base";
 import { customElement } from "./define";
 import { api, findInvestors, liveMessages, toasts, whoAmI } from "../context";
 import { debounce } from "../lib/debounce";
-import { fetchAll } from "../lib/api";
-import { download, fileSafe, toCsv } from "../lib/csv";
+import { fileSafe } from "../lib/csv";
+import { exportCsv } from "./export";
 import { ENTRY_TYPES, dateTime, entryLabel, money, price, quantity, signedMoney, units as fmtUnits } from "../lib/format";
 import type { Entry, Investor, Page, Pool, WebhookEvent } from "../lib/types";
 
@@ -229,27 +229,20 @@ export class ActivityPanel extends LightElement {
     void this.load(false);
   }
 
-  private async exportCsv(): Promise<void> {
-    this.exporting = "Exporting…";
-    try {
-      const rows = await fetchAll<Entry>(api, (cursor) => this.query(cursor, 200));
-      // Names travel with each entry: no request per investor or per person.
-      const csv = toCsv(
-        [
-          "entry_id", "created_at", "type", "investor_id", "investor", "amount", "units", "nav_per_unit", "cash_delta",
-          "symbol", "side", "quantity", "price", "fees", "memo", "recorded_by_id", "recorded_by", "currency",
-        ],
-        rows.map((e) => [
-          e.id, e.created_at, e.type, e.investor_id, e.investor_id ? investorName(e) : "", e.amount, e.units, e.nav_per_unit,
-          e.cash_delta, e.symbol, e.side, e.quantity, e.price, e.fees, e.memo, e.actor, this.actorName(e), this.pool.currency,
-        ]),
-      );
-      download(`${fileSafe(this.pool.name)}-activity.csv`, csv);
-    } catch (exc) {
-      toasts.emit({ kind: "error", text: (exc as Error).message });
-    } finally {
-      this.exporting = "";
-    }
+  private exportCsv(): Promise<void> {
+    // Names travel with each entry: no request per investor or per person.
+    return exportCsv<Entry>(this, {
+      page: (cursor) => this.query(cursor, 200),
+      header: [
+        "entry_id", "created_at", "type", "investor_id", "investor", "amount", "units", "nav_per_unit", "cash_delta",
+        "symbol", "side", "quantity", "price", "fees", "memo", "recorded_by_id", "recorded_by", "currency",
+      ],
+      row: (e) => [
+        e.id, e.created_at, e.type, e.investor_id, e.investor_id ? investorName(e) : "", e.amount, e.units, e.nav_per_unit,
+        e.cash_delta, e.symbol, e.side, e.quantity, e.price, e.fees, e.memo, e.actor, this.actorName(e), this.pool.currency,
+      ],
+      filename: `${fileSafe(this.pool.name)}-activity.csv`,
+    });
   }
 
   protected override render() {

@@ -3,8 +3,9 @@ import { LightElement } from "./base";
 import { customElement } from "./define";
 import { api, liveMessages, toasts } from "../context";
 import { debounce } from "../lib/debounce";
-import { ApiError, fetchAll } from "../lib/api";
-import { fileSafe, download, toCsv } from "../lib/csv";
+import { ApiError } from "../lib/api";
+import { fileSafe } from "../lib/csv";
+import { exportCsv } from "./export";
 import { gainOf, shareOf, valueOf } from "../lib/holding";
 import { money, percent, signedMoney, units as fmtUnits } from "../lib/format";
 import type { Investor, InvestorRecord, Page, Pool } from "../lib/types";
@@ -195,29 +196,18 @@ export class InvestorsPanel extends LightElement {
   }
 
   /** Every investor (or every match of the search), 200 per request. */
-  private async exportCsv(): Promise<void> {
-    this.exporting = "Exporting…";
-    try {
-      const rows = await fetchAll<Investor>(
-        api,
-        (cursor) => {
-          const q = new URLSearchParams({ limit: "200" });
-          if (cursor) q.set("cursor", cursor);
-          if (this.query) q.set("q", this.query);
-          return `/pools/${this.pool.id}/investors?${q}`;
-        },
-        (n) => (this.exporting = `Exporting… ${n}`),
-      );
-      const csv = toCsv(
-        ["investor_id", "name", "email", "status", "units", "value", "share", "contributed", "withdrawn", "paid_out", "gain", "currency"],
-        rows.map((i) => [i.id, i.name, i.email, i.status, i.units, i.value, i.share, i.contributed, i.withdrawn, i.paid_out, gainOf(i, this.pool), this.pool.currency]),
-      );
-      download(`${fileSafe(this.pool.name)}-investors.csv`, csv);
-    } catch (exc) {
-      toasts.emit({ kind: "error", text: (exc as Error).message });
-    } finally {
-      this.exporting = "";
-    }
+  private exportCsv(): Promise<void> {
+    return exportCsv<Investor>(this, {
+      page: (cursor) => {
+        const q = new URLSearchParams({ limit: "200" });
+        if (cursor) q.set("cursor", cursor);
+        if (this.query) q.set("q", this.query);
+        return `/pools/${this.pool.id}/investors?${q}`;
+      },
+      header: ["investor_id", "name", "email", "status", "units", "value", "share", "contributed", "withdrawn", "paid_out", "gain", "currency"],
+      row: (i) => [i.id, i.name, i.email, i.status, i.units, i.value, i.share, i.contributed, i.withdrawn, i.paid_out, gainOf(i, this.pool), this.pool.currency],
+      filename: `${fileSafe(this.pool.name)}-investors.csv`,
+    });
   }
 
   protected override render() {

@@ -2,6 +2,7 @@ import { html, nothing } from "lit";
 import { LightElement } from "./base";
 import { customElement } from "./define";
 import { field, formValues, fromApiError } from "./forms";
+import { plainAmount } from "../lib/typed";
 import { api, knownPools, live, liveMessages, toasts } from "../context";
 import { change } from "../lib/decimal";
 import { isNewer } from "../lib/freshness";
@@ -107,6 +108,8 @@ export class PoolsView extends LightElement {
     e.preventDefault();
     const form = e.target as HTMLFormElement;
     const v = formValues(form);
+    // "$1.00" or "1,000" read as the plain decimal the API takes (in the currency being chosen).
+    v.unit_price = plainAmount(v.unit_price ?? "", (v.currency ?? "").toUpperCase() || "USD");
     const fields = problems({
       name: checkName(v.name ?? ""),
       currency: checkCurrency(v.currency ?? ""),

@@ -5,14 +5,10 @@ import { field, formValues, fromApiError, type FormErrors } from "./forms";
 import { api, toasts } from "../context";
 import { ApiError } from "../lib/api";
 import { dateTime, percent } from "../lib/format";
-import type { Brokerage, Pool } from "../lib/types";
+import type { AlertSettings, Brokerage, Pool } from "../lib/types";
+import { plainNumber } from "../lib/typed";
 import { movePoint, pctOf } from "../lib/percent";
 import * as check from "../lib/validate";
-
-interface AlertSettings {
-  recipients: string[];
-  withdrawal_threshold: string;
-}
 
 const NONE: FormErrors = { fields: {}, form: "" };
 
@@ -113,7 +109,7 @@ export class SettingsPanel extends LightElement {
     const v = formValues(e.target as HTMLFormElement);
     const recipients = (v.recipients ?? "").split(/[\s,;]+/).filter(Boolean);
     const bad = recipients.find((r) => check.email(r));
-    const threshold = v.withdrawal_threshold_pct ?? "";
+    const threshold = plainNumber((v.withdrawal_threshold_pct ?? "").replace(/%$/, ""));
     const fields = check.problems({
       recipients: bad ? `${bad} is not an email address` : null,
       withdrawal_threshold_pct: check.positiveDecimal(threshold, "Threshold", 2, true),

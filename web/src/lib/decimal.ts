@@ -67,19 +67,21 @@ export function sign(a: In): -1 | 0 | 1 {
   return c < 0n ? -1 : c > 0n ? 1 : 0;
 }
 
-/** a / b to ``places`` decimal places, rounding half to even (the API's own rule for display ratios). */
-export function div(a: In, b: In, places: number): Dec {
+/** a / b as num / den (den > 0) scaled so the integer quotient has ``places`` decimal places. */
+function scaled(a: In, b: In, places: number): [bigint, bigint] {
   const x = dec(a);
   const y = dec(b);
   if (y.coef === 0n) throw new RangeError("division by zero");
   // a/b = (x.coef / 10^xs) / (y.coef / 10^ys); scale the numerator so the quotient has `places` digits.
   const shift = places + y.scale - x.scale;
-  let num = x.coef * (shift >= 0 ? 10n ** BigInt(shift) : 1n);
-  let den = y.coef * (shift < 0 ? 10n ** BigInt(-shift) : 1n);
-  if (den < 0n) {
-    num = -num;
-    den = -den;
-  }
+  const num = x.coef * (shift >= 0 ? 10n ** BigInt(shift) : 1n);
+  const den = y.coef * (shift < 0 ? 10n ** BigInt(-shift) : 1n);
+  return den < 0n ? [-num, -den] : [num, den];
+}
+
+/** a / b to ``places`` decimal places, rounding half to even (the API's own rule for display ratios). */
+export function div(a: In, b: In, places: number): Dec {
+  const [num, den] = scaled(a, b, places);
   let q = num / den;
   const r = num % den;
   const twice = (r < 0n ? -r : r) * 2n;
@@ -89,12 +91,7 @@ export function div(a: In, b: In, places: number): Dec {
 
 /** a / b to ``places`` decimal places, rounding toward zero (the API's rule for what units are worth). */
 export function divDown(a: In, b: In, places: number): Dec {
-  const x = dec(a);
-  const y = dec(b);
-  if (y.coef === 0n) throw new RangeError("division by zero");
-  const shift = places + y.scale - x.scale;
-  const num = x.coef * (shift >= 0 ? 10n ** BigInt(shift) : 1n);
-  const den = y.coef * (shift < 0 ? 10n ** BigInt(-shift) : 1n);
+  const [num, den] = scaled(a, b, places);
   return { coef: num / den, scale: places }; // BigInt division truncates toward zero
 }
 
