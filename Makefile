@@ -79,8 +79,10 @@ browser-deps:
 run: install web
 	$(PY) -m devstack
 
+# pytest-xdist: a worker per core, each test file on one worker (the system and browser
+# files share a local stack per worker); `make unit` etc. run in one process.
 test: install lint typecheck security web web-test browser-deps
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile
 
 # ruff, then the layers: import-linter's contracts in pyproject.toml (a use case importing
 # an adapter, or the domain importing anything of ours, fails here).
