@@ -243,3 +243,19 @@ def test_no_table_has_an_empty_header(browser: Browser, web_stack: Stack) -> Non
     expect(dialog.get_by_test_id("preview-total")).to_have_text("$3.00")
     assert empty_headers() == []
     context.close()
+
+
+def test_a_statement_prints_with_page_margins(page: Page, web_stack: Stack) -> None:
+    pool_id, ids = funded_pool(web_stack, {"Pia": "10.00"})
+    sign_in(page, web_stack, MANAGER.email, MANAGER.password)
+    page.goto(f"{web_stack.api}/#/pools/{pool_id}/investors/{ids['Pia']}/statement")
+    expect(page.get_by_test_id("statement-investor")).to_have_text("Pia")
+    margins: Any = page.evaluate(
+        """() => [...document.styleSheets].flatMap(s => [...s.cssRules])
+            .filter(r => r instanceof CSSPageRule).map(r => r.style.margin)"""
+    )
+    assert margins and all(m and not m.startswith("0") for m in margins), margins
+    page.emulate_media(media="print")
+    expect(page.locator(".topbar")).to_be_hidden()  # only the statement is printed
+    pdf = page.pdf(prefer_css_page_size=True)
+    assert pdf.startswith(b"%PDF")
