@@ -24,6 +24,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 from aws_lambda_powertools.utilities.jmespath_utils import query
 from chalice.app import Request
 
@@ -60,7 +61,12 @@ def observe(event: Any, get_response: Callable[[Any], Any]) -> Any:
             return get_response(event)
         finally:
             if metrics.metric_set:
-                metrics.flush_metrics()
+                if is_metrics_disabled():
+                    # Powertools' flush keeps a disabled set, which then grows without end and
+                    # is printed anyway once a metric holds 100 values: drop it instead.
+                    metrics.clear_metrics()
+                else:
+                    metrics.flush_metrics()
 
     wrapped = tracer.capture_lambda_handler(handler, capture_response=False)
     if context is not None:  # the local stack and tests may call a handler without one

@@ -102,3 +102,18 @@ def test_an_oversized_webhook_counts_as_rejected(api: Api, capfd: pytest.Capture
     resp = api.request("POST", "/webhooks/demo", raw=b"x" * (MAX_BODY_BYTES + 1), as_user=None)
     assert resp.status_code == 400 and resp.json_body["error"]["code"] == "body_too_large"
     assert metric_totals(emitted(capfd.readouterr().out)) == {"WebhooksRejected": 1}
+
+
+def test_with_metrics_disabled_nothing_is_printed_or_kept(
+    api: Api, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The local stack disables metrics: Powertools then keeps every value and, at 100,
+    prints them anyway. Nothing may reach the terminal, and nothing may pile up."""
+    from chalicelib.observability import metrics
+
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    capfd.readouterr()
+    for n in range(105):
+        assert post_event(api, trade_event(f"evt-quiet-{n}"), header="t=1,v1=00").status_code == 401
+    assert '"_aws"' not in capfd.readouterr().out
+    assert not metrics.metric_set
