@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from chalicelib.adapters import pool_items as items
+from chalicelib.adapters.attributes import Item, timestamp
 from chalicelib.adapters.ddb import batch_get
 from chalicelib.domain.model import Allocation, EntryType, LedgerEntry
 
@@ -16,7 +17,7 @@ from chalicelib.domain.model import Allocation, EntryType, LedgerEntry
 SETTLE_BATCH = 50
 
 
-def _share(item: items.Item, investor_id: str) -> Allocation:
+def _share(item: Item, investor_id: str) -> Allocation:
     return Allocation(investor_id=investor_id, units=Decimal(item["units"]["N"]), amount=Decimal(item["amount"]["N"]))
 
 
@@ -26,7 +27,7 @@ class DistributionBook:
     _db: Any
     _table: str
 
-    def _in_partition(self, pool_id: str, prefix: str, **kwargs: Any) -> Iterator[items.Item]:
+    def _in_partition(self, pool_id: str, prefix: str, **kwargs: Any) -> Iterator[Item]:
         raise NotImplementedError
 
     def get_entry(self, pool_id: str, entry_id: str) -> LedgerEntry | None:
@@ -102,7 +103,7 @@ class DistributionBook:
             "investor_id": {"S": share.investor_id},
             "units": {"N": str(share.units)},
             "amount": {"N": str(share.amount)},
-            "created_at": {"S": items.timestamp(entry.created_at)},
+            "created_at": {"S": timestamp(entry.created_at)},
         }
         return (
             {"Put": {"TableName": self._table, "Item": booked, "ConditionExpression": "attribute_not_exists(PK)"}},

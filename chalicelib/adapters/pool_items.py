@@ -2,29 +2,36 @@
 
 This is the one module that spells a key of the pools table (the layout is
 described in chalicelib/resources.py). Each entity is described once, as a
-``Shape`` naming how each field is stored; writing an item, reading it back
-from GetItem or Query, and decoding a stream image all go through that one
-description, straight from DynamoDB's typed attribute values.
-
-DynamoDB normalises numbers ("1.00" comes back as 1), so amounts are
-re-quantised on read: money to the pool's currency, units and NAV per unit to
-6 places.
+``Shape`` (attributes.py) naming how each field is stored; writing an item,
+reading it back from GetItem or Query, and decoding a stream image all go
+through that one description, straight from DynamoDB's typed attribute values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Mapping
+from datetime import date, datetime, time
 from decimal import Decimal
-from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import Any
 
+from chalicelib.adapters.attributes import (
+    INTEGER,
+    MONEY,
+    NUMBER,
+    PER_UNIT,
+    TEXT,
+    TIME,
+    UNITS,
+    Choice,
+    Codec,
+    Item,
+    Shape,
+    timestamp,
+)
 from chalicelib.domain import money
+from chalicelib.domain.dealing import Cutoff, DealingMode, DealingPolicy, Frequency
 from chalicelib.domain.model import EntryType, Investor, InvestorStatus, LedgerEntry, Pool, PoolStatus, Position, TradeSide
 from chalicelib.services.ports import EntryAppended, InvestorChanged, NavPoint, PoolChange, PoolChanged
-
-Item = dict[str, Any]  # DynamoDB's typed attribute values: {"name": {"S": "..."}}
 
 # -- keys ------------------------------------------------------------------------
 
@@ -103,80 +110,6 @@ def key(pk: str, sk: str) -> Item:
     return {"PK": {"S": pk}, "SK": {"S": sk}}
 
 
-def timestamp(value: datetime) -> str:
-    return value.isoformat(timespec="microseconds").replace("+00:00", "Z")
-
-
-def parse_timestamp(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-# -- how a field is stored --------------------------------------------------------
-
-V = TypeVar("V")
-
-
-class Codec(Generic[V]):
-    """One field's typed attribute value; ``currency`` is the pool's, for money."""
-
-    def put(self, value: V, currency: str) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def get(self, attr: dict[str, Any], currency: str) -> V:
-        raise NotImplementedError
-
-
-class _Text(Codec[str]):
-    def put(self, value: str, currency: str) -> dict[str, Any]:
-        return {"S": value}
-
-    def get(self, attr: dict[str, Any], currency: str) -> str:
-        return str(attr["S"])
-
-
-class _Integer(Codec[int]):
-    def put(self, value: int, currency: str) -> dict[str, Any]:
-        return {"N": str(value)}
-
-    def get(self, attr: dict[str, Any], currency: str) -> int:
-        return int(attr["N"])
-
-
-class _Number(Codec[Decimal]):
-    """A Decimal kept as given; ``read`` re-quantises what DynamoDB normalised."""
-
-    def __init__(self, read: Callable[[Decimal, str], Decimal] = lambda d, _c: d) -> None:
-        self._read = read
-
-    def put(self, value: Decimal, currency: str) -> dict[str, Any]:
-        return {"N": str(value)}
-
-    def get(self, attr: dict[str, Any], currency: str) -> Decimal:
-        return self._read(Decimal(attr["N"]), currency)
-
-
-class _Time(Codec[datetime]):
-    def put(self, value: datetime, currency: str) -> dict[str, Any]:
-        return {"S": timestamp(value)}
-
-    def get(self, attr: dict[str, Any], currency: str) -> datetime:
-        return parse_timestamp(attr["S"])
-
-
-E = TypeVar("E", bound=StrEnum)
-
-
-class _Choice(Codec[E]):
-    def __init__(self, enum: type[E]) -> None:
-        self._enum = enum
-
-    def put(self, value: E, currency: str) -> dict[str, Any]:
-        return {"S": value.value}
-
-    def get(self, attr: dict[str, Any], currency: str) -> E:
-        return self._enum(attr["S"])
-
-
 class _Positions(Codec[dict[str, Position]]):
     def put(self, value: dict[str, Position], currency: str) -> dict[str, Any]:
         return {
@@ -205,36 +138,36 @@ class _Positions(Codec[dict[str, Position]]):
         return positions
 
 
-TEXT, INTEGER, TIME, NUMBER = _Text(), _Integer(), _Time(), _Number()
-MONEY = _Number(money.quantize_money)
-UNITS = _Number(lambda d, _c: money.quantize_units(d))
-PER_UNIT = _Number(lambda d, _c: money.quantize_places(d, money.NAV_PER_UNIT_PLACES))
+class _Dealing(Codec[DealingPolicy]):
+    """A pool's dealing policy, as one map on its STATE item."""
 
+    def put(self, value: DealingPolicy, currency: str) -> dict[str, Any]:
+        m: dict[str, Any] = {
+            "mode": {"S": value.mode.value},
+            "frequency": {"S": value.frequency.value},
+            "redemption_notice_days": {"N": str(value.redemption_notice_days)},
+            "lockup_days": {"N": str(value.lockup_days)},
+            "early_redemption_fee": {"N": str(value.early_redemption_fee)},
+        }
+        if value.cutoff is not None:
+            m["cutoff_time"] = {"S": value.cutoff.at.strftime("%H:%M")}
+            m["cutoff_timezone"] = {"S": value.cutoff.timezone}
+        if value.gate is not None:
+            m["gate"] = {"N": str(value.gate)}
+        return {"M": m}
 
-@dataclass(frozen=True)
-class Shape(Generic[V]):
-    """An entity's fields and how each is stored. A field whose value is None is
-    not written; a missing attribute reads back as the field's default."""
-
-    build: Callable[..., V]
-    fields: Mapping[str, Codec[Any]]
-    defaults: Mapping[str, Any]
-
-    def attributes(self, entity: V, currency: str) -> Item:
-        out: Item = {}
-        for name, codec in self.fields.items():
-            value = getattr(entity, name)
-            if value is not None:
-                out[name] = codec.put(value, currency)
-        return out
-
-    def entity(self, item: Item, currency: str | None = None) -> V:
-        cur = currency or item["currency"]["S"]
-        values = {}
-        for name, codec in self.fields.items():
-            attr = item.get(name)
-            values[name] = codec.get(attr, cur) if attr is not None and "NULL" not in attr else self.defaults.get(name)
-        return self.build(**values)
+    def get(self, attr: dict[str, Any], currency: str) -> DealingPolicy:
+        m = attr["M"]
+        cutoff = Cutoff(time.fromisoformat(m["cutoff_time"]["S"]), m["cutoff_timezone"]["S"]) if "cutoff_time" in m else None
+        return DealingPolicy(
+            mode=DealingMode(m["mode"]["S"]),
+            frequency=Frequency(m["frequency"]["S"]),
+            cutoff=cutoff,
+            redemption_notice_days=int(m["redemption_notice_days"]["N"]),
+            gate=Decimal(m["gate"]["N"]) if "gate" in m else None,
+            lockup_days=int(m["lockup_days"]["N"]),
+            early_redemption_fee=Decimal(m["early_redemption_fee"]["N"]),
+        )
 
 
 POOL: Shape[Pool] = Shape(
@@ -245,7 +178,7 @@ POOL: Shape[Pool] = Shape(
         "currency": TEXT,
         "unit_price": NUMBER,
         "manager_id": TEXT,
-        "status": _Choice(PoolStatus),
+        "status": Choice(PoolStatus),
         "cash": MONEY,
         "units": UNITS,
         "investor_count": INTEGER,
@@ -254,8 +187,9 @@ POOL: Shape[Pool] = Shape(
         "created_at": TIME,
         "updated_at": TIME,
         "valued_at": TIME,
+        "dealing": _Dealing(),
     },
-    {"positions": {}, "valued_at": None},
+    {"positions": {}, "valued_at": None, "dealing": DealingPolicy()},
 )
 
 INVESTOR: Shape[Investor] = Shape(
@@ -265,7 +199,7 @@ INVESTOR: Shape[Investor] = Shape(
         "id": TEXT,
         "name": TEXT,
         "email": TEXT,
-        "status": _Choice(InvestorStatus),
+        "status": Choice(InvestorStatus),
         "units": UNITS,
         "contributed": MONEY,
         "withdrawn": MONEY,
@@ -281,7 +215,7 @@ ENTRY: Shape[LedgerEntry] = Shape(
     {
         "id": TEXT,
         "pool_id": TEXT,
-        "type": _Choice(EntryType),
+        "type": Choice(EntryType),
         "created_at": TIME,
         "actor": TEXT,
         "cash_delta": MONEY,
@@ -291,7 +225,7 @@ ENTRY: Shape[LedgerEntry] = Shape(
         "units": UNITS,
         "nav_per_unit": PER_UNIT,
         "symbol": TEXT,
-        "side": _Choice(TradeSide),
+        "side": Choice(TradeSide),
         "quantity": NUMBER,
         "price": NUMBER,
         "fees": MONEY,

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from chalicelib.adapters import pool_items as items
+from chalicelib.adapters.attributes import Item, timestamp
 from chalicelib.adapters.ddb import batch_get, decode_cursor, encode_cursor
 from chalicelib.adapters.distribution_book import DistributionBook
 from chalicelib.domain.model import EntryType, Investor, LedgerEntry, Pool
@@ -42,12 +43,12 @@ class DynamoPoolRepository(DistributionBook):
 
     # -- reads -------------------------------------------------------------
 
-    def _get(self, pk: str, sk: str) -> items.Item | None:
+    def _get(self, pk: str, sk: str) -> Item | None:
         resp = self._db.get_item(TableName=self._table, Key=items.key(pk, sk), ConsistentRead=True)
-        item: items.Item | None = resp.get("Item")
+        item: Item | None = resp.get("Item")
         return item
 
-    def _query_all(self, **kwargs: Any) -> Iterator[items.Item]:
+    def _query_all(self, **kwargs: Any) -> Iterator[Item]:
         while True:
             resp = self._db.query(TableName=self._table, **kwargs)
             yield from resp.get("Items", [])
@@ -55,7 +56,7 @@ class DynamoPoolRepository(DistributionBook):
                 return
             kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
 
-    def _in_partition(self, pool_id: str, prefix: str, **kwargs: Any) -> Iterator[items.Item]:
+    def _in_partition(self, pool_id: str, prefix: str, **kwargs: Any) -> Iterator[Item]:
         """Every item of the pool whose sort key starts with ``prefix``, strongly consistent."""
         return self._query_all(
             KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
@@ -66,7 +67,7 @@ class DynamoPoolRepository(DistributionBook):
 
     def _query_page(
         self, *, pk: str, prefix: str, limit: int, cursor: str | None, newest_first: bool
-    ) -> tuple[list[items.Item], str | None]:
+    ) -> tuple[list[Item], str | None]:
         kwargs: dict[str, Any] = {
             "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
             "ExpressionAttributeValues": {":pk": {"S": pk}, ":prefix": {"S": prefix}},
@@ -90,7 +91,7 @@ class DynamoPoolRepository(DistributionBook):
         limit: int,
         cursor: str | None,
         newest_first: bool,
-        decode: Callable[[items.Item], T],
+        decode: Callable[[Item], T],
         where: Callable[[T], bool] | None,
     ) -> Page[T]:
         """One page of a partition, kept by ``where`` after decoding (the same rule
@@ -218,7 +219,7 @@ class DynamoPoolRepository(DistributionBook):
             KeyConditionExpression="PK = :pk AND SK BETWEEN :lo AND :hi",
             ExpressionAttributeValues={
                 ":pk": {"S": items.pool_pk(pool_id)},
-                ":lo": {"S": f"{items.NAV}{items.timestamp(since)}"},
+                ":lo": {"S": f"{items.NAV}{timestamp(since)}"},
                 ":hi": {"S": f"{items.NAV}~"},
             },
             Limit=1,
@@ -249,7 +250,7 @@ class DynamoPoolRepository(DistributionBook):
                 "kind": {"S": "idempotency"},
                 "request_hash": {"S": change.idempotency.request_hash},
                 "entry_id": {"S": change.idempotency.entry_id},
-                "created_at": {"S": items.timestamp(entry.created_at)},
+                "created_at": {"S": timestamp(entry.created_at)},
             }
             writes.append(self._put_new(record))
         if change.investor is not None:
@@ -292,7 +293,7 @@ class DynamoPoolRepository(DistributionBook):
             put["ExpressionAttributeValues"] = {":v": {"N": str(expected_version)}}
         return {"Put": put}
 
-    def _put_new(self, item: items.Item) -> dict[str, Any]:
+    def _put_new(self, item: Item) -> dict[str, Any]:
         return {"Put": {"TableName": self._table, "Item": item, "ConditionExpression": "attribute_not_exists(PK)"}}
 
     def _investor_write(self, inv: Investor, is_new: bool, currency: str) -> dict[str, Any]:

@@ -115,3 +115,20 @@ class AlertSettingsRequest(Body):
 
 class DistributionPreviewRequest(Body):
     amount: DecimalString
+
+
+class CutoffBody(Body):
+    time: str = Field(min_length=1, max_length=8, description='a time of day, "16:00"', examples=["16:00"])
+    timezone: str = Field(min_length=1, max_length=64, description="an IANA time zone", examples=["Europe/London"])
+
+
+class DealingRequest(Body):
+    mode: Literal["instant", "forward"]
+    frequency: Literal["daily", "weekly", "monthly"] | None = Field(default=None, description="forward only; daily if not given")
+    cutoff: CutoffBody | None = Field(default=None, description="orders after it roll to the next dealing day")
+    redemption_notice_days: int = Field(default=0, ge=0, le=3660)
+    gate: DecimalString | None = Field(default=None, description='the share of NAV a dealing day may pay out, e.g. "0.10"')
+    lockup_days: int = Field(default=0, ge=0, le=3660)
+    early_redemption_fee: DecimalString = Field(
+        default="0", description='a fraction of what a redemption inside the lock-up pays, kept by the pool, e.g. "0.02"'
+    )

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Generic, Self, TypeVar
+from typing import Annotated, Generic, Literal, Self, TypeVar
 
 from pydantic import BaseModel, Field, PlainSerializer
 
+from chalicelib.domain.dealing import DealingPolicy
 from chalicelib.domain.model import Allocation, Investor, LedgerEntry, Pool
+from chalicelib.domain.operations import describe_dealing
 from chalicelib.services.pools import DistributionPreview
 from chalicelib.services.ports import (
     NavPoint,
@@ -55,6 +57,36 @@ class PositionOut(BaseModel):
     market_value: Amount
 
 
+class CutoffOut(BaseModel):
+    time: str
+    timezone: str
+
+
+class DealingOut(BaseModel):
+    mode: Literal["instant", "forward"]
+    frequency: Literal["daily", "weekly", "monthly"]
+    cutoff: CutoffOut | None
+    redemption_notice_days: int
+    gate: Amount | None
+    lockup_days: int
+    early_redemption_fee: Amount
+    summary: str = Field(description="the policy in words, as the activity shows it")
+
+    @classmethod
+    def of(cls, policy: DealingPolicy) -> Self:
+        cutoff = CutoffOut(time=f"{policy.cutoff.at:%H:%M}", timezone=policy.cutoff.timezone) if policy.cutoff else None
+        return cls(
+            mode=policy.mode.value,
+            frequency=policy.frequency.value,
+            cutoff=cutoff,
+            redemption_notice_days=policy.redemption_notice_days,
+            gate=policy.gate,
+            lockup_days=policy.lockup_days,
+            early_redemption_fee=policy.early_redemption_fee,
+            summary=describe_dealing(policy),
+        )
+
+
 class PoolOut(BaseModel):
     id: str
     name: str
@@ -72,6 +104,8 @@ class PoolOut(BaseModel):
     created_at: Timestamp
     updated_at: Timestamp
     valued_at: Timestamp | None = Field(description="when market prices last marked the positions")
+    dealing_mode: Literal["instant", "forward"] = Field(description="forward: money moves only at struck, approved valuations")
+    indicative: bool = Field(description="true when NAV and NAV per unit are live estimates, not a struck NAV orders deal at")
 
     @classmethod
     def of(cls, pool: Pool) -> Self:
@@ -101,6 +135,8 @@ class PoolOut(BaseModel):
             created_at=pool.created_at,
             updated_at=pool.updated_at,
             valued_at=pool.valued_at,
+            dealing_mode=pool.dealing.mode.value,
+            indicative=pool.dealing.is_forward,
         )
 
 

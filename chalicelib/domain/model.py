@@ -13,6 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from . import money
+from .dealing import DealingPolicy
 from .money import ZERO
 
 
@@ -31,6 +32,7 @@ class EntryType(StrEnum):
     POOL_RENAMED = "pool.renamed"
     POOL_CLOSED = "pool.closed"
     POOL_REOPENED = "pool.reopened"
+    DEALING_SET = "pool.dealing_set"
     INVESTOR_ADDED = "investor.added"
     INVESTOR_REMOVED = "investor.removed"
     CONTRIBUTION = "contribution"
@@ -74,6 +76,8 @@ class Pool:
     version: int = 0
     # When market prices last marked the positions (None: only trade prices so far).
     valued_at: datetime | None = None
+    # How the pool deals: at once (the default) or forward, on dealing days.
+    dealing: DealingPolicy = field(default_factory=DealingPolicy)
 
     @property
     def nav(self) -> Decimal:

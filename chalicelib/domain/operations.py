@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from . import money
 from .allocation import allocate
+from .dealing import DealingPolicy
 from .decisions import (
     DistributionDecision,
     InvestorDecision,
@@ -51,6 +52,31 @@ def open_pool(*, pool_id: str, name: str, currency: str, unit_price: DecimalInpu
 def rename_pool(pool: Pool, name: str, stamp: Stamp) -> PoolDecision:
     clean = clean_name(name)
     return PoolDecision(touch(pool, stamp, name=clean), new_entry(pool, stamp, EntryType.POOL_RENAMED, memo=clean))
+
+
+def set_dealing(pool: Pool, policy: DealingPolicy, stamp: Stamp) -> PoolDecision:
+    """Change how the pool deals; the entry says what it deals like now."""
+    if policy == pool.dealing:
+        raise Conflict("the pool already deals this way", field="mode", code="dealing_unchanged")
+    return PoolDecision(
+        touch(pool, stamp, dealing=policy), new_entry(pool, stamp, EntryType.DEALING_SET, memo=describe_dealing(policy))
+    )
+
+
+def describe_dealing(policy: DealingPolicy) -> str:
+    """A policy as the activity shows it, e.g. "forward, weekly, cut-off 16:00 Europe/London, gate 10%"."""
+    if not policy.is_forward:
+        return "instant: contributions and withdrawals deal at once"
+    parts = ["forward", policy.frequency.value]
+    parts.append(f"cut-off {policy.cutoff.at:%H:%M} {policy.cutoff.timezone}" if policy.cutoff else "no cut-off")
+    if policy.redemption_notice_days:
+        parts.append(f"{policy.redemption_notice_days} days' notice")
+    if policy.gate is not None:
+        parts.append(f"gate {money.quantize_places(policy.gate * 100, 2).normalize():f}%")
+    if policy.lockup_days:
+        fee = money.quantize_places(policy.early_redemption_fee * 100, 2).normalize()
+        parts.append(f"lock-up {policy.lockup_days} days (early redemption fee {fee:f}%)")
+    return ", ".join(parts)
 
 
 def set_status(pool: Pool, status: PoolStatus, stamp: Stamp) -> PoolDecision:
@@ -92,8 +118,17 @@ def remove_investor(pool: Pool, investor: Investor, stamp: Stamp) -> InvestorDec
 # -- money in and out --------------------------------------------------------
 
 
+def require_instant(pool: Pool) -> None:
+    if pool.dealing.is_forward:
+        raise Conflict(
+            f"{pool.name} deals forward: place an order (POST /pools/{pool.id}/orders) to deal at the next struck NAV",
+            code="forward_dealing",
+        )
+
+
 def contribute(pool: Pool, investor: Investor, amount: DecimalInput, stamp: Stamp) -> InvestorDecision:
     require_open(pool, "take contributions")
+    require_instant(pool)
     require_active(investor)
     value = money.parse_amount(amount, pool.currency)
     if pool.units > 0 and pool.nav <= 0:
@@ -136,6 +171,7 @@ def withdraw(
 ) -> InvestorDecision:
     """Pay an investor out at the current NAV per unit, by amount or by units."""
     require_open(pool, "pay withdrawals")
+    require_instant(pool)
     require_active(investor)
     if (amount is None) == (units is None):
         raise InvalidInput("give either amount or units, not both", field="amount", code="amount_or_units")

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from chalicelib.domain import operations as ops
 from chalicelib.domain import portfolio
+from chalicelib.domain.dealing import DealingPolicy
 from chalicelib.domain.decisions import InvestorDecision, PoolDecision, clean_name
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
 from chalicelib.domain.model import Allocation, EntryType, Investor, LedgerEntry, Pool, PoolStatus, Stamp
@@ -123,6 +124,11 @@ class PoolService:
 
         with contextlib.suppress(_Unchanged):
             self._run(who, pool_id, decide)
+        return self._reload(pool_id)
+
+    def set_dealing(self, who: Principal, pool_id: str, policy: DealingPolicy) -> Pool:
+        """How the pool deals from now on (the change is in its activity)."""
+        self._decided(who, pool_id, lambda pool, stamp: ops.set_dealing(pool, policy, stamp), nav=False)
         return self._reload(pool_id)
 
     def _reload(self, pool_id: str) -> Pool:

@@ -140,7 +140,7 @@ export class PoolView extends LightElement {
         : nothing}
 
       <div class="figures">
-        <div class="figure ${this.flash ? "flash" : ""}"><div class="label">NAV</div><div class="value" data-testid="nav">${money(p.nav, cur)}</div>
+        <div class="figure ${this.flash ? "flash" : ""}"><div class="label">NAV${p.indicative ? html` <span class="badge" title="Live estimate: orders deal at the NAV struck and approved for their dealing day">indicative</span>` : nothing}</div><div class="value" data-testid="nav">${money(p.nav, cur)}</div>
           <div class="sub">${changeToday(p)} today</div></div>
         <div class="figure ${this.flash ? "flash" : ""}"><div class="label">NAV per unit</div><div class="value" data-testid="nav-per-unit">${price(p.nav_per_unit, cur)}</div></div>
         <div class="figure"><div class="label">Units</div><div class="value" data-testid="units">${fmtUnits(p.units)}</div>

@@ -212,6 +212,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/pools/{pool_id}/dealing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How the pool deals: at once, or forward on dealing days */
+        get: operations["get_pools_pool_id_dealing"];
+        /** Set how the pool deals: instant, or forward with a frequency, cut-off, notice, gate and lock-up */
+        put: operations["put_pools_pool_id_dealing"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/pools/{pool_id}/distributions": {
         parameters: {
             query?: never;
@@ -554,6 +572,100 @@ export interface components {
              * @example 1250.00
              */
             unit_price: string;
+        };
+        /** CutoffBody */
+        CutoffBody: {
+            /**
+             * Time
+             * @description a time of day, "16:00"
+             * @example 16:00
+             */
+            time: string;
+            /**
+             * Timezone
+             * @description an IANA time zone
+             * @example Europe/London
+             */
+            timezone: string;
+        };
+        /** CutoffOut */
+        CutoffOut: {
+            /** Time */
+            time: string;
+            /** Timezone */
+            timezone: string;
+        };
+        /** DealingOut */
+        DealingOut: {
+            cutoff: components["schemas"]["CutoffOut"] | null;
+            /**
+             * Early Redemption Fee
+             * Format: decimal
+             */
+            early_redemption_fee: string;
+            /**
+             * Frequency
+             * @enum {string}
+             */
+            frequency: "daily" | "weekly" | "monthly";
+            /** Gate */
+            gate: string | null;
+            /** Lockup Days */
+            lockup_days: number;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "instant" | "forward";
+            /** Redemption Notice Days */
+            redemption_notice_days: number;
+            /**
+             * Summary
+             * @description the policy in words, as the activity shows it
+             */
+            summary: string;
+        };
+        /** DealingRequest */
+        DealingRequest: {
+            /**
+             * @description orders after it roll to the next dealing day
+             * @default null
+             */
+            cutoff: components["schemas"]["CutoffBody"] | null;
+            /**
+             * Early Redemption Fee
+             * @description a fraction of what a redemption inside the lock-up pays, kept by the pool, e.g. "0.02"
+             * @default 0
+             * @example 1250.00
+             */
+            early_redemption_fee: string;
+            /**
+             * Frequency
+             * @description forward only; daily if not given
+             * @default null
+             */
+            frequency: ("daily" | "weekly" | "monthly") | null;
+            /**
+             * Gate
+             * @description the share of NAV a dealing day may pay out, e.g. "0.10"
+             * @default null
+             */
+            gate: string | null;
+            /**
+             * Lockup Days
+             * @default 0
+             */
+            lockup_days: number;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "instant" | "forward";
+            /**
+             * Redemption Notice Days
+             * @default 0
+             */
+            redemption_notice_days: number;
         };
         /** DistributionOut */
         DistributionOut: {
@@ -963,8 +1075,19 @@ export interface components {
             created_at: string;
             /** Currency */
             currency: string;
+            /**
+             * Dealing Mode
+             * @description forward: money moves only at struck, approved valuations
+             * @enum {string}
+             */
+            dealing_mode: "instant" | "forward";
             /** Id */
             id: string;
+            /**
+             * Indicative
+             * @description true when NAV and NAV per unit are live estimates, not a struck NAV orders deal at
+             */
+            indicative: boolean;
             /** Investor Count */
             investor_count: number;
             /** Manager Id */
@@ -1022,8 +1145,19 @@ export interface components {
              * @default null
              */
             day_open_nav_per_unit: string | null;
+            /**
+             * Dealing Mode
+             * @description forward: money moves only at struck, approved valuations
+             * @enum {string}
+             */
+            dealing_mode: "instant" | "forward";
             /** Id */
             id: string;
+            /**
+             * Indicative
+             * @description true when NAV and NAV per unit are live estimates, not a struck NAV orders deal at
+             */
+            indicative: boolean;
             /** Investor Count */
             investor_count: number;
             /** Manager Id */
@@ -2653,6 +2787,180 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EntryOut"];
+                };
+            };
+            /** @description Malformed request: the field named is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token (or, signing in: wrong credentials; a webhook: no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role may not do this (finance is read-only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the pool's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused by the accounting rules, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Busy: nothing was changed; retry after Retry-After seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_pools_pool_id_dealing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pool_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DealingOut"];
+                };
+            };
+            /** @description Malformed request: the field named is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token (or, signing in: wrong credentials; a webhook: no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role may not do this (finance is read-only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the pool's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused by the accounting rules, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Busy: nothing was changed; retry after Retry-After seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    put_pools_pool_id_dealing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pool_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DealingRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DealingOut"];
                 };
             };
             /** @description Malformed request: the field named is wrong */

@@ -78,6 +78,7 @@ const ENTRY_LABELS: Record<string, string> = {
   "pool.renamed": "Pool renamed",
   "pool.closed": "Pool closed",
   "pool.reopened": "Pool reopened",
+  "pool.dealing_set": "Dealing changed",
   "investor.added": "Investor added",
   "investor.removed": "Investor removed",
   contribution: "Contribution",

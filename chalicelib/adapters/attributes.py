@@ -1,0 +1,125 @@
+"""DynamoDB's typed attribute values, field by field: a ``Codec`` per kind of value
+and a ``Shape`` that describes an entity once, for writing its item and reading it
+back (from GetItem, Query or a stream image) without boto3's generic deserialiser.
+
+DynamoDB normalises numbers ("1.00" comes back as 1), so amounts are
+re-quantised on read: money to the pool's currency, units and NAV per unit to
+6 places.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+
+from chalicelib.domain import money
+
+Item = dict[str, Any]  # DynamoDB's typed attribute values: {"name": {"S": "..."}}
+
+
+def timestamp(value: datetime) -> str:
+    return value.isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def parse_timestamp(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+V = TypeVar("V")
+
+
+class Codec(Generic[V]):
+    """One field's typed attribute value; ``currency`` is the pool's, for money."""
+
+    def put(self, value: V, currency: str) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def get(self, attr: dict[str, Any], currency: str) -> V:
+        raise NotImplementedError
+
+
+class Text(Codec[str]):
+    def put(self, value: str, currency: str) -> dict[str, Any]:
+        return {"S": value}
+
+    def get(self, attr: dict[str, Any], currency: str) -> str:
+        return str(attr["S"])
+
+
+class Integer(Codec[int]):
+    def put(self, value: int, currency: str) -> dict[str, Any]:
+        return {"N": str(value)}
+
+    def get(self, attr: dict[str, Any], currency: str) -> int:
+        return int(attr["N"])
+
+
+class Number(Codec[Decimal]):
+    """A Decimal kept as given; ``read`` re-quantises what DynamoDB normalised."""
+
+    def __init__(self, read: Callable[[Decimal, str], Decimal] = lambda d, _c: d) -> None:
+        self._read = read
+
+    def put(self, value: Decimal, currency: str) -> dict[str, Any]:
+        return {"N": str(value)}
+
+    def get(self, attr: dict[str, Any], currency: str) -> Decimal:
+        return self._read(Decimal(attr["N"]), currency)
+
+
+class Time(Codec[datetime]):
+    def put(self, value: datetime, currency: str) -> dict[str, Any]:
+        return {"S": timestamp(value)}
+
+    def get(self, attr: dict[str, Any], currency: str) -> datetime:
+        return parse_timestamp(attr["S"])
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class Choice(Codec[E]):
+    def __init__(self, enum: type[E]) -> None:
+        self._enum = enum
+
+    def put(self, value: E, currency: str) -> dict[str, Any]:
+        return {"S": value.value}
+
+    def get(self, attr: dict[str, Any], currency: str) -> E:
+        return self._enum(attr["S"])
+
+
+TEXT, INTEGER, TIME, NUMBER = Text(), Integer(), Time(), Number()
+MONEY = Number(money.quantize_money)
+UNITS = Number(lambda d, _c: money.quantize_units(d))
+PER_UNIT = Number(lambda d, _c: money.quantize_places(d, money.NAV_PER_UNIT_PLACES))
+
+
+@dataclass(frozen=True)
+class Shape(Generic[V]):
+    """An entity's fields and how each is stored. A field whose value is None is
+    not written; a missing attribute reads back as the field's default."""
+
+    build: Callable[..., V]
+    fields: Mapping[str, Codec[Any]]
+    defaults: Mapping[str, Any]
+
+    def attributes(self, entity: V, currency: str) -> Item:
+        out: Item = {}
+        for name, codec in self.fields.items():
+            value = getattr(entity, name)
+            if value is not None:
+                out[name] = codec.put(value, currency)
+        return out
+
+    def entity(self, item: Item, currency: str | None = None) -> V:
+        cur = currency or item["currency"]["S"]
+        values = {}
+        for name, codec in self.fields.items():
+            attr = item.get(name)
+            values[name] = codec.get(attr, cur) if attr is not None and "NULL" not in attr else self.defaults.get(name)
+        return self.build(**values)
