@@ -5,7 +5,6 @@ it, lets the domain decide, and commits the decision through the command runner
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -109,21 +108,14 @@ class PoolService:
             except ValueError:
                 raise InvalidInput('status must be "open" or "closed"', field="status", code="invalid_status") from None
 
-        def decide(pool: Pool, stamp: Stamp) -> Commit:
-            current, entry = pool, None
-            if name is not None and clean_name(name) != pool.name:
-                d = ops.rename_pool(current, name, stamp)
-                current, entry = d.pool, d.entry
-            if wanted is not None:
-                second = stamp if entry is None else Stamp(self._make_id(""), stamp.at, stamp.actor)
-                d = ops.set_status(current, wanted, second)
-                current, entry = d.pool, d.entry
-            if entry is None:
-                raise _Unchanged
-            return Commit(pool=current, expected_version=pool.version, entry=entry, record_nav=False)
-
-        with contextlib.suppress(_Unchanged):
-            self._run(who, pool_id, decide)
+        pool = check_write(who, self.repo.get_pool(pool_id), pool_id)
+        if wanted is not None and pool.status is wanted:
+            raise Conflict(f"pool is already {wanted.value}", field="status", code=f"pool_already_{wanted.value}")
+        # Each change is its own command and ledger entry: a rename, then a closing or reopening.
+        if name is not None and clean_name(name) != pool.name:
+            self._decided(who, pool_id, lambda current, stamp: ops.rename_pool(current, name, stamp), nav=False)
+        if wanted is not None:
+            self._decided(who, pool_id, lambda current, stamp: ops.set_status(current, wanted, stamp), nav=False)
         return self._reload(pool_id)
 
     def set_dealing(self, who: Principal, pool_id: str, policy: DealingPolicy) -> Pool:
@@ -344,7 +336,8 @@ class PoolService:
         """Every investor's share of a distribution of ``amount``, as it would be paid now; nothing is written."""
         pool = check_write(who, self.repo.get_pool(pool_id), pool_id)
         holders = self.repo.holders(pool_id)
-        d = ops.distribute(pool, holders, amount, None, self._stamp(who))
+        # Nothing is written: the decision needs no entry id or author's name (no directory look-up).
+        d = ops.distribute(pool, holders, amount, None, Stamp(entry_id="", at=self._clock(), actor=who.user_id))
         by_id = {h.id: h for h in holders}
         return DistributionPreview(
             pool=pool,
@@ -398,7 +391,3 @@ class PoolService:
         key: str | None = None,
     ) -> Receipt:
         return self._commands.run(who, pool_id, decide, self._stamp, operation=operation, request=request, key=key)
-
-
-class _Unchanged(Exception):
-    """A PATCH that asks for what is already so."""

@@ -111,3 +111,12 @@ def test_a_trade_is_marked_at_the_market_price_the_store_knows() -> None:
     assert svc.get_pool(MANAGER, pool.id).positions["ACME"].last_price == D("186.00")
     with pytest.raises(NotFound):
         svc.get_pool(OTHER_MANAGER, pool.id)
+
+
+def test_a_rename_and_close_in_one_request_both_reach_the_ledger_with_who_did_them(world: World) -> None:
+    svc, _, _, pool_id, _ = world
+    svc.update_pool(MANAGER, pool_id, name="Renamed Fund", status="closed")
+    by_type = {e.type.value: e for e in svc.repo.ledger(pool_id)}
+    renamed, closed = by_type["pool.renamed"], by_type["pool.closed"]
+    assert renamed.id != closed.id and renamed.created_at <= closed.created_at  # both recorded, rename first
+    assert renamed.actor_name == closed.actor_name == "Morgan Manager <manager@example.com>"
