@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from chalicelib.domain import money
 
@@ -32,14 +32,12 @@ def parse_timestamp(value: str) -> datetime:
 V = TypeVar("V")
 
 
-class Codec(Generic[V]):
+class Codec(Protocol[V]):
     """One field's typed attribute value; ``currency`` is the pool's, for money."""
 
-    def put(self, value: V, currency: str) -> dict[str, Any]:
-        raise NotImplementedError
+    def put(self, value: V, currency: str) -> dict[str, Any]: ...
 
-    def get(self, attr: dict[str, Any], currency: str) -> V:
-        raise NotImplementedError
+    def get(self, attr: dict[str, Any], currency: str) -> V: ...
 
 
 class Text(Codec[str]):

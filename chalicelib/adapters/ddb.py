@@ -46,6 +46,7 @@ class ThrottleAware:
                     raise Throttled(f"{self._client.meta.service_model.service_name} {name}") from exc
                 raise
 
+        setattr(self, name, call)  # once per operation: later calls find it without __getattr__
         return call
 
 

@@ -4,7 +4,7 @@ one transaction of 100 items). Part of the DynamoDB pool repository."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -24,14 +24,11 @@ def _share(item: Item, investor_id: str) -> Allocation:
 class DistributionBook:
     """Mixed into DynamoPoolRepository: the shares of distributions, and their booking."""
 
+    # The repository's own, which this part of it uses.
     _db: Any
     _table: str
-
-    def _in_partition(self, pool_id: str, prefix: str, **kwargs: Any) -> Iterator[Item]:
-        raise NotImplementedError
-
-    def get_entry(self, pool_id: str, entry_id: str) -> LedgerEntry | None:
-        raise NotImplementedError
+    _in_partition: Callable[..., Iterator[Item]]
+    get_entry: Callable[[str, str], LedgerEntry | None]
 
     def allocations(self, pool_id: str, entry_id: str) -> list[Allocation]:
         """The shares decided with the distribution, stored with it in chunks."""

@@ -2,11 +2,12 @@ import { html, nothing } from "lit";
 import { LightElement } from "./base";
 import { customElement } from "./define";
 import { field, formValues, fromApiError, type FormErrors } from "./forms";
+import { previewTable } from "./distribution-preview";
 import { api, findInvestors, liveMessages, ownEntries, toasts } from "../context";
 import { debounce } from "../lib/debounce";
 import { ApiError, newIdempotencyKey } from "../lib/api";
-import { compare, div, sign, sum, toString } from "../lib/decimal";
-import { money, percent, price, units as fmtUnits } from "../lib/format";
+import { compare, sign } from "../lib/decimal";
+import { money, price, units as fmtUnits } from "../lib/format";
 import { valueOf } from "../lib/holding";
 import { plainAmount, plainNumber } from "../lib/typed";
 import type { DistributionPreview, Entry, Investor, InvestorRecord, Pool } from "../lib/types";
@@ -22,7 +23,6 @@ const TITLES: Record<MoneyMode, string> = {
   "add-investor": "Add an investor",
 };
 
-const PREVIEW_PAGE = 50;
 
 type WithdrawBy = "amount" | "units" | "all";
 
@@ -305,7 +305,9 @@ export class MoneyDialog extends LightElement {
               </div>`
             : html`${showPicker ? this.picker() : nothing} ${this.fields(f, cur)}
                 ${this.mode === "withdraw" ? this.payoutLine(cur) : nothing}`}
-          ${this.mode === "distribute" && this.preview ? this.previewTable(cur) : nothing}
+          ${this.mode === "distribute" && this.preview
+            ? previewTable(this.preview, cur, this.previewPage, (page) => (this.previewPage = page))
+            : nothing}
         </div>
         <footer>
           <button type="button" @click=${this.close}>Cancel</button>
@@ -414,40 +416,6 @@ export class MoneyDialog extends LightElement {
           </div>
           ${field(f, { label: "Memo (optional)", name: "memo", error: fe.memo })}`;
     }
-  }
-
-  private previewTable(cur: string) {
-    const p = this.preview!;
-    const pages = Math.max(1, Math.ceil(p.allocations.length / PREVIEW_PAGE));
-    const shown = p.allocations.slice(this.previewPage * PREVIEW_PAGE, (this.previewPage + 1) * PREVIEW_PAGE);
-    const total = toString(sum(p.allocations.map((a) => a.amount)));
-    return html`<section aria-labelledby="preview-title" data-testid="distribution-preview">
-      <h3 id="preview-title">Each investor's share</h3>
-      <p class="muted small">${p.allocations.length} investors holding ${fmtUnits(p.units)} units. Check, then pay out.</p>
-      <div class="table-wrap">
-        <table aria-label="Distribution preview">
-          <thead><tr><th>Investor</th><th class="num">Units</th><th class="num">Share</th><th class="num">Amount</th></tr></thead>
-          <tbody>
-            ${shown.map(
-              (a) => html`<tr>
-                <td>${a.name}</td>
-                <td class="num">${fmtUnits(a.units)}</td>
-                <td class="num">${percent(sign(p.units) === 0 ? "0" : div(a.units, p.units, 8), { digits: 4 })}</td>
-                <td class="num">${money(a.amount, cur)}</td>
-              </tr>`,
-            )}
-          </tbody>
-          <tfoot><tr><th scope="row">Total</th><td></td><td></td><td class="num" data-testid="preview-total">${money(total, cur)}</td></tr></tfoot>
-        </table>
-      </div>
-      ${pages > 1
-        ? html`<div class="pager">
-            <button type="button" ?disabled=${this.previewPage === 0} @click=${() => this.previewPage--}>Previous</button>
-            <span class="small">Page ${this.previewPage + 1} of ${pages}</span>
-            <button type="button" ?disabled=${this.previewPage >= pages - 1} @click=${() => this.previewPage++}>Next</button>
-          </div>`
-        : nothing}
-    </section>`;
   }
 }
 customElement("pd-money-dialog", MoneyDialog);
