@@ -22,6 +22,7 @@ from chalicelib.config import settings
 from chalicelib.domain.model import Pool
 from chalicelib.services.alerts import Alerts
 from chalicelib.services.brokerage import BrokerageService
+from chalicelib.services.dealing import DealingService
 from chalicelib.services.live import LiveUpdates
 from chalicelib.services.market import MarketData
 from chalicelib.services.pools import PoolService
@@ -46,10 +47,25 @@ def directory() -> CognitoDirectory:
     return CognitoDirectory(_client("cognito-idp"), settings().user_pool_id)
 
 
+def now() -> datetime:
+    """The time every use case stamps its decisions with (a test may set the calendar here)."""
+    return datetime.now(UTC)
+
+
 @lru_cache(maxsize=1)
 def pool_service() -> PoolService:
     table = settings().pools_table
-    return PoolService(DynamoPoolRepository(dynamodb(), table), directory=directory(), prices=DynamoPriceStore(dynamodb(), table))
+    return PoolService(
+        DynamoPoolRepository(dynamodb(), table),
+        directory=directory(),
+        prices=DynamoPriceStore(dynamodb(), table),
+        clock=lambda: now(),  # noqa: PLW0108 - looked up at each call, so a test may set the calendar
+    )
+
+
+@lru_cache(maxsize=1)
+def dealing_service() -> DealingService:
+    return DealingService(pool_service(), prices=DynamoPriceStore(dynamodb(), settings().pools_table))
 
 
 def pool_change_of(record: Mapping[str, Any]) -> tuple[str, PoolChange] | None:
@@ -65,7 +81,7 @@ def webhook_event_of(image: dict[str, Any]) -> StoredEvent:
 @lru_cache(maxsize=1)
 def market_data() -> MarketData:
     s = settings()
-    return MarketData(pool_service().repo, DynamoPriceStore(dynamodb(), s.pools_table))
+    return MarketData(pool_service().repo, DynamoPriceStore(dynamodb(), s.pools_table), clock=lambda: now())  # noqa: PLW0108 - as above
 
 
 @lru_cache(maxsize=1)
@@ -129,6 +145,7 @@ def reset() -> None:
         dynamodb,
         directory,
         pool_service,
+        dealing_service,
         market_data,
         alerts,
         reconciliation,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Generic, Protocol, TypeVar
@@ -77,6 +77,22 @@ class Time(Codec[datetime]):
         return parse_timestamp(attr["S"])
 
 
+class Day(Codec[date]):
+    def put(self, value: date, currency: str) -> dict[str, Any]:
+        return {"S": value.isoformat()}
+
+    def get(self, attr: dict[str, Any], currency: str) -> date:
+        return date.fromisoformat(attr["S"])
+
+
+class Flag(Codec[bool]):
+    def put(self, value: bool, currency: str) -> dict[str, Any]:
+        return {"BOOL": value}
+
+    def get(self, attr: dict[str, Any], currency: str) -> bool:
+        return bool(attr["BOOL"])
+
+
 E = TypeVar("E", bound=StrEnum)
 
 
@@ -91,7 +107,7 @@ class Choice(Codec[E]):
         return self._enum(attr["S"])
 
 
-TEXT, INTEGER, TIME, NUMBER = Text(), Integer(), Time(), Number()
+TEXT, INTEGER, TIME, NUMBER, DAY, FLAG = Text(), Integer(), Time(), Number(), Day(), Flag()
 MONEY = Number(money.quantize_money)
 UNITS = Number(lambda d, _c: money.quantize_units(d))
 PER_UNIT = Number(lambda d, _c: money.quantize_places(d, money.NAV_PER_UNIT_PLACES))

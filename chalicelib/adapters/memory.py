@@ -19,6 +19,8 @@ from typing import TypeVar
 
 from chalicelib.domain.model import Allocation, EntryType, Investor, InvestorStatus, LedgerEntry, Pool
 from chalicelib.domain.money import ZERO
+from chalicelib.domain.orders import Order
+from chalicelib.domain.valuations import Valuation
 from chalicelib.services.ports import (
     Commit,
     DuplicateRequest,
@@ -73,6 +75,8 @@ class InMemoryPoolRepository:
         self.settled: set[tuple[str, str]] = set()
         self.nav: dict[str, list[NavPoint]] = {}
         self.keys: dict[tuple[str, str], IdempotencyRecord] = {}
+        self.orders: dict[str, dict[str, Order]] = {}
+        self.valuations: dict[str, dict[str, Valuation]] = {}
 
     def get_pool(self, pool_id: str) -> Pool | None:
         return self.pools.get(pool_id)
@@ -186,6 +190,39 @@ class InMemoryPoolRepository:
                 self.nav.setdefault(pool.id, []).append(
                     NavPoint(at=entry.created_at, nav=pool.nav, nav_per_unit=pool.nav_per_unit, units=pool.units)
                 )
+            if change.official_nav is not None:
+                self.nav.setdefault(pool.id, []).append(change.official_nav)
+            book = self.orders.setdefault(pool.id, {})
+            for order in change.orders:
+                book[order.id] = order
+            if change.valuation is not None:
+                kept = self.valuations.setdefault(pool.id, {})
+                settlements = kept[change.valuation.id].settlements if change.valuation.id in kept else ()
+                # Settlements are written once, with the proposal, as the DynamoDB adapter does.
+                kept[change.valuation.id] = replace(change.valuation, settlements=settlements or change.valuation.settlements)
+
+    def get_order(self, pool_id: str, order_id: str) -> Order | None:
+        return self.orders.get(pool_id, {}).get(order_id)
+
+    def get_orders(self, pool_id: str, order_ids: Sequence[str]) -> dict[str, Order]:
+        book = self.orders.get(pool_id, {})
+        return {o: book[o] for o in order_ids if o in book}
+
+    def list_orders(
+        self, pool_id: str, *, limit: int, cursor: str | None, where: Callable[[Order], bool] | None = None
+    ) -> Page[Order]:
+        rows = [(k, o) for k, o in sorted(self.orders.get(pool_id, {}).items()) if where is None or where(o)]
+        return page_after(f"orders:{pool_id}", rows, limit, cursor)
+
+    def open_orders(self, pool_id: str) -> list[Order]:
+        return [o for _, o in sorted(self.orders.get(pool_id, {}).items()) if o.is_open]
+
+    def get_valuation(self, pool_id: str, valuation_id: str) -> Valuation | None:
+        return self.valuations.get(pool_id, {}).get(valuation_id)
+
+    def list_valuations(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[Valuation]:
+        rows = [(k, replace(v, settlements=())) for k, v in sorted(self.valuations.get(pool_id, {}).items(), reverse=True)]
+        return page_after(f"valuations:{pool_id}", rows, limit, cursor)
 
     def revalue(self, pool: Pool, expected_version: int, *, record_nav: bool) -> None:
         with self._lock:

@@ -15,6 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from chalicelib.adapters.attributes import (
+    DAY,
+    FLAG,
     INTEGER,
     MONEY,
     NUMBER,
@@ -188,6 +190,7 @@ POOL: Shape[Pool] = Shape(
         "updated_at": TIME,
         "valued_at": TIME,
         "dealing": _Dealing(),
+        "valuation_id": TEXT,
     },
     {"positions": {}, "valued_at": None, "dealing": DealingPolicy()},
 )
@@ -206,6 +209,7 @@ INVESTOR: Shape[Investor] = Shape(
         "paid_out": MONEY,
         "created_at": TIME,
         "updated_at": TIME,
+        "first_subscribed": DAY,
     },
     {"email": "", "paid_out": money.ZERO},
 )
@@ -234,11 +238,17 @@ ENTRY: Shape[LedgerEntry] = Shape(
         "nav_before": MONEY,
         "actor_name": TEXT,
         "investor_name": TEXT,
+        "order_id": TEXT,
+        "valuation_id": TEXT,
     },
     {},
 )
 
-NAV_POINT: Shape[NavPoint] = Shape(NavPoint, {"at": TIME, "nav": MONEY, "nav_per_unit": PER_UNIT, "units": UNITS}, {})
+NAV_POINT: Shape[NavPoint] = Shape(
+    NavPoint,
+    {"at": TIME, "nav": MONEY, "nav_per_unit": PER_UNIT, "units": UNITS, "official": FLAG},
+    {"official": False},
+)
 
 
 # -- items --------------------------------------------------------------------------
@@ -276,10 +286,11 @@ def entry_item(entry: LedgerEntry, currency: str) -> Item:
     }
 
 
-def nav_item(pool: Pool, at: datetime, suffix: str) -> Item:
-    point = NavPoint(at=at, nav=pool.nav, nav_per_unit=pool.nav_per_unit, units=pool.units)
+def nav_item(pool: Pool, at: datetime, suffix: str, point: NavPoint | None = None) -> Item:
+    """A point of the pool's NAV history: its live NAV now, or ``point`` (an official one)."""
+    point = point or NavPoint(at=at, nav=pool.nav, nav_per_unit=pool.nav_per_unit, units=pool.units)
     return {
-        **key(pool_pk(pool.id), nav_sk(at, suffix)),
+        **key(pool_pk(pool.id), nav_sk(point.at, suffix)),
         "kind": {"S": "nav"},
         "currency": {"S": pool.currency},
         **NAV_POINT.attributes(point, pool.currency),

@@ -11,11 +11,14 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
+from chalicelib.adapters import dealing_items as dealt
 from chalicelib.adapters import pool_items as items
 from chalicelib.adapters.attributes import Item, timestamp
 from chalicelib.adapters.ddb import batch_get, decode_cursor, encode_cursor
+from chalicelib.adapters.dealing_book import DealingBook
 from chalicelib.adapters.distribution_book import DistributionBook
 from chalicelib.domain.model import EntryType, Investor, LedgerEntry, Pool
+from chalicelib.domain.valuations import ValuationStatus
 from chalicelib.services.ports import (
     Commit,
     DuplicateRequest,
@@ -36,7 +39,7 @@ FILTER_BUDGET = 3000
 T = TypeVar("T")
 
 
-class DynamoPoolRepository(DistributionBook):
+class DynamoPoolRepository(DistributionBook, DealingBook):
     def __init__(self, client: Any, table_name: str) -> None:
         self._db = client
         self._table = table_name
@@ -258,6 +261,15 @@ class DynamoPoolRepository(DistributionBook):
         writes.extend(self._holding_markers(pool, change))
         if change.record_nav:
             writes.append({"Put": {"TableName": self._table, "Item": items.nav_item(pool, entry.created_at, entry.id)}})
+        if change.official_nav is not None:
+            official = items.nav_item(pool, entry.created_at, f"{entry.id}#official", change.official_nav)
+            writes.append({"Put": {"TableName": self._table, "Item": official}})
+        # Orders and valuations are written whole: the pool's version guards them.
+        writes.extend({"Put": {"TableName": self._table, "Item": dealt.order_item(o, pool.currency)}} for o in change.orders)
+        if change.valuation is not None:
+            writes.append({"Put": {"TableName": self._table, "Item": dealt.valuation_item(change.valuation, pool.currency)}})
+            if change.valuation.status is ValuationStatus.PROPOSED:
+                writes.extend(self._put_new(chunk) for chunk in dealt.settlement_chunks(change.valuation))
         for n, start in enumerate(range(0, len(change.allocations), ALLOCATION_CHUNK)):
             chunk = change.allocations[start : start + ALLOCATION_CHUNK]
             rows = [{"L": [{"S": a.investor_id}, {"S": str(a.units)}, {"S": str(a.amount)}]} for a in chunk]

@@ -132,3 +132,24 @@ class DealingRequest(Body):
     early_redemption_fee: DecimalString = Field(
         default="0", description='a fraction of what a redemption inside the lock-up pays, kept by the pool, e.g. "0.02"'
     )
+
+
+class OrderRequest(Body):
+    # A subscription is for an amount; a redemption for an amount or units (the domain names the field when both come).
+    investor_id: str = Field(min_length=1, max_length=64)
+    type: Literal["subscription", "redemption"]
+    amount: DecimalString | None = Field(default=None, description="cash to invest, or to take out")
+    units: DecimalString | None = Field(default=None, description="units to redeem (redemptions only)")
+
+
+class ProposeValuationRequest(Body):
+    dealing_date: str | None = Field(
+        default=None,
+        min_length=10,
+        max_length=10,
+        description="the dealing day valued, e.g. 2026-12-04; by default the latest whose cut-off has passed",
+    )
+
+
+class RejectValuationRequest(Body):
+    reason: str = Field(min_length=1, max_length=500, description="why, for the manager (kept in the activity)")

@@ -106,6 +106,7 @@ class PoolOut(BaseModel):
     valued_at: Timestamp | None = Field(description="when market prices last marked the positions")
     dealing_mode: Literal["instant", "forward"] = Field(description="forward: money moves only at struck, approved valuations")
     indicative: bool = Field(description="true when NAV and NAV per unit are live estimates, not a struck NAV orders deal at")
+    valuation_id: str | None = Field(default=None, description="the valuation in hand: proposed, or approved and settling")
 
     @classmethod
     def of(cls, pool: Pool) -> Self:
@@ -137,6 +138,7 @@ class PoolOut(BaseModel):
             valued_at=pool.valued_at,
             dealing_mode=pool.dealing.mode.value,
             indicative=pool.dealing.is_forward,
+            valuation_id=pool.valuation_id,
         )
 
 
@@ -216,6 +218,8 @@ class EntryOut(BaseModel):
     actor: str = Field(description="who recorded it: a user id, or broker:<name> for a webhook")
     actor_name: str | None = Field(default=None, description="who recorded it, as people know them")
     investor_name: str | None = Field(default=None, description="the investor's name when it was recorded")
+    order_id: str | None = Field(default=None, description="the order it places, cancels or settles (forward dealing)")
+    valuation_id: str | None = Field(default=None, description="the valuation it proposes, decides or settles at")
     created_at: Timestamp
 
     @staticmethod
@@ -238,6 +242,8 @@ class EntryOut(BaseModel):
             "actor": e.actor,
             "actor_name": e.actor_name,
             "investor_name": e.investor_name,
+            "order_id": e.order_id,
+            "valuation_id": e.valuation_id,
             "created_at": e.created_at,
         }
 
@@ -259,10 +265,11 @@ class NavPointOut(BaseModel):
     nav: Amount
     nav_per_unit: Amount
     units: Amount
+    official: bool = Field(default=False, description="a struck NAV finance approved (forward dealing), not a live mark")
 
     @classmethod
     def of(cls, p: NavPoint) -> NavPointOut:
-        return cls(at=p.at, nav=p.nav, nav_per_unit=p.nav_per_unit, units=p.units)
+        return cls(at=p.at, nav=p.nav, nav_per_unit=p.nav_per_unit, units=p.units, official=p.official)
 
 
 class PoolSummaryOut(PoolOut):

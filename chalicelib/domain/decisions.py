@@ -4,6 +4,7 @@ how the new state and its ledger entry are made."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
 from .errors import Conflict, InvalidInput
 from .model import Allocation, EntryType, Investor, InvestorStatus, LedgerEntry, Pool, PoolStatus, Stamp
@@ -69,3 +70,11 @@ def new_entry(pool: Pool, stamp: Stamp, type_: EntryType, **fields: object) -> L
         actor_name=stamp.actor_name,
         **fields,  # type: ignore[arg-type]
     )
+
+
+def first_subscribed(investor: Investor, on: date) -> date:
+    """When the investor first bought units, for one buying more on ``on`` (a lock-up runs from it)."""
+    if investor.first_subscribed is not None:
+        return investor.first_subscribed
+    # Units bought before Pooldesk kept the date count from when the investor joined.
+    return on if investor.contributed == 0 else investor.created_at.date()

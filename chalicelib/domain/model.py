@@ -8,7 +8,7 @@ clocks and ids belong to the callers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -41,6 +41,11 @@ class EntryType(StrEnum):
     TRADE = "trade"
     DIVIDEND = "dividend"
     FEE = "fee"
+    ORDER_PLACED = "order.placed"
+    ORDER_CANCELLED = "order.cancelled"
+    VALUATION_PROPOSED = "valuation.proposed"
+    VALUATION_APPROVED = "valuation.approved"
+    VALUATION_REJECTED = "valuation.rejected"
 
 
 class TradeSide(StrEnum):
@@ -78,6 +83,8 @@ class Pool:
     valued_at: datetime | None = None
     # How the pool deals: at once (the default) or forward, on dealing days.
     dealing: DealingPolicy = field(default_factory=DealingPolicy)
+    # The valuation in hand: proposed, or approved and still settling its orders (one at a time).
+    valuation_id: str | None = None
 
     @property
     def nav(self) -> Decimal:
@@ -127,6 +134,12 @@ class Investor:
     contributed: Decimal = ZERO
     withdrawn: Decimal = ZERO
     paid_out: Decimal = ZERO
+    # When units were first bought: a lock-up runs from here (None: before Pooldesk kept it; use created_at).
+    first_subscribed: date | None = None
+
+    @property
+    def subscribed_on(self) -> date:
+        return self.first_subscribed or self.created_at.date()
 
 
 @dataclass(frozen=True)
@@ -167,6 +180,9 @@ class LedgerEntry:
     # Who did it and to whom, as people knew them then (ids alone mean nothing to a reader).
     actor_name: str | None = None
     investor_name: str | None = None
+    # A forward pool's settlement: the order it settles and the approved valuation it settles at.
+    order_id: str | None = None
+    valuation_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from .decisions import (
     InvestorDecision,
     PoolDecision,
     clean_name,
+    first_subscribed,
     new_entry,
     require_active,
     require_open,
@@ -144,7 +145,13 @@ def contribute(pool: Pool, investor: Investor, amount: DecimalInput, stamp: Stam
         raise RuleViolation("amount is too small to issue any units", field="amount", code="amount_too_small")
     price = pool.nav_per_unit
     new_pool = touch(pool, stamp, cash=pool.cash + value, units=pool.units + issued)
-    new_investor = replace(investor, units=investor.units + issued, contributed=investor.contributed + value, updated_at=stamp.at)
+    new_investor = replace(
+        investor,
+        units=investor.units + issued,
+        contributed=investor.contributed + value,
+        updated_at=stamp.at,
+        first_subscribed=first_subscribed(investor, stamp.at.date()),
+    )
     entry = new_entry(
         pool,
         stamp,

@@ -59,6 +59,13 @@ class Order:
     amount: Decimal | None = None
     units: Decimal | None = None
     status: OrderStatus = OrderStatus.PENDING
+    investor_name: str = ""
+    placed_by: str = ""
+    # What has settled so far (a gated redemption settles in parts): cash moved, units, fees kept.
+    settled_amount: Decimal = money.ZERO
+    settled_units: Decimal = money.ZERO
+    fee: Decimal = money.ZERO
+    valuation_id: str | None = None  # the approved valuation it last settled at
 
     @property
     def is_open(self) -> bool:
@@ -76,6 +83,7 @@ def place(
     amount: DecimalInput | None = None,
     units: DecimalInput | None = None,
     redeeming: Decimal = money.ZERO,
+    placed_by: str = "",
 ) -> Order:
     """A new order, or a refusal naming why. ``redeeming`` is the units the
     investor's other open redemptions already ask for."""
@@ -88,12 +96,16 @@ def place(
     except ValueError:
         raise InvalidInput('type must be "subscription" or "redemption"', field="type", code="invalid_type") from None
     day = dealing_date(policy, received_at)
+    who = investor.name
     if kind is OrderType.SUBSCRIPTION:
         if units is not None:
             raise InvalidInput("a subscription is for an amount, not units", field="units", code="amount_or_units")
         if amount is None:
             raise InvalidInput("amount is required", field="amount", code="missing_field")
-        return Order(order_id, pool.id, investor.id, kind, received_at, day, amount=money.parse_amount(amount, pool.currency))
+        cash_in = money.parse_amount(amount, pool.currency)
+        return Order(
+            order_id, pool.id, investor.id, kind, received_at, day, cash_in, None, investor_name=who, placed_by=placed_by
+        )
     if (amount is None) == (units is None):
         raise InvalidInput("give either amount or units, not both", field="amount", code="amount_or_units")
     free = investor.units - redeeming
@@ -111,20 +123,57 @@ def place(
     else:
         assert amount is not None  # the line above: exactly one of the two was given
         cash = money.parse_amount(amount, pool.currency)
-        if free <= 0:
+        needs = units_for_amount(pool, cash)
+        if free <= 0 or needs > free:
             raise RuleViolation(
-                f"{investor.name}'s units are all asked for by other redemptions", field="amount", code="insufficient_units"
+                f"{investor.name} holds {investor.units} units, {redeeming} of them already asked for by other "
+                f"redemptions; {money.shown(cash, pool.currency)} needs about {needs} units at today's indicative NAV",
+                field="amount",
+                code="insufficient_units",
             )
     if policy.redemption_notice_days and day is not None:
         # The notice period runs from when the order arrives: it deals on the first dealing day after it.
         day = max(day, next_dealing_day(policy.frequency, notice_ends(policy, received_at)))
-    return Order(order_id, pool.id, investor.id, kind, received_at, day, amount=cash, units=wanted)
+    return Order(order_id, pool.id, investor.id, kind, received_at, day, cash, wanted, investor_name=who, placed_by=placed_by)
+
+
+def units_for_amount(pool: Pool, cash: Decimal) -> Decimal:
+    """About how many units a redemption of ``cash`` takes at the live (indicative) NAV, rounded up."""
+    if pool.units == 0 or pool.nav <= 0:
+        return money.quantize_units(money.div(cash, pool.unit_price), money.ROUND_UP)
+    return money.quantize_units(money.div(money.mul(cash, pool.units), pool.nav), money.ROUND_UP)
+
+
+def units_asked(pool: Pool, orders: Sequence[Order], investor_id: str) -> Decimal:
+    """The units an investor's open redemptions ask for (by amount: about, at the live NAV)."""
+    asked = money.ZERO
+    for o in orders:
+        if o.investor_id == investor_id and o.is_open and o.type is OrderType.REDEMPTION:
+            asked += o.units if o.units is not None else units_for_amount(pool, o.amount or money.ZERO)
+    return asked
 
 
 def cancel(order: Order) -> Order:
     if not order.is_open:
         raise Conflict(f"this order is {order.status.value} and can no longer be cancelled", code="order_not_open")
     return replace(order, status=OrderStatus.CANCELLED)
+
+
+def due(policy: DealingPolicy, orders: Sequence[Order], day: date, at: datetime) -> list[Order]:
+    """The open orders a valuation for ``day`` struck at ``at`` settles, in queue
+    order: those received before it, for this dealing day or an earlier one that
+    was never valued (or for the next valuation, without a cut-off), whose notice has run."""
+    return sorted(
+        (
+            o
+            for o in orders
+            if o.is_open
+            and o.received_at <= at
+            and (o.dealing_date is None or o.dealing_date <= day)
+            and notice_satisfied(policy, o, day)
+        ),
+        key=lambda o: o.id,
+    )
 
 
 def notice_satisfied(policy: DealingPolicy, order: Order, dealing_day: date) -> bool:

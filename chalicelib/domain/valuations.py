@@ -89,6 +89,9 @@ class Valuation:
     decided_by: str | None = None
     decided_at: datetime | None = None
     reason: str | None = None
+    settled: bool = False  # every order of an approved valuation is booked
+    proposed_by_name: str | None = None
+    decided_by_name: str | None = None
 
     @property
     def exact_nav_per_unit(self) -> Decimal:
@@ -190,17 +193,17 @@ def _settle(
     return out
 
 
-def approve(valuation: Valuation, *, approver: str, at: datetime) -> Valuation:
+def approve(valuation: Valuation, *, approver: str, at: datetime, name: str | None = None) -> Valuation:
     """Finance locks a proposed valuation: never the person who proposed it."""
     _require_proposed(valuation)
     if approver == valuation.proposed_by:
         raise Forbidden("a valuation is approved by someone other than the person who proposed it", code="approver_is_proposer")
-    return replace(valuation, status=ValuationStatus.LOCKED, decided_by=approver, decided_at=at)
+    return replace(valuation, status=ValuationStatus.LOCKED, decided_by=approver, decided_at=at, decided_by_name=name)
 
 
-def reject(valuation: Valuation, *, by: str, reason: str, at: datetime) -> Valuation:
+def reject(valuation: Valuation, *, by: str, reason: str, at: datetime, name: str | None = None) -> Valuation:
     _require_proposed(valuation)
-    return replace(valuation, status=ValuationStatus.REJECTED, decided_by=by, decided_at=at, reason=reason)
+    return replace(valuation, status=ValuationStatus.REJECTED, decided_by=by, decided_at=at, reason=reason, decided_by_name=name)
 
 
 def _require_proposed(valuation: Valuation) -> None:

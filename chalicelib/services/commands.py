@@ -26,6 +26,8 @@ BACKOFF_CAP_SECONDS = 0.25
 _KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:")
 
 Decide = Callable[[Pool, Stamp], Commit]
+# Who may run a command on the pool: the pool as read, or a refusal (access.py).
+Access = Callable[[Principal, Pool | None, str], Pool]
 
 
 @dataclass(frozen=True)
@@ -69,15 +71,17 @@ class CommandRunner:
         operation: str | None = None,
         request: Mapping[str, object] | None = None,
         key: str | None = None,
+        access: Access = check_write,
     ) -> Receipt:
         """Decide and commit, retrying from a fresh read on a conflict; with ``key``,
-        a request already answered is answered again, and nothing moves twice."""
+        a request already answered is answered again, and nothing moves twice.
+        ``access`` says who may (by default the pool's manager)."""
         key = check_idempotency_key(key)
         fingerprint = request_fingerprint(operation or "", request or {}) if key else ""
         checked: Pool | None = None
         if key:
             # Access first, so a replay never shows a result to someone who may not see the pool.
-            checked = check_write(who, self.repo.get_pool(pool_id), pool_id)
+            checked = access(who, self.repo.get_pool(pool_id), pool_id)
             found = self.repo.find_idempotency(pool_id, key)
             if found is not None:
                 return self._replay(pool_id, found, fingerprint)
@@ -87,7 +91,7 @@ class CommandRunner:
         stamp = stamp_for(who)
         for attempt in range(MAX_ATTEMPTS):
             # The first attempt reuses the read made for the access check; retries read afresh.
-            pool = checked or check_write(who, self.repo.get_pool(pool_id), pool_id)
+            pool = checked or access(who, self.repo.get_pool(pool_id), pool_id)
             checked = None
             try:
                 change = decide(pool, stamp)

@@ -49,17 +49,21 @@ class PoolService:
         prices: PriceStore | None = None,
     ) -> None:
         self.repo = repo
-        self._commands = CommandRunner(repo, sleep=sleep)
+        self.commands = CommandRunner(repo, sleep=sleep)
         self._prices = prices
         self._clock = clock
-        self._make_id = make_id
+        self.make_id = make_id
         self._sleep = sleep
         self._directory = directory
 
-    def _stamp(self, who: Principal) -> Stamp:
-        return Stamp(entry_id=self._make_id(""), at=self._clock(), actor=who.user_id, actor_name=self._name_of(who))
+    def stamp(self, who: Principal) -> Stamp:
+        """Who does it, now, and the id its ledger entry takes."""
+        return Stamp(entry_id=self.make_id(""), at=self._clock(), actor=who.user_id, actor_name=self.name_of(who))
 
-    def _name_of(self, who: Principal) -> str | None:
+    def now(self) -> datetime:
+        return self._clock()
+
+    def name_of(self, who: Principal) -> str | None:
         """Who did it, as the ledger will show them for good: a name and email, not an id."""
         if who.is_system:
             return who.display_name or who.user_id
@@ -73,12 +77,12 @@ class PoolService:
     def create_pool(self, who: Principal, *, name: str, currency: str, unit_price: DecimalInput = "1.00") -> Pool:
         require_manager(who)
         decision = ops.open_pool(
-            pool_id=self._make_id("pl_"),
+            pool_id=self.make_id("pl_"),
             name=name,
             currency=currency,
             unit_price=unit_price,
             manager_id=who.user_id,
-            stamp=self._stamp(who),
+            stamp=self.stamp(who),
         )
         self.repo.commit(Commit(pool=decision.pool, expected_version=None, entry=decision.entry, record_nav=False))
         return self._reload(decision.pool.id)
@@ -120,7 +124,16 @@ class PoolService:
 
     def set_dealing(self, who: Principal, pool_id: str, policy: DealingPolicy) -> Pool:
         """How the pool deals from now on (the change is in its activity)."""
-        self._decided(who, pool_id, lambda pool, stamp: ops.set_dealing(pool, policy, stamp), nav=False)
+
+        def decide(pool: Pool, stamp: Stamp) -> PoolDecision:
+            if pool.valuation_id is not None:
+                raise Conflict(
+                    f"valuation {pool.valuation_id} is in hand: approve or reject it before changing how the pool deals",
+                    code="valuation_in_hand",
+                )
+            return ops.set_dealing(pool, policy, stamp)
+
+        self._decided(who, pool_id, decide, nav=False)
         return self._reload(pool_id)
 
     def _reload(self, pool_id: str) -> Pool:
@@ -147,9 +160,9 @@ class PoolService:
 
     def get_investor(self, who: Principal, pool_id: str, investor_id: str) -> Investor:
         self.get_pool(who, pool_id)
-        return self._investor(pool_id, investor_id)
+        return self.investor(pool_id, investor_id)
 
-    def _investor(self, pool_id: str, investor_id: str) -> Investor:
+    def investor(self, pool_id: str, investor_id: str) -> Investor:
         if not investor_id:
             raise InvalidInput("investor_id is required", field="investor_id", code="invalid_investor_id")
         investor = self.repo.get_investor(pool_id, investor_id)
@@ -158,7 +171,7 @@ class PoolService:
         return investor
 
     def add_investor(self, who: Principal, pool_id: str, *, name: str, email: str = "") -> Investor:
-        investor_id = self._make_id("inv_")
+        investor_id = self.make_id("inv_")
 
         def decide(pool: Pool, stamp: Stamp) -> Commit:
             d = ops.add_investor(pool, investor_id=investor_id, name=name, email=email, stamp=stamp)
@@ -172,11 +185,11 @@ class PoolService:
             )
 
         self._run(who, pool_id, decide)
-        return self._investor(pool_id, investor_id)
+        return self.investor(pool_id, investor_id)
 
     def remove_investor(self, who: Principal, pool_id: str, investor_id: str) -> Receipt:
         return self._decided(
-            who, pool_id, lambda pool, stamp: ops.remove_investor(pool, self._investor(pool_id, investor_id), stamp), nav=False
+            who, pool_id, lambda pool, stamp: ops.remove_investor(pool, self.investor(pool_id, investor_id), stamp), nav=False
         )
 
     # -- money movements ----------------------------------------------------
@@ -187,7 +200,7 @@ class PoolService:
         return self._decided(
             who,
             pool_id,
-            lambda pool, stamp: ops.contribute(pool, self._investor(pool_id, investor_id), amount, stamp),
+            lambda pool, stamp: ops.contribute(pool, self.investor(pool_id, investor_id), amount, stamp),
             operation="contribution",
             request={"investor_id": investor_id, "amount": amount},
             key=idempotency_key,
@@ -206,7 +219,7 @@ class PoolService:
         return self._decided(
             who,
             pool_id,
-            lambda pool, stamp: ops.withdraw(pool, self._investor(pool_id, investor_id), stamp, amount=amount, units=units),
+            lambda pool, stamp: ops.withdraw(pool, self.investor(pool_id, investor_id), stamp, amount=amount, units=units),
             operation="withdrawal",
             request={"investor_id": investor_id, "amount": amount, "units": units},
             key=idempotency_key,
@@ -347,7 +360,7 @@ class PoolService:
 
     def statement(self, who: Principal, pool_id: str, investor_id: str) -> Statement:
         pool = self.get_pool(who, pool_id)
-        return investor_statement(self.repo, pool, self._investor(pool_id, investor_id))
+        return investor_statement(self.repo, pool, self.investor(pool_id, investor_id))
 
     def distribution(self, who: Principal, pool_id: str, entry_id: str) -> tuple[LedgerEntry, tuple[Allocation, ...]]:
         self.get_pool(who, pool_id)
@@ -390,4 +403,4 @@ class PoolService:
         request: Mapping[str, object] | None = None,
         key: str | None = None,
     ) -> Receipt:
-        return self._commands.run(who, pool_id, decide, self._stamp, operation=operation, request=request, key=key)
+        return self.commands.run(who, pool_id, decide, self.stamp, operation=operation, request=request, key=key)

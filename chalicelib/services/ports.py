@@ -12,7 +12,11 @@ from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar
 
 from chalicelib.domain.model import Allocation, Investor, LedgerEntry, Pool
+from chalicelib.domain.orders import Order
+from chalicelib.domain.valuations import Valuation
 from chalicelib.resources import FINANCE_GROUP, MANAGERS_GROUP
+
+from .dealing_ports import OrderBook
 
 T = TypeVar("T")
 
@@ -108,6 +112,7 @@ class NavPoint:
     nav: Decimal
     nav_per_unit: Decimal
     units: Decimal
+    official: bool = False  # struck and approved (a forward pool's valuation), not a live mark
 
 
 @dataclass(frozen=True)
@@ -135,6 +140,10 @@ class Commit:
     idempotency: IdempotencyRecord | None = None
     allocations: Sequence[Allocation] = field(default_factory=tuple)
     record_nav: bool = True
+    # A forward pool's orders and valuation, as this command leaves them; and the official NAV it strikes.
+    orders: Sequence[Order] = field(default_factory=tuple)
+    valuation: Valuation | None = None
+    official_nav: NavPoint | None = None
 
 
 @dataclass(frozen=True)
@@ -219,7 +228,7 @@ class SentAlert:
 # -- the ports -------------------------------------------------------------------
 
 
-class PoolRepository(Protocol):
+class PoolRepository(OrderBook, Protocol):
     def get_pool(self, pool_id: str) -> Pool | None: ...
 
     def get_investor(self, pool_id: str, investor_id: str) -> Investor | None: ...

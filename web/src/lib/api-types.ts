@@ -351,6 +351,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/pools/{pool_id}/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Orders in queue order (oldest first); ?status=pending|settled|cancelled|carried */
+        get: operations["get_pools_pool_id_orders"];
+        put?: never;
+        /** Place a subscription or redemption; it deals at its dealing day's approved NAV */
+        post: operations["post_pools_pool_id_orders"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pools/{pool_id}/orders/{order_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One order */
+        get: operations["get_pools_pool_id_orders_order_id"];
+        put?: never;
+        post?: never;
+        /** Cancel a pending order (refused once a valuation that settles it is proposed) */
+        delete: operations["delete_pools_pool_id_orders_order_id"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/pools/{pool_id}/trades": {
         parameters: {
             query?: never;
@@ -362,6 +398,75 @@ export interface paths {
         put?: never;
         /** Record a trade (for managers without a broker feed) */
         post: operations["post_pools_pool_id_trades"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pools/{pool_id}/valuations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Valuations newest first: the official NAVs, and those proposed or rejected */
+        get: operations["get_pools_pool_id_valuations"];
+        put?: never;
+        /** Propose the NAV for a dealing day, struck from frozen prices, with every order's settlement */
+        post: operations["post_pools_pool_id_valuations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pools/{pool_id}/valuations/{valuation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A valuation with its prices and every order's settlement */
+        get: operations["get_pools_pool_id_valuations_valuation_id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pools/{pool_id}/valuations/{valuation_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Finance approves (never the proposer): the NAV is locked and every order of the day settles at it */
+        post: operations["post_pools_pool_id_valuations_valuation_id_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pools/{pool_id}/valuations/{valuation_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a proposed valuation, saying why; its orders wait for the next proposal */
+        post: operations["post_pools_pool_id_valuations_valuation_id_reject"];
         delete?: never;
         options?: never;
         head?: never;
@@ -713,6 +818,12 @@ export interface components {
             memo: string | null;
             /** Nav Per Unit */
             nav_per_unit: string | null;
+            /**
+             * Order Id
+             * @description the order it places, cancels or settles (forward dealing)
+             * @default null
+             */
+            order_id: string | null;
             /** Pool Id */
             pool_id: string;
             /**
@@ -739,6 +850,12 @@ export interface components {
             type: string;
             /** Units */
             units: string | null;
+            /**
+             * Valuation Id
+             * @description the valuation it proposes, decides or settles at
+             * @default null
+             */
+            valuation_id: string | null;
         };
         /** DistributionPreviewOut */
         DistributionPreviewOut: {
@@ -850,6 +967,12 @@ export interface components {
             memo: string | null;
             /** Nav Per Unit */
             nav_per_unit: string | null;
+            /**
+             * Order Id
+             * @description the order it places, cancels or settles (forward dealing)
+             * @default null
+             */
+            order_id: string | null;
             /** Pool Id */
             pool_id: string;
             /**
@@ -876,6 +999,12 @@ export interface components {
             type: string;
             /** Units */
             units: string | null;
+            /**
+             * Valuation Id
+             * @description the valuation it proposes, decides or settles at
+             * @default null
+             */
+            valuation_id: string | null;
         };
         /** ErrorDetail */
         ErrorDetail: {
@@ -1052,10 +1181,107 @@ export interface components {
              */
             nav_per_unit: string;
             /**
+             * Official
+             * @description a struck NAV finance approved (forward dealing), not a live mark
+             * @default false
+             */
+            official: boolean;
+            /**
              * Units
              * Format: decimal
              */
             units: string;
+        };
+        /** OrderList */
+        OrderList: {
+            /** Items */
+            items: components["schemas"]["OrderOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** OrderOut */
+        OrderOut: {
+            /**
+             * Amount
+             * @description cash asked for (what is left of it, once carried); null for units
+             */
+            amount: string | null;
+            /**
+             * Dealing Date
+             * @description the dealing day it deals on; null: at the next valuation proposed
+             */
+            dealing_date: string | null;
+            /**
+             * Fee
+             * Format: decimal
+             * @description early-redemption fees kept by the pool so far
+             */
+            fee: string;
+            /** Id */
+            id: string;
+            /** Investor Id */
+            investor_id: string;
+            /** Investor Name */
+            investor_name: string;
+            /** Placed By */
+            placed_by: string;
+            /** Pool Id */
+            pool_id: string;
+            /** Received At */
+            received_at: string;
+            /**
+             * Settled Amount
+             * Format: decimal
+             * @description cash moved so far (net of the fee, for a redemption)
+             */
+            settled_amount: string;
+            /**
+             * Settled Units
+             * Format: decimal
+             */
+            settled_units: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "settled" | "cancelled" | "carried";
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "subscription" | "redemption";
+            /**
+             * Units
+             * @description units asked to redeem (what is left, once carried); null for an amount
+             */
+            units: string | null;
+            /**
+             * Valuation Id
+             * @description the approved valuation it last settled at
+             */
+            valuation_id: string | null;
+        };
+        /** OrderRequest */
+        OrderRequest: {
+            /**
+             * Amount
+             * @description cash to invest, or to take out
+             * @default null
+             */
+            amount: string | null;
+            /** Investor Id */
+            investor_id: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "subscription" | "redemption";
+            /**
+             * Units
+             * @description units to redeem (redemptions only)
+             * @default null
+             */
+            units: string | null;
         };
         /** PoolList */
         PoolList: {
@@ -1120,6 +1346,12 @@ export interface components {
             units: string;
             /** Updated At */
             updated_at: string;
+            /**
+             * Valuation Id
+             * @description the valuation in hand: proposed, or approved and settling
+             * @default null
+             */
+            valuation_id: string | null;
             /**
              * Valued At
              * @description when market prices last marked the positions
@@ -1190,6 +1422,12 @@ export interface components {
             units: string;
             /** Updated At */
             updated_at: string;
+            /**
+             * Valuation Id
+             * @description the valuation in hand: proposed, or approved and settling
+             * @default null
+             */
+            valuation_id: string | null;
             /**
              * Valued At
              * @description when market prices last marked the positions
@@ -1268,10 +1506,53 @@ export interface components {
              */
             ts: string;
         };
+        /** PricedPositionOut */
+        PricedPositionOut: {
+            /**
+             * Market Value
+             * Format: decimal
+             */
+            market_value: string;
+            /**
+             * Price
+             * Format: decimal
+             * @description frozen when proposed: what the orders settle at
+             */
+            price: string;
+            /**
+             * Priced At
+             * @description when the market printed it; null when only a trade priced it
+             */
+            priced_at: string | null;
+            /**
+             * Quantity
+             * Format: decimal
+             */
+            quantity: string;
+            /** Symbol */
+            symbol: string;
+        };
+        /** ProposeValuationRequest */
+        ProposeValuationRequest: {
+            /**
+             * Dealing Date
+             * @description the dealing day valued, e.g. 2026-12-04; by default the latest whose cut-off has passed
+             * @default null
+             */
+            dealing_date: string | null;
+        };
         /** RefreshRequest */
         RefreshRequest: {
             /** Refresh Token */
             refresh_token: string;
+        };
+        /** RejectValuationRequest */
+        RejectValuationRequest: {
+            /**
+             * Reason
+             * @description why, for the manager (kept in the activity)
+             */
+            reason: string;
         };
         /** SentAlertList */
         SentAlertList: {
@@ -1294,6 +1575,46 @@ export interface components {
             subject: string;
             /** Text */
             text: string;
+        };
+        /** SettlementOut */
+        SettlementOut: {
+            /**
+             * Amount
+             * Format: decimal
+             * @description cash in, or paid out net of the fee
+             */
+            amount: string;
+            /**
+             * Fee
+             * Format: decimal
+             */
+            fee: string;
+            /**
+             * Fraction
+             * Format: decimal
+             * @description the share of what was asked that settles (1 unless gated)
+             */
+            fraction: string;
+            /** Gated */
+            gated: boolean;
+            /**
+             * Id
+             * @description the order's id
+             */
+            id: string;
+            /** Investor Id */
+            investor_id: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "subscription" | "redemption";
+            /**
+             * Units
+             * Format: decimal
+             * @description units issued or redeemed
+             */
+            units: string;
         };
         /** StatementLineOut */
         StatementLineOut: {
@@ -1390,6 +1711,78 @@ export interface components {
              * @default null
              */
             status: ("open" | "closed") | null;
+        };
+        /**
+         * ValuationList
+         * @description Valuations newest first; each without its orders (GET one for them).
+         */
+        ValuationList: {
+            /** Items */
+            items: components["schemas"]["ValuationOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** ValuationOut */
+        ValuationOut: {
+            /**
+             * Cash
+             * Format: decimal
+             */
+            cash: string;
+            /**
+             * Dealing Date
+             * Format: date
+             */
+            dealing_date: string;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decided By */
+            decided_by: string | null;
+            /** Decided By Name */
+            decided_by_name: string | null;
+            /** Id */
+            id: string;
+            /**
+             * Nav
+             * Format: decimal
+             */
+            nav: string;
+            /**
+             * Nav Per Unit
+             * Format: decimal
+             */
+            nav_per_unit: string;
+            /** Orders */
+            orders: components["schemas"]["SettlementOut"][];
+            /** Pool Id */
+            pool_id: string;
+            /** Positions */
+            positions: components["schemas"]["PricedPositionOut"][];
+            /** Proposed At */
+            proposed_at: string;
+            /** Proposed By */
+            proposed_by: string;
+            /** Proposed By Name */
+            proposed_by_name: string | null;
+            /** Reason */
+            reason: string | null;
+            /**
+             * Settled
+             * @description every order of an approved valuation is booked
+             */
+            settled: boolean;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "proposed" | "locked" | "rejected";
+            /**
+             * Units
+             * Format: decimal
+             */
+            units: string;
+            /** Warnings */
+            warnings: string[];
         };
         /** WebhookAccepted */
         WebhookAccepted: {
@@ -3829,6 +4222,369 @@ export interface operations {
             };
         };
     };
+    get_pools_pool_id_orders: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: string;
+            };
+            header?: never;
+            path: {
+                pool_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderList"];
+                };
+            };
+            /** @description Malformed request: the field named is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token (or, signing in: wrong credentials; a webhook: no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role may not do this (finance is read-only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the pool's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused by the accounting rules, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Busy: nothing was changed; retry after Retry-After seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_pools_pool_id_orders: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat the request with the same key and body to get the first result; nothing moves twice. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                pool_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderRequest"];
+            };
+        };
+        responses: {
+            /** @description A replay: this Idempotency-Key was seen with the same body; the first result, nothing moved */
+            200: {
+                headers: {
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderOut"];
+                };
+            };
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderOut"];
+                };
+            };
+            /** @description Malformed request: the field named is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token (or, signing in: wrong credentials; a webhook: no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role may not do this (finance is read-only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the pool's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused by the accounting rules, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Busy: nothing was changed; retry after Retry-After seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_pools_pool_id_orders_order_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pool_id: string;
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderOut"];
+                };
+            };
+            /** @description Malformed request: the field named is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token (or, signing in: wrong credentials; a webhook: no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role may not do this (finance is read-only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the pool's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused by the accounting rules, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Busy: nothing was changed; retry after Retry-After seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_pools_pool_id_orders_order_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pool_id: string;
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderOut"];
+                };
+            };
+            /** @description Malformed request: the field named is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token (or, signing in: wrong credentials; a webhook: no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role may not do this (finance is read-only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the pool's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused by the accounting rules, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Busy: nothing was changed; retry after Retry-After seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     post_pools_pool_id_trades: {
         parameters: {
             query?: never;
@@ -3864,6 +4620,462 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EntryOut"];
+                };
+            };
+            /** @description Malformed request: the field named is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token (or, signing in: wrong credentials; a webhook: no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role may not do this (finance is read-only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the pool's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused by the accounting rules, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Busy: nothing was changed; retry after Retry-After seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_pools_pool_id_valuations: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                pool_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValuationList"];
+                };
+            };
+            /** @description Malformed request: the field named is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token (or, signing in: wrong credentials; a webhook: no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role may not do this (finance is read-only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the pool's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused by the accounting rules, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Busy: nothing was changed; retry after Retry-After seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_pools_pool_id_valuations: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat the request with the same key and body to get the first result; nothing moves twice. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                pool_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposeValuationRequest"];
+            };
+        };
+        responses: {
+            /** @description A replay: this Idempotency-Key was seen with the same body; the first result, nothing moved */
+            200: {
+                headers: {
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValuationOut"];
+                };
+            };
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValuationOut"];
+                };
+            };
+            /** @description Malformed request: the field named is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token (or, signing in: wrong credentials; a webhook: no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role may not do this (finance is read-only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the pool's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused by the accounting rules, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Busy: nothing was changed; retry after Retry-After seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_pools_pool_id_valuations_valuation_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pool_id: string;
+                valuation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValuationOut"];
+                };
+            };
+            /** @description Malformed request: the field named is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token (or, signing in: wrong credentials; a webhook: no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role may not do this (finance is read-only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the pool's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused by the accounting rules, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Busy: nothing was changed; retry after Retry-After seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_pools_pool_id_valuations_valuation_id_approve: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat the request with the same key and body to get the first result; nothing moves twice. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                pool_id: string;
+                valuation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A replay: this Idempotency-Key was seen with the same body; the first result, nothing moved */
+            200: {
+                headers: {
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValuationOut"];
+                };
+            };
+            /** @description Malformed request: the field named is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token (or, signing in: wrong credentials; a webhook: no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role may not do this (finance is read-only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the pool's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused by the accounting rules, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Busy: nothing was changed; retry after Retry-After seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_pools_pool_id_valuations_valuation_id_reject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pool_id: string;
+                valuation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectValuationRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValuationOut"];
                 };
             };
             /** @description Malformed request: the field named is wrong */

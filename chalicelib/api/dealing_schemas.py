@@ -1,0 +1,141 @@
+"""Response bodies of forward dealing: orders and valuations (schemas.py has the rest of the fund)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal, Self
+
+from pydantic import BaseModel, Field
+
+from chalicelib.domain.orders import Order
+from chalicelib.domain.valuations import PricedPosition, Settlement, Valuation
+
+from .schemas import Amount, PageOut, Timestamp
+
+
+class OrderOut(BaseModel):
+    id: str
+    pool_id: str
+    investor_id: str
+    investor_name: str
+    type: Literal["subscription", "redemption"]
+    status: Literal["pending", "settled", "cancelled", "carried"]
+    amount: Amount | None = Field(description="cash asked for (what is left of it, once carried); null for units")
+    units: Amount | None = Field(description="units asked to redeem (what is left, once carried); null for an amount")
+    dealing_date: date | None = Field(description="the dealing day it deals on; null: at the next valuation proposed")
+    received_at: Timestamp
+    placed_by: str
+    settled_amount: Amount = Field(description="cash moved so far (net of the fee, for a redemption)")
+    settled_units: Amount
+    fee: Amount = Field(description="early-redemption fees kept by the pool so far")
+    valuation_id: str | None = Field(description="the approved valuation it last settled at")
+
+    @classmethod
+    def of(cls, o: Order) -> Self:
+        return cls(
+            id=o.id,
+            pool_id=o.pool_id,
+            investor_id=o.investor_id,
+            investor_name=o.investor_name,
+            type=o.type.value,
+            status=o.status.value,
+            amount=o.amount,
+            units=o.units,
+            dealing_date=o.dealing_date,
+            received_at=o.received_at,
+            placed_by=o.placed_by,
+            settled_amount=o.settled_amount,
+            settled_units=o.settled_units,
+            fee=o.fee,
+            valuation_id=o.valuation_id,
+        )
+
+
+class OrderList(PageOut[OrderOut]):
+    pass
+
+
+class PricedPositionOut(BaseModel):
+    symbol: str
+    quantity: Amount
+    price: Amount = Field(description="frozen when proposed: what the orders settle at")
+    priced_at: Timestamp | None = Field(description="when the market printed it; null when only a trade priced it")
+    market_value: Amount
+
+    @classmethod
+    def of(cls, p: PricedPosition) -> Self:
+        return cls(symbol=p.symbol, quantity=p.quantity, price=p.price, priced_at=p.priced_at, market_value=p.market_value)
+
+
+class SettlementOut(BaseModel):
+    id: str = Field(description="the order's id")
+    investor_id: str
+    type: Literal["subscription", "redemption"]
+    amount: Amount = Field(description="cash in, or paid out net of the fee")
+    units: Amount = Field(description="units issued or redeemed")
+    fee: Amount
+    gated: bool
+    fraction: Amount = Field(description="the share of what was asked that settles (1 unless gated)")
+
+    @classmethod
+    def of(cls, s: Settlement) -> Self:
+        return cls(
+            id=s.order_id,
+            investor_id=s.investor_id,
+            type=s.type.value,
+            amount=s.amount,
+            units=s.units,
+            fee=s.fee,
+            gated=s.gated,
+            fraction=s.fraction,
+        )
+
+
+class ValuationOut(BaseModel):
+    id: str
+    pool_id: str
+    dealing_date: date
+    status: Literal["proposed", "locked", "rejected"]
+    nav: Amount
+    nav_per_unit: Amount
+    units: Amount
+    cash: Amount
+    positions: list[PricedPositionOut]
+    orders: list[SettlementOut]
+    warnings: list[str]
+    proposed_by: str
+    proposed_by_name: str | None
+    proposed_at: Timestamp
+    decided_by: str | None
+    decided_by_name: str | None
+    decided_at: Timestamp | None
+    reason: str | None
+    settled: bool = Field(description="every order of an approved valuation is booked")
+
+    @classmethod
+    def of(cls, v: Valuation) -> Self:
+        return cls(
+            id=v.id,
+            pool_id=v.pool_id,
+            dealing_date=v.dealing_date,
+            status=v.status.value,
+            nav=v.nav,
+            nav_per_unit=v.nav_per_unit,
+            units=v.units,
+            cash=v.cash,
+            positions=[PricedPositionOut.of(p) for p in v.positions],
+            orders=[SettlementOut.of(s) for s in v.settlements],
+            warnings=list(v.warnings),
+            proposed_by=v.proposed_by,
+            proposed_by_name=v.proposed_by_name,
+            proposed_at=v.proposed_at,
+            decided_by=v.decided_by,
+            decided_by_name=v.decided_by_name,
+            decided_at=v.decided_at,
+            reason=v.reason,
+            settled=v.settled,
+        )
+
+
+class ValuationList(PageOut[ValuationOut]):
+    """Valuations newest first; each without its orders (GET one for them)."""

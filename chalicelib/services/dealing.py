@@ -1,0 +1,415 @@
+"""Use cases of a forward-dealing pool: orders wait for their dealing day; the
+manager proposes a valuation struck from the day's prices; finance (never the
+proposer) approves it, and only then does every order of the day settle, at the
+struck NAV per unit, each as its own contribution or withdrawal entry, exactly
+once and resumably (an interrupted settlement finishes on the next call).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+from chalicelib.domain import money
+from chalicelib.domain import orders as book
+from chalicelib.domain import settlement as settling
+from chalicelib.domain import valuations as valuing
+from chalicelib.domain.dealing import cutoff_passed, is_dealing_day
+from chalicelib.domain.decisions import new_entry, require_open, touch
+from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from chalicelib.domain.model import EntryType, Pool, Stamp
+from chalicelib.domain.money import DecimalInput
+from chalicelib.domain.orders import Order, OrderStatus
+from chalicelib.domain.valuations import Quote, Valuation, ValuationStatus
+
+from .access import check_read, check_write
+from .commands import MAX_ATTEMPTS
+from .pools import PoolService
+from .ports import Commit, NavPoint, Page, PriceStore, Principal, VersionConflict
+
+
+def check_checker(who: Principal, pool: Pool | None, pool_id: str) -> Pool:
+    """Finance approves what managers propose; it moves no money of its own."""
+    readable = check_read(who, pool, pool_id)
+    if not who.is_finance or who.is_system:
+        raise Forbidden("only finance approves a valuation", code="forbidden")
+    return readable
+
+
+def check_checker_or_manager(who: Principal, pool: Pool | None, pool_id: str) -> Pool:
+    """A proposal is turned down by finance, or withdrawn by the pool's manager."""
+    return check_read(who, pool, pool_id) if who.is_finance else check_write(who, pool, pool_id)
+
+
+class DealingService:
+    def __init__(
+        self, pools: PoolService, *, prices: PriceStore | None = None, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
+        self.pools = pools
+        self.repo = pools.repo
+        self._prices = prices
+        self._sleep = sleep
+
+    # -- orders -------------------------------------------------------------
+
+    def place_order(
+        self,
+        who: Principal,
+        pool_id: str,
+        *,
+        investor_id: str,
+        type_: str,
+        amount: DecimalInput | None = None,
+        units: DecimalInput | None = None,
+        idempotency_key: str | None = None,
+    ) -> Order:
+        order_id = self.pools.make_id("ord_")
+
+        def decide(pool: Pool, stamp: Stamp) -> Commit:
+            investor = self.pools.investor(pool_id, investor_id)
+            asked = book.units_asked(pool, self.repo.open_orders(pool_id), investor.id)
+            order = book.place(
+                pool,
+                investor,
+                pool.dealing,
+                order_id=order_id,
+                type_=type_,
+                received_at=stamp.at,
+                amount=amount,
+                units=units,
+                redeeming=asked,
+                placed_by=stamp.actor_name or stamp.actor,
+            )
+            entry = new_entry(
+                pool,
+                stamp,
+                EntryType.ORDER_PLACED,
+                investor_id=investor.id,
+                investor_name=investor.name,
+                amount=order.amount,
+                units=order.units,
+                order_id=order.id,
+                memo=_order_memo(order, pool),
+            )
+            return Commit(pool=touch(pool, stamp), expected_version=pool.version, entry=entry, orders=(order,), record_nav=False)
+
+        request = {"investor_id": investor_id, "type": type_, "amount": amount, "units": units}
+        receipt = self.pools.commands.run(
+            who, pool_id, decide, self.pools.stamp, operation="order", request=request, key=idempotency_key
+        )
+        return self._order(pool_id, receipt.entry.order_id or order_id)
+
+    def cancel_order(self, who: Principal, pool_id: str, order_id: str) -> Order:
+        def decide(pool: Pool, stamp: Stamp) -> Commit:
+            order = self._order(pool_id, order_id)
+            if pool.valuation_id is not None:
+                in_hand = self.repo.get_valuation(pool_id, pool.valuation_id)
+                if in_hand is not None and any(s.order_id == order.id for s in in_hand.settlements):
+                    raise Conflict(
+                        f"this order is in the valuation for {in_hand.dealing_date} ({in_hand.status.value}); "
+                        "it can be cancelled only if that valuation is rejected",
+                        code="order_in_valuation",
+                    )
+            cancelled = book.cancel(order)
+            entry = new_entry(
+                pool,
+                stamp,
+                EntryType.ORDER_CANCELLED,
+                investor_id=order.investor_id,
+                investor_name=order.investor_name or None,
+                order_id=order.id,
+                memo=_order_memo(order, pool),
+            )
+            return Commit(
+                pool=touch(pool, stamp), expected_version=pool.version, entry=entry, orders=(cancelled,), record_nav=False
+            )
+
+        self.pools.commands.run(who, pool_id, decide, self.pools.stamp)
+        return self._order(pool_id, order_id)
+
+    def list_orders(self, who: Principal, pool_id: str, *, status: str | None, limit: int, cursor: str | None) -> Page[Order]:
+        self.pools.get_pool(who, pool_id)
+        wanted: OrderStatus | None = None
+        if status is not None:
+            try:
+                wanted = OrderStatus(status)
+            except ValueError:
+                choices = ", ".join(s.value for s in OrderStatus)
+                raise InvalidInput(f"status must be one of {choices}", field="status", code="invalid_status") from None
+        where = None if wanted is None else (lambda o: o.status is wanted)
+        return self.repo.list_orders(pool_id, limit=limit, cursor=cursor, where=where)
+
+    def get_order(self, who: Principal, pool_id: str, order_id: str) -> Order:
+        self.pools.get_pool(who, pool_id)
+        return self._order(pool_id, order_id)
+
+    def _order(self, pool_id: str, order_id: str) -> Order:
+        order = self.repo.get_order(pool_id, order_id) if order_id else None
+        if order is None:
+            raise NotFound(f"order {order_id} not found", field="order_id", code="order_not_found")
+        return order
+
+    # -- valuations -----------------------------------------------------------
+
+    def propose(
+        self, who: Principal, pool_id: str, *, dealing_date: str | None = None, idempotency_key: str | None = None
+    ) -> Valuation:
+        valuation_id = self.pools.make_id("val_")
+
+        def decide(pool: Pool, stamp: Stamp) -> Commit:
+            policy = pool.dealing
+            if not policy.is_forward:
+                raise Conflict("this pool deals at once; it has no dealing days to value", code="instant_dealing")
+            require_open(pool, "strike a NAV")
+            if pool.valuation_id is not None:
+                raise Conflict(
+                    f"valuation {pool.valuation_id} is already in hand: approve or reject it first", code="valuation_in_hand"
+                )
+            day = self._dealing_day(pool, dealing_date, stamp.at)
+            quotes = self._quotes(pool)
+            due = book.due(policy, self.repo.open_orders(pool_id), day, stamp.at)
+            investors = self.repo.get_investors(pool_id, [o.investor_id for o in due])
+            since = {i.id: i.subscribed_on for i in investors.values()}
+            struck = valuing.strike(
+                pool,
+                policy,
+                quotes,
+                due,
+                since,
+                valuation_id=valuation_id,
+                dealing_date=day,
+                proposed_by=stamp.actor,
+                at=stamp.at,
+            )
+            struck = replace(struck, proposed_by_name=stamp.actor_name)
+            entry = new_entry(
+                pool,
+                stamp,
+                EntryType.VALUATION_PROPOSED,
+                amount=struck.nav,
+                nav_per_unit=struck.nav_per_unit,
+                valuation_id=struck.id,
+                memo=f"for {day}: {len(due)} order(s)" + (f"; {len(struck.warnings)} warning(s)" if struck.warnings else ""),
+            )
+            return Commit(
+                pool=touch(pool, stamp, valuation_id=struck.id),
+                expected_version=pool.version,
+                entry=entry,
+                valuation=struck,
+                record_nav=False,
+            )
+
+        request = {"dealing_date": dealing_date}
+        receipt = self.pools.commands.run(
+            who, pool_id, decide, self.pools.stamp, operation="valuation", request=request, key=idempotency_key
+        )
+        return self._valuation(pool_id, receipt.entry.valuation_id or valuation_id)
+
+    def _dealing_day(self, pool: Pool, given: str | None, now: datetime) -> date:
+        policy = pool.dealing
+        zone = policy.cutoff.zone if policy.cutoff else UTC
+        if given is None:
+            day = now.astimezone(zone).date()
+            # The latest dealing day whose cut-off has passed.
+            while not (is_dealing_day(policy.frequency, day) and cutoff_passed(policy, day, now)):
+                day = date.fromordinal(day.toordinal() - 1)
+        else:
+            day = _parse_day(given)
+            if not is_dealing_day(policy.frequency, day):
+                raise InvalidInput(
+                    f"{day} is not a dealing day of this {policy.frequency.value} pool",
+                    field="dealing_date",
+                    code="not_a_dealing_day",
+                )
+            if not cutoff_passed(policy, day, now):
+                raise Conflict(f"the cut-off for {day} has not passed yet", field="dealing_date", code="cutoff_not_passed")
+        recent = self.repo.list_valuations(pool.id, limit=20, cursor=None).items
+        latest = next((v for v in recent if v.status is ValuationStatus.LOCKED), None)
+        if latest is not None and policy.cutoff is not None and day <= latest.dealing_date:
+            raise Conflict(
+                f"{latest.dealing_date} already has an approved valuation; the next is for a later dealing day",
+                field="dealing_date",
+                code="already_valued",
+            )
+        return day
+
+    def _quotes(self, pool: Pool) -> dict[str, Quote]:
+        quotes: dict[str, Quote] = {}
+        if self._prices is None:
+            return quotes
+        for symbol in pool.positions:
+            point = self._prices.latest(symbol)
+            if point is not None:
+                quotes[symbol] = Quote(point.price, datetime.fromtimestamp(float(point.ts), UTC))
+        return quotes
+
+    def approve(self, who: Principal, pool_id: str, valuation_id: str, *, idempotency_key: str | None = None) -> Valuation:
+        """Finance locks the valuation, then every order of the day settles at it."""
+
+        def decide(pool: Pool, stamp: Stamp) -> Commit:
+            valuation = self._in_hand(pool, valuation_id)
+            require_open(pool, "settle orders")
+            if pool.units != valuation.units:
+                raise Conflict(
+                    "the pool's units changed since this valuation was struck; reject it and propose again",
+                    code="valuation_outdated",
+                )
+            settling.check_cash(pool, valuation)
+            locked = valuing.approve(valuation, approver=stamp.actor, at=stamp.at, name=stamp.actor_name)
+            done = not locked.settlements
+            if done:
+                locked = replace(locked, settled=True)
+            entry = new_entry(
+                pool,
+                stamp,
+                EntryType.VALUATION_APPROVED,
+                amount=locked.nav,
+                nav_per_unit=locked.nav_per_unit,
+                valuation_id=locked.id,
+                memo=f"for {locked.dealing_date}: {len(locked.settlements)} order(s) settle",
+            )
+            official = NavPoint(at=stamp.at, nav=locked.nav, nav_per_unit=locked.nav_per_unit, units=locked.units, official=True)
+            return Commit(
+                pool=touch(pool, stamp, valuation_id=None if done else locked.id),
+                expected_version=pool.version,
+                entry=entry,
+                valuation=locked,
+                record_nav=False,
+                official_nav=official,
+            )
+
+        self.pools.commands.run(
+            who,
+            pool_id,
+            decide,
+            self.pools.stamp,
+            operation="approve",
+            request={"valuation_id": valuation_id},
+            key=idempotency_key,
+            access=check_checker,
+        )
+        self.settle(who, pool_id, valuation_id)
+        return self._valuation(pool_id, valuation_id)
+
+    def reject(self, who: Principal, pool_id: str, valuation_id: str, *, reason: str) -> Valuation:
+        text = reason.strip() if isinstance(reason, str) else ""
+        if not text:
+            raise InvalidInput("say why the valuation is rejected", field="reason", code="missing_field")
+
+        def decide(pool: Pool, stamp: Stamp) -> Commit:
+            valuation = self._in_hand(pool, valuation_id)
+            rejected = valuing.reject(valuation, by=stamp.actor, reason=text[:500], at=stamp.at, name=stamp.actor_name)
+            entry = new_entry(
+                pool,
+                stamp,
+                EntryType.VALUATION_REJECTED,
+                valuation_id=valuation.id,
+                nav_per_unit=valuation.nav_per_unit,
+                memo=text[:500],
+            )
+            return Commit(
+                pool=touch(pool, stamp, valuation_id=None),
+                expected_version=pool.version,
+                entry=entry,
+                valuation=rejected,
+                record_nav=False,
+            )
+
+        self.pools.commands.run(who, pool_id, decide, self.pools.stamp, access=check_checker_or_manager)
+        return self._valuation(pool_id, valuation_id)
+
+    def settle(self, who: Principal, pool_id: str, valuation_id: str) -> int:
+        """Book every order of an approved valuation not yet booked; returns how many were booked now.
+
+        Each order is one commit guarded by the pool's version, and an order
+        records the valuation it settled at, so a settlement interrupted anywhere
+        resumes here without booking any order twice. The last commit marks the
+        valuation settled and frees the pool for the next proposal."""
+        valuation = self._valuation(pool_id, valuation_id)
+        if valuation.status is not ValuationStatus.LOCKED or valuation.settled:
+            return 0
+        queue = settling.settling_order(valuation.settlements)
+        orders = self.repo.get_orders(pool_id, [s.order_id for s in queue])
+        investors = self.repo.get_investors(pool_id, [s.investor_id for s in queue])
+        pool = self._pool(pool_id)
+        booked = 0
+        for n, s in enumerate(queue):
+            last = n == len(queue) - 1
+            for attempt in range(MAX_ATTEMPTS):
+                order = orders[s.order_id]
+                if order.valuation_id == valuation.id:
+                    break  # booked before (an earlier, interrupted run)
+                stamp = self.pools.stamp(who)
+                d = settling.settle(pool, investors[s.investor_id], order, s, valuation=valuation, stamp=stamp)
+                after = touch(d.pool, stamp, valuation_id=None) if last else d.pool
+                change = Commit(
+                    pool=after,
+                    expected_version=pool.version,
+                    entry=d.entry,
+                    investor=d.investor,
+                    orders=(d.order,),
+                    valuation=replace(valuation, settled=True) if last else None,
+                    record_nav=False,
+                )
+                try:
+                    self.repo.commit(change)
+                except VersionConflict:
+                    # Another writer (a market tick, a second settler): read afresh and decide again.
+                    pool = self._pool(pool_id)
+                    orders[s.order_id] = self._order(pool_id, s.order_id)
+                    investors[s.investor_id] = self.pools.investor(pool_id, s.investor_id)
+                    self._sleep(random.uniform(0, min(0.25, 0.01 * 2**attempt)))  # noqa: S311  # nosec B311
+                    continue
+                pool = replace(after, version=pool.version + 1)
+                orders[s.order_id], investors[s.investor_id] = d.order, d.investor
+                booked += 1
+                break
+            else:
+                raise Conflict("the pool is busy with other changes; approve again to finish settling", code="concurrent_update")
+        return booked
+
+    def list_valuations(self, who: Principal, pool_id: str, *, limit: int, cursor: str | None) -> Page[Valuation]:
+        self.pools.get_pool(who, pool_id)
+        return self.repo.list_valuations(pool_id, limit=limit, cursor=cursor)
+
+    def get_valuation(self, who: Principal, pool_id: str, valuation_id: str) -> Valuation:
+        self.pools.get_pool(who, pool_id)
+        return self._valuation(pool_id, valuation_id)
+
+    def _in_hand(self, pool: Pool, valuation_id: str) -> Valuation:
+        valuation = self._valuation(pool.id, valuation_id)
+        if valuation.status is ValuationStatus.PROPOSED and pool.valuation_id != valuation.id:  # pragma: no cover - kept in step
+            raise Conflict("this valuation is no longer the pool's proposal", code="valuation_outdated")
+        return valuation
+
+    def _valuation(self, pool_id: str, valuation_id: str) -> Valuation:
+        valuation = self.repo.get_valuation(pool_id, valuation_id) if valuation_id else None
+        if valuation is None:
+            raise NotFound(f"valuation {valuation_id} not found", field="valuation_id", code="valuation_not_found")
+        return valuation
+
+    def _pool(self, pool_id: str) -> Pool:
+        pool = self.repo.get_pool(pool_id)
+        if pool is None:  # pragma: no cover - pools are never deleted
+            raise NotFound(f"pool {pool_id} not found", code="pool_not_found")
+        return pool
+
+
+def _parse_day(value: object) -> date:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else _bad_day()
+    except ValueError:
+        return _bad_day()
+
+
+def _bad_day() -> date:
+    raise InvalidInput("dealing_date must be a date like 2026-12-04", field="dealing_date", code="invalid_date")
+
+
+def _order_memo(order: Order, pool: Pool) -> str:
+    what = money.shown(order.amount, pool.currency) if order.amount is not None else f"{order.units} units"
+    when = f"dealing {order.dealing_date}" if order.dealing_date else "at the next valuation"
+    return f"{order.type.value} of {what}, {when}"

@@ -1,0 +1,40 @@
+"""What the pool repository keeps for a forward-dealing pool: its orders and
+valuations. Both are written only with the pool's own commits (ports.Commit), so
+the pool's version guards them; these are the reads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Protocol
+
+from chalicelib.domain.orders import Order
+from chalicelib.domain.valuations import Valuation
+
+if TYPE_CHECKING:  # ports.py builds PoolRepository on OrderBook
+    from .ports import Page
+
+
+class OrderBook(Protocol):
+    def get_order(self, pool_id: str, order_id: str) -> Order | None: ...
+
+    def get_orders(self, pool_id: str, order_ids: Sequence[str]) -> dict[str, Order]:
+        """The orders among these ids that exist, by id, in one read."""
+        ...
+
+    def list_orders(
+        self, pool_id: str, *, limit: int, cursor: str | None, where: Callable[[Order], bool] | None = None
+    ) -> Page[Order]:
+        """Orders in queue order (oldest first); ``where`` filters as list_investors does."""
+        ...
+
+    def open_orders(self, pool_id: str) -> list[Order]:
+        """Every pending or carried order, in queue order (all pages)."""
+        ...
+
+    def get_valuation(self, pool_id: str, valuation_id: str) -> Valuation | None:
+        """A valuation with every order's settlement."""
+        ...
+
+    def list_valuations(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[Valuation]:
+        """Valuations newest first, without their settlements (get_valuation has them)."""
+        ...
