@@ -2,7 +2,8 @@
 
 Rules: a withdrawal at or above the pool's threshold (default 10% of NAV
 before it); every distribution; a brokerage event parked because it could not
-be applied. Recipients are the pool's own list, or every user of the finance
+be applied; a forward pool's valuation proposed (to finance, to approve) and
+approved or rejected (to the pool's manager). Recipients are the pool's own list, or every user of the finance
 group. Each alert is claimed by its cause (the ledger entry or event id)
 before it is sent, so a redelivered stream record sends nothing twice.
 """
@@ -23,6 +24,7 @@ from .access import check_write
 from .ports import AlertSettings, AlertStore, Directory, Email, Mailer, Page, PoolRepository, Principal, SentAlert, StoredEvent
 
 DEFAULT_WITHDRAWAL_THRESHOLD = Decimal("0.10")
+VALUATION_STEPS = frozenset({EntryType.VALUATION_PROPOSED, EntryType.VALUATION_APPROVED, EntryType.VALUATION_REJECTED})
 # NAV per unit moving more than this since the day's first NAV point.
 DAILY_MOVE_THRESHOLD = Decimal("0.05")
 
@@ -64,6 +66,8 @@ class Alerts:
     def on_entry(self, entry: LedgerEntry) -> bool:
         """A new ledger entry: send its alert if a rule says so. Returns whether one was sent now."""
         pool = self.repo.get_pool(entry.pool_id)
+        if pool is not None and entry.type in VALUATION_STEPS:
+            return self._on_valuation(entry, pool)
         if pool is None or entry.amount is None:
             return False
         if entry.type is EntryType.WITHDRAWAL:
@@ -105,6 +109,37 @@ class Alerts:
                 ],
             )
         return False
+
+    def _on_valuation(self, entry: LedgerEntry, pool: Pool) -> bool:
+        """Four eyes: finance hears of a proposed NAV to check; the manager of what finance decided."""
+        link = f"{self.app_url}/#/pools/{pool.id}/valuations/{entry.valuation_id}"
+        nav = f"NAV per unit {entry.nav_per_unit} {pool.currency}"
+        if entry.type is EntryType.VALUATION_PROPOSED:
+            nav_total = money.shown(entry.amount, pool.currency) if entry.amount is not None else "-"
+            return self._send(
+                f"valuation:{entry.id}",
+                pool,
+                f"{pool.name}: a valuation awaits your approval",
+                [
+                    f"A NAV of {nav_total} ({nav}) was proposed for {pool.name}, {entry.memo}.",
+                    "No order settles until someone in finance other than the proposer approves it.",
+                    self._recorded(entry),
+                ],
+                link=link,
+            )
+        manager = self.directory.people([pool.manager_id]).get(pool.manager_id)
+        if manager is None or not manager.email:
+            return False
+        approved = entry.type is EntryType.VALUATION_APPROVED
+        outcome = "approved: its orders settle at it" if approved else f"rejected: {entry.memo}"
+        return self._send(
+            f"valuation:{entry.id}",
+            pool,
+            f"{pool.name}: valuation {'approved' if approved else 'rejected'}",
+            [f"The valuation of {pool.name} ({nav}) was {outcome}.", self._recorded(entry)],
+            link=link,
+            to=(manager.email,),
+        )
 
     def _investor(self, entry: LedgerEntry) -> str:
         """The investor by name and email, as finance knows them (the entry keeps the name it was recorded under)."""
@@ -204,9 +239,19 @@ class Alerts:
 
     # -- sending ------------------------------------------------------------------
 
-    def _send(self, cause: str, pool: Pool | None, subject: str, lines: list[str], link: str | None = None) -> bool:
+    def _send(
+        self,
+        cause: str,
+        pool: Pool | None,
+        subject: str,
+        lines: list[str],
+        *,
+        link: str | None = None,
+        to: tuple[str, ...] = (),
+    ) -> bool:
+        """Email finance (the pool's list, or the finance group), or ``to`` when given."""
         settings = self.store.settings(pool.id) if pool else AlertSettings()
-        recipients = settings.recipients or tuple(self.directory.finance_emails())
+        recipients = to or settings.recipients or tuple(self.directory.finance_emails())
         if not recipients or not self.store.claim(cause):
             return False
         # The web app routes in the URL fragment (see web/src/lib/router.ts).

@@ -65,7 +65,8 @@ class DealingService:
         amount: DecimalInput | None = None,
         units: DecimalInput | None = None,
         idempotency_key: str | None = None,
-    ) -> Order:
+    ) -> tuple[Order, bool]:
+        """The order placed, and whether it was placed before (its Idempotency-Key replayed)."""
         order_id = self.pools.make_id("ord_")
 
         def decide(pool: Pool, stamp: Stamp) -> Commit:
@@ -100,7 +101,7 @@ class DealingService:
         receipt = self.pools.commands.run(
             who, pool_id, decide, self.pools.stamp, operation="order", request=request, key=idempotency_key
         )
-        return self._order(pool_id, receipt.entry.order_id or order_id)
+        return self._order(pool_id, receipt.entry.order_id or order_id), receipt.replayed
 
     def cancel_order(self, who: Principal, pool_id: str, order_id: str) -> Order:
         def decide(pool: Pool, stamp: Stamp) -> Commit:
@@ -156,7 +157,8 @@ class DealingService:
 
     def propose(
         self, who: Principal, pool_id: str, *, dealing_date: str | None = None, idempotency_key: str | None = None
-    ) -> Valuation:
+    ) -> tuple[Valuation, bool]:
+        """The valuation proposed, and whether it was proposed before (its Idempotency-Key replayed)."""
         valuation_id = self.pools.make_id("val_")
 
         def decide(pool: Pool, stamp: Stamp) -> Commit:
@@ -206,7 +208,7 @@ class DealingService:
         receipt = self.pools.commands.run(
             who, pool_id, decide, self.pools.stamp, operation="valuation", request=request, key=idempotency_key
         )
-        return self._valuation(pool_id, receipt.entry.valuation_id or valuation_id)
+        return self._valuation(pool_id, receipt.entry.valuation_id or valuation_id), receipt.replayed
 
     def _dealing_day(self, pool: Pool, given: str | None, now: datetime) -> date:
         policy = pool.dealing

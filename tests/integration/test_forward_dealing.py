@@ -173,3 +173,115 @@ def test_a_forward_dealing_day_settles_to_the_cent(api: Api, set_clock: Callable
     assert {o["status"] for o in api.get(f"/pools/{pid}/orders").json_body["items"]} == {"settled"}
     kinds = [e["type"] for e in api.get(f"/pools/{pid}/activity?type=valuation.proposed,valuation.approved").json_body["items"]]
     assert kinds == ["valuation.approved", "valuation.proposed"] * 2
+
+
+def forward_pool(api: Api, set_clock: Callable[[str], None]) -> tuple[str, str, str]:
+    """A forward pool on Monday 30 November with Alice holding 1,000 units; Bob holds none."""
+    set_clock("2026-11-30T09:00:00")
+    pid = make_pool(api, name="Checked Fund")["id"]
+    alice, bob = (add_investor(api, pid, n)["id"] for n in ("Alice", "Bob"))
+    assert contribute(api, pid, alice, "1000.00").status_code == 201
+    assert api.request("PUT", f"/pools/{pid}/dealing", POLICY).status_code == 200
+    return pid, alice, bob
+
+
+def test_finance_is_emailed_to_check_a_valuation_and_the_manager_hears_it_was_rejected(
+    api: Api, set_clock: Callable[[str], None]
+) -> None:
+    from app import send_alerts
+    from tests.support.events import TableStream, sent_emails
+
+    pid, _, bob = forward_pool(api, set_clock)
+    stream = TableStream("test-pooldesk-pools")
+    stream.batch()
+    placed = order(api, pid, bob, "subscription", amount="250.00")
+    set_clock("2026-11-30T16:05:00")
+    v = api.post(f"/pools/{pid}/valuations", {}).json_body
+    assert send_alerts(stream.batch(), None) == {"batchItemFailures": []}
+    (ask,) = sent_emails()
+    assert ask.destinations["ToAddresses"] == ["finance@example.com"]
+    assert ask.subject == "Checked Fund: a valuation awaits your approval"
+    assert f"https://pooldesk.example/#/pools/{pid}/valuations/{v['id']}" in ask.body
+
+    # Finance rejects, saying why: the order waits again, and may now be cancelled.
+    no_reason = api.post(f"/pools/{pid}/valuations/{v['id']}/reject", {"reason": "  "}, as_user="finance")
+    assert (no_reason.status_code, error(no_reason)["field"]) == (400, "reason")
+    rejected = api.post(f"/pools/{pid}/valuations/{v['id']}/reject", {"reason": "ACME looks stale"}, as_user="finance")
+    assert rejected.status_code == 200, rejected.body
+    assert (rejected.json_body["status"], rejected.json_body["reason"]) == ("rejected", "ACME looks stale")
+    assert send_alerts(stream.batch(), None) == {"batchItemFailures": []}
+    told = sent_emails()[-1]
+    assert told.destinations["ToAddresses"] == ["manager@example.com"]
+    assert told.subject == "Checked Fund: valuation rejected"
+    again = api.post(f"/pools/{pid}/valuations/{v['id']}/approve", as_user="finance")
+    assert (again.status_code, error(again)["code"]) == (409, "valuation_rejected")
+    assert api.get(f"/pools/{pid}/orders/{placed['id']}").json_body["status"] == "pending"
+    cancelled = api.delete(f"/pools/{pid}/orders/{placed['id']}")
+    assert cancelled.status_code == 200 and cancelled.json_body["status"] == "cancelled"
+    twice = api.delete(f"/pools/{pid}/orders/{placed['id']}")
+    assert (twice.status_code, error(twice)["code"]) == (409, "order_not_open")
+    assert [o["id"] for o in api.get(f"/pools/{pid}/orders?status=cancelled").json_body["items"]] == [placed["id"]]
+    assert api.get(f"/pools/{pid}/orders?status=pending").json_body["items"] == []
+    steps = [e["type"] for e in api.get(f"/pools/{pid}/activity?limit=4").json_body["items"]]
+    assert steps == ["order.cancelled", "valuation.rejected", "valuation.proposed", "order.placed"]
+    assert api.get(f"/pools/{pid}").json_body["units"] == "1000.000000"
+
+
+def test_orders_are_refused_clearly_and_change_nothing(api: Api, set_clock: Callable[[str], None]) -> None:
+    pid, alice, bob = forward_pool(api, set_clock)
+    cases: list[tuple[dict[str, Any], str, int, str, str | None]] = [
+        ({"investor_id": alice, "type": "swap", "amount": "1.00"}, "manager", 400, "invalid_field", "type"),
+        ({"investor_id": alice, "type": "subscription", "units": "1"}, "manager", 400, "amount_or_units", "units"),
+        ({"investor_id": alice, "type": "redemption", "amount": "1", "units": "1"}, "manager", 400, "amount_or_units", "amount"),
+        ({"investor_id": alice, "type": "subscription", "amount": 10.5}, "manager", 400, "invalid_type", "amount"),
+        ({"investor_id": bob, "type": "redemption", "units": "1"}, "manager", 422, "insufficient_units", "units"),
+        ({"investor_id": alice, "type": "redemption", "amount": "1500.00"}, "manager", 422, "insufficient_units", "amount"),
+        ({"investor_id": "inv_0", "type": "subscription", "amount": "1"}, "manager", 404, "investor_not_found", "investor_id"),
+        ({"investor_id": alice, "type": "subscription", "amount": "1.00"}, "finance", 403, "forbidden", None),
+    ]
+    for body, who, status, code, field in cases:
+        resp = api.post(f"/pools/{pid}/orders", body, as_user=who)
+        assert (resp.status_code, error(resp)["code"], error(resp).get("field")) == (status, code, field), body
+    bad_status = api.get(f"/pools/{pid}/orders?status=open")
+    assert (bad_status.status_code, error(bad_status)["field"]) == (400, "status")
+    bad_day = api.post(f"/pools/{pid}/valuations", {"dealing_date": "2026-12-05"})  # a Saturday
+    assert (bad_day.status_code, error(bad_day)["code"]) == (400, "not_a_dealing_day")
+    assert api.get(f"/pools/{pid}/orders").json_body["items"] == []
+
+    # An instant pool takes no orders; a closed one takes none either.
+    instant = make_pool(api, name="Club")["id"]
+    member = add_investor(api, instant, "Carol")["id"]
+    refused = api.post(f"/pools/{instant}/orders", {"investor_id": member, "type": "subscription", "amount": "5.00"})
+    assert (refused.status_code, error(refused)["code"]) == (409, "instant_dealing")
+    assert api.patch(f"/pools/{pid}", {"status": "closed"}).status_code == 200
+    closed = api.post(f"/pools/{pid}/orders", {"investor_id": alice, "type": "subscription", "amount": "5.00"})
+    assert (closed.status_code, error(closed)["code"]) == (409, "pool_closed")
+
+
+def test_an_order_retried_with_its_key_is_placed_once(api: Api, set_clock: Callable[[str], None]) -> None:
+    pid, alice, _ = forward_pool(api, set_clock)
+    body = {"investor_id": alice, "type": "redemption", "units": "600"}
+    first = api.post(f"/pools/{pid}/orders", body, headers={"Idempotency-Key": "redeem-1"})
+    again = api.post(f"/pools/{pid}/orders", body, headers={"Idempotency-Key": "redeem-1"})
+    assert (first.status_code, again.status_code, again.headers.get("Idempotent-Replayed")) == (201, 200, "true")
+    assert again.json_body["id"] == first.json_body["id"]
+    assert len(api.get(f"/pools/{pid}/orders").json_body["items"]) == 1
+    # A second redemption for more than is left net of the first is refused.
+    more = api.post(f"/pools/{pid}/orders", {**body, "units": "400.000001"})
+    assert (more.status_code, error(more)["code"]) == (422, "insufficient_units")
+    # One valuation in hand at a time; the pool's dealing cannot change meanwhile.
+    set_clock("2026-11-30T16:05:00")
+    v = api.post(f"/pools/{pid}/valuations", {}).json_body
+    second = api.post(f"/pools/{pid}/valuations", {})
+    assert (second.status_code, error(second)["code"]) == (409, "valuation_in_hand")
+    change = api.request("PUT", f"/pools/{pid}/dealing", {"mode": "instant"})
+    assert (change.status_code, error(change)["code"]) == (409, "valuation_in_hand")
+    # Approving twice with the same key settles once.
+    for _ in range(2):
+        ok = api.post(f"/pools/{pid}/valuations/{v['id']}/approve", as_user="finance", headers={"Idempotency-Key": "ok-1"})
+        assert ok.status_code == 200, ok.body
+    # 600 units (60% of NAV) against a 10% gate: 1/6 of them (0.166666) settle once; the rest is carried.
+    placed = api.get(f"/pools/{pid}/orders/{first.json_body['id']}").json_body
+    assert (placed["status"], placed["settled_units"], placed["units"]) == ("carried", "99.999600", "500.000400")
+    assert api.get(f"/pools/{pid}").json_body["units"] == "900.000400"
+    assert len(api.get(f"/pools/{pid}/activity?type=withdrawal").json_body["items"]) == 1

@@ -221,3 +221,47 @@ def test_booked_shares_are_the_payouts_an_investor_has_received(repo: Any) -> No
     repo.settle_distribution(pool.id, d.entry.id)
     paid = repo.booked_shares(pool.id, "a", [d.entry.id, "01nosuchentry"])
     assert list(paid) == [d.entry.id] and paid[d.entry.id].amount == D("3.00")
+
+
+def test_orders_and_valuations_are_kept_with_the_pools_commits(repo: Any) -> None:
+    from chalicelib.domain.dealing import parse_policy
+    from chalicelib.domain.decisions import new_entry
+    from chalicelib.domain.model import EntryType
+    from chalicelib.domain.orders import Order, OrderStatus, OrderType
+    from chalicelib.domain.valuations import Quote, approve, strike
+
+    clock = Clock()
+    pool = contribute(repo, clock, add(repo, clock, new_pool(repo, clock), "inv_a"), "inv_a", "100.00")
+    policy = parse_policy(mode="forward")
+    orders = [
+        Order(f"ord_{n}", pool.id, "inv_a", OrderType.REDEMPTION, T0, None, None, D("10.000000"), investor_name="A")
+        for n in range(3)
+    ]
+
+    def commit(pool: Pool, **change: Any) -> Pool:
+        stamp = clock.stamp()
+        entry = new_entry(pool, stamp, EntryType.ORDER_PLACED)
+        repo.commit(Commit(pool=pool, expected_version=pool.version, entry=entry, record_nav=False, **change))
+        return repo.get_pool(pool.id)
+
+    pool = commit(pool, orders=orders)
+    assert [o.id for o in repo.open_orders(pool.id)] == ["ord_0", "ord_1", "ord_2"]
+    assert repo.get_order(pool.id, "ord_1") == orders[1]
+    assert set(repo.get_orders(pool.id, ["ord_2", "ord_0", "ord_9"])) == {"ord_0", "ord_2"}
+    pool = commit(pool, orders=[replace(orders[1], status=OrderStatus.CANCELLED)])
+    assert [o.id for o in repo.open_orders(pool.id)] == ["ord_0", "ord_2"]
+    page = repo.list_orders(pool.id, limit=1, cursor=None, where=lambda o: o.status is OrderStatus.PENDING)
+    assert [o.id for o in page.items] == ["ord_0"]
+    rest = repo.list_orders(pool.id, limit=5, cursor=page.next_cursor, where=lambda o: o.status is OrderStatus.PENDING)
+    assert [o.id for o in rest.items] == ["ord_2"]
+
+    quotes = {"ACME": Quote(D("1.00"), T0)}
+    v = strike(pool, policy, quotes, orders[:1], {}, valuation_id="val_1", dealing_date=T0.date(), proposed_by="m1", at=T0)
+    pool = commit(pool, valuation=v)
+    assert repo.get_valuation(pool.id, "val_1") == v
+    locked = approve(v, approver="f1", at=T0)
+    pool = commit(pool, valuation=locked)
+    assert repo.get_valuation(pool.id, "val_1") == locked  # the settlements kept from the proposal
+    (listed,) = repo.list_valuations(pool.id, limit=5, cursor=None).items
+    assert listed == replace(locked, settlements=())
+    assert repo.get_valuation(pool.id, "val_9") is None and repo.get_order(pool.id, "ord_9") is None

@@ -4,6 +4,8 @@ proposer), and only then do the day's orders settle."""
 
 from __future__ import annotations
 
+from pydantic import BaseModel
+
 from chalicelib import wiring
 from chalicelib.api.bodies import OrderRequest, ProposeValuationRequest, RejectValuationRequest
 from chalicelib.api.dealing_schemas import OrderList, OrderOut, ValuationList, ValuationOut
@@ -20,6 +22,11 @@ def dealing() -> DealingService:
     return wiring.dealing_service()
 
 
+def created(body: BaseModel, replayed: bool) -> Reply:
+    """201, or 200 and a header when an Idempotency-Key replays the first answer (as for money movements)."""
+    return Reply(body, 200, {"Idempotent-Replayed": "true"}) if replayed else Reply(body, 201)
+
+
 @api.route(
     "/pools/{pool_id}/orders",
     "POST",
@@ -32,7 +39,7 @@ def dealing() -> DealingService:
 )
 def place_order(call: Call, pool_id: str) -> Reply:
     b = call.body
-    order = dealing().place_order(
+    order, replayed = dealing().place_order(
         call.who,
         pool_id,
         investor_id=b.investor_id,
@@ -41,7 +48,7 @@ def place_order(call: Call, pool_id: str) -> Reply:
         units=b.units,
         idempotency_key=call.header("Idempotency-Key"),
     )
-    return Reply(OrderOut.of(order), 201)
+    return created(OrderOut.of(order), replayed)
 
 
 @api.route(
@@ -90,10 +97,10 @@ def cancel_order(call: Call, pool_id: str, order_id: str) -> OrderOut:
     idempotent=True,
 )
 def propose_valuation(call: Call, pool_id: str) -> Reply:
-    valuation = dealing().propose(
+    valuation, replayed = dealing().propose(
         call.who, pool_id, dealing_date=call.body.dealing_date, idempotency_key=call.header("Idempotency-Key")
     )
-    return Reply(ValuationOut.of(valuation), 201)
+    return created(ValuationOut.of(valuation), replayed)
 
 
 @api.route(
