@@ -22,6 +22,7 @@ from chalicelib.config import settings
 from chalicelib.domain.model import Pool
 from chalicelib.services.alerts import Alerts
 from chalicelib.services.brokerage import BrokerageService
+from chalicelib.services.corrections import CorrectionService
 from chalicelib.services.dealing import DealingService
 from chalicelib.services.live import LiveUpdates
 from chalicelib.services.market import MarketData
@@ -66,6 +67,11 @@ def pool_service() -> PoolService:
 @lru_cache(maxsize=1)
 def dealing_service() -> DealingService:
     return DealingService(pool_service(), prices=DynamoPriceStore(dynamodb(), settings().pools_table))
+
+
+@lru_cache(maxsize=1)
+def corrections() -> CorrectionService:
+    return CorrectionService(pool_service())
 
 
 def pool_change_of(record: Mapping[str, Any]) -> tuple[str, PoolChange] | None:
@@ -146,6 +152,7 @@ def reset() -> None:
         directory,
         pool_service,
         dealing_service,
+        corrections,
         market_data,
         alerts,
         reconciliation,

@@ -11,7 +11,7 @@ from typing import Any
 from chalicelib.adapters import pool_items as items
 from chalicelib.adapters.attributes import Item, timestamp
 from chalicelib.adapters.ddb import batch_get
-from chalicelib.domain.model import Allocation, EntryType, LedgerEntry
+from chalicelib.domain.model import Allocation, LedgerEntry
 
 # Per-investor shares are booked in transactions of this many (share + investor) pairs.
 SETTLE_BATCH = 50
@@ -52,9 +52,10 @@ class DistributionBook:
 
     def settle_distribution(self, pool_id: str, entry_id: str) -> int:
         entry = self.get_entry(pool_id, entry_id)
-        if entry is None or entry.type is not EntryType.DISTRIBUTION:
+        if entry is None or not entry.books_shares:
             raise LookupError(f"no distribution {entry_id} in pool {pool_id}")
-        shares = [a for a in self.allocations(pool_id, entry_id) if a.amount > 0]
+        # A reversal's shares are negative: each takes a payout back.
+        shares = [a for a in self.allocations(pool_id, entry_id) if a.amount != 0]
         booked = 0
         for start in range(0, len(shares), SETTLE_BATCH):
             batch = shares[start : start + SETTLE_BATCH]

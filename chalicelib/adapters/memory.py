@@ -17,7 +17,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TypeVar
 
-from chalicelib.domain.model import Allocation, EntryType, Investor, InvestorStatus, LedgerEntry, Pool
+from chalicelib.domain.model import Allocation, Investor, InvestorStatus, LedgerEntry, Pool
 from chalicelib.domain.money import ZERO
 from chalicelib.domain.orders import Order
 from chalicelib.domain.valuations import Valuation
@@ -170,6 +170,10 @@ class InMemoryPoolRepository:
             ledger = self.entries.setdefault(pool.id, {})
             if entry.id in ledger:
                 raise ValueError(f"ledger entry {entry.id} exists")
+            if change.reversing is not None:
+                linked = ledger.get(change.reversing.id)
+                if linked is None or linked.reversed_by is not None:
+                    raise VersionConflict(pool.id)
             members = self.investors.setdefault(pool.id, {})
             if change.investor is not None:
                 existing = members.get(change.investor.id)
@@ -179,6 +183,8 @@ class InMemoryPoolRepository:
             new_version = 1 if change.expected_version is None else change.expected_version + 1
             self.pools[pool.id] = replace(pool, version=new_version)
             ledger[entry.id] = entry
+            if change.reversing is not None:
+                ledger[change.reversing.id] = replace(ledger[change.reversing.id], reversed_by=entry.id)
             if change.idempotency is not None:
                 self.keys[(pool.id, change.idempotency.key)] = change.idempotency
             if change.investor is not None:
@@ -242,14 +248,14 @@ class InMemoryPoolRepository:
 
     def settle_distribution(self, pool_id: str, entry_id: str) -> int:
         entry = self.get_entry(pool_id, entry_id)
-        if entry is None or entry.type is not EntryType.DISTRIBUTION:
+        if entry is None or not entry.books_shares:
             raise LookupError(f"no distribution {entry_id} in pool {pool_id}")
         booked = 0
         with self._lock:
             members = self.investors[pool_id]
             for share in self.distributions.get((pool_id, entry_id), ()):
                 mark = (pool_id, entry_id, share.investor_id)
-                if share.amount <= 0 or mark in self.booked:
+                if share.amount == 0 or mark in self.booked:
                     continue
                 self.booked.add(mark)
                 inv = members[share.investor_id]

@@ -240,6 +240,9 @@ ENTRY: Shape[LedgerEntry] = Shape(
         "investor_name": TEXT,
         "order_id": TEXT,
         "valuation_id": TEXT,
+        "reverses": TEXT,
+        "reversed_by": TEXT,
+        "trade_date": DAY,
     },
     {},
 )

@@ -17,7 +17,7 @@ from chalicelib.adapters.attributes import Item, timestamp
 from chalicelib.adapters.ddb import batch_get, decode_cursor, encode_cursor
 from chalicelib.adapters.dealing_book import DealingBook
 from chalicelib.adapters.distribution_book import DistributionBook
-from chalicelib.domain.model import EntryType, Investor, LedgerEntry, Pool
+from chalicelib.domain.model import Investor, LedgerEntry, Pool
 from chalicelib.domain.valuations import ValuationStatus
 from chalicelib.services.ports import (
     Commit,
@@ -264,6 +264,10 @@ class DynamoPoolRepository(DistributionBook, DealingBook):
         if change.official_nav is not None:
             official = items.nav_item(pool, entry.created_at, f"{entry.id}#official", change.official_nav)
             writes.append({"Put": {"TableName": self._table, "Item": official}})
+        link_index = None
+        if change.reversing is not None:
+            link_index = len(writes)
+            writes.append(self._link_reversal(change.reversing, entry))
         # Orders and valuations are written whole: the pool's version guards them.
         writes.extend({"Put": {"TableName": self._table, "Item": dealt.order_item(o, pool.currency)}} for o in change.orders)
         if change.valuation is not None:
@@ -289,9 +293,23 @@ class DynamoPoolRepository(DistributionBook, DealingBook):
                 and codes[idempotency_index] == "ConditionalCheckFailed"
             ):
                 raise DuplicateRequest(change.idempotency.key if change.idempotency else "") from exc
-            if (codes and codes[0] == "ConditionalCheckFailed") or "TransactionConflict" in codes:
+            # The original already linked to a reversal: decide again from a fresh read (it says so).
+            relinked = link_index is not None and len(codes) > link_index and codes[link_index] == "ConditionalCheckFailed"
+            if (codes and codes[0] == "ConditionalCheckFailed") or "TransactionConflict" in codes or relinked:
                 raise VersionConflict(pool.id) from exc
             raise
+
+    def _link_reversal(self, original: LedgerEntry, reversal: LedgerEntry) -> dict[str, Any]:
+        """The original entry names its reversal: once, and only while it exists."""
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": items.key(items.pool_pk(original.pool_id), items.entry_sk(original.id)),
+                "UpdateExpression": "SET reversed_by = :r",
+                "ConditionExpression": "attribute_exists(PK) AND attribute_not_exists(reversed_by)",
+                "ExpressionAttributeValues": {":r": {"S": reversal.id}},
+            }
+        }
 
     def _state_write(self, pool: Pool, expected_version: int | None) -> dict[str, Any]:
         """The pool's STATE item, put only over the version the decision was made on."""
@@ -327,7 +345,7 @@ class DynamoPoolRepository(DistributionBook, DealingBook):
 
     def _holding_markers(self, pool: Pool, change: Commit) -> list[dict[str, Any]]:
         """Index which pools hold which symbols, writing only when a holding opens or closes."""
-        if change.entry.type is not EntryType.TRADE or change.entry.symbol is None:
+        if change.entry.side is None or change.entry.symbol is None:  # not a trade, nor a trade's reversal
             return []
         symbol = change.entry.symbol
         marker = items.key(items.pool_pk(pool.id), items.holding_sk(symbol))

@@ -99,6 +99,9 @@ class TradeRequest(Body):
     price: DecimalString
     fees: DecimalString = "0"
     memo: str | None = Field(default=None, max_length=120)
+    trade_date: str | None = Field(
+        default=None, min_length=10, max_length=10, description="when it traded, e.g. 2026-12-01; today if not given"
+    )
 
 
 class LinkBrokerageRequest(Body):
@@ -153,3 +156,17 @@ class ProposeValuationRequest(Body):
 
 class RejectValuationRequest(Body):
     reason: str = Field(min_length=1, max_length=500, description="why, for the manager (kept in the activity)")
+
+
+class EditInvestorRequest(Body):
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    email: str | None = Field(
+        default=None,
+        max_length=254,
+        description='An address with an @ and no spaces; "" removes it',
+        json_schema_extra={"pattern": r"^\s*([^ @]*@[^ ]*)?\s*$"},
+    )
+
+
+class ReverseRequest(Body):
+    reason: str = Field(min_length=1, max_length=500, description="why the entry is undone (kept on the reversal)")

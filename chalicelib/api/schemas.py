@@ -8,7 +8,7 @@ service_schemas.py."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Generic, Literal, Self, TypeVar
 
@@ -220,6 +220,9 @@ class EntryOut(BaseModel):
     investor_name: str | None = Field(default=None, description="the investor's name when it was recorded")
     order_id: str | None = Field(default=None, description="the order it places, cancels or settles (forward dealing)")
     valuation_id: str | None = Field(default=None, description="the valuation it proposes, decides or settles at")
+    reverses: str | None = Field(default=None, description="the entry this reversal undoes")
+    reversed_by: str | None = Field(default=None, description="the reversal that undid this entry")
+    trade_date: date | None = Field(default=None, description="when a trade, dividend or fee happened at the broker")
     created_at: Timestamp
 
     @staticmethod
@@ -244,6 +247,9 @@ class EntryOut(BaseModel):
             "investor_name": e.investor_name,
             "order_id": e.order_id,
             "valuation_id": e.valuation_id,
+            "reverses": e.reverses,
+            "reversed_by": e.reversed_by,
+            "trade_date": e.trade_date,
             "created_at": e.created_at,
         }
 

@@ -27,11 +27,12 @@ class Balances:
         self.units += entry.units_delta
         if entry.investor_id is not None and entry.units_delta:
             self.investor_units[entry.investor_id] += entry.units_delta
-        if entry.type is EntryType.TRADE and entry.symbol and entry.quantity is not None:
+        # A trade, or the reversal of one (recorded as the opposite side).
+        if entry.side is not None and entry.symbol and entry.quantity is not None:
             sign = 1 if entry.side is TradeSide.BUY else -1
             self.position_quantities[entry.symbol] += sign * entry.quantity
-        if entry.type is EntryType.DISTRIBUTION and entry.amount is not None:
-            self.distributed += entry.amount
+        if entry.books_shares and entry.amount is not None:
+            self.distributed += entry.amount if entry.type is EntryType.DISTRIBUTION else -entry.amount
 
 
 def fold(entries: Iterable[LedgerEntry]) -> Balances:

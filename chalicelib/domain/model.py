@@ -35,6 +35,7 @@ class EntryType(StrEnum):
     DEALING_SET = "pool.dealing_set"
     INVESTOR_ADDED = "investor.added"
     INVESTOR_REMOVED = "investor.removed"
+    INVESTOR_EDITED = "investor.edited"
     CONTRIBUTION = "contribution"
     WITHDRAWAL = "withdrawal"
     DISTRIBUTION = "distribution"
@@ -46,6 +47,7 @@ class EntryType(StrEnum):
     VALUATION_PROPOSED = "valuation.proposed"
     VALUATION_APPROVED = "valuation.approved"
     VALUATION_REJECTED = "valuation.rejected"
+    REVERSAL = "reversal"
 
 
 class TradeSide(StrEnum):
@@ -183,6 +185,16 @@ class LedgerEntry:
     # A forward pool's settlement: the order it settles and the approved valuation it settles at.
     order_id: str | None = None
     valuation_id: str | None = None
+    # A correction: the entry a reversal undoes, and (on the original) the reversal that undid it.
+    reverses: str | None = None
+    reversed_by: str | None = None
+    # When a trade, dividend or fee happened at the broker (created_at is when cash moved in the ledger).
+    trade_date: date | None = None
+
+    @property
+    def books_shares(self) -> bool:
+        """Whether investors' paid-out totals move with it: a distribution, or a distribution's reversal."""
+        return self.type is EntryType.DISTRIBUTION or (self.type is EntryType.REVERSAL and self.allocation_count is not None)
 
 
 @dataclass(frozen=True)

@@ -93,13 +93,38 @@ def set_status(pool: Pool, status: PoolStatus, stamp: Stamp) -> PoolDecision:
 def add_investor(pool: Pool, *, investor_id: str, name: str, email: str, stamp: Stamp) -> InvestorDecision:
     require_open(pool, "add investors")
     clean = clean_name(name)
-    mail = email.strip() if isinstance(email, str) else ""
-    if mail and ("@" not in mail or len(mail) > 254 or " " in mail):
-        raise InvalidInput("email is not a valid address", field="email", code="invalid_email")
+    mail = clean_email(email)
     investor = Investor(pool_id=pool.id, id=investor_id, name=clean, email=mail, created_at=stamp.at, updated_at=stamp.at)
     new_pool = touch(pool, stamp, investor_count=pool.investor_count + 1)
     entry = new_entry(pool, stamp, EntryType.INVESTOR_ADDED, investor_id=investor_id, investor_name=clean, memo=clean)
     return InvestorDecision(new_pool, investor, entry)
+
+
+def edit_investor(pool: Pool, investor: Investor, stamp: Stamp, *, name: str | None, email: str | None) -> InvestorDecision:
+    """A new name or email; the entry says what it was and what it is now."""
+    if name is None and email is None:
+        raise InvalidInput("give a new name or email", field="name", code="nothing_to_update")
+    clean = clean_name(name) if name is not None else investor.name
+    mail = investor.email if email is None else clean_email(email)
+    if (clean, mail) == (investor.name, investor.email):
+        raise Conflict("the investor already has this name and email", field="name", code="investor_unchanged")
+    changes = [
+        f"{what} {old or '(none)'} -> {new or '(none)'}"
+        for what, old, new in (("name", investor.name, clean), ("email", investor.email, mail))
+        if old != new
+    ]
+    edited = replace(investor, name=clean, email=mail, updated_at=stamp.at)
+    entry = new_entry(
+        pool, stamp, EntryType.INVESTOR_EDITED, investor_id=investor.id, investor_name=clean, memo="; ".join(changes)
+    )
+    return InvestorDecision(touch(pool, stamp), edited, entry)
+
+
+def clean_email(email: object) -> str:
+    mail = email.strip() if isinstance(email, str) else ""
+    if mail and ("@" not in mail or len(mail) > 254 or " " in mail):
+        raise InvalidInput("email is not a valid address", field="email", code="invalid_email")
+    return mail
 
 
 def remove_investor(pool: Pool, investor: Investor, stamp: Stamp) -> InvestorDecision:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 
 from . import money
@@ -25,6 +26,21 @@ def clean_symbol(value: object) -> str:
     return symbol
 
 
+def trade_day(value: object, stamp: Stamp) -> date:
+    """The day it happened at the broker: today by default, never in the future."""
+    if value is None:
+        return stamp.at.date()
+    try:
+        day = date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise InvalidInput("trade_date must be a date like 2026-12-01", field="trade_date", code="invalid_trade_date")
+    if day > stamp.at.date():
+        raise InvalidInput(f"trade_date {day} is in the future", field="trade_date", code="invalid_trade_date")
+    return day
+
+
 def trade(
     pool: Pool,
     *,
@@ -36,6 +52,7 @@ def trade(
     stamp: Stamp,
     memo: str | None = None,
     market_price: Decimal | None = None,
+    trade_date: object = None,
 ) -> PoolDecision:
     """Buy or sell a position. What is held is marked at ``market_price``, the
     latest price the market feed gave for the symbol; only when none is known is
@@ -50,6 +67,7 @@ def trade(
     qty = money.parse_decimal(quantity, field="quantity", places=money.QUANTITY_PLACES, what="quantity")
     px = money.parse_decimal(price, field="price", places=money.PRICE_PLACES, what="price")
     fee = money.parse_amount("0" if fees is None else fees, pool.currency, field="fees", allow_zero=True)
+    traded = trade_day(trade_date, stamp)
     gross = money.quantize_money(money.mul(qty, px), pool.currency)
     current = pool.positions.get(sym, Position(sym, money.ZERO, money.ZERO, px))
     if trade_side is TradeSide.BUY:
@@ -94,28 +112,34 @@ def trade(
         amount=gross,
         cash_delta=cash_delta,
         memo=note,
+        trade_date=traded,
     )
     return PoolDecision(new_pool, entry)
 
 
-def receive_dividend(pool: Pool, *, symbol: str, amount: DecimalInput, stamp: Stamp) -> PoolDecision:
+def receive_dividend(pool: Pool, *, symbol: str, amount: DecimalInput, stamp: Stamp, trade_date: object = None) -> PoolDecision:
     require_open(pool, "take dividends")
     sym = clean_symbol(symbol)
     value = money.parse_amount(amount, pool.currency)
+    day = trade_day(trade_date, stamp)
     new_pool = touch(pool, stamp, cash=pool.cash + value)
-    return PoolDecision(new_pool, new_entry(pool, stamp, EntryType.DIVIDEND, symbol=sym, amount=value, cash_delta=value))
+    entry = new_entry(pool, stamp, EntryType.DIVIDEND, symbol=sym, amount=value, cash_delta=value, trade_date=day)
+    return PoolDecision(new_pool, entry)
 
 
-def charge_fee(pool: Pool, *, amount: DecimalInput, description: str, stamp: Stamp) -> PoolDecision:
+def charge_fee(pool: Pool, *, amount: DecimalInput, description: str, stamp: Stamp, trade_date: object = None) -> PoolDecision:
     require_open(pool, "pay fees")
     value = money.parse_amount(amount, pool.currency)
+    day = trade_day(trade_date, stamp)
     if value > pool.cash:
         raise RuleViolation(
             f"the pool holds only {money.shown(pool.cash, pool.currency)} in cash", field="amount", code="insufficient_cash"
         )
     note = clean_name(description, field="description")
     new_pool = touch(pool, stamp, cash=pool.cash - value)
-    return PoolDecision(new_pool, new_entry(pool, stamp, EntryType.FEE, amount=value, cash_delta=-value, memo=note))
+    return PoolDecision(
+        new_pool, new_entry(pool, stamp, EntryType.FEE, amount=value, cash_delta=-value, memo=note, trade_date=day)
+    )
 
 
 def revalue(pool: Pool, prices: Mapping[str, Decimal], stamp: Stamp) -> Pool:

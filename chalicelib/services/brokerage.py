@@ -44,18 +44,21 @@ class TradeExecuted(_Strict):
     quantity: DecimalText
     price: DecimalText
     fees: DecimalText = "0"
+    trade_date: str | None = Field(default=None, min_length=10, max_length=10)
 
 
 class DividendReceived(_Strict):
     account_id: Name
     symbol: str = Field(min_length=1, max_length=20)
     amount: DecimalText
+    trade_date: str | None = Field(default=None, min_length=10, max_length=10)
 
 
 class FeeCharged(_Strict):
     account_id: Name
     amount: DecimalText
     description: str = Field(min_length=1, max_length=120)
+    trade_date: str | None = Field(default=None, min_length=10, max_length=10)
 
 
 EVENT_TYPES: dict[str, type[_Strict]] = {
@@ -200,8 +203,13 @@ class BrokerageService:
                 fees=data.fees,
                 memo=f"trade {data.trade_id}",
                 idempotency_key=key,
+                trade_date=data.trade_date,
             )
         if isinstance(data, DividendReceived):
-            return self.pools.receive_dividend(actor, pool_id, symbol=data.symbol, amount=data.amount, idempotency_key=key)
+            return self.pools.receive_dividend(
+                actor, pool_id, symbol=data.symbol, amount=data.amount, idempotency_key=key, trade_date=data.trade_date
+            )
         assert isinstance(data, FeeCharged)
-        return self.pools.charge_fee(actor, pool_id, amount=data.amount, description=data.description, idempotency_key=key)
+        return self.pools.charge_fee(
+            actor, pool_id, amount=data.amount, description=data.description, idempotency_key=key, trade_date=data.trade_date
+        )

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
-from chalicelib.domain.model import Allocation, EntryType, LedgerEntry, Pool, Stamp
+from chalicelib.domain.model import Allocation, LedgerEntry, Pool, Stamp
 
 from .access import check_write
 from .ports import Commit, DuplicateRequest, IdempotencyRecord, PoolRepository, Principal, VersionConflict
@@ -120,7 +120,7 @@ class CommandRunner:
 
     def _landed(self, pool_id: str, entry: LedgerEntry) -> Receipt:
         """This command's own earlier attempt, found committed: its result, as if just written."""
-        allocations = tuple(self.repo.allocations(pool_id, entry.id)) if entry.type is EntryType.DISTRIBUTION else ()
+        allocations = tuple(self.repo.allocations(pool_id, entry.id)) if entry.books_shares else ()
         return Receipt(entry, allocations)
 
     def _backoff(self, attempt: int) -> None:
@@ -138,7 +138,7 @@ class CommandRunner:
         if entry is None:  # pragma: no cover - written in the same transaction
             raise NotFound("the original entry is missing", code="entry_not_found")
         allocations: tuple[Allocation, ...] = ()
-        if entry.type is EntryType.DISTRIBUTION:
+        if entry.books_shares:
             # A retry after an interrupted run finishes booking the shares.
             if not self.repo.is_settled(pool_id, entry.id):
                 self.repo.settle_distribution(pool_id, entry.id)

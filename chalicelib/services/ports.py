@@ -144,6 +144,8 @@ class Commit:
     orders: Sequence[Order] = field(default_factory=tuple)
     valuation: Valuation | None = None
     official_nav: NavPoint | None = None
+    # The entry this one reverses, as it reads once linked (only if not reversed before).
+    reversing: LedgerEntry | None = None
 
 
 @dataclass(frozen=True)

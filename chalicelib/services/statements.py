@@ -30,14 +30,18 @@ class Statement:
 
 
 def investor_statement(repo: PoolRepository, pool: Pool, investor: Investor) -> Statement:
-    """Contributions and withdrawals with the units issued or redeemed, and each payout
-    the investor received (the same shares their paid_out adds up), oldest first."""
+    """Contributions and withdrawals with the units issued or redeemed, their
+    reversals, and each payout the investor received or gave back when a
+    distribution was reversed (the same shares their paid_out adds up), oldest first."""
     ledger = repo.ledger(pool.id)
-    paid = repo.booked_shares(pool.id, investor.id, [e.id for e in ledger if e.type is EntryType.DISTRIBUTION])
+    paid = repo.booked_shares(pool.id, investor.id, [e.id for e in ledger if e.books_shares])
     lines: list[StatementLine] = []
     for e in ledger:
         if e.investor_id == investor.id and e.type in (EntryType.CONTRIBUTION, EntryType.WITHDRAWAL):
             lines.append(StatementLine(e, e.amount or Decimal(0), e.units or Decimal(0)))
+        elif e.investor_id == investor.id and e.type is EntryType.REVERSAL:
+            # Undoing a contribution or withdrawal: the units come off or back (signed), for the same amount.
+            lines.append(StatementLine(e, e.amount or Decimal(0), e.units_delta))
         elif e.id in paid:
             lines.append(StatementLine(e, paid[e.id].amount, Decimal(0)))
     return Statement(pool, investor, lines)

@@ -303,3 +303,25 @@ def test_distribution_with_no_unit_holders_is_refused(api: Api) -> None:
 def test_unknown_pool_is_404(api: Api) -> None:
     resp = api.get("/pools/pl_doesnotexist")
     assert resp.status_code == 404 and error(resp)["code"] == "pool_not_found"
+
+
+def test_a_trade_keeps_the_day_it_traded_apart_from_when_cash_moved(api: Api) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    pid = make_pool(api)["id"]
+    contribute(api, pid, add_investor(api, pid, "Alice")["id"], "1000.00")
+    booked_late = {"symbol": "ACME", "side": "buy", "quantity": "2", "price": "50.00", "trade_date": "2026-11-27"}
+    resp = api.post(f"/pools/{pid}/trades", booked_late)
+    assert resp.status_code == 201, resp.body
+    assert resp.json_body["trade_date"] == "2026-11-27"
+    assert resp.json_body["created_at"][:10] == datetime.now(UTC).date().isoformat()
+    today = api.post(f"/pools/{pid}/trades", {**booked_late, "trade_date": None}).json_body
+    assert today["trade_date"] == today["created_at"][:10]
+    tomorrow = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
+    for bad in (tomorrow, "27/11/2026", "2026-02-30"):
+        refused = api.post(f"/pools/{pid}/trades", {**booked_late, "trade_date": bad})
+        assert (refused.status_code, error(refused)["field"]) == (400, "trade_date"), bad
+    assert [e["trade_date"] for e in api.get(f"/pools/{pid}/activity?type=trade").json_body["items"]] == [
+        today["trade_date"],
+        "2026-11-27",
+    ]

@@ -240,3 +240,22 @@ def test_a_full_page_of_webhook_events_is_listed(api: Api, linked: dict[str, str
     assert resp.status_code == 200, resp.body
     assert sorted(e["event_id"] for e in resp.json_body["items"]) == [f"evt-page-{n:03d}" for n in range(130)]
     assert resp.json_body["next_cursor"] is None
+
+
+def test_a_reversed_webhook_event_is_never_applied_again(api: Api, linked: dict[str, str]) -> None:
+    pid = linked["pool_id"]
+    stream = TableStream(EVENTS)
+    post_event(api, trade_event("evt-40"))
+    batch = stream.batch()
+    assert apply_webhook_events(batch, None) == {"batchItemFailures": []}
+    (trade,) = api.get(f"/pools/{pid}/activity?type=trade").json_body["items"]
+    undo = api.post(f"/pools/{pid}/entries/{trade['id']}/reverse", {"reason": "the broker booked it to the wrong account"})
+    assert undo.status_code == 201, undo.body
+    after = api.get(f"/pools/{pid}").json_body
+    assert (after["cash"], after["positions"]) == ("1000.00", [])
+    # The broker posts it again, and the stream redelivers the first batch: neither re-applies it.
+    assert post_event(api, trade_event("evt-40")).status_code == 200
+    assert apply_webhook_events(batch, None) == {"batchItemFailures": []}
+    assert apply_webhook_events(stream.batch(), None) == {"batchItemFailures": []}
+    assert api.get(f"/pools/{pid}").json_body == after
+    assert len(api.get(f"/pools/{pid}/activity?type=trade").json_body["items"]) == 1

@@ -1,6 +1,6 @@
 """A state machine over an instant pool and a forward pool side by side: orders,
-cancels, valuations proposed, rejected and approved, instant movements, market
-ticks and the clock moving on. Whatever Hypothesis makes of it, each pool's units
+cancels, valuations proposed, rejected and approved, instant movements,
+reversals, market ticks and the clock moving on. Whatever Hypothesis makes of it, each pool's units
 equal its investors' units, the ledger reconciles, no order settles twice at a
 valuation, and in the forward pool no unit moves but at an approved valuation."""
 
@@ -20,6 +20,7 @@ from chalicelib.domain.errors import DomainError
 from chalicelib.domain.model import EntryType
 from chalicelib.domain.reconciliation import compare
 from chalicelib.domain.valuations import ValuationStatus
+from chalicelib.services.corrections import CorrectionService
 from chalicelib.services.dealing import DealingService
 from chalicelib.services.market import MarketData
 from chalicelib.services.pools import PoolService
@@ -41,6 +42,7 @@ class ForwardAndInstantPools(RuleBasedStateMachine):
         self.prices = InMemoryPriceStore()
         self.pools = PoolService(self.repo, clock=lambda: self.now, sleep=lambda _: None, prices=self.prices)
         self.dealing = DealingService(self.pools, prices=self.prices, sleep=lambda _: None)
+        self.corrections = CorrectionService(self.pools)
         self.market = MarketData(self.repo, self.prices, clock=lambda: self.now)
         self.people: dict[str, list[str]] = {}
         for name in ("instant", "forward"):
@@ -130,6 +132,15 @@ class ForwardAndInstantPools(RuleBasedStateMachine):
         if in_hand is not None:
             self.attempt("reject", lambda: self.dealing.reject(FINANCE, self.forward, in_hand, reason="prices look wrong"))
 
+    # -- corrections ---------------------------------------------------------------
+
+    @rule(forward=st.booleans(), pick=st.integers(0, 200))
+    def reverse_an_entry(self, forward: bool, pick: int) -> None:
+        pid = self.forward if forward else self.instant
+        ledger = self.repo.ledger(pid)
+        entry = ledger[pick % len(ledger)]
+        self.attempt("reverse", lambda: self.corrections.reverse(MANAGER, pid, entry.id, reason="wrong"))
+
     # -- what must always hold ----------------------------------------------------
 
     @invariant()
@@ -146,7 +157,7 @@ class ForwardAndInstantPools(RuleBasedStateMachine):
     def forward_units_move_only_at_approved_valuations_and_once(self) -> None:
         ledger = self.repo.ledger(self.forward)
         switched_at = next(n for n, e in enumerate(ledger) if e.type is EntryType.DEALING_SET)
-        settled = [e for e in ledger[switched_at:] if e.units_delta != 0]
+        settled = [e for e in ledger[switched_at:] if e.units_delta != 0 and e.type is not EntryType.REVERSAL]
         for e in settled:
             assert e.type in (EntryType.CONTRIBUTION, EntryType.WITHDRAWAL) and e.valuation_id and e.order_id
             valuation = self.repo.get_valuation(self.forward, e.valuation_id)

@@ -17,6 +17,7 @@ MOVEMENT_METRICS = {
     "withdrawal": "Withdrawals",
     "distribution": "Distributions",
     "trade": "Trades",
+    "reversal": "Reversals",
 }
 
 

@@ -1,8 +1,9 @@
-"""A pool's investors: list and search, add, read, statement, remove."""
+"""A pool's investors: list and search, add, read, edit, statement, remove."""
 
 from __future__ import annotations
 
-from chalicelib.api.bodies import AddInvestorRequest
+from chalicelib import wiring
+from chalicelib.api.bodies import AddInvestorRequest, EditInvestorRequest
 from chalicelib.api.http import Call
 from chalicelib.api.params import page_limit, search_text
 from chalicelib.api.schemas import InvestorList, InvestorOut, StatementOut
@@ -51,6 +52,19 @@ def get_investor(call: Call, pool_id: str, investor_id: str) -> InvestorOut:
     svc = pools()
     pool = svc.get_pool(call.who, pool_id)
     return InvestorOut.valued(svc.get_investor(call.who, pool_id, investor_id), pool)
+
+
+@api.route(
+    "/pools/{pool_id}/investors/{investor_id}",
+    "PATCH",
+    summary="Change an investor's name or email (the change is in the activity)",
+    body=EditInvestorRequest,
+    response=InvestorOut,
+    tag="investors",
+)
+def edit_investor(call: Call, pool_id: str, investor_id: str) -> InvestorOut:
+    investor = wiring.corrections().edit_investor(call.who, pool_id, investor_id, name=call.body.name, email=call.body.email)
+    return InvestorOut.valued(investor, pools().get_pool(call.who, pool_id))
 
 
 @api.route(

@@ -10,10 +10,12 @@ from collections.abc import Callable
 from chalice.app import Response
 from pydantic import BaseModel
 
+from chalicelib import wiring
 from chalicelib.api.bodies import (
     ContributionRequest,
     DistributionPreviewRequest,
     DistributionRequest,
+    ReverseRequest,
     TradeRequest,
     WithdrawalRequest,
 )
@@ -98,5 +100,19 @@ def record_trade(call: Call, pool_id: str) -> Reply:
             fees=b.fees,
             memo=b.memo,
             idempotency_key=call.header("Idempotency-Key"),
+            trade_date=b.trade_date,
+        )
+    )
+
+
+@movement(
+    "/pools/{pool_id}/entries/{entry_id}/reverse",
+    "Undo a wrong entry with a reversal entry (the ledger is never edited); the original names its reversal",
+    ReverseRequest,
+)
+def reverse_entry(call: Call, pool_id: str, entry_id: str) -> Reply:
+    return receipt(
+        wiring.corrections().reverse(
+            call.who, pool_id, entry_id, reason=call.body.reason, idempotency_key=call.header("Idempotency-Key")
         )
     )

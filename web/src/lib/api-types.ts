@@ -281,6 +281,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/pools/{pool_id}/entries/{entry_id}/reverse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Undo a wrong entry with a reversal entry (the ledger is never edited); the original names its reversal */
+        post: operations["post_pools_pool_id_entries_entry_id_reverse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/pools/{pool_id}/investors": {
         parameters: {
             query?: never;
@@ -314,7 +331,8 @@ export interface paths {
         delete: operations["delete_pools_pool_id_investors_investor_id"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change an investor's name or email (the change is in the activity) */
+        patch: operations["patch_pools_pool_id_investors_investor_id"];
         trace?: never;
     };
     "/pools/{pool_id}/investors/{investor_id}/statement": {
@@ -837,6 +855,18 @@ export interface components {
              */
             quantity: string | null;
             /**
+             * Reversed By
+             * @description the reversal that undid this entry
+             * @default null
+             */
+            reversed_by: string | null;
+            /**
+             * Reverses
+             * @description the entry this reversal undoes
+             * @default null
+             */
+            reverses: string | null;
+            /**
              * Side
              * @default null
              */
@@ -846,6 +876,12 @@ export interface components {
              * @default null
              */
             symbol: string | null;
+            /**
+             * Trade Date
+             * @description when a trade, dividend or fee happened at the broker
+             * @default null
+             */
+            trade_date: string | null;
             /** Type */
             type: string;
             /** Units */
@@ -915,6 +951,20 @@ export interface components {
              * @default null
              */
             preview_id: string | null;
+        };
+        /** EditInvestorRequest */
+        EditInvestorRequest: {
+            /**
+             * Email
+             * @description An address with an @ and no spaces; "" removes it
+             * @default null
+             */
+            email: string | null;
+            /**
+             * Name
+             * @default null
+             */
+            name: string | null;
         };
         /** EntryList */
         EntryList: {
@@ -986,6 +1036,18 @@ export interface components {
              */
             quantity: string | null;
             /**
+             * Reversed By
+             * @description the reversal that undid this entry
+             * @default null
+             */
+            reversed_by: string | null;
+            /**
+             * Reverses
+             * @description the entry this reversal undoes
+             * @default null
+             */
+            reverses: string | null;
+            /**
              * Side
              * @default null
              */
@@ -995,6 +1057,12 @@ export interface components {
              * @default null
              */
             symbol: string | null;
+            /**
+             * Trade Date
+             * @description when a trade, dividend or fee happened at the broker
+             * @default null
+             */
+            trade_date: string | null;
             /** Type */
             type: string;
             /** Units */
@@ -1554,6 +1622,14 @@ export interface components {
              */
             reason: string;
         };
+        /** ReverseRequest */
+        ReverseRequest: {
+            /**
+             * Reason
+             * @description why the entry is undone (kept on the reversal)
+             */
+            reason: string;
+        };
         /** SentAlertList */
         SentAlertList: {
             /** Items */
@@ -1698,6 +1774,12 @@ export interface components {
             side: "buy" | "sell";
             /** Symbol */
             symbol: string;
+            /**
+             * Trade Date
+             * @description when it traded, e.g. 2026-12-01; today if not given
+             * @default null
+             */
+            trade_date: string | null;
         };
         /** UpdatePoolRequest */
         UpdatePoolRequest: {
@@ -3698,6 +3780,109 @@ export interface operations {
             };
         };
     };
+    post_pools_pool_id_entries_entry_id_reverse: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat the request with the same key and body to get the first result; nothing moves twice. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                pool_id: string;
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReverseRequest"];
+            };
+        };
+        responses: {
+            /** @description A replay: this Idempotency-Key was seen with the same body; the first result, nothing moved */
+            200: {
+                headers: {
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryOut"];
+                };
+            };
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryOut"];
+                };
+            };
+            /** @description Malformed request: the field named is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token (or, signing in: wrong credentials; a webhook: no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role may not do this (finance is read-only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the pool's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused by the accounting rules, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Busy: nothing was changed; retry after Retry-After seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     get_pools_pool_id_investors: {
         parameters: {
             query?: {
@@ -3973,6 +4158,96 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvestorOut"];
+                };
+            };
+            /** @description Malformed request: the field named is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token (or, signing in: wrong credentials; a webhook: no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role may not do this (finance is read-only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the pool's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused by the accounting rules, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Busy: nothing was changed; retry after Retry-After seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    patch_pools_pool_id_investors_investor_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pool_id: string;
+                investor_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EditInvestorRequest"];
+            };
+        };
         responses: {
             /** @description OK */
             200: {
