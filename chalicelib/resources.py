@@ -20,6 +20,11 @@ SK                           item
 ``NAV#<timestamp>``          a NAV history point.
 ``IDEMP#<key>``              an Idempotency-Key and the entry it produced.
 ``BROKERAGE``                the brokerage account the pool is linked to.
+``ORDER#<order id>``         a forward pool's order (ids sort by arrival).
+``VALUATION#<id>``           a struck valuation; ``VALSET#<id>#<chunk>`` holds
+                             its orders' settlements.
+``APPROVAL#<id>``            a movement awaiting finance's approval (or decided).
+                             GSI2 = every approval, finance's inbox.
 ===========================  ==================================================
 
 A brokerage account's link to its pool lives at ``PK = BROKER#<broker>#<account>``,

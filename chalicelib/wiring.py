@@ -21,6 +21,7 @@ from chalicelib.adapters.push import Connections, Pusher
 from chalicelib.config import settings
 from chalicelib.domain.model import Pool
 from chalicelib.services.alerts import Alerts
+from chalicelib.services.approvals import ApprovalService
 from chalicelib.services.brokerage import BrokerageService
 from chalicelib.services.corrections import CorrectionService
 from chalicelib.services.dealing import DealingService
@@ -72,6 +73,11 @@ def dealing_service() -> DealingService:
 @lru_cache(maxsize=1)
 def corrections() -> CorrectionService:
     return CorrectionService(pool_service())
+
+
+@lru_cache(maxsize=1)
+def approvals() -> ApprovalService:
+    return ApprovalService(pool_service(), corrections())
 
 
 def pool_change_of(record: Mapping[str, Any]) -> tuple[str, PoolChange] | None:
@@ -153,6 +159,7 @@ def reset() -> None:
         pool_service,
         dealing_service,
         corrections,
+        approvals,
         market_data,
         alerts,
         reconciliation,

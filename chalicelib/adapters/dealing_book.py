@@ -1,5 +1,6 @@
-"""Reading a forward pool's orders and valuations. Part of the DynamoDB pool
-repository: they are written by its commit, guarded by the pool's version."""
+"""Reading a forward pool's orders and valuations, and the approvals movements
+wait for. Part of the DynamoDB pool repository: they are written by its commit,
+guarded by the pool's version."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from typing import Any
 from chalicelib.adapters import dealing_items as dealt
 from chalicelib.adapters import pool_items as items
 from chalicelib.adapters.attributes import Item
-from chalicelib.adapters.ddb import batch_get
+from chalicelib.adapters.ddb import batch_get, decode_cursor, encode_cursor
+from chalicelib.domain.approvals import Approval
 from chalicelib.domain.orders import Order, OrderStatus
 from chalicelib.domain.valuations import Valuation
 from chalicelib.services.ports import Page
@@ -85,3 +87,54 @@ class DealingBook:
             where=None,
         )
         return page
+
+    def get_approval(self, pool_id: str, approval_id: str) -> Approval | None:
+        item = self._get(items.pool_pk(pool_id), dealt.approval_sk(approval_id))
+        return dealt.approval_of(item) if item else None
+
+    def find_approval(self, approval_id: str) -> Approval | None:
+        resp = self._db.query(
+            TableName=self._table,
+            IndexName="GSI2",
+            KeyConditionExpression="GSI2PK = :pk AND GSI2SK = :id",
+            ExpressionAttributeValues={":pk": {"S": dealt.APPROVAL_INDEX}, ":id": {"S": approval_id}},
+        )
+        found = resp.get("Items", [])
+        return self._get_approval_at(found[0]) if found else None
+
+    def _get_approval_at(self, keys: Item) -> Approval | None:
+        item = self._get(keys["PK"]["S"], keys["SK"]["S"])
+        return dealt.approval_of(item) if item else None
+
+    def list_approvals(
+        self, *, limit: int, cursor: str | None, where: Callable[[Approval], bool] | None = None
+    ) -> Page[Approval]:
+        kept: list[Approval] = []
+        kwargs: dict[str, Any] = {
+            "IndexName": "GSI2",
+            "KeyConditionExpression": "GSI2PK = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": dealt.APPROVAL_INDEX}},
+            "ScanIndexForward": False,
+            "Limit": max(limit, 100),
+        }
+        start = decode_cursor(cursor, pinned={"GSI2PK": dealt.APPROVAL_INDEX}, fields={"PK", "SK", "GSI2PK", "GSI2SK"})
+        while True:
+            if start is not None:
+                kwargs["ExclusiveStartKey"] = start
+            resp = self._db.query(TableName=self._table, **kwargs)
+            keys = resp.get("Items", [])
+            got = {
+                (i["PK"]["S"], i["SK"]["S"]): i
+                for i in batch_get(self._db, self._table, [{"PK": k["PK"], "SK": k["SK"]} for k in keys])
+            }
+            for k in keys:
+                item = got.get((k["PK"]["S"], k["SK"]["S"]))
+                approval = dealt.approval_of(item) if item else None
+                if approval is not None and (where is None or where(approval)):
+                    kept.append(approval)
+                    if len(kept) == limit:
+                        more = k is not keys[-1] or "LastEvaluatedKey" in resp
+                        return Page(kept, encode_cursor({n: k[n] for n in ("PK", "SK", "GSI2PK", "GSI2SK")}) if more else None)
+            start = resp.get("LastEvaluatedKey")
+            if start is None:
+                return Page(kept, None)

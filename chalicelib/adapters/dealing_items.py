@@ -1,14 +1,17 @@
-"""A forward pool's orders and valuations as items of the pools table (beside the
-pool's other items; the layout is described in chalicelib/resources.py)."""
+"""A forward pool's orders and valuations, and the approvals a pool's movements
+wait for, as items of the pools table (beside the pool's other items; the layout
+is described in chalicelib/resources.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from chalicelib.adapters.attributes import DAY, FLAG, MONEY, PER_UNIT, TEXT, TIME, UNITS, Choice, Codec, Item, Shape
 from chalicelib.adapters.pool_items import key, pool_pk
 from chalicelib.domain import money
+from chalicelib.domain.approvals import Approval, ApprovalStatus
 from chalicelib.domain.orders import Order, OrderStatus, OrderType
 from chalicelib.domain.valuations import PricedPosition, Settlement, Valuation, ValuationStatus
 
@@ -174,3 +177,60 @@ def settlements_of(chunks: list[Item]) -> tuple[Settlement, ...]:
                 )
             )
     return tuple(out)
+
+
+# -- four-eyes approvals -------------------------------------------------------------
+
+APPROVALS, APPROVAL_INDEX = "APPROVAL#", "APPROVALS"
+
+
+def approval_sk(approval_id: str) -> str:
+    return f"{APPROVALS}{approval_id}"
+
+
+class _Request(Codec[Mapping[str, str | None]]):
+    """The original command's arguments, as given."""
+
+    def put(self, value: Mapping[str, str | None], currency: str) -> dict[str, Any]:
+        return {"M": {k: ({"NULL": True} if v is None else {"S": v}) for k, v in value.items()}}
+
+    def get(self, attr: dict[str, Any], currency: str) -> Mapping[str, str | None]:
+        return {k: (None if "NULL" in v else v["S"]) for k, v in attr["M"].items()}
+
+
+APPROVAL: Shape[Approval] = Shape(
+    Approval,
+    {
+        "id": TEXT,
+        "pool_id": TEXT,
+        "operation": TEXT,
+        "request": _Request(),
+        "why": TEXT,
+        "requested_by": TEXT,
+        "requested_at": TIME,
+        "status": Choice(ApprovalStatus),
+        "requested_by_name": TEXT,
+        "requested_by_email": TEXT,
+        "decided_by": TEXT,
+        "decided_by_name": TEXT,
+        "decided_at": TIME,
+        "reason": TEXT,
+        "entry_id": TEXT,
+    },
+    {"requested_by_email": ""},
+)
+
+
+def approval_item(approval: Approval, currency: str) -> Item:
+    return {
+        **key(pool_pk(approval.pool_id), approval_sk(approval.id)),
+        "kind": {"S": "approval"},
+        "currency": {"S": currency},
+        "GSI2PK": {"S": APPROVAL_INDEX},
+        "GSI2SK": {"S": approval.id},
+        **APPROVAL.attributes(approval, currency),
+    }
+
+
+def approval_of(item: Item) -> Approval:
+    return APPROVAL.entity(item)

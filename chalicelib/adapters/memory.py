@@ -17,6 +17,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TypeVar
 
+from chalicelib.domain.approvals import Approval
 from chalicelib.domain.model import Allocation, Investor, InvestorStatus, LedgerEntry, Pool
 from chalicelib.domain.money import ZERO
 from chalicelib.domain.orders import Order
@@ -77,6 +78,7 @@ class InMemoryPoolRepository:
         self.keys: dict[tuple[str, str], IdempotencyRecord] = {}
         self.orders: dict[str, dict[str, Order]] = {}
         self.valuations: dict[str, dict[str, Valuation]] = {}
+        self.approvals: dict[str, Approval] = {}
 
     def get_pool(self, pool_id: str) -> Pool | None:
         return self.pools.get(pool_id)
@@ -198,6 +200,8 @@ class InMemoryPoolRepository:
                 )
             if change.official_nav is not None:
                 self.nav.setdefault(pool.id, []).append(change.official_nav)
+            if change.approval is not None:
+                self.approvals[change.approval.id] = change.approval
             book = self.orders.setdefault(pool.id, {})
             for order in change.orders:
                 book[order.id] = order
@@ -229,6 +233,19 @@ class InMemoryPoolRepository:
     def list_valuations(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[Valuation]:
         rows = [(k, replace(v, settlements=())) for k, v in sorted(self.valuations.get(pool_id, {}).items(), reverse=True)]
         return page_after(f"valuations:{pool_id}", rows, limit, cursor)
+
+    def get_approval(self, pool_id: str, approval_id: str) -> Approval | None:
+        found = self.approvals.get(approval_id)
+        return found if found is not None and found.pool_id == pool_id else None
+
+    def find_approval(self, approval_id: str) -> Approval | None:
+        return self.approvals.get(approval_id)
+
+    def list_approvals(
+        self, *, limit: int, cursor: str | None, where: Callable[[Approval], bool] | None = None
+    ) -> Page[Approval]:
+        rows = [(k, a) for k, a in sorted(self.approvals.items(), reverse=True) if where is None or where(a)]
+        return page_after("approvals", rows, limit, cursor)
 
     def revalue(self, pool: Pool, expected_version: int, *, record_nav: bool) -> None:
         with self._lock:

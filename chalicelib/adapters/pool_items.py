@@ -31,6 +31,7 @@ from chalicelib.adapters.attributes import (
     timestamp,
 )
 from chalicelib.domain import money
+from chalicelib.domain.approvals import ApprovalPolicy
 from chalicelib.domain.dealing import Cutoff, DealingMode, DealingPolicy, Frequency
 from chalicelib.domain.model import EntryType, Investor, InvestorStatus, LedgerEntry, Pool, PoolStatus, Position, TradeSide
 from chalicelib.services.ports import EntryAppended, InvestorChanged, NavPoint, PoolChange, PoolChanged
@@ -172,6 +173,21 @@ class _Dealing(Codec[DealingPolicy]):
         )
 
 
+class _Approvals(Codec[ApprovalPolicy]):
+    """What a pool's finance approves, as one map on its STATE item."""
+
+    def put(self, value: ApprovalPolicy, currency: str) -> dict[str, Any]:
+        m: dict[str, Any] = {"distributions": {"BOOL": value.distributions}, "reversals": {"BOOL": value.reversals}}
+        if value.withdrawal_over is not None:
+            m["withdrawal_over"] = {"N": str(value.withdrawal_over)}
+        return {"M": m}
+
+    def get(self, attr: dict[str, Any], currency: str) -> ApprovalPolicy:
+        m = attr["M"]
+        over = Decimal(m["withdrawal_over"]["N"]) if "withdrawal_over" in m else None
+        return ApprovalPolicy(withdrawal_over=over, distributions=m["distributions"]["BOOL"], reversals=m["reversals"]["BOOL"])
+
+
 POOL: Shape[Pool] = Shape(
     Pool,
     {
@@ -191,8 +207,9 @@ POOL: Shape[Pool] = Shape(
         "valued_at": TIME,
         "dealing": _Dealing(),
         "valuation_id": TEXT,
+        "approvals": _Approvals(),
     },
-    {"positions": {}, "valued_at": None, "dealing": DealingPolicy()},
+    {"positions": {}, "valued_at": None, "dealing": DealingPolicy(), "approvals": ApprovalPolicy()},
 )
 
 INVESTOR: Shape[Investor] = Shape(
@@ -243,6 +260,7 @@ ENTRY: Shape[LedgerEntry] = Shape(
         "reverses": TEXT,
         "reversed_by": TEXT,
         "trade_date": DAY,
+        "approval_id": TEXT,
     },
     {},
 )

@@ -270,6 +270,8 @@ class DynamoPoolRepository(DistributionBook, DealingBook):
             writes.append(self._link_reversal(change.reversing, entry))
         # Orders and valuations are written whole: the pool's version guards them.
         writes.extend({"Put": {"TableName": self._table, "Item": dealt.order_item(o, pool.currency)}} for o in change.orders)
+        if change.approval is not None:
+            writes.append({"Put": {"TableName": self._table, "Item": dealt.approval_item(change.approval, pool.currency)}})
         if change.valuation is not None:
             writes.append({"Put": {"TableName": self._table, "Item": dealt.valuation_item(change.valuation, pool.currency)}})
             if change.valuation.status is ValuationStatus.PROPOSED:

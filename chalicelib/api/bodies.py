@@ -170,3 +170,11 @@ class EditInvestorRequest(Body):
 
 class ReverseRequest(Body):
     reason: str = Field(min_length=1, max_length=500, description="why the entry is undone (kept on the reversal)")
+
+
+class ApprovalPolicyRequest(Body):
+    withdrawal_over: DecimalString | None = Field(
+        default=None, description='withdrawals at or above this share of NAV wait for finance, e.g. "0.10"; null: none'
+    )
+    distributions: bool = Field(default=False, description="every distribution waits for finance")
+    reversals: bool = Field(default=False, description="every reversal waits for finance")

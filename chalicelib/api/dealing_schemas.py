@@ -1,4 +1,5 @@
-"""Response bodies of forward dealing: orders and valuations (schemas.py has the rest of the fund)."""
+"""Response bodies of forward dealing (orders, valuations) and of four eyes
+(approvals); schemas.py has the rest of the fund."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, Field
 
+from chalicelib.domain.approvals import Approval, ApprovalPolicy, describe
 from chalicelib.domain.orders import Order
 from chalicelib.domain.valuations import PricedPosition, Settlement, Valuation
 
-from .schemas import Amount, PageOut, Timestamp
+from .schemas import Amount, EntryOut, PageOut, Timestamp
 
 
 class OrderOut(BaseModel):
@@ -139,3 +141,62 @@ class ValuationOut(BaseModel):
 
 class ValuationList(PageOut[ValuationOut]):
     """Valuations newest first; each without its orders (GET one for them)."""
+
+
+class ApprovalPolicyOut(BaseModel):
+    withdrawal_over: Amount | None = Field(description="withdrawals at or above this share of NAV wait for finance")
+    distributions: bool
+    reversals: bool
+    summary: str
+
+    @classmethod
+    def of(cls, p: ApprovalPolicy) -> Self:
+        return cls(withdrawal_over=p.withdrawal_over, distributions=p.distributions, reversals=p.reversals, summary=describe(p))
+
+
+class ApprovalOut(BaseModel):
+    """A movement held for finance's approval (four eyes), and what became of it."""
+
+    approval_id: str
+    pool_id: str
+    status: Literal["awaiting_approval", "approved", "rejected"]
+    operation: Literal["withdrawal", "distribution", "reversal"]
+    request: dict[str, str | None] = Field(description="the original request, replayed as given when approved")
+    why: str = Field(description="why it needs approval")
+    requested_by: str
+    requested_by_name: str | None
+    requested_at: Timestamp
+    decided_by: str | None
+    decided_by_name: str | None
+    decided_at: Timestamp | None
+    reason: str | None = Field(description="why it was rejected")
+    entry_id: str | None = Field(description="the movement's ledger entry, once approved")
+
+    @classmethod
+    def of(cls, a: Approval) -> Self:
+        return cls.model_validate(
+            {
+                "approval_id": a.id,
+                "pool_id": a.pool_id,
+                "status": a.status.value,
+                "operation": a.operation,
+                "request": dict(a.request),
+                "why": a.why,
+                "requested_by": a.requested_by,
+                "requested_by_name": a.requested_by_name,
+                "requested_at": a.requested_at,
+                "decided_by": a.decided_by,
+                "decided_by_name": a.decided_by_name,
+                "decided_at": a.decided_at,
+                "reason": a.reason,
+                "entry_id": a.entry_id,
+            }
+        )
+
+
+class ApprovedOut(ApprovalOut):
+    entry: EntryOut = Field(description="the movement's ledger entry, made at the NAV of approval")
+
+
+class ApprovalList(PageOut[ApprovalOut]):
+    """Approvals newest first."""

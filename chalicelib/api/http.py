@@ -122,6 +122,7 @@ class RouteSpec:
     idempotent: bool
     limit_max: int  # the largest page ``limit`` the route accepts
     also: tuple[tuple[int, str], ...]  # other successful statuses, same body, and what each means
+    accepted: type[BaseModel] | None = None  # 202's body: held for finance's approval, nothing moved
 
 
 class Api:
@@ -145,8 +146,9 @@ class Api:
         idempotent: bool = False,
         limit_max: int = MAX_PAGE,
         also: tuple[tuple[int, str], ...] = (),
+        accepted: type[BaseModel] | None = None,
     ) -> Callable[[Callable[..., Reply | BaseModel]], Callable[..., Response]]:
-        spec = RouteSpec(path, method, summary, body, response, status, auth, tag, query, idempotent, limit_max, also)
+        spec = RouteSpec(path, method, summary, body, response, status, auth, tag, query, idempotent, limit_max, also, accepted)
         self.routes.append(spec)
 
         def register(handler: Callable[..., Reply | BaseModel]) -> Callable[..., Response]:

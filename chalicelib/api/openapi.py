@@ -36,7 +36,7 @@ def build(routes: list[RouteSpec], *, title: str = "Pooldesk API", version: str 
     client's types for pushes come from the same place as its types for answers."""
     models: set[type[BaseModel]] = {ErrorResponse, *PUSH_MESSAGES}
     for r in routes:
-        models |= {m for m in (r.body, r.response) if m is not None}
+        models |= {m for m in (r.body, r.response, r.accepted) if m is not None}
     ordered = sorted(models, key=lambda m: m.__name__)
     keyed, defs = models_json_schema(
         [(m, "validation" if m in {r.body for r in routes} else "serialization") for m in ordered],
@@ -75,6 +75,11 @@ def build(routes: list[RouteSpec], *, title: str = "Pooldesk API", version: str 
                     "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,128}$"},
                 }
             )
+        if r.accepted is not None:
+            op["responses"]["202"] = {
+                "description": "Held for finance's approval (four eyes): nothing moved yet",
+                "content": {"application/json": {"schema": ref(r.accepted, "serialization")}},
+            }
         for code, meaning in r.also:
             op["responses"][str(code)] = {"description": meaning, "content": op["responses"][str(r.status)]["content"]}
         if r.idempotent:

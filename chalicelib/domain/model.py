@@ -13,6 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from . import money
+from .approvals import ApprovalPolicy
 from .dealing import DealingPolicy
 from .money import ZERO
 
@@ -36,6 +37,10 @@ class EntryType(StrEnum):
     INVESTOR_ADDED = "investor.added"
     INVESTOR_REMOVED = "investor.removed"
     INVESTOR_EDITED = "investor.edited"
+    APPROVALS_SET = "pool.approvals_set"
+    APPROVAL_REQUESTED = "approval.requested"
+    APPROVAL_GRANTED = "approval.approved"
+    APPROVAL_REJECTED = "approval.rejected"
     CONTRIBUTION = "contribution"
     WITHDRAWAL = "withdrawal"
     DISTRIBUTION = "distribution"
@@ -87,6 +92,8 @@ class Pool:
     dealing: DealingPolicy = field(default_factory=DealingPolicy)
     # The valuation in hand: proposed, or approved and still settling its orders (one at a time).
     valuation_id: str | None = None
+    # What finance approves before it moves (four eyes); by default nothing.
+    approvals: ApprovalPolicy = field(default_factory=ApprovalPolicy)
 
     @property
     def nav(self) -> Decimal:
@@ -188,6 +195,7 @@ class LedgerEntry:
     # A correction: the entry a reversal undoes, and (on the original) the reversal that undid it.
     reverses: str | None = None
     reversed_by: str | None = None
+    approval_id: str | None = None  # the four-eyes approval it asks for, grants or refuses
     # When a trade, dividend or fee happened at the broker (created_at is when cash moved in the ledger).
     trade_date: date | None = None
 

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 
-from . import money
+from . import approvals, money
 from .allocation import allocate
+from .approvals import ApprovalPolicy
 from .dealing import DealingPolicy
 from .decisions import (
     DistributionDecision,
@@ -61,6 +62,15 @@ def set_dealing(pool: Pool, policy: DealingPolicy, stamp: Stamp) -> PoolDecision
         raise Conflict("the pool already deals this way", field="mode", code="dealing_unchanged")
     return PoolDecision(
         touch(pool, stamp, dealing=policy), new_entry(pool, stamp, EntryType.DEALING_SET, memo=describe_dealing(policy))
+    )
+
+
+def set_approvals(pool: Pool, policy: ApprovalPolicy, stamp: Stamp) -> PoolDecision:
+    """What finance approves before it moves, from now on; the entry says it in words."""
+    if policy == pool.approvals:
+        raise Conflict("the pool already asks for these approvals", field="withdrawal_over", code="approvals_unchanged")
+    return PoolDecision(
+        touch(pool, stamp, approvals=policy), new_entry(pool, stamp, EntryType.APPROVALS_SET, memo=approvals.describe(policy))
     )
 
 

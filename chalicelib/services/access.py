@@ -31,3 +31,16 @@ def check_write(who: Principal, pool: Pool | None, pool_id: str) -> Pool:
     if not (who.is_manager and readable.manager_id == who.user_id):
         raise Forbidden("finance users have read-only access and cannot change pools", code="forbidden")
     return readable
+
+
+def check_checker(who: Principal, pool: Pool | None, pool_id: str) -> Pool:
+    """Finance approves what managers propose (valuations, held movements); it moves no money of its own."""
+    readable = check_read(who, pool, pool_id)
+    if not who.is_finance or who.is_system:
+        raise Forbidden("only finance approves this", code="forbidden")
+    return readable
+
+
+def check_checker_or_manager(who: Principal, pool: Pool | None, pool_id: str) -> Pool:
+    """A proposal is turned down by finance, or withdrawn by the pool's manager."""
+    return check_read(who, pool, pool_id) if who.is_finance else check_write(who, pool, pool_id)

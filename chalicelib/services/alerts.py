@@ -3,7 +3,8 @@
 Rules: a withdrawal at or above the pool's threshold (default 10% of NAV
 before it); every distribution; a brokerage event parked because it could not
 be applied; a forward pool's valuation proposed (to finance, to approve) and
-approved or rejected (to the pool's manager). Recipients are the pool's own list, or every user of the finance
+approved or rejected (to the pool's manager); a movement held for finance's
+approval (four eyes). Recipients are the pool's own list, or every user of the finance
 group. Each alert is claimed by its cause (the ledger entry or event id)
 before it is sent, so a redelivered stream record sends nothing twice.
 """
@@ -68,6 +69,18 @@ class Alerts:
         pool = self.repo.get_pool(entry.pool_id)
         if pool is not None and entry.type in VALUATION_STEPS:
             return self._on_valuation(entry, pool)
+        if pool is not None and entry.type is EntryType.APPROVAL_REQUESTED:
+            return self._send(
+                f"approval:{entry.id}",
+                pool,
+                f"{pool.name}: a movement awaits your approval",
+                [
+                    f"In {pool.name}, a {entry.memo}.",
+                    "Nothing moves until someone in finance other than the requester approves it.",
+                    self._recorded(entry),
+                ],
+                link=f"{self.app_url}/#/approvals",
+            )
         if pool is None or entry.amount is None:
             return False
         if entry.type is EntryType.WITHDRAWAL:

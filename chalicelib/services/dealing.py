@@ -19,29 +19,16 @@ from chalicelib.domain import settlement as settling
 from chalicelib.domain import valuations as valuing
 from chalicelib.domain.dealing import cutoff_passed, is_dealing_day
 from chalicelib.domain.decisions import new_entry, require_open, touch
-from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
 from chalicelib.domain.model import EntryType, Pool, Stamp
 from chalicelib.domain.money import DecimalInput
 from chalicelib.domain.orders import Order, OrderStatus
 from chalicelib.domain.valuations import Quote, Valuation, ValuationStatus
 
-from .access import check_read, check_write
+from .access import check_checker, check_checker_or_manager
 from .commands import MAX_ATTEMPTS
 from .pools import PoolService
 from .ports import Commit, NavPoint, Page, PriceStore, Principal, VersionConflict
-
-
-def check_checker(who: Principal, pool: Pool | None, pool_id: str) -> Pool:
-    """Finance approves what managers propose; it moves no money of its own."""
-    readable = check_read(who, pool, pool_id)
-    if not who.is_finance or who.is_system:
-        raise Forbidden("only finance approves a valuation", code="forbidden")
-    return readable
-
-
-def check_checker_or_manager(who: Principal, pool: Pool | None, pool_id: str) -> Pool:
-    """A proposal is turned down by finance, or withdrawn by the pool's manager."""
-    return check_read(who, pool, pool_id) if who.is_finance else check_write(who, pool, pool_id)
 
 
 class DealingService:

@@ -1,12 +1,14 @@
-"""What the pool repository keeps for a forward-dealing pool: its orders and
-valuations. Both are written only with the pool's own commits (ports.Commit), so
-the pool's version guards them; these are the reads."""
+"""What the pool repository keeps for a forward-dealing pool (its orders and
+valuations) and for four eyes (the approvals movements wait for). All are
+written only with the pool's own commits (ports.Commit), so the pool's version
+guards them; these are the reads."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
+from chalicelib.domain.approvals import Approval
 from chalicelib.domain.orders import Order
 from chalicelib.domain.valuations import Valuation
 
@@ -37,4 +39,20 @@ class OrderBook(Protocol):
 
     def list_valuations(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[Valuation]:
         """Valuations newest first, without their settlements (get_valuation has them)."""
+        ...
+
+
+class ApprovalBook(Protocol):
+    """Movements awaiting finance's approval, kept in their pool (written with its commits)."""
+
+    def get_approval(self, pool_id: str, approval_id: str) -> Approval | None: ...
+
+    def find_approval(self, approval_id: str) -> Approval | None:
+        """An approval by its id alone (finance's inbox links to it)."""
+        ...
+
+    def list_approvals(
+        self, *, limit: int, cursor: str | None, where: Callable[[Approval], bool] | None = None
+    ) -> Page[Approval]:
+        """Every pool's approvals, newest first; ``where`` filters as list_investors does."""
         ...

@@ -11,12 +11,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar
 
+from chalicelib.domain.approvals import Approval
 from chalicelib.domain.model import Allocation, Investor, LedgerEntry, Pool
 from chalicelib.domain.orders import Order
 from chalicelib.domain.valuations import Valuation
 from chalicelib.resources import FINANCE_GROUP, MANAGERS_GROUP
 
-from .dealing_ports import OrderBook
+from .dealing_ports import ApprovalBook, OrderBook
 
 T = TypeVar("T")
 
@@ -146,6 +147,7 @@ class Commit:
     official_nav: NavPoint | None = None
     # The entry this one reverses, as it reads once linked (only if not reversed before).
     reversing: LedgerEntry | None = None
+    approval: Approval | None = None  # a movement held for finance, as this command leaves it
 
 
 @dataclass(frozen=True)
@@ -230,7 +232,7 @@ class SentAlert:
 # -- the ports -------------------------------------------------------------------
 
 
-class PoolRepository(OrderBook, Protocol):
+class PoolRepository(OrderBook, ApprovalBook, Protocol):
     def get_pool(self, pool_id: str) -> Pool | None: ...
 
     def get_investor(self, pool_id: str, investor_id: str) -> Investor | None: ...

@@ -265,3 +265,32 @@ def test_orders_and_valuations_are_kept_with_the_pools_commits(repo: Any) -> Non
     (listed,) = repo.list_valuations(pool.id, limit=5, cursor=None).items
     assert listed == replace(locked, settlements=())
     assert repo.get_valuation(pool.id, "val_9") is None and repo.get_order(pool.id, "ord_9") is None
+
+
+def test_approvals_are_kept_in_their_pool_and_listed_across_pools_newest_first(repo: Any) -> None:
+    from chalicelib.domain.approvals import Approval, ApprovalStatus
+    from chalicelib.domain.decisions import new_entry
+    from chalicelib.domain.model import EntryType
+
+    clock = Clock()
+    pools = [new_pool(repo, clock, "pl_1"), new_pool(repo, clock, "pl_2")]
+    for n in range(5):
+        pool = repo.get_pool(pools[n % 2].id)
+        held = Approval(
+            f"apr_{n}", pool.id, "withdrawal", {"investor_id": "inv_a", "amount": "5.00", "units": None}, "big", "m1", T0
+        )
+        if n == 3:
+            held = replace(held, status=ApprovalStatus.REJECTED, reason="no")
+        stamp = clock.stamp()
+        entry = new_entry(pool, stamp, EntryType.APPROVAL_REQUESTED, approval_id=held.id)
+        repo.commit(Commit(pool=pool, expected_version=pool.version, entry=entry, approval=held, record_nav=False))
+    assert repo.get_approval("pl_2", "apr_1").request == {"investor_id": "inv_a", "amount": "5.00", "units": None}
+    assert repo.get_approval("pl_1", "apr_1") is None
+    assert repo.find_approval("apr_3").status is ApprovalStatus.REJECTED
+    assert repo.find_approval("apr_9") is None
+    waiting = lambda a: a.status is ApprovalStatus.AWAITING  # noqa: E731
+    first = repo.list_approvals(limit=2, cursor=None, where=waiting)
+    assert [a.id for a in first.items] == ["apr_4", "apr_2"]
+    rest = repo.list_approvals(limit=2, cursor=first.next_cursor, where=waiting)
+    assert [a.id for a in rest.items] == ["apr_1", "apr_0"]
+    assert rest.next_cursor is None or repo.list_approvals(limit=2, cursor=rest.next_cursor, where=waiting).items == []

@@ -118,3 +118,14 @@ def test_the_proposer_never_approves_and_a_decided_valuation_stays_decided() -> 
     assert decided.value.code == "valuation_locked"
     rejected = reject(v, by="f2", reason="ACME price is a day old", at=AT)
     assert (rejected.status, rejected.reason) == (ValuationStatus.REJECTED, "ACME price is a day old")
+
+
+def test_the_requester_of_a_held_movement_never_approves_it() -> None:
+    from chalicelib.domain.approvals import Approval
+    from chalicelib.domain.approvals import approve as approve_movement
+
+    held = Approval("apr_1", "pl_1", "withdrawal", {"amount": "5.00"}, "large", requested_by="u1", requested_at=AT)
+    with pytest.raises(Forbidden) as exc:
+        approve_movement(held, by="u1", at=AT)
+    assert exc.value.code == "approver_is_requester"
+    assert approve_movement(held, by="f1", at=AT).decided_by == "f1"

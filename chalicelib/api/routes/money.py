@@ -19,8 +19,11 @@ from chalicelib.api.bodies import (
     TradeRequest,
     WithdrawalRequest,
 )
+from chalicelib.api.dealing_schemas import ApprovalOut
 from chalicelib.api.http import Call, Reply
 from chalicelib.api.schemas import DistributionOut, DistributionPreviewOut, EntryOut
+from chalicelib.domain.approvals import Approval
+from chalicelib.services.commands import Receipt
 
 from .common import area, pools, receipt
 
@@ -28,10 +31,21 @@ bp, api = area(__name__)
 
 
 def movement(
-    path: str, summary: str, body: type[BaseModel], response: type[BaseModel] = EntryOut
+    path: str, summary: str, body: type[BaseModel], response: type[BaseModel] = EntryOut, *, guarded: bool = False
 ) -> Callable[[Callable[..., Reply | BaseModel]], Callable[..., Response]]:
-    """A route that moves money: POST, 201 with the ledger entry, an Idempotency-Key honoured."""
-    return api.route(path, "POST", summary=summary, body=body, response=response, status=201, tag="money", idempotent=True)
+    """A route that moves money: POST, 201 with the ledger entry, an Idempotency-Key honoured;
+    ``guarded``: 202 with the approval when the pool's finance must approve it first."""
+    held = ApprovalOut if guarded else None
+    return api.route(
+        path, "POST", summary=summary, body=body, response=response, status=201, tag="money", idempotent=True, accepted=held
+    )
+
+
+def receipt_or_held(result: Receipt | Approval) -> Reply:
+    """The movement's entry, or (four eyes) 202 and the approval it waits for: nothing moved."""
+    if isinstance(result, Approval):
+        return Reply(ApprovalOut.of(result), 202)
+    return receipt(result)
 
 
 @movement("/pools/{pool_id}/contributions", "Take a contribution; units are issued at NAV per unit", ContributionRequest)
@@ -44,11 +58,11 @@ def contribute(call: Call, pool_id: str) -> Reply:
     )
 
 
-@movement("/pools/{pool_id}/withdrawals", "Pay an investor out, by amount or by units", WithdrawalRequest)
+@movement("/pools/{pool_id}/withdrawals", "Pay an investor out, by amount or by units", WithdrawalRequest, guarded=True)
 def withdraw(call: Call, pool_id: str) -> Reply:
     b = call.body
-    return receipt(
-        pools().withdraw(
+    return receipt_or_held(
+        wiring.approvals().withdraw(
             call.who,
             pool_id,
             investor_id=b.investor_id,
@@ -59,11 +73,11 @@ def withdraw(call: Call, pool_id: str) -> Reply:
     )
 
 
-@movement("/pools/{pool_id}/distributions", "Pay out cash pro rata by units", DistributionRequest, DistributionOut)
+@movement("/pools/{pool_id}/distributions", "Pay out cash pro rata by units", DistributionRequest, DistributionOut, guarded=True)
 def distribute(call: Call, pool_id: str) -> Reply:
     b = call.body
-    return receipt(
-        pools().distribute(
+    return receipt_or_held(
+        wiring.approvals().distribute(
             call.who,
             pool_id,
             amount=b.amount,
@@ -109,10 +123,11 @@ def record_trade(call: Call, pool_id: str) -> Reply:
     "/pools/{pool_id}/entries/{entry_id}/reverse",
     "Undo a wrong entry with a reversal entry (the ledger is never edited); the original names its reversal",
     ReverseRequest,
+    guarded=True,
 )
 def reverse_entry(call: Call, pool_id: str, entry_id: str) -> Reply:
-    return receipt(
-        wiring.corrections().reverse(
+    return receipt_or_held(
+        wiring.approvals().reverse(
             call.who, pool_id, entry_id, reason=call.body.reason, idempotency_key=call.header("Idempotency-Key")
         )
     )
