@@ -15,12 +15,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import api_load, distribution, ledger_replay, prices, report, tick_to_screen
+from bench import api_load, distribution, ledger_replay, prices, report, tick_to_screen, valuation
 from bench.report import RESULTS, Result, machine, write_report
 
 FULL: dict[str, Callable[[], Result]] = {
     "prices": prices.run,
     "distribution": distribution.run,
+    "valuation": valuation.run,
     "api_load": api_load.run,
     "tick_to_screen": tick_to_screen.run,
     "ledger": ledger_replay.run,
@@ -28,6 +29,7 @@ FULL: dict[str, Callable[[], Result]] = {
 QUICK: dict[str, Callable[[], Result]] = {
     "prices": lambda: prices.run(pools=30, sizes=[(100, 10), (200, 20), (300, 30)]),
     "distribution": lambda: distribution.run(sizes=[50, 100, 200]),
+    "valuation": lambda: valuation.run(sizes=[10, 20, 40]),
     "api_load": lambda: api_load.run(sizes=[1, 2], seconds=2),
     "tick_to_screen": lambda: tick_to_screen.run(ticks=3, sizes=[1, 2, 3]),
     "ledger": lambda: ledger_replay.run(sizes=[100, 1_000, 2_000]),

@@ -16,6 +16,16 @@ The hand calculation (USD, units to 6 places):
    Alice 300 x 899.949974 / 1,899.949974 = 142.1011... -> 142.10
    Bob   300 x 1,000.000000 / 1,899.949974 = 157.8989... -> 157.89 + 0.01 = 157.90
    (pool: cash 1,099.00, NAV 1,599.00)
+
+7. A forward dealing day in a second pool (cash only, so no market price moves it):
+   Carol holds 1,000 units (1,000.00 cash); the pool deals forward, daily, with a
+   10% gate and a 30-day lock-up with a 2% early-redemption fee.
+   Dan subscribes 500.00; Carol redeems 200 units. Struck NAV 1,000.00 / 1,000
+   units = 1.000000. Dan: 500.000000 units. Carol asks 200.00, the gate allows
+   100.00: fraction 0.5, so 100 units for 100.00, less the 2.00 fee (she bought
+   today: inside the lock-up) -> paid 98.00; 100 units carried.
+   Finance approves: cash 1,000 + 500 - 98 = 1,402.00 over 1,400 units
+   -> NAV per unit 1.001429 (the fee stays with the pool).
 """
 
 from __future__ import annotations
@@ -129,8 +139,51 @@ class Tour:
             ["distribution", "withdrawal", "contribution", "trade", "contribution"],
         )
 
+        self.forward_day()
+
         print(f"\n{'All figures match the hand calculation.' if not self.failures else f'{self.failures} figures differ.'}")
         return 1 if self.failures else 0
+
+    def forward_day(self) -> None:
+        print("\n7. A forward dealing day: orders, a struck NAV, finance's approval")
+        pool = self.call("POST", "/pools", {"name": "Tour Forward Fund", "currency": "USD"}, 201)
+        pid = pool["id"]
+        carol = self.call("POST", f"/pools/{pid}/investors", {"name": "Carol"}, 201)["id"]
+        dan = self.call("POST", f"/pools/{pid}/investors", {"name": "Dan"}, 201)["id"]
+        self.call("POST", f"/pools/{pid}/contributions", {"investor_id": carol, "amount": "1000.00"}, 201)
+        policy = {"mode": "forward", "gate": "0.10", "lockup_days": 30, "early_redemption_fee": "0.02"}
+        self.check("dealing", self.call("PUT", f"/pools/{pid}/dealing", policy)["summary"], DEALING_SUMMARY)
+        refused = self.http.post(f"{self.api}/pools/{pid}/contributions", json={"investor_id": dan, "amount": "1.00"}, timeout=30)
+        self.check(
+            "an instant contribution is refused", (refused.status_code, refused.json()["error"]["code"]), (409, "forward_dealing")
+        )
+        self.call("POST", f"/pools/{pid}/orders", {"investor_id": dan, "type": "subscription", "amount": "500.00"}, 201)
+        order = self.call("POST", f"/pools/{pid}/orders", {"investor_id": carol, "type": "redemption", "units": "200"}, 201)
+        v = self.call("POST", f"/pools/{pid}/valuations", {}, 201)
+        self.check("struck NAV per unit", v["nav_per_unit"], "1.000000")
+        s = {o["id"]: o for o in v["orders"]}
+        self.check(
+            "Carol: units, fee, paid (gated)",
+            (s[order["id"]]["units"], s[order["id"]]["fee"], s[order["id"]]["amount"]),
+            ("100.000000", "2.00", "98.00"),
+        )
+        self.check("nothing moves before approval", self.call("GET", f"/pools/{pid}")["units"], "1000.000000")
+
+        finance = DEMO_USERS[2]
+        tokens = self.call("POST", "/auth/login", {"email": finance.email, "password": finance.password})
+        approved = self.call(
+            "POST", f"/pools/{pid}/valuations/{v['id']}/approve", Authorization=f"Bearer {tokens['access_token']}"
+        )
+        self.check("finance approves; every order settles", (approved["status"], approved["settled"]), ("locked", True))
+        p = self.call("GET", f"/pools/{pid}")
+        self.check(
+            "cash, units, NAV per unit", (p["cash"], p["units"], p["nav_per_unit"]), ("1402.00", "1400.000000", "1.001429")
+        )
+        carried = self.call("GET", f"/pools/{pid}/orders/{order['id']}")
+        self.check("Carol's rest is carried", (carried["status"], carried["units"]), ("carried", "100.000000"))
+
+
+DEALING_SUMMARY = "forward, daily, no cut-off, gate 10%, lock-up 30 days (early redemption fee 2%)"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -324,6 +324,7 @@ class DealingService:
         orders = self.repo.get_orders(pool_id, [s.order_id for s in queue])
         investors = self.repo.get_investors(pool_id, [s.investor_id for s in queue])
         pool = self._pool(pool_id)
+        author = self.pools.name_of(who)  # looked up once, not once per order
         booked = 0
         for n, s in enumerate(queue):
             last = n == len(queue) - 1
@@ -331,7 +332,7 @@ class DealingService:
                 order = orders[s.order_id]
                 if order.valuation_id == valuation.id:
                     break  # booked before (an earlier, interrupted run)
-                stamp = self.pools.stamp(who)
+                stamp = Stamp(self.pools.make_id(""), self.pools.now(), who.user_id, author)
                 d = settling.settle(pool, investors[s.investor_id], order, s, valuation=valuation, stamp=stamp)
                 after = touch(d.pool, stamp, valuation_id=None) if last else d.pool
                 change = Commit(

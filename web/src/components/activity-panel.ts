@@ -6,7 +6,8 @@ import { debounce } from "../lib/debounce";
 import { fileSafe } from "../lib/csv";
 import { exportCsv } from "./export";
 import { ENTRY_TYPES, dateTime, entryLabel, money, price, quantity, signedMoney, units as fmtUnits } from "../lib/format";
-import type { Entry, Investor, Page, Pool, WebhookEvent } from "../lib/types";
+import { newIdempotencyKey } from "../lib/api";
+import type { Approval, Entry, Investor, Page, Pool, WebhookEvent } from "../lib/types";
 
 export function hashQuery(): URLSearchParams {
   const h = location.hash;
@@ -39,9 +40,24 @@ export function describe(e: Entry, pool: Pool, name: (e: Entry) => string = inve
       return `${name(e)} joined the pool`;
     case "investor.removed":
       return `${name(e)} left the pool`;
+    case "reversal":
+      return `Reversed ${e.amount ? money(e.amount, cur) : "an entry"}${e.investor_id ? ` for ${name(e)}` : ""}: ${e.memo ?? ""}`;
+    case "order.placed":
+    case "order.cancelled":
+      return `${entryLabel(e.type)} for ${name(e)}: ${e.memo ?? ""}`;
+    case "valuation.proposed":
+    case "valuation.approved":
+      return `${entryLabel(e.type)}: NAV per unit ${price(e.nav_per_unit ?? "0", cur)} ${e.memo ?? ""}`;
     default:
       return entryLabel(e.type) + (e.memo ? `: ${e.memo}` : "");
   }
+}
+
+const REVERSIBLE = new Set(["contribution", "withdrawal", "distribution", "trade", "dividend", "fee"]);
+
+/** Whether a manager may try to reverse an entry (the API has the last word: balances, valuations). */
+export function reversible(e: Entry): boolean {
+  return REVERSIBLE.has(e.type) && !e.reversed_by && !e.valuation_id;
 }
 
 function label(i: Investor): string {
@@ -51,6 +67,8 @@ function label(i: Investor): string {
 export class ActivityPanel extends LightElement {
   static override properties = {
     pool: { attribute: false },
+    canWrite: { type: Boolean },
+    reversing: { state: true },
     items: { state: true },
     next: { state: true },
     type: { state: true },
@@ -63,6 +81,9 @@ export class ActivityPanel extends LightElement {
     suggestions: { state: true },
   };
   declare pool: Pool;
+  declare canWrite: boolean;
+  /** The entry whose reversal form is open. */
+  declare reversing: string;
   declare items: Entry[];
   declare next: string | null;
   declare type: string;
@@ -80,6 +101,8 @@ export class ActivityPanel extends LightElement {
 
   constructor() {
     super();
+    this.canWrite = false;
+    this.reversing = "";
     this.items = [];
     this.next = null;
     // Filters live in the URL, so a reload (or a shared link) shows the same list.
@@ -101,6 +124,11 @@ export class ActivityPanel extends LightElement {
     }, () => undefined);
     this.off = liveMessages.on((m) => {
       if (m.pool_id !== this.pool?.id) return;
+      if (m.type === "activity.created" && m.data.type === "reversal" && m.data.reverses) {
+        // The original now names its reversal.
+        const undone = m.data.reverses;
+        this.items = this.items.map((e) => (e.id === undone ? { ...e, reversed_by: m.data.id } : e));
+      }
       if (m.type === "activity.created" && this.shows(m.data) && !this.items.some((e) => e.id === m.data.id)) {
         this.items = [m.data, ...this.items];
         this.fresh = new Set([...this.fresh, m.data.id]);
@@ -245,6 +273,39 @@ export class ActivityPanel extends LightElement {
     });
   }
 
+  private async reverse(e: Entry, ev: SubmitEvent): Promise<void> {
+    ev.preventDefault();
+    const reason = (new FormData(ev.target as HTMLFormElement).get("reason") ?? "").toString().trim();
+    if (!reason) {
+      toasts.emit({ kind: "error", text: "Say why the entry is reversed" });
+      return;
+    }
+    try {
+      const done = await api.post<Entry | Approval>(`/pools/${this.pool.id}/entries/${e.id}/reverse`, { reason }, { idempotencyKey: newIdempotencyKey() });
+      this.reversing = "";
+      if ("approval_id" in done) toasts.emit({ kind: "info", text: `Held for finance's approval: ${done.why}` });
+      else {
+        toasts.emit({ kind: "success", text: `Reversed: ${describe(e, this.pool)}` });
+        this.items = this.items.map((x) => (x.id === e.id ? { ...x, reversed_by: done.id } : x));
+        this.dispatchEvent(new CustomEvent("changed", { bubbles: true }));
+      }
+    } catch (exc) {
+      toasts.emit({ kind: "error", text: (exc as Error).message });
+    }
+  }
+
+  private reverseForm(e: Entry) {
+    return html`<tr class="reverse-row" data-reverse-for=${e.id}><td colspan="6">
+      <form class="inline" @submit=${(ev: SubmitEvent) => this.reverse(e, ev)}>
+        <label for="reverse-reason-${e.id}">Why reverse it?</label>
+        <input id="reverse-reason-${e.id}" name="reason" maxlength="500" placeholder="e.g. keyed in twice" style="flex: 1" />
+        <button type="submit" class="danger">Reverse entry</button>
+        <button type="button" @click=${() => (this.reversing = "")}>Keep it</button>
+      </form>
+      <p class="muted small">A reversal entry undoes it; the ledger is never edited.</p>
+    </td></tr>`;
+  }
+
   protected override render() {
     const cur = this.pool?.currency ?? "USD";
     return html`
@@ -291,20 +352,24 @@ export class ActivityPanel extends LightElement {
         <div class="table-wrap">
           <table aria-label="Activity">
             <thead>
-              <tr><th>When</th><th>Type</th><th>What happened</th><th class="num">Cash</th><th class="hide-narrow">By</th></tr>
+              <tr><th>When</th><th>Type</th><th>What happened</th><th class="num">Cash</th><th class="hide-narrow">By</th>${this.canWrite ? html`<th><span class="sr-only">Correct</span></th>` : nothing}</tr>
             </thead>
             <tbody>
               ${this.items.map(
                 (e) => html`<tr data-entry-id=${e.id} data-type=${e.type} class=${this.fresh.has(e.id) ? "flash" : ""}>
-                  <td class="small">${dateTime(e.created_at)}</td>
+                  <td class="small">${dateTime(e.created_at)}${e.trade_date && e.trade_date !== e.created_at.slice(0, 10) ? html`<div class="muted">traded ${e.trade_date}</div>` : nothing}</td>
                   <td>
                     <span class="badge">${entryLabel(e.type)}</span>
+                    ${e.reversed_by ? html`<span class="badge closed" data-testid="reversed" title="Undone by a reversal entry">reversed</span>` : nothing}
                     ${e.actor.startsWith("broker:") ? html`<span class="badge webhook" title="Posted by the brokerage">webhook</span>` : nothing}
                   </td>
                   <td>${describe(e, this.pool)}</td>
                   <td class="num ${e.cash_delta.startsWith("-") ? "down" : /^0*\.?0*$/.test(e.cash_delta) ? "muted" : "up"}">${signedMoney(e.cash_delta, cur)}</td>
                   <td class="small muted hide-narrow" data-testid="recorded-by">${this.actorName(e)}</td>
-                </tr>`,
+                  ${this.canWrite
+                    ? html`<td>${reversible(e) ? html`<button type="button" class="link" @click=${() => (this.reversing = e.id)}>Reverse</button>` : nothing}</td>`
+                    : nothing}
+                </tr>${this.reversing === e.id ? this.reverseForm(e) : nothing}`,
               )}
             </tbody>
           </table>

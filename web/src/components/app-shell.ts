@@ -12,6 +12,8 @@ import "./pools-view";
 import "./pool-view";
 import "./statement-view";
 import "./alerts-view";
+import "./approvals-view";
+import "./valuation-view";
 import "./toasts";
 
 const STATUS_TEXT: Record<LiveStatus, string> = { live: "Live", connecting: "Connecting…", offline: "Offline, reconnecting" };
@@ -95,18 +97,19 @@ export class AppShell extends LightElement {
     }
     const r = this.route;
     const isFinance = this.me?.role === "finance";
-    const current = (name: string) => (r.name === name || (name === "pools" && (r.name === "pool" || r.name === "statement")) ? "page" : nothing);
+    const current = (name: string) => (r.name === name || (name === "pools" && (r.name === "pool" || r.name === "statement" || r.name === "valuation")) ? "page" : nothing);
     return html`
       <header class="topbar">
         <a class="brand" href="#/pools">${logo()} Pooldesk</a>
         <nav aria-label="Main">
           <a href="#/pools" aria-current=${current("pools")}>Pools</a>
+          <a href="#/approvals" aria-current=${current("approvals")}>Approvals</a>
           ${isFinance ? html`<a href="#/alerts" aria-current=${current("alerts")}>Alerts</a>` : nothing}
         </nav>
         <span class="spacer"></span>
         <span class="conn" data-status=${this.status} data-testid="connection" title="Live updates">${STATUS_TEXT[this.status]}</span>
         ${this.me
-          ? html`<span class="who">${session.email || this.me.email}<span class="role">${isFinance ? "Finance · read-only" : "Fund manager"}</span></span>`
+          ? html`<span class="who">${session.email || this.me.email}<span class="role">${isFinance ? "Finance · approves, moves no money" : "Fund manager"}</span></span>`
           : nothing}
         <button type="button" @click=${this.signOut}>Sign out</button>
       </header>
@@ -126,6 +129,10 @@ export class AppShell extends LightElement {
         return html`<pd-statement .poolId=${r.poolId} .investorId=${r.investorId}></pd-statement>`;
       case "alerts":
         return html`<pd-alerts></pd-alerts>`;
+      case "approvals":
+        return html`<pd-approvals .role=${role}></pd-approvals>`;
+      case "valuation":
+        return html`<pd-valuation .poolId=${r.poolId} .valuationId=${r.valuationId} .role=${role}></pd-valuation>`;
       default:
         return html`<div class="panel"><div class="empty"><h2>Nothing here</h2><p>That page does not exist. <a href="#/pools">Back to your pools</a>.</p></div></div>`;
     }

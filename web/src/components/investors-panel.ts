@@ -1,6 +1,8 @@
 import { html, nothing } from "lit";
 import { LightElement } from "./base";
 import { customElement } from "./define";
+import { field, formValues } from "./forms";
+import * as check from "../lib/validate";
 import { api, liveMessages, toasts } from "../context";
 import { debounce } from "../lib/debounce";
 import { ApiError } from "../lib/api";
@@ -28,6 +30,7 @@ export class InvestorsPanel extends LightElement {
   static override properties = {
     pool: { attribute: false },
     canWrite: { type: Boolean },
+    editing: { state: true },
     items: { state: true },
     pages: { state: true },
     next: { state: true },
@@ -37,6 +40,8 @@ export class InvestorsPanel extends LightElement {
   };
   declare pool: Pool;
   declare canWrite: boolean;
+  /** The investor whose name and email are being edited. */
+  declare editing: string;
   declare items: Investor[];
   declare pages: Array<string | null>; // the cursor that opened each page seen so far
   declare next: string | null;
@@ -56,6 +61,7 @@ export class InvestorsPanel extends LightElement {
     this.loading = false;
     this.exporting = "";
     this.canWrite = false;
+    this.editing = "";
   }
 
   override connectedCallback(): void {
@@ -184,6 +190,42 @@ export class InvestorsPanel extends LightElement {
     this.dispatchEvent(new CustomEvent("money", { detail: { mode, investor }, bubbles: true }));
   }
 
+  private async edit(i: Investor, e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const v = formValues(e.target as HTMLFormElement);
+    const problem = check.name(v.name ?? "") ?? check.email(v.email ?? "");
+    if (problem) {
+      toasts.emit({ kind: "error", text: problem });
+      return;
+    }
+    const body: Record<string, string> = {};
+    if (v.name !== i.name) body.name = v.name ?? "";
+    if (v.email !== i.email) body.email = v.email ?? "";
+    if (!Object.keys(body).length) {
+      this.editing = "";
+      return;
+    }
+    try {
+      const saved = await api.patch<Investor>(`/pools/${this.pool.id}/investors/${i.id}`, body);
+      this.items = this.items.map((row) => (row.id === saved.id ? saved : row));
+      this.editing = "";
+      toasts.emit({ kind: "success", text: `Saved ${saved.name}` });
+    } catch (exc) {
+      toasts.emit({ kind: "error", text: exc instanceof ApiError ? exc.message : "Could not save the investor" });
+    }
+  }
+
+  private editRow(i: Investor) {
+    return html`<tr data-edit-for=${i.id}><td colspan="9">
+      <form class="inline" @submit=${(e: SubmitEvent) => this.edit(i, e)} novalidate>
+        ${field("edit", { label: "Name", name: "name", value: i.name })}
+        ${field("edit", { label: "Email", name: "email", value: i.email, inputmode: "email" })}
+        <button class="primary" type="submit">Save</button>
+        <button type="button" @click=${() => (this.editing = "")}>Cancel</button>
+      </form>
+    </td></tr>`;
+  }
+
   private async removeInvestor(i: Investor): Promise<void> {
     if (!confirm(`Remove ${i.name} from ${this.pool.name}? Their history is kept.`)) return;
     try {
@@ -256,9 +298,12 @@ export class InvestorsPanel extends LightElement {
                 <td class="num hide-narrow">${money(i.paid_out, cur)}</td>
                 <td class="num ${g.startsWith("-") ? "down" : g.replace(/[0.]/g, "") ? "up" : ""}" data-testid="investor-gain">${signedMoney(g, cur)}</td>
                 <td class="actions">
-                  ${this.canWrite && i.status === "active"
+                  ${this.canWrite && i.status === "active" && this.pool.dealing_mode !== "forward"
                     ? html`<button class="link" type="button" @click=${() => this.act("contribute", i)} aria-label="Contribute for ${i.name}">Contribute</button>
                         <button class="link" type="button" @click=${() => this.act("withdraw", i)} aria-label="Withdraw for ${i.name}">Withdraw</button>`
+                    : nothing}
+                  ${this.canWrite && i.status === "active"
+                    ? html`<button class="link" type="button" @click=${() => (this.editing = i.id)} aria-label="Edit ${i.name}">Edit</button>`
                     : nothing}
                   <a class="button link" href="#/pools/${this.pool.id}/activity?investor=${i.id}" aria-label="Activity of ${i.name}">Activity</a>
                   <a class="button link" href="#/pools/${this.pool.id}/investors/${i.id}/statement" aria-label="Statement for ${i.name}">Statement</a>
@@ -266,7 +311,7 @@ export class InvestorsPanel extends LightElement {
                     ? html`<button class="link danger" type="button" @click=${() => this.removeInvestor(i)} aria-label="Remove ${i.name}">Remove</button>`
                     : nothing}
                 </td>
-              </tr>`;
+              </tr>${this.editing === i.id ? this.editRow(i) : nothing}`;
             })}
           </tbody>
         </table>

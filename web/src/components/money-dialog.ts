@@ -10,7 +10,7 @@ import { compare, sign } from "../lib/decimal";
 import { money, price, units as fmtUnits } from "../lib/format";
 import { valueOf } from "../lib/holding";
 import { plainAmount, plainNumber } from "../lib/typed";
-import type { DistributionPreview, Entry, Investor, InvestorRecord, Pool } from "../lib/types";
+import type { Approval, DistributionPreview, Entry, Investor, InvestorRecord, Pool } from "../lib/types";
 import * as check from "../lib/validate";
 
 export type MoneyMode = "contribute" | "withdraw" | "distribute" | "trade" | "add-investor";
@@ -233,10 +233,15 @@ export class MoneyDialog extends LightElement {
     this.busy = true;
     try {
       const options = idempotent ? { idempotencyKey: this.keyForPayload({ path, payload }) } : {};
-      const result = await api.post<Entry | Investor>(path, payload, options);
-      if (this.mode !== "add-investor") ownEntries.add(result.id);
+      const result = await api.post<Entry | Investor | Approval>(path, payload, options);
       this.close();
-      toasts.emit({ kind: "success", text: this.successText(result, pool) });
+      if ("approval_id" in result) {
+        // Four eyes: nothing moved; finance decides in its Approvals inbox.
+        toasts.emit({ kind: "info", text: `Held for finance's approval: ${result.why}` });
+      } else {
+        if (this.mode !== "add-investor") ownEntries.add(result.id);
+        toasts.emit({ kind: "success", text: this.successText(result, pool) });
+      }
       this.dispatchEvent(new CustomEvent("changed", { bubbles: true, composed: true }));
     } catch (exc) {
       if (exc instanceof ApiError && exc.code === "preview_outdated") {

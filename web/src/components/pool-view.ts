@@ -16,8 +16,15 @@ import "./nav-chart";
 import "./investors-panel";
 import "./activity-panel";
 import "./settings-panel";
+import "./dealing-panel";
 
-const TAB_LABELS: Record<PoolTab, string> = { overview: "Overview", investors: "Investors", activity: "Activity", settings: "Settings" };
+const TAB_LABELS: Record<PoolTab, string> = {
+  overview: "Overview",
+  investors: "Investors",
+  dealing: "Dealing",
+  activity: "Activity",
+  settings: "Settings",
+};
 
 export class PoolView extends LightElement {
   static override properties = {
@@ -123,8 +130,10 @@ export class PoolView extends LightElement {
         <span class="spacer"></span>
         ${canWrite
           ? html`<div class="button-row" role="group" aria-label="Money movements">
-              <button type="button" class="primary" @click=${() => this.openMoney("contribute")}>Contribute</button>
-              <button type="button" @click=${() => this.openMoney("withdraw")}>Withdraw</button>
+              ${p.dealing_mode === "forward"
+                ? html`<a class="button primary" href="#/pools/${p.id}/dealing">Place an order</a>`
+                : html`<button type="button" class="primary" @click=${() => this.openMoney("contribute")}>Contribute</button>
+                    <button type="button" @click=${() => this.openMoney("withdraw")}>Withdraw</button>`}
               <button type="button" @click=${() => this.openMoney("distribute")}>Distribute</button>
               <button type="button" @click=${() => this.openMoney("trade")}>Record trade</button>
             </div>`
@@ -158,7 +167,8 @@ export class PoolView extends LightElement {
            @changed=${() => void this.load()}>
         ${this.tab === "overview" ? this.overview(p) : nothing}
         ${this.tab === "investors" ? html`<pd-investors .pool=${p} ?canWrite=${canWrite}></pd-investors>` : nothing}
-        ${this.tab === "activity" ? html`<pd-activity .pool=${p}></pd-activity>` : nothing}
+        ${this.tab === "dealing" ? html`<pd-dealing .pool=${p} ?canWrite=${canWrite}></pd-dealing>` : nothing}
+        ${this.tab === "activity" ? html`<pd-activity .pool=${p} ?canWrite=${canWrite}></pd-activity>` : nothing}
         ${this.tab === "settings" ? html`<pd-settings .pool=${p} ?canWrite=${this.role === "managers"}></pd-settings>` : nothing}
         <pd-money-dialog .pool=${p}></pd-money-dialog>
       </div>

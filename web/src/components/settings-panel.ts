@@ -9,6 +9,7 @@ import type { AlertSettings, Brokerage, Pool } from "../lib/types";
 import { plainNumber } from "../lib/typed";
 import { movePoint, pctOf } from "../lib/percent";
 import * as check from "../lib/validate";
+import "./policy-panel";
 
 const NONE: FormErrors = { fields: {}, form: "" };
 
@@ -154,6 +155,7 @@ export class SettingsPanel extends LightElement {
             </div>
           </section>`
         : nothing}
+      <pd-policy .pool=${this.pool} ?canWrite=${this.canWrite}></pd-policy>
       <div class="grid-2">
       <section class="panel" aria-labelledby="broker-title">
         <header><h2 id="broker-title">Brokerage account</h2></header>

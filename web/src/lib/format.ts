@@ -81,12 +81,23 @@ const ENTRY_LABELS: Record<string, string> = {
   "pool.dealing_set": "Dealing changed",
   "investor.added": "Investor added",
   "investor.removed": "Investor removed",
+  "investor.edited": "Investor edited",
   contribution: "Contribution",
   withdrawal: "Withdrawal",
   distribution: "Distribution",
   trade: "Trade",
   dividend: "Dividend",
   fee: "Fee",
+  reversal: "Reversal",
+  "order.placed": "Order placed",
+  "order.cancelled": "Order cancelled",
+  "valuation.proposed": "Valuation proposed",
+  "valuation.approved": "Valuation approved",
+  "valuation.rejected": "Valuation rejected",
+  "pool.approvals_set": "Approvals changed",
+  "approval.requested": "Held for approval",
+  "approval.approved": "Approved",
+  "approval.rejected": "Rejected",
 };
 
 export function entryLabel(type: string): string {

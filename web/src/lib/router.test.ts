@@ -11,6 +11,9 @@ describe("hash routes", () => {
       { name: "pool", poolId: "pl_1", tab: "investors" },
       { name: "pool", poolId: "pl_1", tab: "activity" },
       { name: "statement", poolId: "pl_1", investorId: "inv_9" },
+      { name: "pool", poolId: "pl_1", tab: "dealing" },
+      { name: "valuation", poolId: "pl_1", valuationId: "val_01abc" },
+      { name: "approvals" },
     ];
     for (const r of routes) expect(parseRoute(href(r))).toEqual(r);
   });
@@ -20,6 +23,7 @@ describe("hash routes", () => {
     expect(parseRoute("#/")).toEqual({ name: "pools" });
     expect(parseRoute("#/pools/pl_1/secrets").name).toBe("not-found");
     expect(parseRoute("#/pools/..%2Fx").name).toBe("not-found");
+    expect(parseRoute("#/pools/pl_1/valuations/..%2Fx").name).toBe("not-found");
   });
 
   it("returns to the page that was asked for after signing in", () => {

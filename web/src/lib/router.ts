@@ -6,11 +6,13 @@ export type Route =
   | { name: "pools" }
   | { name: "pool"; poolId: string; tab: PoolTab }
   | { name: "statement"; poolId: string; investorId: string }
+  | { name: "valuation"; poolId: string; valuationId: string }
   | { name: "alerts" }
+  | { name: "approvals" }
   | { name: "not-found"; path: string };
 
-export type PoolTab = "overview" | "investors" | "activity" | "settings";
-const TABS: PoolTab[] = ["overview", "investors", "activity", "settings"];
+export type PoolTab = "overview" | "investors" | "dealing" | "activity" | "settings";
+const TABS: PoolTab[] = ["overview", "investors", "dealing", "activity", "settings"];
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function parseRoute(hash: string): Route {
@@ -19,11 +21,15 @@ export function parseRoute(hash: string): Route {
   if (parts.length === 0 || (parts.length === 1 && parts[0] === "pools")) return { name: "pools" };
   if (parts.length === 1 && parts[0] === "login") return { name: "login" };
   if (parts.length === 1 && parts[0] === "alerts") return { name: "alerts" };
+  if (parts.length === 1 && parts[0] === "approvals") return { name: "approvals" };
   if (parts[0] === "pools" && parts[1] && ID.test(parts[1])) {
     if (parts.length === 2) return { name: "pool", poolId: parts[1], tab: "overview" };
     if (parts.length === 3 && TABS.includes(parts[2] as PoolTab)) return { name: "pool", poolId: parts[1], tab: parts[2] as PoolTab };
     if (parts.length === 5 && parts[2] === "investors" && ID.test(parts[3] ?? "") && parts[4] === "statement") {
       return { name: "statement", poolId: parts[1], investorId: parts[3]! };
+    }
+    if (parts.length === 4 && parts[2] === "valuations" && ID.test(parts[3] ?? "")) {
+      return { name: "valuation", poolId: parts[1], valuationId: parts[3]! };
     }
   }
   return { name: "not-found", path };
@@ -37,6 +43,10 @@ export function href(route: Route): string {
       return "#/pools";
     case "alerts":
       return "#/alerts";
+    case "approvals":
+      return "#/approvals";
+    case "valuation":
+      return `#/pools/${route.poolId}/valuations/${route.valuationId}`;
     case "pool":
       return route.tab === "overview" ? `#/pools/${route.poolId}` : `#/pools/${route.poolId}/${route.tab}`;
     case "statement":

@@ -25,6 +25,13 @@ export type Me = Schemas["MeResponse"];
 export type Tokens = Schemas["TokensResponse"];
 export type ClientConfig = Schemas["ConfigResponse"];
 export type AlertSettings = Schemas["AlertSettingsOut"];
+export type Dealing = Schemas["DealingOut"];
+export type Order = Schemas["OrderOut"];
+export type Valuation = Schemas["ValuationOut"];
+export type Settlement = Schemas["SettlementOut"];
+export type Approval = Schemas["ApprovalOut"];
+export type Approved = Schemas["ApprovedOut"];
+export type ApprovalPolicy = Schemas["ApprovalPolicyOut"];
 
 export interface Page<T> {
   items: T[];
