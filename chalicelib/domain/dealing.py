@@ -25,7 +25,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import money
-from .errors import InvalidInput
+from .errors import InvalidInput, one_of
 
 
 class DealingMode(StrEnum):
@@ -66,14 +66,6 @@ class DealingPolicy:
     @property
     def is_forward(self) -> bool:
         return self.mode is DealingMode.FORWARD
-
-
-def _choice(enum: type[StrEnum], value: object, field: str) -> StrEnum:
-    try:
-        return enum(str(value))
-    except ValueError:
-        known = ", ".join(f'"{m.value}"' for m in enum)
-        raise InvalidInput(f"{field} must be one of {known}", field=field, code=f"invalid_{field}") from None
 
 
 def _days(value: object, field: str) -> int:
@@ -128,12 +120,12 @@ def parse_policy(
     early_redemption_fee: object = "0",
 ) -> DealingPolicy:
     """A dealing policy as a manager sets it, each refusal naming its field."""
-    chosen = DealingMode(_choice(DealingMode, mode, "mode"))
+    chosen = DealingMode(one_of(DealingMode, mode, "mode"))
     if chosen is DealingMode.INSTANT and (frequency is not None or cutoff is not None or gate is not None):
         raise InvalidInput("an instant pool deals at once: no frequency, cutoff or gate", field="mode", code="invalid_mode")
     return DealingPolicy(
         mode=chosen,
-        frequency=Frequency(_choice(Frequency, frequency or "daily", "frequency")),
+        frequency=Frequency(one_of(Frequency, frequency or "daily", "frequency")),
         cutoff=_cutoff(cutoff),
         redemption_notice_days=_days(redemption_notice_days, "redemption_notice_days"),
         gate=None if gate is None else _gate(gate),

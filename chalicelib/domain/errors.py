@@ -7,6 +7,11 @@ HTTP statuses are chosen by the handlers, not here.
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import TypeVar
+
+E = TypeVar("E", bound=StrEnum)
+
 
 class DomainError(Exception):
     """A request the accounting rules refuse. Nothing has changed."""
@@ -53,3 +58,12 @@ class Forbidden(DomainError):
     """The user is known and may see this, but their role may not do it."""
 
     code = "forbidden"
+
+
+def one_of(enum: type[E], value: object, field: str) -> E:
+    """``value`` as one of ``enum``'s members, or a refusal listing them (code ``invalid_<field>``)."""
+    try:
+        return enum(str(value))
+    except ValueError:
+        known = ", ".join(f'"{m.value}"' for m in enum)
+        raise InvalidInput(f"{field} must be one of {known}", field=field, code=f"invalid_{field}") from None

@@ -24,7 +24,7 @@ from enum import StrEnum
 from . import money
 from .dealing import DealingPolicy, dealing_date, next_dealing_day, notice_ends
 from .decisions import require_active, require_open
-from .errors import Conflict, InvalidInput, RuleViolation
+from .errors import Conflict, InvalidInput, RuleViolation, one_of
 from .model import Investor, Pool
 from .money import DecimalInput
 
@@ -91,10 +91,7 @@ def place(
         raise Conflict("this pool deals at once: record a contribution or withdrawal instead", code="instant_dealing")
     require_open(pool, "take orders")
     require_active(investor)
-    try:
-        kind = OrderType(type_)
-    except ValueError:
-        raise InvalidInput('type must be "subscription" or "redemption"', field="type", code="invalid_type") from None
+    kind = one_of(OrderType, type_, "type")
     day = dealing_date(policy, received_at)
     who = investor.name
     if kind is OrderType.SUBSCRIPTION:

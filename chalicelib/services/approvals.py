@@ -15,7 +15,7 @@ from chalicelib.domain import approvals as four_eyes
 from chalicelib.domain import operations as ops
 from chalicelib.domain.approvals import Approval, ApprovalPolicy, ApprovalStatus
 from chalicelib.domain.decisions import new_entry, touch
-from chalicelib.domain.errors import Forbidden, InvalidInput, NotFound
+from chalicelib.domain.errors import Forbidden, InvalidInput, NotFound, one_of
 from chalicelib.domain.model import EntryType, Pool, Stamp
 from chalicelib.domain.money import DecimalInput
 from chalicelib.resources import MANAGERS_GROUP
@@ -187,13 +187,7 @@ class ApprovalService:
 
     def inbox(self, who: Principal, *, status: str | None, limit: int, cursor: str | None) -> Page[Approval]:
         """Finance sees every pool's approvals; a manager, the movements they asked for."""
-        wanted: ApprovalStatus | None = None
-        if status is not None:
-            try:
-                wanted = ApprovalStatus(status)
-            except ValueError:
-                choices = ", ".join(s.value for s in ApprovalStatus)
-                raise InvalidInput(f"status must be one of {choices}", field="status", code="invalid_status") from None
+        wanted = None if status is None else one_of(ApprovalStatus, status, "status")
         if not (who.is_finance or who.is_manager):
             raise Forbidden("only finance and managers see approvals", code="forbidden")
         mine = None if who.is_finance else who.user_id

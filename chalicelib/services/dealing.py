@@ -19,7 +19,7 @@ from chalicelib.domain import settlement as settling
 from chalicelib.domain import valuations as valuing
 from chalicelib.domain.dealing import cutoff_passed, is_dealing_day
 from chalicelib.domain.decisions import new_entry, require_open, touch
-from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
+from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, one_of
 from chalicelib.domain.model import EntryType, Pool, Stamp
 from chalicelib.domain.money import DecimalInput
 from chalicelib.domain.orders import Order, OrderStatus
@@ -120,13 +120,7 @@ class DealingService:
 
     def list_orders(self, who: Principal, pool_id: str, *, status: str | None, limit: int, cursor: str | None) -> Page[Order]:
         self.pools.get_pool(who, pool_id)
-        wanted: OrderStatus | None = None
-        if status is not None:
-            try:
-                wanted = OrderStatus(status)
-            except ValueError:
-                choices = ", ".join(s.value for s in OrderStatus)
-                raise InvalidInput(f"status must be one of {choices}", field="status", code="invalid_status") from None
+        wanted = None if status is None else one_of(OrderStatus, status, "status")
         where = None if wanted is None else (lambda o: o.status is wanted)
         return self.repo.list_orders(pool_id, limit=limit, cursor=cursor, where=where)
 

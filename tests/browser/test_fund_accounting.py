@@ -18,6 +18,8 @@ def test_a_manager_places_orders_and_proposes_and_finance_approves(page: Page, b
     pid, ids = funded_pool(web_stack, {"Alice": "1000.00"}, name="Forward Fund")
     s = login(web_stack.api, MANAGER.email, MANAGER.password)
     s.post(f"{web_stack.api}/pools/{pid}/investors", json={"name": "Bob"}, timeout=10).raise_for_status()
+    trade = {"symbol": "ACME", "side": "buy", "quantity": "2", "price": "100.00"}
+    s.post(f"{web_stack.api}/pools/{pid}/trades", json=trade, timeout=10).raise_for_status()
     s.put(f"{web_stack.api}/pools/{pid}/dealing", json={"mode": "forward", "gate": "0.50"}, timeout=10).raise_for_status()
 
     sign_in(page, web_stack, MANAGER.email, MANAGER.password)
@@ -48,6 +50,8 @@ def test_a_manager_places_orders_and_proposes_and_finance_approves(page: Page, b
     expect(page.get_by_test_id("struck-nav-per-unit")).to_have_text("$1.00")
     expect(page.get_by_test_id("struck-exact")).to_have_text("exactly 1.000000 USD")
     expect(page.get_by_test_id("settled-units")).to_have_text(["500.00", "100.00"])
+    # No market feed here: the position is valued at its trade price, and the screen says so.
+    expect(page.get_by_test_id("valuation-warnings")).to_contain_text("ACME: no market price")
     valuation_url = page.url
 
     finance = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US", timezone_id="UTC").new_page()
