@@ -143,6 +143,9 @@ class OrderRequest(Body):
     type: Literal["subscription", "redemption"]
     amount: DecimalString | None = Field(default=None, description="cash to invest, or to take out")
     units: DecimalString | None = Field(default=None, description="units to redeem (redemptions only)")
+    dealing_date: str | None = Field(
+        default=None, min_length=10, max_length=10, description="a dealing day to deal on; by default the first it can"
+    )
 
 
 class ProposeValuationRequest(Body):

@@ -22,7 +22,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from . import money
-from .dealing import DealingPolicy, dealing_date, next_dealing_day, notice_ends
+from .dealing import DealingPolicy, dealing_date, is_dealing_day, next_dealing_day, notice_ends
 from .decisions import require_active, require_open
 from .errors import Conflict, InvalidInput, RuleViolation, one_of
 from .model import Investor, Pool
@@ -84,9 +84,11 @@ def place(
     units: DecimalInput | None = None,
     redeeming: Decimal = money.ZERO,
     placed_by: str = "",
+    requested: date | None = None,
 ) -> Order:
     """A new order, or a refusal naming why. ``redeeming`` is the units the
-    investor's other open redemptions already ask for."""
+    investor's other open redemptions already ask for; ``requested`` a dealing
+    day asked for (by default, the first the order can deal on)."""
     if not policy.is_forward:
         raise Conflict("this pool deals at once: record a contribution or withdrawal instead", code="instant_dealing")
     require_open(pool, "take orders")
@@ -100,6 +102,8 @@ def place(
         if amount is None:
             raise InvalidInput("amount is required", field="amount", code="missing_field")
         cash_in = money.parse_amount(amount, pool.currency)
+        if requested is not None:
+            day = _requested_day(policy, requested, day, received_at, notice=False)
         return Order(
             order_id, pool.id, investor.id, kind, received_at, day, cash_in, None, investor_name=who, placed_by=placed_by
         )
@@ -131,7 +135,30 @@ def place(
     if policy.redemption_notice_days and day is not None:
         # The notice period runs from when the order arrives: it deals on the first dealing day after it.
         day = max(day, next_dealing_day(policy.frequency, notice_ends(policy, received_at)))
+    day = _requested_day(policy, requested, day, received_at, notice=True) if requested is not None else day
     return Order(order_id, pool.id, investor.id, kind, received_at, day, cash, wanted, investor_name=who, placed_by=placed_by)
+
+
+def _requested_day(policy: DealingPolicy, requested: date, earliest: date | None, received_at: datetime, *, notice: bool) -> date:
+    """A dealing day asked for: a dealing day of the pool, and not before the first the order may deal on."""
+    if not is_dealing_day(policy.frequency, requested):
+        raise InvalidInput(
+            f"{requested} is not a dealing day of this {policy.frequency.value} pool",
+            field="dealing_date",
+            code="not_a_dealing_day",
+        )
+    notice_until = notice_ends(policy, received_at) if notice and policy.redemption_notice_days else None
+    if notice_until is not None and requested < notice_until:
+        raise RuleViolation(
+            f"a redemption needs {policy.redemption_notice_days} days' notice: it can deal on {notice_until} at the earliest",
+            field="dealing_date",
+            code="inside_notice_period",
+        )
+    if earliest is not None and requested < earliest:
+        raise Conflict(f"an order placed now deals on {earliest} at the earliest", field="dealing_date", code="cutoff_passed")
+    if earliest is None and requested < received_at.date():
+        raise Conflict("a dealing day in the past cannot be asked for", field="dealing_date", code="cutoff_passed")
+    return requested
 
 
 def units_for_amount(pool: Pool, cash: Decimal) -> Decimal:

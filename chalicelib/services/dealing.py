@@ -51,6 +51,7 @@ class DealingService:
         type_: str,
         amount: DecimalInput | None = None,
         units: DecimalInput | None = None,
+        dealing_date: str | None = None,
         idempotency_key: str | None = None,
     ) -> tuple[Order, bool]:
         """The order placed, and whether it was placed before (its Idempotency-Key replayed)."""
@@ -70,6 +71,7 @@ class DealingService:
                 units=units,
                 redeeming=asked,
                 placed_by=stamp.actor_name or stamp.actor,
+                requested=None if dealing_date is None else _parse_day(dealing_date),
             )
             entry = new_entry(
                 pool,
@@ -85,6 +87,8 @@ class DealingService:
             return Commit(pool=touch(pool, stamp), expected_version=pool.version, entry=entry, orders=(order,), record_nav=False)
 
         request = {"investor_id": investor_id, "type": type_, "amount": amount, "units": units}
+        if dealing_date is not None:  # (only then: keys stored before dealing dates could be asked for still match)
+            request["dealing_date"] = dealing_date
         receipt = self.pools.commands.run(
             who, pool_id, decide, self.pools.stamp, operation="order", request=request, key=idempotency_key
         )

@@ -285,3 +285,26 @@ def test_an_order_retried_with_its_key_is_placed_once(api: Api, set_clock: Calla
     assert (placed["status"], placed["settled_units"], placed["units"]) == ("carried", "99.999600", "500.000400")
     assert api.get(f"/pools/{pid}").json_body["units"] == "900.000400"
     assert len(api.get(f"/pools/{pid}/activity?type=withdrawal").json_body["items"]) == 1
+
+
+def test_a_redemption_waits_out_its_notice_and_a_day_inside_it_is_refused(api: Api, set_clock: Callable[[str], None]) -> None:
+    pid, alice, _ = forward_pool(api, set_clock)
+    assert api.request("PUT", f"/pools/{pid}/dealing", {**POLICY, "redemption_notice_days": 5}).status_code == 200
+    # Monday 30 November: 5 days' notice runs to Saturday 5 December, so the first dealing day is Monday the 7th.
+    first = order(api, pid, alice, "redemption", units="10")
+    assert first["dealing_date"] == "2026-12-07"
+    for day, status, code in (
+        ("2026-12-02", 422, "inside_notice_period"),
+        ("2026-12-05", 400, "not_a_dealing_day"),
+        ("2026-12-7", 400, "invalid_field"),
+    ):
+        refused = api.post(f"/pools/{pid}/orders", {"investor_id": alice, "type": "redemption", "units": "1", "dealing_date": day})
+        assert (refused.status_code, error(refused)["code"], error(refused)["field"]) == (status, code, "dealing_date"), day
+    later = order(api, pid, alice, "redemption", units="10", dealing_date="2026-12-08")
+    assert later["dealing_date"] == "2026-12-08"
+    past = api.post(f"/pools/{pid}/orders", {"investor_id": alice, "type": "subscription", "amount": "5", "dealing_date": "2026-11-27"})
+    assert (past.status_code, error(past)["code"]) == (409, "cutoff_passed")
+    # A valuation for the 7th settles the first redemption, not the one asked for the 8th.
+    set_clock("2026-12-07T16:30:00")
+    v = api.post(f"/pools/{pid}/valuations", {}).json_body
+    assert [o["id"] for o in v["orders"]] == [first["id"]]

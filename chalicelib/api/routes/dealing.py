@@ -46,6 +46,7 @@ def place_order(call: Call, pool_id: str) -> Reply:
         type_=b.type,
         amount=b.amount,
         units=b.units,
+        dealing_date=b.dealing_date,
         idempotency_key=call.header("Idempotency-Key"),
     )
     return created(OrderOut.of(order), replayed)

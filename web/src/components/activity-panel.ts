@@ -264,10 +264,12 @@ export class ActivityPanel extends LightElement {
       header: [
         "entry_id", "created_at", "type", "investor_id", "investor", "amount", "units", "nav_per_unit", "cash_delta",
         "symbol", "side", "quantity", "price", "fees", "memo", "recorded_by_id", "recorded_by", "currency",
+        "trade_date", "reverses", "reversed_by", "order_id", "valuation_id",
       ],
       row: (e) => [
         e.id, e.created_at, e.type, e.investor_id, e.investor_id ? investorName(e) : "", e.amount, e.units, e.nav_per_unit,
         e.cash_delta, e.symbol, e.side, e.quantity, e.price, e.fees, e.memo, e.actor, this.actorName(e), this.pool.currency,
+        e.trade_date, e.reverses, e.reversed_by, e.order_id, e.valuation_id,
       ],
       filename: `${fileSafe(this.pool.name)}-activity.csv`,
     });

@@ -1575,6 +1575,12 @@ export interface components {
              * @default null
              */
             amount: string | null;
+            /**
+             * Dealing Date
+             * @description a dealing day to deal on; by default the first it can
+             * @default null
+             */
+            dealing_date: string | null;
             /** Investor Id */
             investor_id: string;
             /**
