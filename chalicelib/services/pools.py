@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from chalicelib.domain import operations as ops
-from chalicelib.domain import portfolio
 from chalicelib.domain.dealing import DealingPolicy
 from chalicelib.domain.decisions import InvestorDecision, PoolDecision, clean_name
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
@@ -21,6 +20,7 @@ from chalicelib.domain.money import DecimalInput
 
 from .access import check_read, check_write, require_manager
 from .commands import CommandRunner, Decide, Receipt
+from .holdings import HoldingsUseCases
 from .ids import new_id
 from .ports import Commit, Directory, NavPoint, Page, PoolRepository, PriceStore, Principal
 from .statements import Statement, investor_statement
@@ -37,7 +37,7 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class PoolService:
+class PoolService(HoldingsUseCases):
     def __init__(
         self,
         repo: PoolRepository,
@@ -257,95 +257,6 @@ class PoolService:
             # which need not be the last one made (see _landed).
             self.repo.settle_distribution(pool_id, receipt.entry.id)
         return receipt
-
-    def trade(
-        self,
-        who: Principal,
-        pool_id: str,
-        *,
-        symbol: str,
-        side: str,
-        quantity: DecimalInput,
-        price: DecimalInput,
-        fees: DecimalInput = "0",
-        memo: str | None = None,
-        idempotency_key: str | None = None,
-        trade_date: str | None = None,
-    ) -> Receipt:
-        # A position is worth what the market says; the fill price marks it only when no market price is known.
-        known = self._prices.latest(portfolio.clean_symbol(symbol)) if self._prices is not None else None
-        market_price = known.price if known is not None else None
-
-        order = {"symbol": symbol, "side": side, "quantity": quantity, "price": price, "fees": fees, "memo": memo}
-        if trade_date is not None:  # (only then: keys stored before trade dates still match their requests)
-            order["trade_date"] = trade_date
-        return self._decided(
-            who,
-            pool_id,
-            lambda pool, stamp: portfolio.trade(
-                pool,
-                symbol=symbol,
-                side=side,
-                quantity=quantity,
-                price=price,
-                fees=fees,
-                memo=memo,
-                stamp=stamp,
-                market_price=market_price,
-                trade_date=trade_date,
-            ),
-            operation="trade",
-            request=order,
-            key=idempotency_key,
-        )
-
-    def receive_dividend(
-        self,
-        who: Principal,
-        pool_id: str,
-        *,
-        symbol: str,
-        amount: DecimalInput,
-        idempotency_key: str | None = None,
-        trade_date: str | None = None,
-    ) -> Receipt:
-        request: dict[str, object] = {"symbol": symbol, "amount": amount}
-        if trade_date is not None:
-            request["trade_date"] = trade_date
-        return self._decided(
-            who,
-            pool_id,
-            lambda pool, stamp: portfolio.receive_dividend(
-                pool, symbol=symbol, amount=amount, stamp=stamp, trade_date=trade_date
-            ),
-            operation="dividend",
-            request=request,
-            key=idempotency_key,
-        )
-
-    def charge_fee(
-        self,
-        who: Principal,
-        pool_id: str,
-        *,
-        amount: DecimalInput,
-        description: str,
-        idempotency_key: str | None = None,
-        trade_date: str | None = None,
-    ) -> Receipt:
-        request: dict[str, object] = {"amount": amount, "description": description}
-        if trade_date is not None:
-            request["trade_date"] = trade_date
-        return self._decided(
-            who,
-            pool_id,
-            lambda pool, stamp: portfolio.charge_fee(
-                pool, amount=amount, description=description, stamp=stamp, trade_date=trade_date
-            ),
-            operation="fee",
-            request=request,
-            key=idempotency_key,
-        )
 
     # -- reads --------------------------------------------------------------
 
