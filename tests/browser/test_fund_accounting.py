@@ -77,7 +77,9 @@ def test_a_manager_places_orders_and_proposes_and_finance_approves(page: Page, b
 def test_a_manager_reverses_a_wrong_entry_with_a_reason(page: Page, web_stack: Stack) -> None:
     pid, ids = funded_pool(web_stack, {"Alice": "1000.00"})
     s = login(web_stack.api, MANAGER.email, MANAGER.password)
-    twice = s.post(f"{web_stack.api}/pools/{pid}/contributions", json={"investor_id": ids["Alice"], "amount": "250.00"}, timeout=10)
+    twice = s.post(
+        f"{web_stack.api}/pools/{pid}/contributions", json={"investor_id": ids["Alice"], "amount": "250.00"}, timeout=10
+    )
     entry_id = twice.json()["id"]
 
     sign_in(page, web_stack, MANAGER.email, MANAGER.password)
@@ -95,7 +97,7 @@ def test_a_manager_reverses_a_wrong_entry_with_a_reason(page: Page, web_stack: S
 
 
 def test_finance_approves_a_held_withdrawal_from_its_inbox(page: Page, browser: Browser, web_stack: Stack) -> None:
-    pid, ids = funded_pool(web_stack, {"Alice": "900.00", "Bob": "100.00"}, name="Checked Fund")
+    pid, _ = funded_pool(web_stack, {"Alice": "900.00", "Bob": "100.00"}, name="Checked Fund")
     s = login(web_stack.api, MANAGER.email, MANAGER.password)
     s.put(f"{web_stack.api}/pools/{pid}/approvals", json={"withdrawal_over": "0.10"}, timeout=10).raise_for_status()
 

@@ -298,11 +298,15 @@ def test_a_redemption_waits_out_its_notice_and_a_day_inside_it_is_refused(api: A
         ("2026-12-05", 400, "not_a_dealing_day"),
         ("2026-12-7", 400, "invalid_field"),
     ):
-        refused = api.post(f"/pools/{pid}/orders", {"investor_id": alice, "type": "redemption", "units": "1", "dealing_date": day})
+        refused = api.post(
+            f"/pools/{pid}/orders", {"investor_id": alice, "type": "redemption", "units": "1", "dealing_date": day}
+        )
         assert (refused.status_code, error(refused)["code"], error(refused)["field"]) == (status, code, "dealing_date"), day
     later = order(api, pid, alice, "redemption", units="10", dealing_date="2026-12-08")
     assert later["dealing_date"] == "2026-12-08"
-    past = api.post(f"/pools/{pid}/orders", {"investor_id": alice, "type": "subscription", "amount": "5", "dealing_date": "2026-11-27"})
+    past = api.post(
+        f"/pools/{pid}/orders", {"investor_id": alice, "type": "subscription", "amount": "5", "dealing_date": "2026-11-27"}
+    )
     assert (past.status_code, error(past)["code"]) == (409, "cutoff_passed")
     # A valuation for the 7th settles the first redemption, not the one asked for the 8th.
     set_clock("2026-12-07T16:30:00")
