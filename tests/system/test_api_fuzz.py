@@ -63,8 +63,9 @@ def api_schema(fuzzed_stack: Stack) -> Any:
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
-# Routes that change how a pool deals or whether it moves money at all.
-SETTINGS_ROUTES = {("PUT", "/pools/{pool_id}/dealing"), ("PATCH", "/pools/{pool_id}")}
+# How a pool deals, what finance approves first and whether it is open are fuzzed on a pool of their own, so
+# the money routes keep meeting an open pool that moves money at once.
+SETTINGS_ROUTES = {("PUT", "/pools/{pool_id}/dealing"), ("PUT", "/pools/{pool_id}/approvals"), ("PATCH", "/pools/{pool_id}")}
 ANSWERS: list[tuple[str, int]] = []
 
 
