@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from chalicelib.domain.dealing import parse_policy
 from chalicelib.resources import FINANCE_GROUP, MANAGERS_GROUP
 from chalicelib.services.brokerage import BrokerageService
+from chalicelib.services.dealing import DealingService
 from chalicelib.services.pools import PoolService
 from chalicelib.services.ports import Principal
 
@@ -19,6 +21,25 @@ DEMO_USERS = [
 DEMO_BROKER = "demo"
 DEMO_BROKER_SECRET = "demo-webhook-secret"  # noqa: S105 - the local stack's published demo secret  # nosec B105
 DEMO_ACCOUNT = "DEMO-1"
+
+
+def forward_pool(service: PoolService, manager: Principal) -> str:
+    """A fund that deals forward, with orders waiting and a valuation for finance to approve."""
+    dealing = DealingService(service)
+    pool = service.create_pool(manager, name="Keystone Forward Fund", currency="USD", unit_price="10.00")
+    people = {n: service.add_investor(manager, pool.id, name=n, email=f"{n.split()[0].lower()}@example.com").id for n in FORWARD}
+    service.contribute(manager, pool.id, investor_id=people["Mary Jackson"], amount="60000.00")
+    service.contribute(manager, pool.id, investor_id=people["Dorothy Vaughan"], amount="40000.00")
+    policy = parse_policy(mode="forward", gate="0.10", lockup_days=90, early_redemption_fee="0.01")
+    service.set_dealing(manager, pool.id, policy)
+    dealing.place_order(manager, pool.id, investor_id=people["Annie Easley"], type_="subscription", amount="15000.00")
+    dealing.place_order(manager, pool.id, investor_id=people["Dorothy Vaughan"], type_="redemption", units="1500")
+    dealing.propose(manager, pool.id)
+    dealing.place_order(manager, pool.id, investor_id=people["Mary Jackson"], type_="redemption", amount="2500.00")
+    return pool.id
+
+
+FORWARD = ("Mary Jackson", "Dorothy Vaughan", "Annie Easley")
 
 
 def seed(service: PoolService, brokerage: BrokerageService, owners: dict[str, Principal]) -> list[str]:
@@ -53,6 +74,8 @@ def seed(service: PoolService, brokerage: BrokerageService, owners: dict[str, Pr
         service.contribute(manager, income.id, investor_id=inv.id, amount=amount)
     service.trade(manager, income.id, symbol="VGK", side="buy", quantity="300", price="68.40", fees="2.50")
     made.append(income.id)
+
+    made.append(forward_pool(service, manager))
 
     other = service.create_pool(manager2, name="Northwind Partners Pool", currency="GBP", unit_price="1.00")
     inv = service.add_investor(manager2, other.id, name="Charles Babbage")

@@ -168,6 +168,7 @@ def _settle(
             return money.quantize_money(money.mul(units, pool.unit_price), cur, money.ROUND_DOWN)
         return money.quantize_money(money.div(money.mul(units, nav), pool.units), cur, money.ROUND_DOWN)
 
+    no_fee = money.quantize_money(money.ZERO, cur)  # shown as the currency shows it: 0.00
     redemptions = [o for o in orders if o.type is OrderType.REDEMPTION]
     asked = [(o.id, o.amount if o.amount is not None else value_of(o.units or money.ZERO)) for o in redemptions]
     shares: dict[str, GateShare] = {s.order_id: s for s in gate(asked, None if policy.gate is None else policy.gate * nav)}
@@ -175,7 +176,7 @@ def _settle(
     for o in orders:
         if o.type is OrderType.SUBSCRIPTION:
             cash = o.amount or money.ZERO
-            out.append(Settlement(o.id, o.investor_id, o.type, cash, units_for(cash, money.ROUND_DOWN), money.ZERO, Decimal(1)))
+            out.append(Settlement(o.id, o.investor_id, o.type, cash, units_for(cash, money.ROUND_DOWN), no_fee, Decimal(1)))
             continue
         fraction = shares[o.id].fraction
         if o.units is not None:

@@ -104,7 +104,7 @@ def test_a_forward_dealing_day_settles_to_the_cent(api: Api, set_clock: Callable
     assert [(p["symbol"], p["price"], p["market_value"]) for p in v["positions"]] == [("ACME", "55.00", "5500.00")]
     assert v["warnings"] == []
     s = {o["id"]: o for o in v["orders"]}
-    assert (s[o_carol["id"]]["units"], s[o_dan["id"]]["units"]) == ("1935.483870", "483.870967")
+    assert (s[o_carol["id"]]["units"], s[o_dan["id"]]["units"], s[o_dan["id"]]["fee"]) == ("1935.483870", "483.870967", "0.00")
     assert (s[o_bob["id"]]["units"], s[o_bob["id"]]["fee"], s[o_bob["id"]]["amount"]) == ("500.001000", "10.34", "506.32")
     assert (s[o_alice["id"]]["units"], s[o_alice["id"]]["fee"], s[o_alice["id"]]["amount"]) == ("1000.002000", "0.00", "1033.33")
     assert s[o_bob["id"]]["gated"] and s[o_alice["id"]]["gated"] and not s[o_carol["id"]]["gated"]
