@@ -145,6 +145,7 @@ class DealingService:
     ) -> tuple[Valuation, bool]:
         """The valuation proposed, and whether it was proposed before (its Idempotency-Key replayed)."""
         valuation_id = self.pools.make_id("val_")
+        self._finish_settling(who, pool_id)
 
         def decide(pool: Pool, stamp: Stamp) -> Commit:
             policy = pool.dealing
@@ -195,6 +196,13 @@ class DealingService:
         )
         return self._valuation(pool_id, receipt.entry.valuation_id or valuation_id), receipt.replayed
 
+    def _finish_settling(self, who: Principal, pool_id: str) -> None:
+        """An approved valuation whose settlement was interrupted is finished before the next is struck."""
+        pool = self.pools.get_pool(who, pool_id)
+        in_hand = self.repo.get_valuation(pool_id, pool.valuation_id) if pool.valuation_id else None
+        if in_hand is not None and in_hand.status is ValuationStatus.LOCKED and not in_hand.settled:
+            self.settle(Principal.system("settlement", "Pooldesk (finishing an approved valuation)"), pool_id, in_hand.id)
+
     def _dealing_day(self, pool: Pool, given: str | None, now: datetime) -> date:
         policy = pool.dealing
         zone = policy.cutoff.zone if policy.cutoff else UTC
@@ -234,7 +242,14 @@ class DealingService:
         return quotes
 
     def approve(self, who: Principal, pool_id: str, valuation_id: str, *, idempotency_key: str | None = None) -> Valuation:
-        """Finance locks the valuation, then every order of the day settles at it."""
+        """Finance locks the valuation, then every order of the day settles at it.
+        Approving one already approved but not wholly settled (an interrupted run)
+        finishes its settlement: nothing is booked twice."""
+        current = self._valuation(pool_id, valuation_id)
+        check_checker(who, self.repo.get_pool(pool_id), pool_id)
+        if current.status is ValuationStatus.LOCKED and not current.settled:
+            self.settle(who, pool_id, valuation_id)
+            return self._valuation(pool_id, valuation_id)
 
         def decide(pool: Pool, stamp: Stamp) -> Commit:
             valuation = self._in_hand(pool, valuation_id)
