@@ -76,7 +76,9 @@ class DealingBook:
         head = dealt.valuation_of(item)
         return replace(head, settlements=dealt.settlements_of(chunks))
 
-    def list_valuations(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[Valuation]:
+    def list_valuations(
+        self, pool_id: str, *, limit: int, cursor: str | None, where: Callable[[Valuation], bool] | None = None
+    ) -> Page[Valuation]:
         page: Page[Valuation] = self._filtered_page(
             pk=items.pool_pk(pool_id),
             prefix=dealt.VALUATIONS,
@@ -84,7 +86,7 @@ class DealingBook:
             cursor=cursor,
             newest_first=True,
             decode=dealt.valuation_of,
-            where=None,
+            where=where,
         )
         return page
 

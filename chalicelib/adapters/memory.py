@@ -230,8 +230,11 @@ class InMemoryPoolRepository:
     def get_valuation(self, pool_id: str, valuation_id: str) -> Valuation | None:
         return self.valuations.get(pool_id, {}).get(valuation_id)
 
-    def list_valuations(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[Valuation]:
-        rows = [(k, replace(v, settlements=())) for k, v in sorted(self.valuations.get(pool_id, {}).items(), reverse=True)]
+    def list_valuations(
+        self, pool_id: str, *, limit: int, cursor: str | None, where: Callable[[Valuation], bool] | None = None
+    ) -> Page[Valuation]:
+        kept = sorted(self.valuations.get(pool_id, {}).items(), reverse=True)
+        rows = [(k, replace(v, settlements=())) for k, v in kept if where is None or where(v)]
         return page_after(f"valuations:{pool_id}", rows, limit, cursor)
 
     def get_approval(self, pool_id: str, approval_id: str) -> Approval | None:

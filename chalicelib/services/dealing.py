@@ -374,9 +374,14 @@ class DealingService:
                 raise Conflict("the pool is busy with other changes; approve again to finish settling", code="concurrent_update")
         return booked
 
-    def list_valuations(self, who: Principal, pool_id: str, *, limit: int, cursor: str | None) -> Page[Valuation]:
+    def list_valuations(
+        self, who: Principal, pool_id: str, *, limit: int, cursor: str | None, status: str | None = None
+    ) -> Page[Valuation]:
+        """Newest first; ``status="locked"`` gives the official NAVs alone."""
         self.pools.get_pool(who, pool_id)
-        return self.repo.list_valuations(pool_id, limit=limit, cursor=cursor)
+        wanted = None if status is None else one_of(ValuationStatus, status, "status")
+        where = None if wanted is None else (lambda v: v.status is wanted)
+        return self.repo.list_valuations(pool_id, limit=limit, cursor=cursor, where=where)
 
     def get_valuation(self, who: Principal, pool_id: str, valuation_id: str) -> Valuation:
         self.pools.get_pool(who, pool_id)

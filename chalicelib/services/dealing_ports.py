@@ -37,8 +37,10 @@ class OrderBook(Protocol):
         """A valuation with every order's settlement."""
         ...
 
-    def list_valuations(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[Valuation]:
-        """Valuations newest first, without their settlements (get_valuation has them)."""
+    def list_valuations(
+        self, pool_id: str, *, limit: int, cursor: str | None, where: Callable[[Valuation], bool] | None = None
+    ) -> Page[Valuation]:
+        """Valuations newest first, without their settlements (get_valuation has them); ``where`` filters."""
         ...
 
 

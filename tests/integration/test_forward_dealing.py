@@ -171,6 +171,9 @@ def test_a_forward_dealing_day_settles_to_the_cent(api: Api, set_clock: Callable
     people = by_name(api, pid)
     assert (people["Alice"]["units"], people["Bob"]["units"]) == ("8000.000000", "4000.000000")
     assert {o["status"] for o in api.get(f"/pools/{pid}/orders").json_body["items"]} == {"settled"}
+    official = api.get(f"/pools/{pid}/valuations?status=locked").json_body["items"]
+    assert [(x["dealing_date"], x["nav_per_unit"]) for x in official] == [("2026-12-02", "1.033984"), ("2026-12-01", "1.033333")]
+    assert api.get(f"/pools/{pid}/valuations?status=official").status_code == 400
     kinds = [e["type"] for e in api.get(f"/pools/{pid}/activity?type=valuation.proposed,valuation.approved").json_body["items"]]
     assert kinds == ["valuation.approved", "valuation.proposed"] * 2
 

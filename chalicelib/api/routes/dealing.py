@@ -107,14 +107,18 @@ def propose_valuation(call: Call, pool_id: str) -> Reply:
 @api.route(
     "/pools/{pool_id}/valuations",
     "GET",
-    summary="Valuations newest first: the official NAVs, and those proposed or rejected",
+    summary="Valuations newest first: the official NAVs (status=locked), and those proposed or rejected",
     response=ValuationList,
-    query=("limit", "cursor"),
+    query=("limit", "cursor", "status"),
     tag="dealing",
 )
 def list_valuations(call: Call, pool_id: str) -> ValuationList:
     page = dealing().list_valuations(
-        call.who, pool_id, limit=page_limit(call.query.get("limit")), cursor=call.query.get("cursor")
+        call.who,
+        pool_id,
+        limit=page_limit(call.query.get("limit")),
+        cursor=call.query.get("cursor"),
+        status=optional_text(call.query.get("status")),
     )
     return ValuationList.of(page, ValuationOut.of)
 

@@ -38,10 +38,28 @@ export class ApprovalsView extends LightElement {
     this.busy = "";
   }
 
+  private timer: ReturnType<typeof setInterval> | null = null;
+
   override connectedCallback(): void {
     super.connectedCallback();
     void this.load();
+    // Held movements arrive from any pool, and pushes are per pool: look again every
+    // 15 seconds while the inbox is on screen, and at once when the tab comes back.
+    this.timer = setInterval(() => {
+      if (document.visibilityState === "visible" && !this.busy) void this.load();
+    }, 15_000);
+    document.addEventListener("visibilitychange", this.onVisible);
   }
+
+  override disconnectedCallback(): void {
+    if (this.timer) clearInterval(this.timer);
+    document.removeEventListener("visibilitychange", this.onVisible);
+    super.disconnectedCallback();
+  }
+
+  private onVisible = (): void => {
+    if (document.visibilityState === "visible") void this.load();
+  };
 
   private async load(): Promise<void> {
     try {

@@ -515,7 +515,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Valuations newest first: the official NAVs, and those proposed or rejected */
+        /** Valuations newest first: the official NAVs (status=locked), and those proposed or rejected */
         get: operations["get_pools_pool_id_valuations"];
         put?: never;
         /** Propose the NAV for a dealing day, struck from frozen prices, with every order's settlement */
@@ -5749,6 +5749,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
+                status?: string;
             };
             header?: never;
             path: {
