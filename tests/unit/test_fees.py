@@ -100,5 +100,5 @@ def test_redemptions_take_lots_first_in_first_out() -> None:
 )
 def test_bad_fee_settings_are_refused_naming_the_field(fields: dict[str, object], field: str) -> None:
     with pytest.raises(InvalidInput) as exc:
-        parse_fees(**fields)  # type: ignore[arg-type]
+        parse_fees(**fields)
     assert exc.value.field == field
