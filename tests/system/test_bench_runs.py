@@ -21,7 +21,14 @@ def test_every_benchmark_runs_and_writes_its_report(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     report = (tmp_path / "README.md").read_text()
-    for title in ("Prices consumer", "Distribution to every investor", "API under load", "Tick to screen", "Ledger replay"):
+    for title in (
+        "Prices consumer",
+        "Distribution to every investor",
+        "Approving a valuation that settles every order",
+        "API under load",
+        "Tick to screen",
+        "Ledger replay",
+    ):
         assert f"## {title}" in report
     assert sorted(p.name for p in tmp_path.glob("*.png")) == [
         "api_load.png",
@@ -29,5 +36,7 @@ def test_every_benchmark_runs_and_writes_its_report(tmp_path: Path) -> None:
         "ledger.png",
         "prices.png",
         "tick_to_screen.png",
+        "valuation.png",
     ]
-    assert "NO" not in report.split("|")  # every distribution summed exactly, every load run reconciled
+    # Every distribution summed exactly, every load run reconciled, every valuation's units added up.
+    assert "NO" not in report.split("|")

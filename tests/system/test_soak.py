@@ -24,7 +24,9 @@ def test_a_short_soak_loses_nothing_doubles_nothing_and_leaks_nothing(soaked_sta
     report = soak(soaked_stack, 40, managers=2, pools=2, investors=4, idle=10)
     print("\n" + report.table())
     assert report.failures == []
-    assert report.statuses[201] > 100, "too little traffic to mean anything"
+    # A floor that only says the soak did something: how much it does depends on what else the two
+    # cores are running (157 alone; 80 beside the browser tests under xdist). Throughput is bench/'s.
+    assert report.statuses[201] > 60, f"too little traffic to mean anything: {report.statuses}"
     assert len(report.webhook_ids) > 30
     assert report.ledger_problems == []
     assert report.reconcile_exit == 0, report.reconcile_output
