@@ -30,7 +30,7 @@ QUICK: dict[str, Callable[[], Result]] = {
     "prices": lambda: prices.run(pools=30, sizes=[(100, 10), (200, 20), (300, 30)]),
     "distribution": lambda: distribution.run(sizes=[50, 100, 200]),
     "valuation": lambda: valuation.run(sizes=[10, 20, 40]),
-    "api_load": lambda: api_load.run(sizes=[1, 2], seconds=2),
+    "api_load": lambda: api_load.run(sizes=[1], seconds=2),
     "tick_to_screen": lambda: tick_to_screen.run(ticks=3, sizes=[1, 2, 3]),
     "ledger": lambda: ledger_replay.run(sizes=[100, 1_000, 2_000]),
 }

@@ -4,7 +4,7 @@ the declarations in chalicelib/resources.py."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 import aws_cdk as cdk
 from aws_cdk import aws_dynamodb as dynamodb
@@ -20,7 +20,7 @@ from chalicelib.resources import (
 from .stages import Stage
 
 if TYPE_CHECKING:
-    _Stack = cdk.Stack
+    _Stack: TypeAlias = cdk.Stack
 else:  # a mixin of PooldeskStack, which is the cdk.Stack
     _Stack = object
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import aws_cdk as cdk
 from aws_cdk import aws_apigateway as apigateway
@@ -32,7 +32,7 @@ from .stages import Stage
 ROOT = Path(__file__).resolve().parents[1]
 
 if TYPE_CHECKING:
-    _Stack = cdk.Stack
+    _Stack: TypeAlias = cdk.Stack
 else:  # a mixin of PooldeskStack, which is the cdk.Stack
     _Stack = object
 

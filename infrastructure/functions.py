@@ -3,7 +3,7 @@ infrastructure/access.py), and the stream consumers' event source mappings."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 import aws_cdk as cdk
 from aws_cdk import aws_cognito as cognito
@@ -27,7 +27,7 @@ from .access import FUNCTION_ACCESS, function_logical_id
 from .stages import Stage
 
 if TYPE_CHECKING:
-    _Stack = cdk.Stack
+    _Stack: TypeAlias = cdk.Stack
 else:  # a mixin of PooldeskStack, which is the cdk.Stack
     _Stack = object
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 import aws_cdk as cdk
 from aws_cdk import aws_cognito as cognito
@@ -19,7 +19,7 @@ from .stages import Stage
 from .webhook_secret import secret_name
 
 if TYPE_CHECKING:
-    _Stack = cdk.Stack
+    _Stack: TypeAlias = cdk.Stack
 else:  # a mixin of PooldeskStack, which is the cdk.Stack
     _Stack = object
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudfront as cloudfront
@@ -22,7 +22,7 @@ from .access import chalice_functions, function_logical_id
 from .stages import Stage
 
 if TYPE_CHECKING:
-    _Stack = cdk.Stack
+    _Stack: TypeAlias = cdk.Stack
 else:  # a mixin of PooldeskStack, which is the cdk.Stack
     _Stack = object
 

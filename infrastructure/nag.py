@@ -8,7 +8,7 @@ still fails the build.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudfront as cloudfront
@@ -23,7 +23,7 @@ from chalice.cdk import Chalice
 from .access import FUNCTION_ACCESS
 
 if TYPE_CHECKING:
-    _Stack = cdk.Stack
+    _Stack: TypeAlias = cdk.Stack
 else:  # a mixin of PooldeskStack, which is the cdk.Stack
     _Stack = object
 
