@@ -138,7 +138,7 @@ class DealingService(OrderUseCases):
         for symbol in pool.positions:
             point = self._prices.latest(symbol)
             if point is not None:
-                quotes[symbol] = Quote(point.price, datetime.fromtimestamp(float(point.ts), UTC))
+                quotes[symbol] = Quote(point.price, point.printed_at)
         return quotes
 
     def approve(self, who: Principal, pool_id: str, valuation_id: str, *, idempotency_key: str | None = None) -> Valuation:

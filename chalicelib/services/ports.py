@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -20,6 +20,7 @@ from chalicelib.resources import FINANCE_GROUP, MANAGERS_GROUP
 from .dealing_ports import ApprovalBook, OrderBook
 
 T = TypeVar("T")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 # -- who is calling ------------------------------------------------------------
 
@@ -155,6 +156,11 @@ class PricePoint:
     symbol: str
     price: Decimal
     ts: Decimal  # when the market printed it (unix seconds), not when we heard
+
+    @property
+    def printed_at(self) -> datetime:
+        """``ts`` as a time, to the microsecond, without passing through a float."""
+        return _EPOCH + timedelta(microseconds=int(self.ts * 1_000_000))
 
 
 @dataclass(frozen=True)
