@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from chalicelib.adapters.attributes import DAY, FLAG, MONEY, PER_UNIT, TEXT, TIME, UNITS, Choice, Codec, Item, Shape
+from chalicelib.adapters.attributes import DAY, FLAG, INTEGER, MONEY, PER_UNIT, TEXT, TIME, UNITS, Choice, Codec, Item, Shape
 from chalicelib.adapters.pool_items import key, pool_pk
 from chalicelib.domain import money
 from chalicelib.domain.approvals import Approval, ApprovalStatus
@@ -117,8 +117,24 @@ VALUATION: Shape[Valuation] = Shape(
         "settled": FLAG,
         "proposed_by_name": TEXT,
         "decided_by_name": TEXT,
+        "fees_payable": MONEY,
+        "management_fee": MONEY,
+        "fee_days": INTEGER,
+        "performance_accrued": MONEY,
+        "crystallises": FLAG,
+        "performance_crystallising": MONEY,
     },
-    {"positions": (), "warnings": (), "settled": False},
+    {
+        "positions": (),
+        "warnings": (),
+        "settled": False,
+        "fees_payable": money.ZERO,
+        "management_fee": money.ZERO,
+        "fee_days": 0,
+        "performance_accrued": money.ZERO,
+        "crystallises": False,
+        "performance_crystallising": money.ZERO,
+    },
 )
 
 
@@ -153,7 +169,12 @@ def settlement_chunks(valuation: Valuation) -> list[Item]:
     chunks = []
     for n, start in enumerate(range(0, len(valuation.settlements), SETTLEMENT_CHUNK)):
         rows = [
-            {"L": [{"S": str(v)} for v in (s.order_id, s.investor_id, s.type.value, s.amount, s.units, s.fee, s.fraction)]}
+            {
+                "L": [
+                    {"S": str(v)}
+                    for v in (s.order_id, s.investor_id, s.type.value, s.amount, s.units, s.fee, s.fraction, s.performance_fee)
+                ]
+            }
             for s in valuation.settlements[start : start + SETTLEMENT_CHUNK]
         ]
         chunks.append(
@@ -170,10 +191,17 @@ def settlements_of(chunks: list[Item]) -> tuple[Settlement, ...]:
     out = []
     for chunk in chunks:
         for row in chunk["rows"]["L"]:
-            order_id, investor_id, type_, amount, units, fee, fraction = (v["S"] for v in row["L"])
+            order_id, investor_id, type_, amount, units, fee, fraction, *rest = (v["S"] for v in row["L"])
             out.append(
                 Settlement(
-                    order_id, investor_id, OrderType(type_), Decimal(amount), Decimal(units), Decimal(fee), Decimal(fraction)
+                    order_id,
+                    investor_id,
+                    OrderType(type_),
+                    Decimal(amount),
+                    Decimal(units),
+                    Decimal(fee),
+                    Decimal(fraction),
+                    Decimal(rest[0]) if rest else money.ZERO,  # stored before fees existed: none
                 )
             )
     return tuple(out)

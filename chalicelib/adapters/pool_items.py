@@ -33,6 +33,7 @@ from chalicelib.adapters.attributes import (
 from chalicelib.domain import money
 from chalicelib.domain.approvals import ApprovalPolicy
 from chalicelib.domain.dealing import Cutoff, DealingMode, DealingPolicy, Frequency
+from chalicelib.domain.fees import Crystallisation, FeePolicy, Lot
 from chalicelib.domain.model import EntryType, Investor, InvestorStatus, LedgerEntry, Pool, PoolStatus, Position, TradeSide
 from chalicelib.services.ports import EntryAppended, InvestorChanged, NavPoint, PoolChange, PoolChanged
 
@@ -188,6 +189,64 @@ class _Approvals(Codec[ApprovalPolicy]):
         return ApprovalPolicy(withdrawal_over=over, distributions=m["distributions"]["BOOL"], reversals=m["reversals"]["BOOL"])
 
 
+class _Fees(Codec[FeePolicy]):
+    """A pool's fee policy, as one map on its STATE item."""
+
+    def put(self, value: FeePolicy, currency: str) -> dict[str, Any]:
+        m: dict[str, Any] = {
+            "management_rate": {"N": str(value.management_rate)},
+            "performance_rate": {"N": str(value.performance_rate)},
+            "hurdle_rate": {"N": str(value.hurdle_rate)},
+            "crystallisation": {"S": value.crystallisation.value},
+            "payee": {"S": value.payee},
+        }
+        if value.since is not None:
+            m["since"] = {"S": value.since.isoformat()}
+        if value.opening_hwm is not None:
+            m["opening_hwm"] = {"N": str(value.opening_hwm)}
+        return {"M": m}
+
+    def get(self, attr: dict[str, Any], currency: str) -> FeePolicy:
+        m = attr["M"]
+        return FeePolicy(
+            management_rate=Decimal(m["management_rate"]["N"]),
+            performance_rate=Decimal(m["performance_rate"]["N"]),
+            hurdle_rate=Decimal(m["hurdle_rate"]["N"]),
+            crystallisation=Crystallisation(m["crystallisation"]["S"]),
+            payee=m["payee"]["S"],
+            since=date.fromisoformat(m["since"]["S"]) if "since" in m else None,
+            opening_hwm=money.quantize_places(Decimal(m["opening_hwm"]["N"]), money.NAV_PER_UNIT_PLACES)
+            if "opening_hwm" in m
+            else None,
+        )
+
+
+class _Lots(Codec[tuple[Lot, ...]]):
+    """An investor's subscription lots, oldest first, as a list on their item."""
+
+    def put(self, value: tuple[Lot, ...], currency: str) -> dict[str, Any]:
+        return {
+            "L": [
+                {"L": [{"S": lot.lot_id}, {"N": str(lot.units)}, {"N": str(lot.hwm)}, {"S": lot.hwm_since.isoformat()}]}
+                for lot in value
+            ]
+        }
+
+    def get(self, attr: dict[str, Any], currency: str) -> tuple[Lot, ...]:
+        out = []
+        for row in attr["L"]:
+            lot_id, units, hwm, since = row["L"]
+            out.append(
+                Lot(
+                    lot_id["S"],
+                    money.quantize_units(Decimal(units["N"])),
+                    money.quantize_places(Decimal(hwm["N"]), money.NAV_PER_UNIT_PLACES),
+                    date.fromisoformat(since["S"]),
+                )
+            )
+        return tuple(out)
+
+
 POOL: Shape[Pool] = Shape(
     Pool,
     {
@@ -208,8 +267,21 @@ POOL: Shape[Pool] = Shape(
         "dealing": _Dealing(),
         "valuation_id": TEXT,
         "approvals": _Approvals(),
+        "fees": _Fees(),
+        "fees_payable": MONEY,
+        "fees_accrued_to": DAY,
+        "fees_crystallised_through": DAY,
+        "distributed_per_unit": NUMBER,
     },
-    {"positions": {}, "valued_at": None, "dealing": DealingPolicy(), "approvals": ApprovalPolicy()},
+    {
+        "positions": {},
+        "valued_at": None,
+        "dealing": DealingPolicy(),
+        "approvals": ApprovalPolicy(),
+        "fees": FeePolicy(),
+        "fees_payable": money.ZERO,
+        "distributed_per_unit": money.ZERO,
+    },
 )
 
 INVESTOR: Shape[Investor] = Shape(
@@ -227,8 +299,11 @@ INVESTOR: Shape[Investor] = Shape(
         "created_at": TIME,
         "updated_at": TIME,
         "first_subscribed": DAY,
+        "lots": _Lots(),
+        "performance_fees": MONEY,
+        "crystallised_by": TEXT,
     },
-    {"email": "", "paid_out": money.ZERO},
+    {"email": "", "paid_out": money.ZERO, "lots": (), "performance_fees": money.ZERO},
 )
 
 ENTRY: Shape[LedgerEntry] = Shape(
@@ -241,6 +316,7 @@ ENTRY: Shape[LedgerEntry] = Shape(
         "actor": TEXT,
         "cash_delta": MONEY,
         "units_delta": UNITS,
+        "payable_delta": MONEY,
         "investor_id": TEXT,
         "amount": MONEY,
         "units": UNITS,
@@ -261,8 +337,9 @@ ENTRY: Shape[LedgerEntry] = Shape(
         "reversed_by": TEXT,
         "trade_date": DAY,
         "approval_id": TEXT,
+        "performance_fee": MONEY,
     },
-    {},
+    {"payable_delta": money.ZERO},
 )
 
 NAV_POINT: Shape[NavPoint] = Shape(

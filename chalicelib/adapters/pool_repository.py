@@ -333,7 +333,21 @@ class DynamoPoolRepository(DistributionBook, DealingBook):
             return self._put_new(items.investor_item(inv, currency))
         # paid_out is only ever ADDed by settle_distribution; never overwrite it here.
         stored = items.INVESTOR.attributes(inv, currency)
-        fields = {k: stored[k] for k in ("units", "contributed", "withdrawn", "status", "name", "email", "updated_at")}
+        # Optional fields are written once they have a value (none of them ever goes back to None).
+        written = (
+            "units",
+            "contributed",
+            "withdrawn",
+            "status",
+            "name",
+            "email",
+            "updated_at",
+            "first_subscribed",
+            "lots",
+            "performance_fees",
+            "crystallised_by",
+        )
+        fields = {k: stored[k] for k in written if k in stored}
         return {
             "Update": {
                 "TableName": self._table,

@@ -181,3 +181,15 @@ class ApprovalPolicyRequest(Body):
     )
     distributions: bool = Field(default=False, description="every distribution waits for finance")
     reversals: bool = Field(default=False, description="every reversal waits for finance")
+
+
+class FeesRequest(Body):
+    management_rate: DecimalString = Field(default="0", description='a year, on NAV before fees, e.g. "0.02"')
+    performance_rate: DecimalString = Field(default="0", description='on gains above the high-water mark, e.g. "0.20"')
+    hurdle_rate: DecimalString = Field(default="0", description='a year, compounded, on the high-water mark, e.g. "0.05"')
+    crystallisation: Literal["monthly", "quarterly", "annually"] = "quarterly"
+    payee: Literal["manager"] = "manager"
+
+
+class PayFeesRequest(Body):
+    amount: DecimalString | None = Field(default=None, description="what to pay; by default all fees payable cash allows")

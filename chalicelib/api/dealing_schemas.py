@@ -75,7 +75,8 @@ class SettlementOut(BaseModel):
     type: Literal["subscription", "redemption"]
     amount: Amount = Field(description="cash in, or paid out net of the fee")
     units: Amount = Field(description="units issued or redeemed")
-    fee: Amount
+    fee: Amount = Field(description="the early-redemption fee, kept by the pool")
+    performance_fee: Amount = Field(description="the performance fee the redeemed units accrued, owed to the payee")
     gated: bool
     fraction: Amount = Field(description="the share of what was asked that settles (1 unless gated)")
 
@@ -88,8 +89,36 @@ class SettlementOut(BaseModel):
             amount=s.amount,
             units=s.units,
             fee=s.fee,
+            performance_fee=s.performance_fee,
             gated=s.gated,
             fraction=s.fraction,
+        )
+
+
+class ValuationFeesOut(BaseModel):
+    """The fees a valuation charges, shown before it is approved."""
+
+    gross_assets: Amount = Field(description="cash and positions at the frozen prices")
+    fees_payable_before: Amount = Field(description="fees owed before this valuation")
+    management_fee: Amount = Field(description="accrued over `days` at this valuation; NAV is after it")
+    days: int
+    performance_fee_accrued: Amount = Field(description="across investors' lots at this NAV per unit")
+    crystallises: bool = Field(description="the last dealing day of a fee period: performance fees are collected")
+    performance_fee_crystallising: Amount = Field(description="collected by cancelling units once the orders settle")
+    performance_fee_on_redemptions: Amount = Field(description="collected from the day's redemptions")
+
+    @classmethod
+    def of(cls, v: Valuation) -> Self:
+        on_redemptions = sum((s.performance_fee for s in v.settlements), v.management_fee * 0)
+        return cls(
+            gross_assets=v.gross_assets,
+            fees_payable_before=v.fees_payable,
+            management_fee=v.management_fee,
+            days=v.fee_days,
+            performance_fee_accrued=v.performance_accrued,
+            crystallises=v.crystallises,
+            performance_fee_crystallising=v.performance_crystallising,
+            performance_fee_on_redemptions=on_redemptions,
         )
 
 
@@ -113,6 +142,7 @@ class ValuationOut(BaseModel):
     decided_at: Timestamp | None
     reason: str | None
     settled: bool = Field(description="every order of an approved valuation is booked")
+    fees: ValuationFeesOut
 
     @classmethod
     def of(cls, v: Valuation) -> Self:
@@ -136,6 +166,7 @@ class ValuationOut(BaseModel):
             decided_at=v.decided_at,
             reason=v.reason,
             settled=v.settled,
+            fees=ValuationFeesOut.of(v),
         )
 
 

@@ -107,6 +107,7 @@ class PoolOut(BaseModel):
     dealing_mode: Literal["instant", "forward"] = Field(description="forward: money moves only at struck, approved valuations")
     indicative: bool = Field(description="true when NAV and NAV per unit are live estimates, not a struck NAV orders deal at")
     valuation_id: str | None = Field(default=None, description="the valuation in hand: proposed, or approved and settling")
+    fees_payable: Amount = Field(description="fees owed to the payee: a liability, already taken off NAV")
 
     @classmethod
     def of(cls, pool: Pool) -> Self:
@@ -139,6 +140,7 @@ class PoolOut(BaseModel):
             dealing_mode=pool.dealing.mode.value,
             indicative=pool.dealing.is_forward,
             valuation_id=pool.valuation_id,
+            fees_payable=pool.fees_payable,
         )
 
 
@@ -155,6 +157,7 @@ class InvestorRecordOut(BaseModel):
     contributed: Amount
     withdrawn: Amount
     paid_out: Amount
+    performance_fees: Amount = Field(description="performance fees charged so far (crystallised, or taken from redemptions)")
     created_at: Timestamp
     updated_at: Timestamp
 
@@ -170,6 +173,7 @@ class InvestorRecordOut(BaseModel):
             "contributed": inv.contributed,
             "withdrawn": inv.withdrawn,
             "paid_out": inv.paid_out,
+            "performance_fees": inv.performance_fees,
             "created_at": inv.created_at,
             "updated_at": inv.updated_at,
         }
@@ -209,6 +213,8 @@ class EntryOut(BaseModel):
     units: Amount | None
     nav_per_unit: Amount | None
     cash_delta: Amount
+    payable_delta: Amount | None = Field(default=None, description="what it did to fees payable (null: nothing)")
+    performance_fee: Amount | None = Field(default=None, description="a performance fee crystallised or collected")
     symbol: str | None = None
     side: str | None = None
     quantity: Amount | None = None
@@ -236,6 +242,8 @@ class EntryOut(BaseModel):
             "units": e.units,
             "nav_per_unit": e.nav_per_unit,
             "cash_delta": e.cash_delta,
+            "payable_delta": e.payable_delta or None,
+            "performance_fee": e.performance_fee,
             "symbol": e.symbol,
             "side": e.side.value if e.side else None,
             "quantity": e.quantity,

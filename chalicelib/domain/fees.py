@@ -10,23 +10,28 @@ Rules (docs/accounting.md, "Fees"):
   unit - HWM x (1 + hurdle)^(days since the HWM was set / 365)) x the lot's
   units, rounded DOWN. So nobody pays for gains made before they came in, nor
   for gains under the hurdle.
-- Crystallising (at the first valuation of a new month, quarter or year, and
-  for the units of any redemption): the accrued fee is collected by cancelling
-  the investor's units worth it at the struck NAV per unit, rounded UP (the
-  payer bears the rounding), so NAV per unit is unchanged for everyone else;
-  the fee becomes fees payable and the lot's HWM resets to that NAV per unit.
+- Crystallising (at the valuation of the last dealing day of a month, quarter
+  or year, or at the first valuation after one that was not valued, and for
+  the units of any redemption): the accrued fee is collected by cancelling the
+  investor's units worth it at the struck NAV per unit, rounded UP (the payer
+  bears the rounding), so NAV per unit is unchanged for everyone else; the fee
+  becomes fees payable and the lot's HWM resets to that NAV per unit. A lot
+  with nothing to pay keeps its mark (and its hurdle keeps compounding).
 - Redemptions take lots first in, first out.
+- Units held when fees were first set form an opening lot whose HWM is the NAV
+  per unit then: nobody pays for gains made before the fee existed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, localcontext
 from enum import StrEnum
 
 from . import money
+from .dealing import Frequency, next_dealing_day
 from .errors import InvalidInput, one_of
 
 YEAR = Decimal(365)
@@ -45,6 +50,9 @@ class FeePolicy:
     hurdle_rate: Decimal = money.ZERO  # a year, compounded, on the high-water mark
     crystallisation: Crystallisation = Crystallisation.QUARTERLY
     payee: str = "manager"
+    # When fees were first set, and the NAV per unit then: the mark of units already held.
+    since: date | None = None
+    opening_hwm: Decimal | None = None
 
     @property
     def charges(self) -> bool:
@@ -55,7 +63,6 @@ class FeePolicy:
 class Lot:
     """Units an investor bought at one dealing, and the high-water mark they are charged above."""
 
-    investor_id: str
     lot_id: str
     units: Decimal
     hwm: Decimal  # NAV per unit
@@ -107,9 +114,13 @@ def hurdled_mark(policy: FeePolicy, lot: Lot, on: date) -> Decimal:
         return lot.hwm * ((1 + policy.hurdle_rate).ln() * Decimal(days) / YEAR).exp()
 
 
-def performance_accrual(policy: FeePolicy, lot: Lot, nav_per_unit: Decimal, on: date, currency: str) -> Decimal:
-    """The performance fee a lot has accrued at ``nav_per_unit`` on ``on``."""
-    above = nav_per_unit - hurdled_mark(policy, lot, on)
+def performance_accrual(
+    policy: FeePolicy, lot: Lot, nav_per_unit: Decimal, on: date, currency: str, *, distributed: Decimal = money.ZERO
+) -> Decimal:
+    """The performance fee a lot has accrued at ``nav_per_unit`` on ``on``. Marks are kept with
+    the pool's distributions per unit added back (``distributed``, paid since it opened), so a
+    distribution is not a loss an investor must recover before paying a fee."""
+    above = nav_per_unit + distributed - hurdled_mark(policy, lot, on)
     if policy.performance_rate == 0 or above <= 0 or lot.units <= 0:
         return money.quantize_money(money.ZERO, currency)
     fee = money.mul(money.mul(policy.performance_rate, above), lot.units)
@@ -124,9 +135,33 @@ def _period(policy: FeePolicy, day: date) -> tuple[int, int]:
     return day.year, 0
 
 
-def crystallises(policy: FeePolicy, last: date, day: date) -> bool:
-    """Whether a valuation on ``day`` is the first of a new period since the one on ``last``."""
-    return _period(policy, day) != _period(policy, last)
+def _period_start(policy: FeePolicy, day: date) -> date:
+    if policy.crystallisation is Crystallisation.MONTHLY:
+        return day.replace(day=1)
+    if policy.crystallisation is Crystallisation.QUARTERLY:
+        return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+    return date(day.year, 1, 1)
+
+
+def previous_period_end(policy: FeePolicy, day: date) -> date:
+    """The calendar day the period before ``day``'s ended on (e.g. 31 March for a day in the second quarter)."""
+    return _period_start(policy, day) - timedelta(days=1)
+
+
+def crystallises(policy: FeePolicy, frequency: Frequency, day: date, crystallised_through: date) -> bool:
+    """Whether a valuation on ``day`` crystallises performance fees: it is the last
+    dealing day of its period, or a period ended since the last crystallisation
+    (which closed the periods up to ``crystallised_through``) without one."""
+    if _period(policy, next_dealing_day(frequency, day + timedelta(days=1))) != _period(policy, day):
+        return True
+    return crystallised_through < previous_period_end(policy, day)
+
+
+def closes_through(policy: FeePolicy, frequency: Frequency, day: date) -> date:
+    """The last calendar day of the periods a crystallisation on ``day`` closes."""
+    if _period(policy, next_dealing_day(frequency, day + timedelta(days=1))) != _period(policy, day):
+        return _period_start(policy, next_dealing_day(frequency, day + timedelta(days=1))) - timedelta(days=1)
+    return previous_period_end(policy, day)
 
 
 @dataclass(frozen=True)
@@ -136,12 +171,13 @@ class Crystallised:
     cancelled_units: Decimal
 
 
-def crystallise(lot: Lot, fee: Decimal, nav_per_unit: Decimal, on: date) -> Crystallised:
+def crystallise(lot: Lot, fee: Decimal, nav_per_unit: Decimal, on: date, distributed: Decimal = money.ZERO) -> Crystallised:
     """Collect a lot's accrued fee by cancelling its units worth the fee (rounded up), and reset its HWM."""
     if fee <= 0 or nav_per_unit <= 0:
-        return Crystallised(replace(lot, hwm=max(lot.hwm, nav_per_unit), hwm_since=on), fee, money.quantize_units(money.ZERO))
+        return Crystallised(lot, money.ZERO, money.quantize_units(money.ZERO))
     cancelled = min(money.quantize_units(money.div(fee, nav_per_unit), money.ROUND_UP), lot.units)
-    return Crystallised(replace(lot, units=lot.units - cancelled, hwm=nav_per_unit, hwm_since=on), fee, cancelled)
+    mark = nav_per_unit + distributed
+    return Crystallised(replace(lot, units=lot.units - cancelled, hwm=mark, hwm_since=on), fee, cancelled)
 
 
 def first_in_first_out(lots: Sequence[Lot], units: Decimal) -> list[tuple[Lot, Decimal]]:
@@ -160,3 +196,79 @@ def first_in_first_out(lots: Sequence[Lot], units: Decimal) -> list[tuple[Lot, D
             f"the lots hold {units - left} units; {units} cannot be redeemed", field="units", code="insufficient_units"
         )
     return taken
+
+
+def holding_lots(policy: FeePolicy, lots: Sequence[Lot], units: Decimal) -> list[Lot]:
+    """An investor's lots, oldest first, made to add up to the ``units`` they hold: units
+    held outside any lot (bought before fees were set) form the opening lot, and units
+    gone outside a redemption (a reversed subscription) leave the newest lots first."""
+    held = sum((lot.units for lot in lots), money.ZERO)
+    out = list(lots)
+    if held < units:
+        mark = policy.opening_hwm if policy.opening_hwm is not None else money.ZERO
+        out.insert(0, Lot("opening", units - held, mark, policy.since or date.min))
+    excess = held - units
+    while excess > 0 and out:
+        newest = out.pop()
+        if newest.units > excess:
+            out.append(replace(newest, units=newest.units - excess))
+        excess -= newest.units
+    return out
+
+
+def investor_accrual(
+    policy: FeePolicy, lots: Sequence[Lot], nav_per_unit: Decimal, on: date, currency: str, *, distributed: Decimal = money.ZERO
+) -> Decimal:
+    """What an investor's lots have accrued in performance fees at ``nav_per_unit``."""
+    zero = money.quantize_money(money.ZERO, currency)
+    return sum((performance_accrual(policy, lot, nav_per_unit, on, currency, distributed=distributed) for lot in lots), zero)
+
+
+@dataclass(frozen=True)
+class Redeemed:
+    lots: tuple[Lot, ...]  # what the investor keeps
+    fee: Decimal  # the performance fee the redeemed units have accrued, collected from what they pay
+
+
+def redeem(
+    policy: FeePolicy,
+    lots: Sequence[Lot],
+    units: Decimal,
+    *,
+    nav_per_unit: Decimal,
+    on: date,
+    currency: str,
+    distributed: Decimal = money.ZERO,
+) -> Redeemed:
+    """A redemption of ``units`` takes lots first in, first out; their accrued fee is collected."""
+    taken = first_in_first_out(lots, units)
+    parts = (replace(lot, units=part) for lot, part in taken)
+    fee = sum(
+        (performance_accrual(policy, lot, nav_per_unit, on, currency, distributed=distributed) for lot in parts),
+        money.quantize_money(money.ZERO, currency),
+    )
+    left = {lot.lot_id: lot.units - part for lot, part in taken}
+    kept = tuple(replace(lot, units=left.get(lot.lot_id, lot.units)) for lot in lots if left.get(lot.lot_id, lot.units) > 0)
+    return Redeemed(kept, fee)
+
+
+@dataclass(frozen=True)
+class InvestorCrystallisation:
+    lots: tuple[Lot, ...]
+    fee: Decimal
+    cancelled_units: Decimal
+
+
+def crystallise_investor(
+    policy: FeePolicy, lots: Sequence[Lot], nav_per_unit: Decimal, on: date, currency: str, *, distributed: Decimal = money.ZERO
+) -> InvestorCrystallisation:
+    """Every lot of one investor crystallises: the fee of each, and the units cancelled for it (rounded up per lot)."""
+    fee, cancelled, kept = money.quantize_money(money.ZERO, currency), money.quantize_units(money.ZERO), []
+    for lot in lots:
+        accrued = performance_accrual(policy, lot, nav_per_unit, on, currency, distributed=distributed)
+        done = crystallise(lot, accrued, nav_per_unit, on, distributed)
+        fee += done.fee
+        cancelled += done.cancelled_units
+        if done.lot.units > 0:
+            kept.append(done.lot)
+    return InvestorCrystallisation(tuple(kept), fee, cancelled)

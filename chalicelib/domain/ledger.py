@@ -21,10 +21,12 @@ class Balances:
     investor_units: dict[str, Decimal] = field(default_factory=lambda: defaultdict(lambda: ZERO))
     position_quantities: dict[str, Decimal] = field(default_factory=lambda: defaultdict(lambda: ZERO))
     distributed: Decimal = ZERO
+    fees_payable: Decimal = ZERO
 
     def apply(self, entry: LedgerEntry) -> None:
         self.cash += entry.cash_delta
         self.units += entry.units_delta
+        self.fees_payable += entry.payable_delta
         if entry.investor_id is not None and entry.units_delta:
             self.investor_units[entry.investor_id] += entry.units_delta
         # A trade, or the reversal of one (recorded as the opposite side).

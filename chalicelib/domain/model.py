@@ -15,6 +15,7 @@ from enum import StrEnum
 from . import money
 from .approvals import ApprovalPolicy
 from .dealing import DealingPolicy
+from .fees import FeePolicy, Lot
 from .money import ZERO
 
 
@@ -52,7 +53,11 @@ class EntryType(StrEnum):
     VALUATION_PROPOSED = "valuation.proposed"
     VALUATION_APPROVED = "valuation.approved"
     VALUATION_REJECTED = "valuation.rejected"
+    VALUATION_SETTLED = "valuation.settled"
     REVERSAL = "reversal"
+    FEES_SET = "pool.fees_set"
+    FEES_CRYSTALLISED = "fees.crystallised"
+    FEES_PAID = "fees.paid"
 
 
 class TradeSide(StrEnum):
@@ -94,14 +99,27 @@ class Pool:
     valuation_id: str | None = None
     # What finance approves before it moves (four eyes); by default nothing.
     approvals: ApprovalPolicy = field(default_factory=ApprovalPolicy)
+    # Fees (a forward pool's): the policy, what is owed to the payee, the day the
+    # management fee has accrued to, and the last day crystallisation closed.
+    fees: FeePolicy = field(default_factory=FeePolicy)
+    fees_payable: Decimal = ZERO
+    fees_accrued_to: date | None = None
+    fees_crystallised_through: date | None = None
+    # Distributions paid per unit since the pool opened (8 places): performance is measured with them added back.
+    distributed_per_unit: Decimal = ZERO
 
     @property
-    def nav(self) -> Decimal:
-        """Net asset value: cash plus every position at its last price."""
+    def gross_assets(self) -> Decimal:
+        """Cash plus every position at its last price (before fees payable)."""
         total = self.cash
         for position in self.positions.values():
             total += position.market_value(self.currency)
         return money.quantize_money(total, self.currency)
+
+    @property
+    def nav(self) -> Decimal:
+        """Net asset value: cash plus every position at its last price, less fees payable."""
+        return money.quantize_money(self.gross_assets - self.fees_payable, self.currency)
 
     @property
     def exact_nav_per_unit(self) -> Decimal:
@@ -145,6 +163,11 @@ class Investor:
     paid_out: Decimal = ZERO
     # When units were first bought: a lock-up runs from here (None: before Pooldesk kept it; use created_at).
     first_subscribed: date | None = None
+    # A fee-charging pool's subscription lots (oldest first), the performance fees
+    # charged so far, and the valuation that last crystallised them (so it does once).
+    lots: tuple[Lot, ...] = ()
+    performance_fees: Decimal = ZERO
+    crystallised_by: str | None = None
 
     @property
     def subscribed_on(self) -> date:
@@ -173,6 +196,7 @@ class LedgerEntry:
     actor: str
     cash_delta: Decimal = ZERO
     units_delta: Decimal = ZERO
+    payable_delta: Decimal = ZERO  # what it did to fees payable (a liability: NAV falls as it rises)
     investor_id: str | None = None
     amount: Decimal | None = None
     units: Decimal | None = None
@@ -198,6 +222,7 @@ class LedgerEntry:
     approval_id: str | None = None  # the four-eyes approval it asks for, grants or refuses
     # When a trade, dividend or fee happened at the broker (created_at is when cash moved in the ledger).
     trade_date: date | None = None
+    performance_fee: Decimal | None = None  # collected from a redemption, or crystallised
 
     @property
     def books_shares(self) -> bool:

@@ -32,6 +32,9 @@ from .errors import Conflict, InvalidInput, RuleViolation
 from .model import Allocation, EntryType, Investor, InvestorStatus, Pool, PoolStatus, Stamp
 from .money import DecimalInput
 
+# Distributions per unit are kept to 8 places, finer than NAV per unit, for performance measurement.
+PER_UNIT_PLACES = 8
+
 # -- the pool itself -------------------------------------------------------
 
 
@@ -60,6 +63,12 @@ def set_dealing(pool: Pool, policy: DealingPolicy, stamp: Stamp) -> PoolDecision
     """Change how the pool deals; the entry says what it deals like now."""
     if policy == pool.dealing:
         raise Conflict("the pool already deals this way", field="mode", code="dealing_unchanged")
+    if not policy.is_forward and pool.fees.charges:
+        raise Conflict(
+            "the pool charges fees, which are computed at approved valuations: set its fees to zero first",
+            field="mode",
+            code="fees_need_forward_dealing",
+        )
     return PoolDecision(
         touch(pool, stamp, dealing=policy), new_entry(pool, stamp, EntryType.DEALING_SET, memo=describe_dealing(policy))
     )
@@ -292,12 +301,14 @@ def distribute(
         Allocation(investor_id=key, units=units_by_id[key], amount=money.from_minor(parts[key], pool.currency))
         for key, _ in weights
     )
-    new_pool = touch(pool, stamp, cash=pool.cash - total)
+    per_unit = money.quantize_places(money.div(total, pool.units), PER_UNIT_PLACES) if pool.units else money.ZERO
+    new_pool = touch(pool, stamp, cash=pool.cash - total, distributed_per_unit=pool.distributed_per_unit + per_unit)
     entry = new_entry(
         pool,
         stamp,
         EntryType.DISTRIBUTION,
         amount=total,
+        units=pool.units,  # the units it was paid on: amount / units is what each unit received
         nav_per_unit=pool.nav_per_unit,
         nav_before=pool.nav,
         cash_delta=-total,

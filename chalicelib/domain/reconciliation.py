@@ -20,7 +20,7 @@ from .money import ZERO
 class Drift:
     """One figure whose stored value is not what the ledger says."""
 
-    figure: str  # e.g. "cash", "units", "position AAPL quantity", "investor inv_1 units"
+    figure: str  # e.g. "cash", "units", "fees payable", "position AAPL quantity", "investor inv_1 units"
     stored: Decimal
     ledger: Decimal
 
@@ -53,6 +53,7 @@ def compare(
 
     check("cash", pool.cash, balances.cash)
     check("units", pool.units, balances.units)
+    check("fees payable", pool.fees_payable, balances.fees_payable)
     stored_positions = {symbol: p.quantity for symbol, p in pool.positions.items()}
     for symbol in sorted(stored_positions.keys() | balances.position_quantities.keys()):
         check(f"position {symbol} quantity", stored_positions.get(symbol, ZERO), balances.position_quantities.get(symbol, ZERO))

@@ -47,6 +47,10 @@ def clean_reason(value: object) -> str:
 def check_reversible(original: LedgerEntry, *, last_locked_at: datetime | None, proposed_at: datetime | None = None) -> None:
     if original.type is EntryType.REVERSAL:
         raise Conflict("a reversal is not reversed: record a new entry instead", code="not_reversible")
+    if original.type in (EntryType.FEES_PAID, EntryType.FEES_CRYSTALLISED):
+        raise Conflict(
+            "fee entries follow from approved valuations and fees payable; they are not reversed", code="not_reversible"
+        )
     if original.type not in REVERSIBLE:
         raise Conflict(f"a {original.type.value} entry moved no money; there is nothing to reverse", code="not_reversible")
     if original.reversed_by is not None:
@@ -87,7 +91,10 @@ def reverse(
     if original.type is EntryType.DISTRIBUTION:
         taken_back = tuple(Allocation(a.investor_id, a.units, -a.amount) for a in shares)
         entry = new_entry(pool, stamp, EntryType.REVERSAL, cash_delta=cash_back, allocation_count=len(taken_back), **links)
-        return ReversalDecision(touch(pool, stamp, cash=pool.cash + cash_back), entry, allocations=taken_back)
+        paid_on = original.units or money.ZERO
+        per_unit = money.quantize_places(money.div(cash_back, paid_on), 8) if paid_on else money.ZERO
+        undone = touch(pool, stamp, cash=pool.cash + cash_back, distributed_per_unit=pool.distributed_per_unit - per_unit)
+        return ReversalDecision(undone, entry, allocations=taken_back)
     if original.type is EntryType.TRADE:
         return _reverse_trade(pool, original, stamp, links)
     # A dividend or a fee: cash only.

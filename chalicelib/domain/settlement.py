@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from . import fees as charging
 from . import money
 from .dealing import DealingPolicy, next_dealing_day
 from .decisions import first_subscribed, new_entry, touch
@@ -64,12 +65,18 @@ def settle(
     }
     if s.type is OrderType.SUBSCRIPTION:
         new_pool = touch(pool, stamp, cash=pool.cash + s.amount, units=pool.units + s.units)
+        lots = investor.lots
+        if pool.fees.charges:  # a lot per subscription, its mark the NAV per unit it was issued at
+            held = charging.holding_lots(pool.fees, investor.lots, investor.units)
+            mark = valuation.nav_per_unit + pool.distributed_per_unit
+            lots = (*held, charging.Lot(order.id, s.units, mark, valuation.dealing_date))
         new_investor = replace(
             investor,
             units=investor.units + s.units,
             contributed=investor.contributed + s.amount,
             updated_at=stamp.at,
             first_subscribed=first_subscribed(investor, valuation.dealing_date),
+            lots=lots,
         )
         entry = new_entry(
             pool,
@@ -84,9 +91,29 @@ def settle(
     else:
         if s.units > investor.units:  # pragma: no cover - orders are placed against units net of other redemptions
             raise RuleViolation(f"{investor.name} no longer holds {s.units} units", code="insufficient_units")
-        new_pool = touch(pool, stamp, cash=pool.cash - s.amount, units=pool.units - s.units)
+        performance = s.performance_fee
+        new_pool = touch(
+            pool, stamp, cash=pool.cash - s.amount, units=pool.units - s.units, fees_payable=pool.fees_payable + performance
+        )
+        lots = investor.lots
+        if pool.fees.charges:  # the redemption takes lots first in, first out
+            held = charging.holding_lots(pool.fees, investor.lots, investor.units)
+            lots = charging.redeem(
+                pool.fees,
+                held,
+                s.units,
+                nav_per_unit=valuation.nav_per_unit,
+                on=valuation.dealing_date,
+                currency=pool.currency,
+                distributed=pool.distributed_per_unit,
+            ).lots
         new_investor = replace(
-            investor, units=investor.units - s.units, withdrawn=investor.withdrawn + s.amount, updated_at=stamp.at
+            investor,
+            units=investor.units - s.units,
+            withdrawn=investor.withdrawn + s.amount,
+            updated_at=stamp.at,
+            lots=lots,
+            performance_fees=investor.performance_fees + performance,
         )
         fee = s.fee if s.fee else None
         entry = new_entry(
@@ -98,6 +125,8 @@ def settle(
             fees=fee,
             cash_delta=-s.amount,
             units_delta=-s.units,
+            payable_delta=performance,
+            performance_fee=performance if performance else None,
             **common,
         )
     return SettlementDecision(new_pool, new_investor, entry, settled(order, s, valuation, pool.dealing))

@@ -19,9 +19,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from . import fees as charging
 from . import money
 from .dealing import DealingPolicy, Frequency, in_lockup
 from .errors import Conflict, Forbidden
+from .fees import Lot
 from .model import Pool
 from .orders import GateShare, Order, OrderType, gate
 
@@ -65,6 +67,7 @@ class Settlement:
     units: Decimal
     fee: Decimal
     fraction: Decimal
+    performance_fee: Decimal = money.ZERO  # the redeemed lots' accrued fee, collected from what is paid
 
     @property
     def gated(self) -> bool:
@@ -92,6 +95,25 @@ class Valuation:
     settled: bool = False  # every order of an approved valuation is booked
     proposed_by_name: str | None = None
     decided_by_name: str | None = None
+    # Fees (fees.py): fees payable before this valuation, the management fee it
+    # accrues over ``fee_days``, the performance fee accrued across investors at its
+    # NAV per unit, and whether (and how much) it crystallises once orders settle.
+    fees_payable: Decimal = money.ZERO
+    management_fee: Decimal = money.ZERO
+    fee_days: int = 0
+    performance_accrued: Decimal = money.ZERO
+    crystallises: bool = False
+    performance_crystallising: Decimal = money.ZERO
+
+    @property
+    def gross_assets(self) -> Decimal:
+        """Cash and positions at the frozen prices, before fees."""
+        return self.nav + self.fees_payable + self.management_fee
+
+    @property
+    def books_anything(self) -> bool:
+        """Whether approving it leaves orders to settle or fees to crystallise."""
+        return bool(self.settlements) or self.performance_crystallising > 0
 
     @property
     def exact_nav_per_unit(self) -> Decimal:
@@ -118,10 +140,13 @@ def strike(
     dealing_date: date,
     proposed_by: str,
     at: datetime,
+    lots: Mapping[str, Sequence[Lot]] | None = None,
 ) -> Valuation:
     """The valuation of ``pool`` for ``dealing_date`` from frozen ``quotes`` (a held
     symbol without one keeps its last price and is named in the warnings), with
-    the settlement of each of the day's ``orders`` (oldest first)."""
+    the settlement of each of the day's ``orders`` (oldest first). A fee-charging
+    pool accrues its management fee first, then each investor's performance fee
+    on their ``lots`` (every holder's, oldest first, adding up to what they hold)."""
     cur = pool.currency
     positions, warnings = [], []
     for symbol, held in sorted(pool.positions.items()):
@@ -134,8 +159,12 @@ def strike(
             warnings.append(f"{symbol}: the price is older than a {policy.frequency.value} dealing cycle (from {when})")
         value = money.quantize_money(money.mul(held.quantity, price), cur)
         positions.append(PricedPosition(symbol, held.quantity, price, quote.priced_at if quote else None, value))
-    nav = money.quantize_money(pool.cash + sum((p.market_value for p in positions), money.ZERO), cur)
-    settlements = _settle(pool, policy, nav, orders, first_subscribed=first_subscribed, day=dealing_date)
+    gross = money.quantize_money(pool.cash + sum((p.market_value for p in positions), money.ZERO), cur)
+    days = (dealing_date - pool.fees_accrued_to).days if pool.fees_accrued_to else 0
+    management = charging.management_fee(pool.fees, gross - pool.fees_payable, days, cur)
+    nav = gross - pool.fees_payable - management
+    settlements = _settle(pool, policy, nav, orders, first_subscribed=first_subscribed, day=dealing_date, lots=lots or {})
+    fee_view = _performance(pool, nav, lots or {}, settlements, dealing_date)
     return Valuation(
         id=valuation_id,
         pool_id=pool.id,
@@ -150,13 +179,62 @@ def strike(
         warnings=tuple(warnings),
         proposed_by=proposed_by,
         proposed_at=at,
+        fees_payable=pool.fees_payable,
+        management_fee=management,
+        fee_days=max(days, 0),
+        performance_accrued=fee_view[0],
+        crystallises=fee_view[1],
+        performance_crystallising=fee_view[2],
     )
 
 
+def _performance(
+    pool: Pool, nav: Decimal, lots: Mapping[str, Sequence[Lot]], settlements: Sequence[Settlement], day: date
+) -> tuple[Decimal, bool, Decimal]:
+    """The performance fee accrued across investors, whether the day crystallises, and what it crystallises
+    (each investor's lots after the day's redemptions took theirs)."""
+    zero = money.quantize_money(money.ZERO, pool.currency)
+    if not pool.fees.charges or pool.units == 0:
+        return zero, False, zero
+    price = money.quantize_places(money.div(nav, pool.units), money.NAV_PER_UNIT_PLACES)
+    paid, cur = pool.distributed_per_unit, pool.currency
+    accrued = sum((charging.investor_accrual(pool.fees, h, price, day, cur, distributed=paid) for h in lots.values()), zero)
+    through = pool.fees_crystallised_through or pool.fees.since or day  # fees began: no period closed before
+    if not charging.crystallises(pool.fees, pool.dealing.frequency, day, through):
+        return accrued, False, zero
+    kept = dict(lots)
+    for s in settlements:
+        if s.type is OrderType.REDEMPTION and s.investor_id in kept:
+            taken = charging.redeem(
+                pool.fees, kept[s.investor_id], s.units, nav_per_unit=price, on=day, currency=pool.currency, distributed=paid
+            )
+            kept[s.investor_id] = taken.lots
+    due = sum((charging.crystallise_investor(pool.fees, h, price, day, cur, distributed=paid).fee for h in kept.values()), zero)
+    return accrued, True, due
+
+
 def _settle(
-    pool: Pool, policy: DealingPolicy, nav: Decimal, orders: Sequence[Order], *, first_subscribed: Mapping[str, date], day: date
+    pool: Pool,
+    policy: DealingPolicy,
+    nav: Decimal,
+    orders: Sequence[Order],
+    *,
+    first_subscribed: Mapping[str, date],
+    day: date,
+    lots: Mapping[str, Sequence[Lot]],
 ) -> list[Settlement]:
     cur = pool.currency
+    price = money.quantize_places(money.div(nav, pool.units), money.NAV_PER_UNIT_PLACES) if pool.units else pool.unit_price
+    left = dict(lots)  # each investor's lots as the day's earlier redemptions leave them
+
+    def performance_fee(investor_id: str, units: Decimal) -> Decimal:
+        if not pool.fees.charges or investor_id not in left:
+            return money.quantize_money(money.ZERO, cur)
+        taken = charging.redeem(
+            pool.fees, left[investor_id], units, nav_per_unit=price, on=day, currency=cur, distributed=pool.distributed_per_unit
+        )
+        left[investor_id] = taken.lots
+        return taken.fee
 
     def units_for(cash: Decimal, rounding: str) -> Decimal:
         if pool.units == 0:
@@ -176,7 +254,8 @@ def _settle(
     for o in orders:
         if o.type is OrderType.SUBSCRIPTION:
             cash = o.amount or money.ZERO
-            out.append(Settlement(o.id, o.investor_id, o.type, cash, units_for(cash, money.ROUND_DOWN), no_fee, Decimal(1)))
+            issued = units_for(cash, money.ROUND_DOWN)
+            out.append(Settlement(o.id, o.investor_id, o.type, cash, issued, no_fee, Decimal(1), no_fee))
             continue
         fraction = shares[o.id].fraction
         if o.units is not None:
@@ -190,7 +269,8 @@ def _settle(
         since = first_subscribed.get(o.investor_id)
         rate = policy.early_redemption_fee if since is not None and in_lockup(policy, since, day) else money.ZERO
         fee = money.quantize_money(money.mul(gross, rate), cur, money.ROUND_UP)
-        out.append(Settlement(o.id, o.investor_id, o.type, gross - fee, units, fee, fraction))
+        performance = min(performance_fee(o.investor_id, units), gross - fee)
+        out.append(Settlement(o.id, o.investor_id, o.type, gross - fee - performance, units, fee, fraction, performance))
     return out
 
 

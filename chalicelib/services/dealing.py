@@ -13,23 +13,26 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
+from chalicelib.domain import fee_booking
 from chalicelib.domain import orders as book
 from chalicelib.domain import settlement as settling
 from chalicelib.domain import valuations as valuing
 from chalicelib.domain.dealing import cutoff_passed, is_dealing_day
 from chalicelib.domain.decisions import new_entry, require_open, touch
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, one_of
+from chalicelib.domain.fees import Lot, holding_lots
 from chalicelib.domain.model import EntryType, Pool, Stamp
 from chalicelib.domain.valuations import Quote, Valuation, ValuationStatus
 
 from .access import check_checker, check_checker_or_manager
 from .commands import MAX_ATTEMPTS
+from .fees import FeeUseCases
 from .orders import OrderUseCases, parse_day
 from .pools import PoolService
 from .ports import Commit, NavPoint, Page, PriceStore, Principal, VersionConflict
 
 
-class DealingService(OrderUseCases):
+class DealingService(OrderUseCases, FeeUseCases):
     def __init__(
         self, pools: PoolService, *, prices: PriceStore | None = None, sleep: Callable[[float], None] = time.sleep
     ) -> None:
@@ -71,6 +74,7 @@ class DealingService(OrderUseCases):
                 dealing_date=day,
                 proposed_by=stamp.actor,
                 at=stamp.at,
+                lots=self._lots(pool),
             )
             struck = replace(struck, proposed_by_name=stamp.actor_name)
             entry = new_entry(
@@ -95,6 +99,12 @@ class DealingService(OrderUseCases):
             who, pool_id, decide, self.pools.stamp, operation="valuation", request=request, key=idempotency_key
         )
         return self._valuation(pool_id, receipt.entry.valuation_id or valuation_id), receipt.replayed
+
+    def _lots(self, pool: Pool) -> dict[str, list[Lot]]:
+        """Every holder's lots, when the pool charges fees (a performance fee is per lot)."""
+        if not pool.fees.charges:
+            return {}
+        return {i.id: holding_lots(pool.fees, i.lots, i.units) for i in self.repo.holders(pool.id)}
 
     def _finish_settling(self, who: Principal, pool_id: str) -> None:
         """An approved valuation whose settlement was interrupted is finished before the next is struck."""
@@ -161,21 +171,26 @@ class DealingService(OrderUseCases):
                 )
             settling.check_cash(pool, valuation)
             locked = valuing.approve(valuation, approver=stamp.actor, at=stamp.at, name=stamp.actor_name)
-            done = not locked.settlements
+            done = not locked.settlements and not locked.crystallises
             if done:
                 locked = replace(locked, settled=True)
+            management = locked.management_fee
             entry = new_entry(
                 pool,
                 stamp,
                 EntryType.VALUATION_APPROVED,
                 amount=locked.nav,
+                units=locked.units,
                 nav_per_unit=locked.nav_per_unit,
                 valuation_id=locked.id,
-                memo=f"for {locked.dealing_date}: {len(locked.settlements)} order(s) settle",
+                fees=management if management else None,
+                payable_delta=management,
+                memo=f"for {locked.dealing_date}: {len(locked.settlements)} order(s) settle"
+                + (f"; management fee {management} for {locked.fee_days} days" if management else ""),
             )
             official = NavPoint(at=stamp.at, nav=locked.nav, nav_per_unit=locked.nav_per_unit, units=locked.units, official=True)
             return Commit(
-                pool=touch(pool, stamp, valuation_id=None if done else locked.id),
+                pool=touch(pool, stamp, valuation_id=None if done else locked.id, **fee_booking.accrue(pool, locked)),
                 expected_version=pool.version,
                 entry=entry,
                 valuation=locked,
@@ -224,37 +239,41 @@ class DealingService(OrderUseCases):
         return self._valuation(pool_id, valuation_id)
 
     def settle(self, who: Principal, pool_id: str, valuation_id: str) -> int:
-        """Book every order of an approved valuation not yet booked; returns how many were booked now.
+        """Book every order of an approved valuation not yet booked, then (on a
+        crystallising day) each investor's performance fee; returns how many were booked now.
 
-        Each order is one commit guarded by the pool's version, and an order
-        records the valuation it settled at, so a settlement interrupted anywhere
-        resumes here without booking any order twice. The last commit marks the
-        valuation settled and frees the pool for the next proposal."""
+        Each order and each crystallisation is one commit guarded by the pool's
+        version, and records the valuation it was booked at, so a settlement
+        interrupted anywhere resumes here without booking anything twice. The
+        last commit marks the valuation settled and frees the pool for the next proposal."""
         valuation = self._valuation(pool_id, valuation_id)
         if valuation.status is not ValuationStatus.LOCKED or valuation.settled:
             return 0
+        booked = self._settle_orders(who, pool_id, valuation)
+        booked += self.crystallise_fees(who, pool_id, valuation)
+        self.finish_settlement(who, pool_id, valuation)
+        return booked
+
+    def _settle_orders(self, who: Principal, pool_id: str, valuation: Valuation) -> int:
         queue = settling.settling_order(valuation.settlements)
         orders = self.repo.get_orders(pool_id, [s.order_id for s in queue])
         investors = self.repo.get_investors(pool_id, [s.investor_id for s in queue])
         pool = self._pool(pool_id)
         author = self.pools.name_of(who)  # looked up once, not once per order
         booked = 0
-        for n, s in enumerate(queue):
-            last = n == len(queue) - 1
+        for s in queue:
             for attempt in range(MAX_ATTEMPTS):
                 order = orders[s.order_id]
                 if order.valuation_id == valuation.id:
                     break  # booked before (an earlier, interrupted run)
                 stamp = Stamp(self.pools.make_id(""), self.pools.now(), who.user_id, author)
                 d = settling.settle(pool, investors[s.investor_id], order, s, valuation=valuation, stamp=stamp)
-                after = touch(d.pool, stamp, valuation_id=None) if last else d.pool
                 change = Commit(
-                    pool=after,
+                    pool=d.pool,
                     expected_version=pool.version,
                     entry=d.entry,
                     investor=d.investor,
                     orders=(d.order,),
-                    valuation=replace(valuation, settled=True) if last else None,
                     record_nav=False,
                 )
                 try:
@@ -266,7 +285,7 @@ class DealingService(OrderUseCases):
                     investors[s.investor_id] = self.pools.investor(pool_id, s.investor_id)
                     self._sleep(random.uniform(0, min(0.25, 0.01 * 2**attempt)))  # noqa: S311  # nosec B311
                     continue
-                pool = replace(after, version=pool.version + 1)
+                pool = replace(d.pool, version=pool.version + 1)
                 orders[s.order_id], investors[s.investor_id] = d.order, d.investor
                 booked += 1
                 break

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal as D
 from typing import Any
 
@@ -14,6 +14,7 @@ from chalicelib.adapters.memory import InMemoryPoolRepository
 from chalicelib.adapters.pool_repository import DynamoPoolRepository
 from chalicelib.domain import operations as ops
 from chalicelib.domain.decisions import DistributionDecision
+from chalicelib.domain.fees import FeePolicy, Lot
 from chalicelib.domain.model import Pool, Stamp
 from chalicelib.services.ports import Commit, DuplicateRequest, IdempotencyRecord, InvalidCursor, VersionConflict
 from tests.support.events import TABLE_NAME
@@ -155,6 +156,35 @@ def test_an_investor_update_never_overwrites_paid_out(repo: Any) -> None:
     a = repo.get_investor(pool.id, "a")
     assert (a.paid_out, a.withdrawn) == (D("3.00"), D("1.00"))
     assert {x.investor_id: x.amount for x in repo.allocations(pool.id, d.entry.id)} == {"a": D("3.00"), "b": D("1.00")}
+
+
+def test_an_investor_update_keeps_their_lots_fees_and_first_subscription(repo: Any) -> None:
+    """What fees and lock-ups read back is what the last commit wrote (a bug once dropped first_subscribed)."""
+    clock = Clock()
+    pool = add(repo, clock, new_pool(repo, clock), "a")
+    pool = contribute(repo, clock, pool, "a", "100.00")
+    a = repo.get_investor(pool.id, "a")
+    lots = (
+        Lot("ord_1", D("60.000000"), D("1.000000"), date(2026, 1, 2)),
+        Lot("ord_2", D("40.000000"), D("1.250000"), date(2026, 2, 2)),
+    )
+    held = replace(a, first_subscribed=date(2026, 1, 2), lots=lots, performance_fees=D("12.34"), crystallised_by="val_1")
+    changed = replace(
+        pool,
+        fees_payable=D("56.78"),
+        fees=FeePolicy(performance_rate=D("0.2"), since=date(2026, 1, 1), opening_hwm=D("1.000000")),
+    )
+    w = ops.rename_pool(changed, "Fund II", clock.stamp())
+    repo.commit(Commit(pool=w.pool, expected_version=pool.version, entry=w.entry, investor=held))
+    back = repo.get_investor(pool.id, "a")
+    assert (back.first_subscribed, back.lots, back.performance_fees, back.crystallised_by) == (
+        date(2026, 1, 2),
+        lots,
+        D("12.34"),
+        "val_1",
+    )
+    stored = repo.get_pool(pool.id)
+    assert (stored.fees_payable, stored.fees, stored.nav) == (D("56.78"), changed.fees, D("43.22"))
 
 
 def test_nav_history_is_oldest_first_and_limited_to_the_latest(repo: Any) -> None:

@@ -384,6 +384,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/pools/{pool_id}/fees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The pool's fees and what it owes */
+        get: operations["get_pools_pool_id_fees"];
+        /** Set the pool's fees: management, performance above a high-water mark with a hurdle, crystallisation */
+        put: operations["put_pools_pool_id_fees"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pools/{pool_id}/fees/accrued": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Fees payable, the management fee accrued since the last valuation, and each investor's performance fee */
+        get: operations["get_pools_pool_id_fees_accrued"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pools/{pool_id}/fees/pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pay fees payable to the payee from cash (all that cash allows, or an amount) */
+        post: operations["post_pools_pool_id_fees_pay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/pools/{pool_id}/investors": {
         parameters: {
             query?: never;
@@ -666,6 +718,37 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AccruedOut */
+        AccruedOut: {
+            /** Accrued From */
+            accrued_from: string | null;
+            /** Days */
+            days: number;
+            /**
+             * Fees Payable
+             * Format: decimal
+             */
+            fees_payable: string;
+            /** Investors */
+            investors: components["schemas"]["InvestorAccrualOut"][];
+            /**
+             * Management Fee Accrued
+             * Format: decimal
+             * @description since the last approved valuation, at today's NAV
+             */
+            management_fee_accrued: string;
+            /**
+             * Nav Per Unit
+             * Format: decimal
+             * @description today's NAV per unit after the management fee accrued
+             */
+            nav_per_unit: string;
+            /**
+             * Performance Fee Accrued
+             * Format: decimal
+             */
+            performance_fee_accrued: string;
+        };
         /** ActivityCreated */
         ActivityCreated: {
             data: components["schemas"]["EntryOut"];
@@ -1080,6 +1163,18 @@ export interface components {
              * @default null
              */
             order_id: string | null;
+            /**
+             * Payable Delta
+             * @description what it did to fees payable (null: nothing)
+             * @default null
+             */
+            payable_delta: string | null;
+            /**
+             * Performance Fee
+             * @description a performance fee crystallised or collected
+             * @default null
+             */
+            performance_fee: string | null;
             /** Pool Id */
             pool_id: string;
             /**
@@ -1261,6 +1356,18 @@ export interface components {
              * @default null
              */
             order_id: string | null;
+            /**
+             * Payable Delta
+             * @description what it did to fees payable (null: nothing)
+             * @default null
+             */
+            payable_delta: string | null;
+            /**
+             * Performance Fee
+             * @description a performance fee crystallised or collected
+             * @default null
+             */
+            performance_fee: string | null;
             /** Pool Id */
             pool_id: string;
             /**
@@ -1328,6 +1435,118 @@ export interface components {
         ErrorResponse: {
             error: components["schemas"]["ErrorDetail"];
         };
+        /** FeesOut */
+        FeesOut: {
+            /**
+             * Accrued To
+             * @description the management fee is accrued to this dealing day
+             */
+            accrued_to: string | null;
+            /**
+             * Crystallisation
+             * @enum {string}
+             */
+            crystallisation: "monthly" | "quarterly" | "annually";
+            /**
+             * Crystallised Through
+             * @description performance fees are crystallised for periods ending by this day
+             */
+            crystallised_through: string | null;
+            /**
+             * Fees Payable
+             * Format: decimal
+             * @description owed to the payee, already taken off NAV
+             */
+            fees_payable: string;
+            /**
+             * Hurdle Rate
+             * Format: decimal
+             */
+            hurdle_rate: string;
+            /**
+             * Management Rate
+             * Format: decimal
+             */
+            management_rate: string;
+            /** Opening High Water Mark */
+            opening_high_water_mark: string | null;
+            /**
+             * Payee
+             * @constant
+             */
+            payee: "manager";
+            /**
+             * Performance Rate
+             * Format: decimal
+             */
+            performance_rate: string;
+            /**
+             * Since
+             * @description when fees began: units held then are charged above the NAV per unit then
+             */
+            since: string | null;
+            /** Summary */
+            summary: string;
+        };
+        /** FeesRequest */
+        FeesRequest: {
+            /**
+             * Crystallisation
+             * @default quarterly
+             * @enum {string}
+             */
+            crystallisation: "monthly" | "quarterly" | "annually";
+            /**
+             * Hurdle Rate
+             * @description a year, compounded, on the high-water mark, e.g. "0.05"
+             * @default 0
+             * @example 1250.00
+             */
+            hurdle_rate: string;
+            /**
+             * Management Rate
+             * @description a year, on NAV before fees, e.g. "0.02"
+             * @default 0
+             * @example 1250.00
+             */
+            management_rate: string;
+            /**
+             * Payee
+             * @default manager
+             * @constant
+             */
+            payee: "manager";
+            /**
+             * Performance Rate
+             * @description on gains above the high-water mark, e.g. "0.20"
+             * @default 0
+             * @example 1250.00
+             */
+            performance_rate: string;
+        };
+        /** InvestorAccrualOut */
+        InvestorAccrualOut: {
+            /** Investor Id */
+            investor_id: string;
+            /** Name */
+            name: string;
+            /**
+             * Performance Fee Accrued
+             * Format: decimal
+             * @description at today's NAV per unit; collected at crystallisation or redemption
+             */
+            performance_fee_accrued: string;
+            /**
+             * Performance Fees Paid
+             * Format: decimal
+             */
+            performance_fees_paid: string;
+            /**
+             * Units
+             * Format: decimal
+             */
+            units: string;
+        };
         /** InvestorList */
         InvestorList: {
             /** Items */
@@ -1358,6 +1577,12 @@ export interface components {
              * Format: decimal
              */
             paid_out: string;
+            /**
+             * Performance Fees
+             * Format: decimal
+             * @description performance fees charged so far (crystallised, or taken from redemptions)
+             */
+            performance_fees: string;
             /** Pool Id */
             pool_id: string;
             /**
@@ -1411,6 +1636,12 @@ export interface components {
              * Format: decimal
              */
             paid_out: string;
+            /**
+             * Performance Fees
+             * Format: decimal
+             * @description performance fees charged so far (crystallised, or taken from redemptions)
+             */
+            performance_fees: string;
             /** Pool Id */
             pool_id: string;
             /** Status */
@@ -1595,6 +1826,15 @@ export interface components {
              */
             units: string | null;
         };
+        /** PayFeesRequest */
+        PayFeesRequest: {
+            /**
+             * Amount
+             * @description what to pay; by default all fees payable cash allows
+             * @default null
+             */
+            amount: string | null;
+        };
         /** PoolList */
         PoolList: {
             /** Items */
@@ -1619,6 +1859,12 @@ export interface components {
              * @enum {string}
              */
             dealing_mode: "instant" | "forward";
+            /**
+             * Fees Payable
+             * Format: decimal
+             * @description fees owed to the payee: a liability, already taken off NAV
+             */
+            fees_payable: string;
             /** Id */
             id: string;
             /**
@@ -1695,6 +1941,12 @@ export interface components {
              * @enum {string}
              */
             dealing_mode: "instant" | "forward";
+            /**
+             * Fees Payable
+             * Format: decimal
+             * @description fees owed to the payee: a liability, already taken off NAV
+             */
+            fees_payable: string;
             /** Id */
             id: string;
             /**
@@ -1907,6 +2159,7 @@ export interface components {
             /**
              * Fee
              * Format: decimal
+             * @description the early-redemption fee, kept by the pool
              */
             fee: string;
             /**
@@ -1924,6 +2177,12 @@ export interface components {
             id: string;
             /** Investor Id */
             investor_id: string;
+            /**
+             * Performance Fee
+             * Format: decimal
+             * @description the performance fee the redeemed units accrued, owed to the payee
+             */
+            performance_fee: string;
             /**
              * Type
              * @enum {string}
@@ -2039,6 +2298,55 @@ export interface components {
             status: ("open" | "closed") | null;
         };
         /**
+         * ValuationFeesOut
+         * @description The fees a valuation charges, shown before it is approved.
+         */
+        ValuationFeesOut: {
+            /**
+             * Crystallises
+             * @description the last dealing day of a fee period: performance fees are collected
+             */
+            crystallises: boolean;
+            /** Days */
+            days: number;
+            /**
+             * Fees Payable Before
+             * Format: decimal
+             * @description fees owed before this valuation
+             */
+            fees_payable_before: string;
+            /**
+             * Gross Assets
+             * Format: decimal
+             * @description cash and positions at the frozen prices
+             */
+            gross_assets: string;
+            /**
+             * Management Fee
+             * Format: decimal
+             * @description accrued over `days` at this valuation; NAV is after it
+             */
+            management_fee: string;
+            /**
+             * Performance Fee Accrued
+             * Format: decimal
+             * @description across investors' lots at this NAV per unit
+             */
+            performance_fee_accrued: string;
+            /**
+             * Performance Fee Crystallising
+             * Format: decimal
+             * @description collected by cancelling units once the orders settle
+             */
+            performance_fee_crystallising: string;
+            /**
+             * Performance Fee On Redemptions
+             * Format: decimal
+             * @description collected from the day's redemptions
+             */
+            performance_fee_on_redemptions: string;
+        };
+        /**
          * ValuationList
          * @description Valuations newest first; each without its orders (GET one for them).
          */
@@ -2066,6 +2374,7 @@ export interface components {
             decided_by: string | null;
             /** Decided By Name */
             decided_by_name: string | null;
+            fees: components["schemas"]["ValuationFeesOut"];
             /** Id */
             id: string;
             /**
@@ -4598,6 +4907,367 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApprovalOut"];
+                };
+            };
+            /** @description Malformed request: the field named is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token (or, signing in: wrong credentials; a webhook: no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role may not do this (finance is read-only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the pool's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused by the accounting rules, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Busy: nothing was changed; retry after Retry-After seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_pools_pool_id_fees: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pool_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeesOut"];
+                };
+            };
+            /** @description Malformed request: the field named is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token (or, signing in: wrong credentials; a webhook: no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role may not do this (finance is read-only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the pool's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused by the accounting rules, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Busy: nothing was changed; retry after Retry-After seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    put_pools_pool_id_fees: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pool_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FeesRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeesOut"];
+                };
+            };
+            /** @description Malformed request: the field named is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token (or, signing in: wrong credentials; a webhook: no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role may not do this (finance is read-only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the pool's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused by the accounting rules, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Busy: nothing was changed; retry after Retry-After seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_pools_pool_id_fees_accrued: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pool_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccruedOut"];
+                };
+            };
+            /** @description Malformed request: the field named is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token (or, signing in: wrong credentials; a webhook: no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role may not do this (finance is read-only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the pool's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused by the accounting rules, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Busy: nothing was changed; retry after Retry-After seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_pools_pool_id_fees_pay: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat the request with the same key and body to get the first result; nothing moves twice. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                pool_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PayFeesRequest"];
+            };
+        };
+        responses: {
+            /** @description A replay: this Idempotency-Key was seen with the same body; the first result, nothing moved */
+            200: {
+                headers: {
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryOut"];
+                };
+            };
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryOut"];
                 };
             };
             /** @description Malformed request: the field named is wrong */
