@@ -27,6 +27,7 @@ from chalicelib.services.corrections import CorrectionService
 from chalicelib.services.dealing import DealingService
 from chalicelib.services.live import LiveUpdates
 from chalicelib.services.market import MarketData
+from chalicelib.services.performance import PerformanceService
 from chalicelib.services.pools import PoolService
 from chalicelib.services.ports import PoolChange, StoredEvent
 from chalicelib.services.reconciliation import PoolReconciliation, Reconciliation
@@ -68,6 +69,11 @@ def pool_service() -> PoolService:
 @lru_cache(maxsize=1)
 def dealing_service() -> DealingService:
     return DealingService(pool_service(), prices=DynamoPriceStore(dynamodb(), settings().pools_table))
+
+
+@lru_cache(maxsize=1)
+def performance() -> PerformanceService:
+    return PerformanceService(pool_service())
 
 
 @lru_cache(maxsize=1)
@@ -159,6 +165,7 @@ def reset() -> None:
         pool_service,
         dealing_service,
         corrections,
+        performance,
         approvals,
         market_data,
         alerts,

@@ -387,3 +387,30 @@ def test_a_year_of_fees_to_the_cent(api: Api, set_clock: Callable[[str], None]) 
     accrued = ok(api.get(f"/pools/{pid}/fees/accrued"))
     assert (accrued["fees_payable"], accrued["accrued_from"], accrued["days"]) == ("0.00", "2026-12-31", 0)
     assert {r["name"]: r["performance_fees_paid"] for r in accrued["investors"]} == {"Alice": "1860.69", "Bob": "716.00"}
+
+
+def test_returns_over_the_year_separate_performance_from_cash_flows(api: Api, set_clock: Callable[[str], None]) -> None:
+    """After the year above: the pool's time-weighted return from its official NAVs, with the
+    November distribution reinvested, and each investor's money-weighted return."""
+    test_a_year_of_fees_to_the_cent(api, set_clock)
+    pid = ok(api.get("/pools"))["items"][0]["id"]
+    perf = ok(api.get(f"/pools/{pid}/performance", as_user="finance"))
+    assert perf["basis"] == "official NAVs"
+    assert [p["day"] for p in perf["series"]] == list(PRICES)
+    assert perf["series"][0]["net"] == "1.00000000"
+    # Gross of fees beats net; both are well above the 11.91% NAV per unit alone rose (the distribution is reinvested).
+    net, gross = D(perf["net"]["since_inception"]), D(perf["gross"]["since_inception"])
+    assert D("0.1191") < net < gross
+    # A flat month in NAV per unit plus its distribution is not a loss: November's net factor is
+    # (1.092897 + 3,000.00 / 126,120.975751) / 1.099562 > 1, though NAV per unit fell.
+    index = {p["day"]: D(p["net"]) for p in perf["series"]}
+    assert index["2026-11-30"] > index["2026-10-30"]
+    alice = next(i for i in ok(api.get(f"/pools/{pid}/investors"))["items"] if i["name"] == "Alice")
+    mine = ok(api.get(f"/pools/{pid}/investors/{alice['id']}/performance"))
+    assert (mine["paid_in"], mine["performance_fees"]) == ("100000.00", "1860.69")
+    assert [(f["day"], f["amount"]) for f in mine["flows"]] == [
+        ("2026-01-30", "-100000.00"),
+        ("2026-08-31", "22335.49"),
+        ("2026-11-16", mine["flows"][2]["amount"]),
+    ]
+    assert D(mine["xirr"]) > 0

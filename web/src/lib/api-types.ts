@@ -473,6 +473,23 @@ export interface paths {
         patch: operations["patch_pools_pool_id_investors_investor_id"];
         trace?: never;
     };
+    "/pools/{pool_id}/investors/{investor_id}/performance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An investor's money-weighted return (XIRR of their flows and today's value), gain and fees */
+        get: operations["get_pools_pool_id_investors_investor_id_performance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/pools/{pool_id}/investors/{investor_id}/statement": {
         parameters: {
             query?: never;
@@ -538,6 +555,23 @@ export interface paths {
         post?: never;
         /** Cancel a pending order (refused once a valuation that settles it is proposed) */
         delete: operations["delete_pools_pool_id_orders_order_id"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pools/{pool_id}/performance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Time-weighted return of NAV per unit with distributions reinvested, net and gross of fees, and the daily index */
+        get: operations["get_pools_pool_id_performance"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1524,6 +1558,40 @@ export interface components {
              */
             performance_rate: string;
         };
+        /** FlowOut */
+        FlowOut: {
+            /**
+             * Amount
+             * Format: decimal
+             * @description paid in negative, taken out positive
+             */
+            amount: string;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+        };
+        /** IndexPointOut */
+        IndexPointOut: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /**
+             * Gross
+             * Format: decimal
+             * @description the same before fees
+             */
+            gross: string;
+            /**
+             * Net
+             * Format: decimal
+             * @description the total-return index net of fees: 1 on the first day
+             */
+            net: string;
+        };
         /** InvestorAccrualOut */
         InvestorAccrualOut: {
             /** Investor Id */
@@ -1611,6 +1679,54 @@ export interface components {
              * Format: decimal
              */
             withdrawn: string;
+        };
+        /** InvestorPerformanceOut */
+        InvestorPerformanceOut: {
+            /** Flows */
+            flows: components["schemas"]["FlowOut"][];
+            /**
+             * Gain
+             * Format: decimal
+             * @description value + taken out - paid in
+             */
+            gain: string;
+            /** Investor Id */
+            investor_id: string;
+            /**
+             * Management Fees
+             * Format: decimal
+             * @description their share of each management fee, by the units they held
+             */
+            management_fees: string;
+            /** Name */
+            name: string;
+            /**
+             * Paid In
+             * Format: decimal
+             */
+            paid_in: string;
+            /**
+             * Performance Fees
+             * Format: decimal
+             */
+            performance_fees: string;
+            /**
+             * Taken Out
+             * Format: decimal
+             * @description withdrawals and distributions received
+             */
+            taken_out: string;
+            /**
+             * Value
+             * Format: decimal
+             * @description what the units are worth today, net of the performance fee accrued
+             */
+            value: string;
+            /**
+             * Xirr
+             * @description money-weighted return a year (XIRR), 8 places; null when it has no answer
+             */
+            xirr: string | null;
         };
         /**
          * InvestorRecordOut
@@ -1835,6 +1951,27 @@ export interface components {
              */
             amount: string | null;
         };
+        /**
+         * PeriodsOut
+         * @description Returns as fractions (0.0123 is 1.23%), 8 places; null where the history does not reach back.
+         */
+        PeriodsOut: {
+            /** Mtd */
+            mtd: string | null;
+            /** One Year */
+            one_year: string | null;
+            /** Qtd */
+            qtd: string | null;
+            /** Since Inception */
+            since_inception: string | null;
+            /**
+             * Since Inception Annualised
+             * @description only for more than a year of history
+             */
+            since_inception_annualised: string | null;
+            /** Ytd */
+            ytd: string | null;
+        };
         /** PoolList */
         PoolList: {
             /** Items */
@@ -1917,6 +2054,22 @@ export interface components {
             valued_at: string | null;
             /** Version */
             version: number;
+        };
+        /** PoolPerformanceOut */
+        PoolPerformanceOut: {
+            /**
+             * Basis
+             * @description what the index is struck from: official (approved) NAVs, or each day's last mark
+             */
+            basis: string;
+            /** @description time-weighted, distributions reinvested, before fees */
+            gross: components["schemas"]["PeriodsOut"];
+            /** @description time-weighted, distributions reinvested, after fees */
+            net: components["schemas"]["PeriodsOut"];
+            /** Pool Id */
+            pool_id: string;
+            /** Series */
+            series: components["schemas"]["IndexPointOut"][];
         };
         /** PoolSummaryOut */
         PoolSummaryOut: {
@@ -5775,6 +5928,92 @@ export interface operations {
             };
         };
     };
+    get_pools_pool_id_investors_investor_id_performance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pool_id: string;
+                investor_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvestorPerformanceOut"];
+                };
+            };
+            /** @description Malformed request: the field named is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token (or, signing in: wrong credentials; a webhook: no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role may not do this (finance is read-only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the pool's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused by the accounting rules, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Busy: nothing was changed; retry after Retry-After seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     get_pools_pool_id_investors_investor_id_statement: {
         parameters: {
             query?: never;
@@ -6245,6 +6484,91 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrderOut"];
+                };
+            };
+            /** @description Malformed request: the field named is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token (or, signing in: wrong credentials; a webhook: no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role may not do this (finance is read-only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the pool's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused by the accounting rules, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Busy: nothing was changed; retry after Retry-After seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_pools_pool_id_performance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pool_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PoolPerformanceOut"];
                 };
             };
             /** @description Malformed request: the field named is wrong */

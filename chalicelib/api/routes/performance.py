@@ -1,0 +1,36 @@
+"""Returns: how a pool has done, apart from money coming and going (time-weighted),
+and how an investor has done with their own money (money-weighted)."""
+
+from __future__ import annotations
+
+from chalicelib import wiring
+from chalicelib.api.http import Call
+from chalicelib.api.performance_schemas import InvestorPerformanceOut, PoolPerformanceOut
+
+from .common import area
+
+bp, api = area(__name__)
+
+
+@api.route(
+    "/pools/{pool_id}/performance",
+    "GET",
+    summary="Time-weighted return of NAV per unit with distributions reinvested, net and gross of fees, and the daily index",
+    response=PoolPerformanceOut,
+    tag="performance",
+)
+def pool_performance(call: Call, pool_id: str) -> PoolPerformanceOut:
+    pool, result = wiring.performance().pool_performance(call.who, pool_id)
+    return PoolPerformanceOut.of(pool, result)
+
+
+@api.route(
+    "/pools/{pool_id}/investors/{investor_id}/performance",
+    "GET",
+    summary="An investor's money-weighted return (XIRR of their flows and today's value), gain and fees",
+    response=InvestorPerformanceOut,
+    tag="performance",
+)
+def investor_performance(call: Call, pool_id: str, investor_id: str) -> InvestorPerformanceOut:
+    _, investor, result = wiring.performance().investor_performance(call.who, pool_id, investor_id)
+    return InvestorPerformanceOut.of(investor, result)
