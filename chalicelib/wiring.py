@@ -73,7 +73,7 @@ def dealing_service() -> DealingService:
 
 @lru_cache(maxsize=1)
 def performance() -> PerformanceService:
-    return PerformanceService(pool_service())
+    return PerformanceService(pool_service(), prices=DynamoPriceStore(dynamodb(), settings().pools_table))
 
 
 @lru_cache(maxsize=1)

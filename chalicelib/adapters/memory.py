@@ -13,7 +13,7 @@ import json
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TypeVar
 
@@ -31,6 +31,7 @@ from chalicelib.services.ports import (
     Page,
     PricePoint,
     VersionConflict,
+    last_of_each_day,
 )
 
 T = TypeVar("T")
@@ -288,6 +289,7 @@ class InMemoryPoolRepository:
 class InMemoryPriceStore:
     def __init__(self) -> None:
         self.prices: dict[str, PricePoint] = {}
+        self.close_prints: dict[tuple[str, date], PricePoint] = {}
 
     def record(self, points: Sequence[PricePoint]) -> list[PricePoint]:
         stored = []
@@ -296,7 +298,15 @@ class InMemoryPriceStore:
             if current is None or current.ts < point.ts or current == point:
                 self.prices[point.symbol] = point
                 stored.append(point)
+        for point in last_of_each_day(points):
+            day = (point.symbol, point.printed_at.date())
+            held = self.close_prints.get(day)
+            if held is None or held.ts <= point.ts:
+                self.close_prints[day] = point
         return stored
+
+    def closes(self, symbol: str, start: date, end: date) -> list[tuple[date, Decimal]]:
+        return sorted((d, p.price) for (s, d), p in self.close_prints.items() if s == symbol and start <= d <= end)
 
     def latest(self, symbol: str) -> PricePoint | None:
         return self.prices.get(symbol)

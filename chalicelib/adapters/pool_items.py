@@ -98,6 +98,11 @@ def price_key(symbol: str) -> dict[str, str]:
     return {"PK": f"PRICE#{symbol}", "SK": "LATEST"}
 
 
+def close_key(symbol: str, day: date) -> dict[str, str]:
+    """A symbol's closing price for a day (UTC): the last print of the day, beside its latest price."""
+    return {"PK": f"PRICE#{symbol}", "SK": f"CLOSE#{day.isoformat()}"}
+
+
 def broker_link_key(broker: str, account_id: str) -> dict[str, str]:
     return {"PK": f"BROKER#{broker}#{account_id}", "SK": "LINK"}
 
@@ -272,6 +277,7 @@ POOL: Shape[Pool] = Shape(
         "fees_accrued_to": DAY,
         "fees_crystallised_through": DAY,
         "distributed_per_unit": NUMBER,
+        "benchmark_symbol": TEXT,
     },
     {
         "positions": {},

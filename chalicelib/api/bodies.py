@@ -193,3 +193,7 @@ class FeesRequest(Body):
 
 class PayFeesRequest(Body):
     amount: DecimalString | None = Field(default=None, description="what to pay; by default all fees payable cash allows")
+
+
+class BenchmarkRequest(Body):
+    symbol: str | None = Field(max_length=32, description='a market symbol, e.g. "IDX"; null for none')

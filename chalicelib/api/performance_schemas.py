@@ -42,8 +42,16 @@ class IndexPointOut(BaseModel):
     gross: Amount = Field(description="the same before fees")
 
 
+class BenchmarkPointOut(BaseModel):
+    day: date
+    value: Amount = Field(description="the benchmark's price index on the pool's days: 1 on the first")
+
+
 class PoolPerformanceOut(BaseModel):
     pool_id: str
+    benchmark_symbol: str | None
+    benchmark: PeriodsOut | None = Field(description="the benchmark's price return over the same days; null without one")
+    benchmark_series: list[BenchmarkPointOut]
     basis: str = Field(description="what the index is struck from: official (approved) NAVs, or each day's last mark")
     net: PeriodsOut = Field(description="time-weighted, distributions reinvested, after fees")
     gross: PeriodsOut = Field(description="time-weighted, distributions reinvested, before fees")
@@ -53,6 +61,9 @@ class PoolPerformanceOut(BaseModel):
     def of(cls, pool: Pool, p: PoolPerformance) -> Self:
         return cls(
             pool_id=pool.id,
+            benchmark_symbol=pool.benchmark_symbol,
+            benchmark=PeriodsOut.of(p.benchmark) if p.benchmark else None,
+            benchmark_series=[BenchmarkPointOut(day=b.day, value=b.value) for b in p.benchmark_series],
             basis="official NAVs" if pool.dealing.is_forward else "each day's last NAV per unit",
             net=PeriodsOut.of(p.net),
             gross=PeriodsOut.of(p.gross),

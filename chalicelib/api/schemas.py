@@ -14,6 +14,7 @@ from typing import Annotated, Generic, Literal, Self, TypeVar
 
 from pydantic import BaseModel, Field, PlainSerializer
 
+from chalicelib.domain import money
 from chalicelib.domain.dealing import DealingPolicy
 from chalicelib.domain.model import Allocation, Investor, LedgerEntry, Pool
 from chalicelib.domain.operations import describe_dealing
@@ -108,6 +109,7 @@ class PoolOut(BaseModel):
     indicative: bool = Field(description="true when NAV and NAV per unit are live estimates, not a struck NAV orders deal at")
     valuation_id: str | None = Field(default=None, description="the valuation in hand: proposed, or approved and settling")
     fees_payable: Amount = Field(description="fees owed to the payee: a liability, already taken off NAV")
+    benchmark_symbol: str | None = Field(default=None, description="what its returns are shown beside")
 
     @classmethod
     def of(cls, pool: Pool) -> Self:
@@ -140,7 +142,8 @@ class PoolOut(BaseModel):
             dealing_mode=pool.dealing.mode.value,
             indicative=pool.dealing.is_forward,
             valuation_id=pool.valuation_id,
-            fees_payable=pool.fees_payable,
+            fees_payable=money.quantize_money(pool.fees_payable, pool.currency),
+            benchmark_symbol=pool.benchmark_symbol,
         )
 
 

@@ -58,6 +58,7 @@ class EntryType(StrEnum):
     FEES_SET = "pool.fees_set"
     FEES_CRYSTALLISED = "fees.crystallised"
     FEES_PAID = "fees.paid"
+    BENCHMARK_SET = "pool.benchmark_set"
 
 
 class TradeSide(StrEnum):
@@ -107,6 +108,7 @@ class Pool:
     fees_crystallised_through: date | None = None
     # Distributions paid per unit since the pool opened (8 places): performance is measured with them added back.
     distributed_per_unit: Decimal = ZERO
+    benchmark_symbol: str | None = None  # what its returns are shown beside
 
     @property
     def gross_assets(self) -> Decimal:

@@ -21,7 +21,10 @@ from datetime import date
 from decimal import Decimal
 
 from . import money, returns
-from .model import EntryType, LedgerEntry
+from .decisions import PoolDecision, new_entry, touch
+from .errors import Conflict
+from .model import EntryType, LedgerEntry, Pool, Stamp
+from .portfolio import clean_symbol
 from .returns import IndexPoint, Periods
 
 
@@ -30,6 +33,8 @@ class PoolPerformance:
     net: Periods
     gross: Periods
     series: tuple[tuple[date, Decimal, Decimal], ...]  # (day, net index, gross index)
+    benchmark: Periods | None = None
+    benchmark_series: tuple[IndexPoint, ...] = ()
 
 
 def _per_unit(amount: Decimal, units: Decimal | None) -> Decimal:
@@ -154,3 +159,32 @@ def investor_performance(
         management_fees=money.quantize_money(management, currency),
         flows=tuple(flows),
     )
+
+
+def set_benchmark(pool: Pool, symbol: object, stamp: Stamp) -> PoolDecision:
+    """The symbol a pool's returns are shown beside (None: none)."""
+    wanted = None if symbol is None else clean_symbol(symbol)
+    if wanted == pool.benchmark_symbol:
+        raise Conflict("the pool already has this benchmark", field="symbol", code="benchmark_unchanged")
+    entry = new_entry(pool, stamp, EntryType.BENCHMARK_SET, symbol=wanted, memo=f"benchmark {wanted or 'none'}")
+    return PoolDecision(touch(pool, stamp, benchmark_symbol=wanted), entry)
+
+
+def benchmark_index(closes: Sequence[tuple[date, Decimal]], days: Sequence[date]) -> list[IndexPoint]:
+    """A benchmark's price index over the pool's own days (its close on or before each), from 1;
+    empty until the benchmark has a close on or before the first day."""
+    index: list[IndexPoint] = []
+    if not days:
+        return index
+    at, base = 0, None
+    last: Decimal | None = None
+    for day in days:
+        while at < len(closes) and closes[at][0] <= day:
+            last = closes[at][1]
+            at += 1
+        if last is None:
+            return []
+        if base is None:
+            base = last
+        index.append(IndexPoint(day, (last / base).quantize(returns.PLACES)))
+    return index

@@ -3,24 +3,26 @@ and an investor's money-weighted return, from the NAV history and the ledger."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from chalicelib.domain import fee_booking, money
+from chalicelib.domain import fee_booking, money, returns
 from chalicelib.domain import performance as measuring
-from chalicelib.domain.model import EntryType, Investor, Pool
+from chalicelib.domain.model import EntryType, Investor, Pool, Stamp
 from chalicelib.domain.performance import InvestorPerformance, PoolPerformance
 
 from .pools import PoolService
-from .ports import NavPoint, Principal
+from .ports import Commit, NavPoint, PriceStore, Principal
 
 _PAGE = 1000
 
 
 class PerformanceService:
-    def __init__(self, pools: PoolService) -> None:
+    def __init__(self, pools: PoolService, *, prices: PriceStore | None = None) -> None:
         self.pools = pools
         self.repo = pools.repo
+        self._prices = prices
 
     def closes(self, pool: Pool) -> list[tuple[date, Decimal]]:
         """Each day's closing NAV per unit, oldest first: a forward pool's official (approved)
@@ -43,7 +45,23 @@ class PerformanceService:
     def pool_performance(self, who: Principal, pool_id: str) -> tuple[Pool, PoolPerformance]:
         pool = self.pools.get_pool(who, pool_id)
         today = self.pools.now().date()
-        return pool, measuring.pool_performance(self.closes(pool), self.repo.ledger(pool_id), today)
+        closes = self.closes(pool)
+        result = measuring.pool_performance(closes, self.repo.ledger(pool_id), today)
+        if pool.benchmark_symbol and closes and self._prices is not None:
+            days = [d for d, _ in closes]
+            marks = self._prices.closes(pool.benchmark_symbol, date.min, days[-1])
+            index = measuring.benchmark_index(marks, days)
+            periods = returns.periods(index, today) if index else None
+            result = replace(result, benchmark=periods, benchmark_series=tuple(index))
+        return pool, result
+
+    def set_benchmark(self, who: Principal, pool_id: str, symbol: str | None) -> Pool:
+        def decide(pool: Pool, stamp: Stamp) -> Commit:
+            d = measuring.set_benchmark(pool, symbol, stamp)
+            return Commit(pool=d.pool, expected_version=pool.version, entry=d.entry, record_nav=False)
+
+        self.pools.commands.run(who, pool_id, decide, self.pools.stamp)
+        return self.pools.get_pool(who, pool_id)
 
     def investor_performance(self, who: Principal, pool_id: str, investor_id: str) -> tuple[Pool, Investor, InvestorPerformance]:
         pool = self.pools.get_pool(who, pool_id)

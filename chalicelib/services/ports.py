@@ -163,6 +163,16 @@ class PricePoint:
         return _EPOCH + timedelta(microseconds=int(self.ts * 1_000_000))
 
 
+def last_of_each_day(points: Sequence[PricePoint]) -> list[PricePoint]:
+    """The last print of each symbol on each day among ``points``: the only ones a close can be."""
+    last: dict[tuple[str, date], PricePoint] = {}
+    for p in points:
+        day = (p.symbol, p.printed_at.date())
+        if day not in last or last[day].ts <= p.ts:
+            last[day] = p
+    return list(last.values())
+
+
 @dataclass(frozen=True)
 class BrokerageLink:
     pool_id: str
@@ -326,6 +336,10 @@ class PriceStore(Protocol):
         ...
 
     def latest(self, symbol: str) -> PricePoint | None: ...
+
+    def closes(self, symbol: str, start: date, end: date) -> list[tuple[date, Decimal]]:
+        """Each day's closing price (its last print, UTC) from ``start`` to ``end``, oldest first."""
+        ...
 
 
 class BrokerageLinkStore(Protocol):

@@ -394,7 +394,20 @@ def test_returns_over_the_year_separate_performance_from_cash_flows(api: Api, se
     November distribution reinvested, and each investor's money-weighted return."""
     test_a_year_of_fees_to_the_cent(api, set_clock)
     pid = ok(api.get("/pools"))["items"][0]["id"]
+    # Finance cannot pick the benchmark; the manager can, and it is kept on the pool.
+    refused = api.request("PUT", f"/pools/{pid}/benchmark", {"symbol": "IDX"}, as_user="finance")
+    assert (refused.status_code, error(refused)["code"]) == (403, "forbidden")
+    bad = api.request("PUT", f"/pools/{pid}/benchmark", {"symbol": "not a symbol!"})
+    assert (bad.status_code, error(bad)["field"]) == (400, "symbol")
+    assert ok(api.request("PUT", f"/pools/{pid}/benchmark", {"symbol": "IDX"}))["benchmark_symbol"] == "IDX"
     perf = ok(api.get(f"/pools/{pid}/performance", as_user="finance"))
+    # IDX's closes on the pool's own days (stored from the feed, a close per day): 100.00 to 117.00.
+    assert perf["benchmark_symbol"] == "IDX"
+    assert [(b["day"], b["value"]) for b in perf["benchmark_series"]][::11] == [
+        ("2026-01-30", "1.00000000"),
+        ("2026-12-31", "1.17000000"),
+    ]
+    assert (perf["benchmark"]["since_inception"], perf["benchmark"]["qtd"]) == ("0.17000000", "0.01739130")
     assert perf["basis"] == "official NAVs"
     assert [p["day"] for p in perf["series"]] == list(PRICES)
     assert perf["series"][0]["net"] == "1.00000000"

@@ -1,4 +1,4 @@
-"""One contract, two adapters, for the alert, directory and live-update ports: the
+"""One contract, two adapters, for the alert, directory, price and live-update ports: the
 in-memory stand-ins that unit tests use behave as the AWS adapters do (moto)."""
 
 from __future__ import annotations
@@ -13,10 +13,12 @@ import pytest
 
 from chalicelib.adapters.alerts import DynamoAlertStore
 from chalicelib.adapters.cognito import CognitoDirectory
+from chalicelib.adapters.memory import InMemoryPriceStore
 from chalicelib.adapters.memory_people import InMemoryAlertStore, InMemoryConnections, StaticDirectory
+from chalicelib.adapters.prices import DynamoPriceStore
 from chalicelib.adapters.push import Connections
 from chalicelib.resources import CONNECTIONS_TABLE, create_table_request
-from chalicelib.services.ports import AlertSettings, InvalidCursor, Person, Principal, SentAlert
+from chalicelib.services.ports import AlertSettings, InvalidCursor, Person, PricePoint, Principal, SentAlert
 from devstack.provision import provision_cognito
 from tests.support.api import FINANCE, MANAGER, MANAGER2
 from tests.support.events import TABLE_NAME
@@ -149,3 +151,28 @@ def test_subscribers_are_those_subscribed_until_they_close(connections: Any) -> 
     assert connections.subscribers("pl_1") == ["c1"]
     assert connections.subscribers("pl_2") == []
     assert connections.principal("c2") is None
+
+
+@pytest.fixture(params=["memory", "dynamodb"])
+def prices(request: pytest.FixtureRequest) -> Iterator[Any]:
+    if request.param == "memory":
+        yield InMemoryPriceStore()
+    else:
+        yield DynamoPriceStore(request.getfixturevalue("dynamodb"), TABLE_NAME)
+
+
+def _print(symbol: str, price: str, when: str) -> PricePoint:
+    return PricePoint(symbol, D(price), D(int(datetime.fromisoformat(when + "+00:00").timestamp())))
+
+
+def test_each_day_keeps_its_last_print_as_its_close_whatever_order_ticks_arrive_in(prices: Any) -> None:
+    prices.record([_print("IDX", "100.00", "2026-03-02T10:00:00"), _print("IDX", "101.00", "2026-03-02T15:00:00")])
+    # A late tick from earlier that day, and the next day's, in one batch: the 15:00 close stands.
+    prices.record([_print("IDX", "99.00", "2026-03-02T12:00:00"), _print("IDX", "102.50", "2026-03-03T16:00:00")])
+    prices.record([_print("OTHER", "5.00", "2026-03-02T16:00:00")])
+    assert prices.closes("IDX", date(2026, 3, 1), date(2026, 3, 31)) == [
+        (date(2026, 3, 2), D("101.00")),
+        (date(2026, 3, 3), D("102.50")),
+    ]
+    assert prices.closes("IDX", date(2026, 3, 3), date(2026, 3, 3)) == [(date(2026, 3, 3), D("102.50"))]
+    assert prices.latest("IDX").price == D("102.50")

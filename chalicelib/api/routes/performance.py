@@ -4,8 +4,10 @@ and how an investor has done with their own money (money-weighted)."""
 from __future__ import annotations
 
 from chalicelib import wiring
+from chalicelib.api.bodies import BenchmarkRequest
 from chalicelib.api.http import Call
 from chalicelib.api.performance_schemas import InvestorPerformanceOut, PoolPerformanceOut
+from chalicelib.api.schemas import PoolOut
 
 from .common import area
 
@@ -34,3 +36,15 @@ def pool_performance(call: Call, pool_id: str) -> PoolPerformanceOut:
 def investor_performance(call: Call, pool_id: str, investor_id: str) -> InvestorPerformanceOut:
     _, investor, result = wiring.performance().investor_performance(call.who, pool_id, investor_id)
     return InvestorPerformanceOut.of(investor, result)
+
+
+@api.route(
+    "/pools/{pool_id}/benchmark",
+    "PUT",
+    summary="Set the symbol the pool's returns are shown beside (null for none)",
+    body=BenchmarkRequest,
+    response=PoolOut,
+    tag="performance",
+)
+def set_benchmark(call: Call, pool_id: str) -> PoolOut:
+    return PoolOut.of(wiring.performance().set_benchmark(call.who, pool_id, call.body.symbol))

@@ -263,6 +263,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/pools/{pool_id}/benchmark": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the symbol the pool's returns are shown beside (null for none) */
+        put: operations["put_pools_pool_id_benchmark"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/pools/{pool_id}/brokerage": {
         parameters: {
             query?: never;
@@ -997,6 +1014,28 @@ export interface components {
              * @description why it needs approval
              */
             why: string;
+        };
+        /** BenchmarkPointOut */
+        BenchmarkPointOut: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /**
+             * Value
+             * Format: decimal
+             * @description the benchmark's price index on the pool's days: 1 on the first
+             */
+            value: string;
+        };
+        /** BenchmarkRequest */
+        BenchmarkRequest: {
+            /**
+             * Symbol
+             * @description a market symbol, e.g. "IDX"; null for none
+             */
+            symbol: string | null;
         };
         /** BrokerageOut */
         BrokerageOut: {
@@ -1982,6 +2021,12 @@ export interface components {
         /** PoolOut */
         PoolOut: {
             /**
+             * Benchmark Symbol
+             * @description what its returns are shown beside
+             * @default null
+             */
+            benchmark_symbol: string | null;
+            /**
              * Cash
              * Format: decimal
              */
@@ -2062,6 +2107,12 @@ export interface components {
              * @description what the index is struck from: official (approved) NAVs, or each day's last mark
              */
             basis: string;
+            /** @description the benchmark's price return over the same days; null without one */
+            benchmark: components["schemas"]["PeriodsOut"] | null;
+            /** Benchmark Series */
+            benchmark_series: components["schemas"]["BenchmarkPointOut"][];
+            /** Benchmark Symbol */
+            benchmark_symbol: string | null;
             /** @description time-weighted, distributions reinvested, before fees */
             gross: components["schemas"]["PeriodsOut"];
             /** @description time-weighted, distributions reinvested, after fees */
@@ -2073,6 +2124,12 @@ export interface components {
         };
         /** PoolSummaryOut */
         PoolSummaryOut: {
+            /**
+             * Benchmark Symbol
+             * @description what its returns are shown beside
+             * @default null
+             */
+            benchmark_symbol: string | null;
             /**
              * Cash
              * Format: decimal
@@ -4212,6 +4269,95 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApprovalPolicyOut"];
+                };
+            };
+            /** @description Malformed request: the field named is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token (or, signing in: wrong credentials; a webhook: no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role may not do this (finance is read-only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the pool's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused by the accounting rules, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Busy: nothing was changed; retry after Retry-After seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    put_pools_pool_id_benchmark: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pool_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BenchmarkRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PoolOut"];
                 };
             };
             /** @description Malformed request: the field named is wrong */
