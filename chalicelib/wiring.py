@@ -31,6 +31,7 @@ from chalicelib.services.performance import PerformanceService
 from chalicelib.services.pools import PoolService
 from chalicelib.services.ports import PoolChange, StoredEvent
 from chalicelib.services.reconciliation import PoolReconciliation, Reconciliation
+from chalicelib.services.statements import StatementService
 
 _BOTO = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=3, read_timeout=10)
 
@@ -74,6 +75,11 @@ def dealing_service() -> DealingService:
 @lru_cache(maxsize=1)
 def performance() -> PerformanceService:
     return PerformanceService(pool_service(), prices=DynamoPriceStore(dynamodb(), settings().pools_table))
+
+
+@lru_cache(maxsize=1)
+def statements() -> StatementService:
+    return StatementService(pool_service(), directory(), send=alerts().send_statement)
 
 
 @lru_cache(maxsize=1)
@@ -166,6 +172,7 @@ def reset() -> None:
         dealing_service,
         corrections,
         performance,
+        statements,
         approvals,
         market_data,
         alerts,

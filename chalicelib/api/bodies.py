@@ -197,3 +197,8 @@ class PayFeesRequest(Body):
 
 class BenchmarkRequest(Body):
     symbol: str | None = Field(max_length=32, description='a market symbol, e.g. "IDX"; null for none')
+
+
+class StatementPeriodRequest(Body):
+    start: str = Field(alias="from", min_length=10, max_length=10, description="the period's first day, e.g. 2026-10-01")
+    end: str = Field(alias="to", min_length=10, max_length=10, description="its last day, e.g. 2026-12-31")

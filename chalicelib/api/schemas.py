@@ -23,7 +23,6 @@ from chalicelib.services.ports import (
     NavPoint,
     Page,
 )
-from chalicelib.services.statements import Statement, StatementLine
 
 # Decimal rendered as its exact string (never through float).
 Amount = Annotated[
@@ -342,42 +341,4 @@ class DistributionPreviewOut(BaseModel):
             allocations=[
                 PreviewShareOut(investor_id=i.id, name=i.name, units=a.units, amount=a.amount) for i, a in preview.shares
             ],
-        )
-
-
-class StatementLineOut(BaseModel):
-    entry_id: str
-    type: str
-    created_at: Timestamp
-    amount: Amount = Field(description="cash in (contribution) or out to the investor (withdrawal, their share of a payout)")
-    units: Amount = Field(description="units issued or redeemed; 0 for a payout")
-    nav_per_unit: Amount | None
-    memo: str | None
-
-    @classmethod
-    def of(cls, line: StatementLine) -> Self:
-        e = line.entry
-        return cls(
-            entry_id=e.id,
-            type=e.type.value,
-            created_at=e.created_at,
-            amount=line.amount,
-            units=line.units,
-            nav_per_unit=e.nav_per_unit,
-            memo=e.memo,
-        )
-
-
-class StatementOut(BaseModel):
-    pool: PoolOut
-    investor: InvestorOut
-    lines: list[StatementLineOut]
-
-    @classmethod
-    def of(cls, statement: Statement) -> Self:
-        pool = statement.pool
-        return cls(
-            pool=PoolOut.of(pool),
-            investor=InvestorOut.valued(statement.investor, pool),
-            lines=[StatementLineOut.of(line) for line in statement.lines],
         )

@@ -59,6 +59,7 @@ class EntryType(StrEnum):
     FEES_CRYSTALLISED = "fees.crystallised"
     FEES_PAID = "fees.paid"
     BENCHMARK_SET = "pool.benchmark_set"
+    STATEMENTS_SENT = "statements.sent"
 
 
 class TradeSide(StrEnum):

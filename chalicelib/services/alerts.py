@@ -23,6 +23,7 @@ from chalicelib.domain.model import EntryType, LedgerEntry, Pool
 
 from .access import check_write
 from .ports import AlertSettings, AlertStore, Directory, Email, Mailer, Page, PoolRepository, Principal, SentAlert, StoredEvent
+from .statements import InvestorStatement
 
 DEFAULT_WITHDRAWAL_THRESHOLD = Decimal("0.10")
 VALUATION_STEPS = frozenset({EntryType.VALUATION_PROPOSED, EntryType.VALUATION_APPROVED, EntryType.VALUATION_REJECTED})
@@ -251,6 +252,26 @@ class Alerts:
         )
 
     # -- sending ------------------------------------------------------------------
+
+    def send_statement(self, statement: InvestorStatement, cause: str) -> bool:
+        """Email an investor their statement for a period (to them alone); False when sent before."""
+        s, pool, cur = statement.period, statement.pool, statement.pool.currency
+        ret = "n/a" if s.period_return is None else f"{money.quantize_places(s.period_return * 100, 2)}%"
+        lines = [
+            f"Dear {statement.investor.name},",
+            f"Your statement for {pool.name}, {s.start} to {s.end}.",
+            f"Opening: {s.opening_units} units, {money.shown(s.opening_value, cur)}.",
+            f"Paid in: {money.shown(s.paid_in, cur)}. Taken out: {money.shown(s.taken_out, cur)}. "
+            f"Distributions: {money.shown(s.distributions, cur)}.",
+            f"Fees charged: {money.shown(s.fees, cur)} (performance {money.shown(s.performance_fees, cur)}, "
+            f"management {money.shown(s.management_fees, cur)}, early redemption {money.shown(s.early_redemption_fees, cur)}).",
+            f"Closing: {s.closing_units} units, {money.shown(s.closing_value, cur)}. Gain: {money.shown(s.gain, cur)}.",
+            f"The pool's return over the period, net of fees: {ret}.",
+            f"Questions: {statement.manager.label}.",
+        ]
+        link = f"{self.app_url}/#/pools/{pool.id}/investors/{statement.investor.id}/statement?from={s.start}&to={s.end}"
+        subject = f"{pool.name}: your statement, {s.start} to {s.end}"
+        return self._send(cause, pool, subject, lines, link=link, to=(statement.investor.email,))
 
     def _send(
         self,

@@ -13,9 +13,28 @@ from chalicelib.domain.model import EntryType, Investor, Pool, Stamp
 from chalicelib.domain.performance import InvestorPerformance, PoolPerformance
 
 from .pools import PoolService
-from .ports import Commit, NavPoint, PriceStore, Principal
+from .ports import Commit, NavPoint, PoolRepository, PriceStore, Principal
 
 _PAGE = 1000
+
+
+def nav_closes(repo: PoolRepository, pool: Pool) -> list[tuple[date, Decimal]]:
+    """Each day's closing NAV per unit, oldest first: a forward pool's official (approved)
+    NAVs alone; an instant pool's last mark of each day."""
+    points: list[NavPoint] = []
+    cursor: str | None = None
+    while True:
+        page = repo.nav_history(pool.id, limit=_PAGE, cursor=cursor)
+        points[:0] = page.items  # each page is older than the last
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    by_day: dict[date, Decimal] = {}
+    for p in points:
+        if pool.dealing.is_forward and not p.official:
+            continue
+        by_day[p.at.date()] = p.nav_per_unit
+    return sorted(by_day.items())
 
 
 class PerformanceService:
@@ -25,22 +44,7 @@ class PerformanceService:
         self._prices = prices
 
     def closes(self, pool: Pool) -> list[tuple[date, Decimal]]:
-        """Each day's closing NAV per unit, oldest first: a forward pool's official (approved)
-        NAVs alone; an instant pool's last mark of each day."""
-        points: list[NavPoint] = []
-        cursor: str | None = None
-        while True:
-            page = self.repo.nav_history(pool.id, limit=_PAGE, cursor=cursor)
-            points[:0] = page.items  # each page is older than the last
-            cursor = page.next_cursor
-            if cursor is None:
-                break
-        by_day: dict[date, Decimal] = {}
-        for p in points:
-            if pool.dealing.is_forward and not p.official:
-                continue
-            by_day[p.at.date()] = p.nav_per_unit
-        return sorted(by_day.items())
+        return nav_closes(self.repo, pool)
 
     def pool_performance(self, who: Principal, pool_id: str) -> tuple[Pool, PoolPerformance]:
         pool = self.pools.get_pool(who, pool_id)

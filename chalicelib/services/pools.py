@@ -23,7 +23,6 @@ from .commands import CommandRunner, Decide, Receipt
 from .holdings import HoldingsUseCases
 from .ids import new_id
 from .ports import Commit, Directory, NavPoint, Page, PoolRepository, PriceStore, Principal
-from .statements import Statement, investor_statement
 
 
 @dataclass(frozen=True)
@@ -296,10 +295,6 @@ class PoolService(HoldingsUseCases):
             shares=tuple((by_id[a.investor_id], a) for a in d.allocations),
             preview_id=ops.shares_fingerprint(d.allocations),
         )
-
-    def statement(self, who: Principal, pool_id: str, investor_id: str) -> Statement:
-        pool = self.get_pool(who, pool_id)
-        return investor_statement(self.repo, pool, self.investor(pool_id, investor_id))
 
     def distribution(self, who: Principal, pool_id: str, entry_id: str) -> tuple[LedgerEntry, tuple[Allocation, ...]]:
         self.get_pool(who, pool_id)

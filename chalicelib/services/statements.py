@@ -1,47 +1,126 @@
-"""An investor's statement: what they put in, took out and were paid, with the units
-each movement issued or redeemed, from the pool's ledger."""
+"""An investor's statement for a period: opening and closing units and values,
+what they put in, took out and were paid, with the units each movement issued
+or redeemed, fees charged and the period's return, from the pool's ledger
+(domain/period_statement.py). Finance emails each investor theirs, once per period."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
+from datetime import date
 
-from chalicelib.domain.model import EntryType, Investor, LedgerEntry, Pool
+from chalicelib.domain.decisions import new_entry, touch
+from chalicelib.domain.errors import InvalidInput
+from chalicelib.domain.model import EntryType, Investor, InvestorStatus, Pool, Stamp
+from chalicelib.domain.period_statement import PeriodStatement, period_statement
 
-from .ports import PoolRepository
-
-
-@dataclass(frozen=True)
-class StatementLine:
-    """One movement on an investor's statement: the ledger entry and what it meant for them."""
-
-    entry: LedgerEntry
-    amount: Decimal
-    units: Decimal
+from .access import check_checker
+from .performance import nav_closes
+from .pools import PoolService
+from .ports import Commit, Directory, Person, Principal
 
 
 @dataclass(frozen=True)
-class Statement:
-    """An investor's history in a pool, oldest first, with the pool and investor as read."""
+class InvestorStatement:
+    """A statement for a period: the pool (with who manages it), the investor, the figures."""
 
     pool: Pool
+    manager: Person
     investor: Investor
-    lines: list[StatementLine]
+    period: PeriodStatement
 
 
-def investor_statement(repo: PoolRepository, pool: Pool, investor: Investor) -> Statement:
-    """Contributions and withdrawals with the units issued or redeemed, their
-    reversals, and each payout the investor received or gave back when a
-    distribution was reversed (the same shares their paid_out adds up), oldest first."""
-    ledger = repo.ledger(pool.id)
-    paid = repo.booked_shares(pool.id, investor.id, [e.id for e in ledger if e.books_shares])
-    lines: list[StatementLine] = []
-    for e in ledger:
-        if e.investor_id == investor.id and e.type in (EntryType.CONTRIBUTION, EntryType.WITHDRAWAL):
-            lines.append(StatementLine(e, e.amount or Decimal(0), e.units or Decimal(0)))
-        elif e.investor_id == investor.id and e.type is EntryType.REVERSAL:
-            # Undoing a contribution or withdrawal: the units come off or back (signed), for the same amount.
-            lines.append(StatementLine(e, e.amount or Decimal(0), e.units_delta))
-        elif e.id in paid:
-            lines.append(StatementLine(e, paid[e.id].amount, Decimal(0)))
-    return Statement(pool, investor, lines)
+@dataclass(frozen=True)
+class EmailedStatements:
+    sent: tuple[str, ...]  # investor ids emailed now
+    already_sent: tuple[str, ...]  # emailed before for this period: never twice
+    without_email: tuple[str, ...]
+
+
+# Sends one investor's statement (to them alone); False when it was sent before for the period.
+SendStatement = Callable[[InvestorStatement, str], bool]
+
+
+def parse_period(start: str | None, end: str | None, *, opened: date, today: date) -> tuple[date, date]:
+    def day(value: str | None, field: str, default: date) -> date:
+        if value is None:
+            return default
+        try:
+            return date.fromisoformat(value) if len(value) == 10 else _bad(field)
+        except ValueError:
+            return _bad(field)
+
+    first, last = day(start, "from", opened), day(end, "to", today)
+    if first > last:
+        raise InvalidInput("the period ends before it starts", field="to", code="invalid_period")
+    return first, last
+
+
+def _bad(field: str) -> date:
+    raise InvalidInput(f"{field} must be a date like 2026-12-31", field=field, code="invalid_date")
+
+
+class StatementService:
+    def __init__(self, pools: PoolService, directory: Directory, send: SendStatement | None = None) -> None:
+        self.pools = pools
+        self.repo = pools.repo
+        self.directory = directory
+        self._send = send
+
+    def statement(
+        self, who: Principal, pool_id: str, investor_id: str, *, start: str | None = None, end: str | None = None
+    ) -> InvestorStatement:
+        pool = self.pools.get_pool(who, pool_id)
+        return self._statements(pool, [self.pools.investor(pool_id, investor_id)], start, end)[0]
+
+    def statements(
+        self, who: Principal, pool_id: str, *, start: str | None = None, end: str | None = None
+    ) -> list[InvestorStatement]:
+        """Every investor's statement for the period (those who held units or moved money in it), by name."""
+        pool = self.pools.get_pool(who, pool_id)
+        found = self._statements(pool, self.repo.all_investors(pool_id), start, end)
+        kept = [s for s in found if s.period.opening_units or s.period.closing_units or s.period.lines]
+        return sorted(kept, key=lambda s: (s.investor.name.casefold(), s.investor.id))
+
+    def email(self, who: Principal, pool_id: str, *, start: str | None = None, end: str | None = None) -> EmailedStatements:
+        """Finance emails each investor their statement for the period: one message each, never twice."""
+        pool = check_checker(who, self.repo.get_pool(pool_id), pool_id)
+        if self._send is None:  # pragma: no cover - wired in production and tests
+            raise RuntimeError("no mailer")
+        sent, before, without = [], [], []
+        found = self.statements(who, pool_id, start=start, end=end)
+        for s in found:
+            if not s.investor.email or s.investor.status is InvestorStatus.REMOVED:
+                without.append(s.investor.id)
+            elif self._send(s, f"statement:{pool.id}:{s.investor.id}:{s.period.start}:{s.period.end}"):
+                sent.append(s.investor.id)
+            else:
+                before.append(s.investor.id)
+        if sent:
+            period = f"{found[0].period.start} to {found[0].period.end}"
+
+            def decide(current: Pool, stamp: Stamp) -> Commit:
+                entry = new_entry(
+                    current,
+                    stamp,
+                    EntryType.STATEMENTS_SENT,
+                    memo=f"statements for {period} emailed to {len(sent)} investor(s)",
+                )
+                return Commit(pool=touch(current, stamp), expected_version=current.version, entry=entry, record_nav=False)
+
+            self.pools.commands.run(who, pool_id, decide, self.pools.stamp, access=check_checker)
+        return EmailedStatements(tuple(sent), tuple(before), tuple(without))
+
+    def _statements(self, pool: Pool, investors: list[Investor], start: str | None, end: str | None) -> list[InvestorStatement]:
+        first, last = parse_period(start, end, opened=pool.created_at.date(), today=self.pools.now().date())
+        entries = self.repo.ledger(pool.id)
+        closes = nav_closes(self.repo, pool)
+        manager = self.directory.people([pool.manager_id]).get(pool.manager_id) or Person(pool.manager_id, "", "")
+        distributions = [e.id for e in entries if e.books_shares]
+        out = []
+        for investor in investors:
+            shares = self.repo.booked_shares(pool.id, investor.id, distributions)
+            payouts = {k: a.amount for k, a in shares.items()}
+            figures = period_statement(entries, investor.id, payouts, closes, start=first, end=last, currency=pool.currency)
+            out.append(InvestorStatement(pool, manager, investor, figures))
+        return out

@@ -17,6 +17,7 @@ import pytest
 from chalicelib import wiring
 from chalicelib.services.ports import PricePoint
 from tests.support.api import Api, add_investor, error, make_pool
+from tests.support.events import sent_emails
 
 FEES = {
     "management_rate": "0.012",
@@ -427,3 +428,60 @@ def test_returns_over_the_year_separate_performance_from_cash_flows(api: Api, se
         ("2026-11-16", mine["flows"][2]["amount"]),
     ]
     assert D(mine["xirr"]) > 0
+
+
+def test_alices_third_quarter_statement_and_emailing_every_statement_once(api: Api, set_clock: Callable[[str], None]) -> None:
+    test_a_year_of_fees_to_the_cent(api, set_clock)
+    pid = ok(api.get("/pools"))["items"][0]["id"]
+    people = {i["name"]: i["id"] for i in ok(api.get(f"/pools/{pid}/investors"))["items"]}
+    st = ok(api.get(f"/pools/{pid}/investors/{people['Alice']}/statement?from=2026-07-01&to=2026-09-30", as_user="finance"))
+    p = st["period"]
+    # Opening: her units at 30 June's official NAV per unit; closing: at 30 September's. Values rounded down.
+    assert (p["opening_units"], p["opening_nav_per_unit"], p["opening_value"]) == ("98625.105203", "1.094646", "107959.57")
+    assert (p["closing_units"], p["closing_nav_per_unit"], p["closing_value"]) == ("78348.926614", "1.128002", "88377.74")
+    assert [(line["type"], line["amount"], line["units"], line["performance_fee"]) for line in st["lines"]] == [
+        ("withdrawal", "22335.49", "20000.000000", "65.09"),
+        ("fees.crystallised", "311.53", "276.178589", "311.53"),
+    ]
+    # Her share of July's, August's and September's management fees, by the units she held when each was charged:
+    # (162.13 + 167.47) x 98,625.105203 / 146,565.549432 + 140.94 x 78,625.105203 / 126,565.549432 = 309.345...
+    assert (p["taken_out"], p["paid_in"], p["distributions"]) == ("22335.49", "0.00", "0.00")
+    assert (p["performance_fees"], p["management_fees"], p["early_redemption_fees"], p["fees"]) == (
+        "376.62",
+        "309.35",
+        "0.00",
+        "685.97",
+    )
+    assert p["gain"] == "2753.66"  # 88,377.74 + 22,335.49 - 107,959.57
+    # The pool's net time-weighted return over the quarter, from official NAVs, fees collected per unit taken off.
+    july = D("1.084328") / D("1.094646")
+    august = (D("1.120029") - D("65.09") / D("146565.549432")) / D("1.084328")
+    september = (D("1.128002") - D("311.53") / D("126565.549432") - D("189.95") / D("126289.370843")) / D("1.120029")
+    assert p["period_return"] == str((july * august * september - 1).quantize(D("0.00000001")))
+    assert (st["manager"]["email"], st["pool"]["name"]) == ("manager@example.com", "Harbour Growth Fund")
+    # A period that ends before it starts, or a day that is not a date, is refused naming the field.
+    bad = api.get(f"/pools/{pid}/investors/{people['Alice']}/statement?from=2026-10-01&to=2026-09-30")
+    assert (bad.status_code, error(bad)["field"], error(bad)["code"]) == (400, "to", "invalid_period")
+    bad = api.get(f"/pools/{pid}/investors/{people['Alice']}/statement?from=30/09/2026")
+    assert (bad.status_code, error(bad)["field"]) == (400, "from")
+
+    # Every investor's statement for the year, to print in one go.
+    every = ok(api.get(f"/pools/{pid}/statements?from=2026-01-01&to=2026-12-31"))["items"]
+    assert [s["investor"]["name"] for s in every] == ["Alice", "Bob"]
+    assert [s["period"]["performance_fees"] for s in every] == ["1860.69", "716.00"]
+
+    # Finance emails each investor their statement: one message each, never twice for the same period.
+    period = {"from": "2026-10-01", "to": "2026-12-31"}
+    refused = api.post(f"/pools/{pid}/statements/email", period)
+    assert (refused.status_code, error(refused)["code"]) == (403, "forbidden")  # the manager does not send them
+    sent = ok(api.post(f"/pools/{pid}/statements/email", period, as_user="finance"))
+    assert (sorted(sent["sent"]), sent["already_sent"]) == (sorted(people.values()), [])
+    again = ok(api.post(f"/pools/{pid}/statements/email", period, as_user="finance"))
+    assert (again["sent"], sorted(again["already_sent"])) == ([], sorted(people.values()))
+    mails = [m for m in sent_emails() if "your statement" in m.subject]
+    assert sorted(m.destinations["ToAddresses"][0] for m in mails) == ["alice@example.com", "bob@example.com"]
+    assert all(len(m.destinations["ToAddresses"]) == 1 for m in mails)  # each to the investor alone
+    alices = next(m for m in mails if m.destinations["ToAddresses"] == ["alice@example.com"])
+    assert alices.subject == "Harbour Growth Fund: your statement, 2026-10-01 to 2026-12-31"
+    logged = [e for e in ok(api.get(f"/pools/{pid}/activity?limit=5"))["items"] if e["type"] == "statements.sent"]
+    assert [e["memo"] for e in logged] == ["statements for 2026-10-01 to 2026-12-31 emailed to 2 investor(s)"]

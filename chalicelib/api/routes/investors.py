@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from chalicelib import wiring
-from chalicelib.api.bodies import AddInvestorRequest, EditInvestorRequest
+from chalicelib.api.bodies import AddInvestorRequest, EditInvestorRequest, StatementPeriodRequest
 from chalicelib.api.http import Call
 from chalicelib.api.params import page_limit, search_text
-from chalicelib.api.schemas import InvestorList, InvestorOut, StatementOut
+from chalicelib.api.schemas import InvestorList, InvestorOut
+from chalicelib.api.statement_schemas import EmailedStatementsOut, StatementList, StatementOut
 
 from .common import area, pools
 
@@ -70,12 +71,42 @@ def edit_investor(call: Call, pool_id: str, investor_id: str) -> InvestorOut:
 @api.route(
     "/pools/{pool_id}/investors/{investor_id}/statement",
     "GET",
-    summary="An investor's statement: contributions, withdrawals and payouts, oldest first",
+    summary="An investor's statement for a period (?from=&to=, by default since the pool opened): "
+    "opening and closing values, every flow, fees, the period's return",
     response=StatementOut,
+    query=("from", "to"),
     tag="investors",
 )
 def investor_statement(call: Call, pool_id: str, investor_id: str) -> StatementOut:
-    return StatementOut.of(pools().statement(call.who, pool_id, investor_id))
+    q = call.query
+    return StatementOut.of(wiring.statements().statement(call.who, pool_id, investor_id, start=q.get("from"), end=q.get("to")))
+
+
+@api.route(
+    "/pools/{pool_id}/statements",
+    "GET",
+    summary="Every investor's statement for a period (?from=&to=), by name: to print in one go",
+    response=StatementList,
+    query=("from", "to"),
+    tag="investors",
+)
+def pool_statements(call: Call, pool_id: str) -> StatementList:
+    q = call.query
+    found = wiring.statements().statements(call.who, pool_id, start=q.get("from"), end=q.get("to"))
+    return StatementList(items=[StatementOut.of(s) for s in found])
+
+
+@api.route(
+    "/pools/{pool_id}/statements/email",
+    "POST",
+    summary="Finance emails each investor their statement for the period: one message each, never twice",
+    body=StatementPeriodRequest,
+    response=EmailedStatementsOut,
+    tag="investors",
+)
+def email_statements(call: Call, pool_id: str) -> EmailedStatementsOut:
+    b = call.body
+    return EmailedStatementsOut.of(wiring.statements().email(call.who, pool_id, start=b.start, end=b.end))
 
 
 @api.route(

@@ -514,7 +514,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An investor's statement: contributions, withdrawals and payouts, oldest first */
+        /** An investor's statement for a period (?from=&to=, by default since the pool opened): opening and closing values, every flow, fees, the period's return */
         get: operations["get_pools_pool_id_investors_investor_id_statement"];
         put?: never;
         post?: never;
@@ -588,6 +588,40 @@ export interface paths {
         get: operations["get_pools_pool_id_performance"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pools/{pool_id}/statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every investor's statement for a period (?from=&to=), by name: to print in one go */
+        get: operations["get_pools_pool_id_statements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pools/{pool_id}/statements/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Finance emails each investor their statement for the period: one message each, never twice */
+        post: operations["post_pools_pool_id_statements_email"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1372,6 +1406,24 @@ export interface components {
              */
             name: string | null;
         };
+        /** EmailedStatementsOut */
+        EmailedStatementsOut: {
+            /**
+             * Already Sent
+             * @description emailed before for this period: never twice
+             */
+            already_sent: string[];
+            /**
+             * Sent
+             * @description investors emailed now
+             */
+            sent: string[];
+            /**
+             * Without Email
+             * @description no email address on file (or removed)
+             */
+            without_email: string[];
+        };
         /** EntryList */
         EntryList: {
             /** Items */
@@ -1840,6 +1892,13 @@ export interface components {
             /** Password */
             password: string;
         };
+        /** ManagerOut */
+        ManagerOut: {
+            /** Email */
+            email: string;
+            /** Name */
+            name: string;
+        };
         /** MeResponse */
         MeResponse: {
             /** Email */
@@ -1989,6 +2048,98 @@ export interface components {
              * @default null
              */
             amount: string | null;
+        };
+        /** PeriodOut */
+        PeriodOut: {
+            /**
+             * Closing Nav Per Unit
+             * @description at the close of the period's last day (official if forward)
+             */
+            closing_nav_per_unit: string | null;
+            /**
+             * Closing Units
+             * Format: decimal
+             */
+            closing_units: string;
+            /**
+             * Closing Value
+             * Format: decimal
+             */
+            closing_value: string;
+            /**
+             * Distributions
+             * Format: decimal
+             */
+            distributions: string;
+            /**
+             * Early Redemption Fees
+             * Format: decimal
+             */
+            early_redemption_fees: string;
+            /**
+             * End
+             * Format: date
+             * @description the last day (to)
+             */
+            end: string;
+            /**
+             * Fees
+             * Format: decimal
+             */
+            fees: string;
+            /**
+             * Gain
+             * Format: decimal
+             * @description closing value + taken out + distributions - paid in - opening value
+             */
+            gain: string;
+            /**
+             * Management Fees
+             * Format: decimal
+             * @description the investor's share of each management fee charged in the period
+             */
+            management_fees: string;
+            /**
+             * Opening Nav Per Unit
+             * @description at the close of the day before the period (official if forward)
+             */
+            opening_nav_per_unit: string | null;
+            /**
+             * Opening Units
+             * Format: decimal
+             */
+            opening_units: string;
+            /**
+             * Opening Value
+             * Format: decimal
+             */
+            opening_value: string;
+            /**
+             * Paid In
+             * Format: decimal
+             */
+            paid_in: string;
+            /**
+             * Performance Fees
+             * Format: decimal
+             */
+            performance_fees: string;
+            /**
+             * Period Return
+             * @description the pool's time-weighted return over the period, net of fees
+             */
+            period_return: string | null;
+            /**
+             * Start
+             * Format: date
+             * @description the first day (from)
+             */
+            start: string;
+            /**
+             * Taken Out
+             * Format: decimal
+             */
+            taken_out: string;
         };
         /**
          * PeriodsOut
@@ -2410,7 +2561,7 @@ export interface components {
             /**
              * Amount
              * Format: decimal
-             * @description cash in (contribution) or out to the investor (withdrawal, their share of a payout)
+             * @description cash in (contribution) or out to the investor (withdrawal, their share of a payout); a fee crystallised
              */
             amount: string;
             /** Created At */
@@ -2421,21 +2572,50 @@ export interface components {
             memo: string | null;
             /** Nav Per Unit */
             nav_per_unit: string | null;
+            /**
+             * Performance Fee
+             * @description collected from a redemption, or crystallised
+             */
+            performance_fee: string | null;
             /** Type */
             type: string;
             /**
              * Units
              * Format: decimal
-             * @description units issued or redeemed; 0 for a payout
+             * @description units issued, redeemed or cancelled for a fee; 0 for a payout; a reversal's are signed
              */
             units: string;
+        };
+        /**
+         * StatementList
+         * @description Every investor's statement for the period, by name: one page each when printed.
+         */
+        StatementList: {
+            /** Items */
+            items: components["schemas"]["StatementOut"][];
         };
         /** StatementOut */
         StatementOut: {
             investor: components["schemas"]["InvestorOut"];
             /** Lines */
             lines: components["schemas"]["StatementLineOut"][];
+            /** @description who manages the pool: the contact for questions */
+            manager: components["schemas"]["ManagerOut"];
+            period: components["schemas"]["PeriodOut"];
             pool: components["schemas"]["PoolOut"];
+        };
+        /** StatementPeriodRequest */
+        StatementPeriodRequest: {
+            /**
+             * From
+             * @description the period's first day, e.g. 2026-10-01
+             */
+            from: string;
+            /**
+             * To
+             * @description its last day, e.g. 2026-12-31
+             */
+            to: string;
         };
         /** TokensResponse */
         TokensResponse: {
@@ -6162,7 +6342,10 @@ export interface operations {
     };
     get_pools_pool_id_investors_investor_id_statement: {
         parameters: {
-            query?: never;
+            query?: {
+                from?: string;
+                to?: string;
+            };
             header?: never;
             path: {
                 pool_id: string;
@@ -6715,6 +6898,183 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PoolPerformanceOut"];
+                };
+            };
+            /** @description Malformed request: the field named is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token (or, signing in: wrong credentials; a webhook: no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role may not do this (finance is read-only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the pool's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused by the accounting rules, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Busy: nothing was changed; retry after Retry-After seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_pools_pool_id_statements: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                pool_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatementList"];
+                };
+            };
+            /** @description Malformed request: the field named is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token (or, signing in: wrong credentials; a webhook: no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role may not do this (finance is read-only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the pool's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused by the accounting rules, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Busy: nothing was changed; retry after Retry-After seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_pools_pool_id_statements_email: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pool_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatementPeriodRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailedStatementsOut"];
                 };
             };
             /** @description Malformed request: the field named is wrong */
