@@ -25,6 +25,7 @@ from chalicelib.services.approvals import ApprovalService
 from chalicelib.services.brokerage import BrokerageService
 from chalicelib.services.corrections import CorrectionService
 from chalicelib.services.dealing import DealingService
+from chalicelib.services.firm import FirmService
 from chalicelib.services.live import LiveUpdates
 from chalicelib.services.market import MarketData
 from chalicelib.services.performance import PerformanceService
@@ -80,6 +81,11 @@ def performance() -> PerformanceService:
 @lru_cache(maxsize=1)
 def statements() -> StatementService:
     return StatementService(pool_service(), directory(), send=alerts().send_statement)
+
+
+@lru_cache(maxsize=1)
+def firm() -> FirmService:
+    return FirmService(pool_service())
 
 
 @lru_cache(maxsize=1)
@@ -173,6 +179,7 @@ def reset() -> None:
         corrections,
         performance,
         statements,
+        firm,
         approvals,
         market_data,
         alerts,

@@ -34,7 +34,17 @@ from chalicelib.domain import money
 from chalicelib.domain.approvals import ApprovalPolicy
 from chalicelib.domain.dealing import Cutoff, DealingMode, DealingPolicy, Frequency
 from chalicelib.domain.fees import Crystallisation, FeePolicy, Lot
-from chalicelib.domain.model import EntryType, Investor, InvestorStatus, LedgerEntry, Pool, PoolStatus, Position, TradeSide
+from chalicelib.domain.model import (
+    EntryType,
+    Investor,
+    InvestorStatus,
+    LedgerEntry,
+    Pool,
+    PoolStatus,
+    Position,
+    Tally,
+    TradeSide,
+)
 from chalicelib.services.ports import EntryAppended, InvestorChanged, NavPoint, PoolChange, PoolChanged
 
 # -- keys ------------------------------------------------------------------------
@@ -252,6 +262,41 @@ class _Lots(Codec[tuple[Lot, ...]]):
         return tuple(out)
 
 
+class _Tally(Codec[Tally]):
+    """A pool's running counts for the firm at a glance, as one map on its STATE item."""
+
+    def put(self, value: Tally, currency: str) -> dict[str, Any]:
+        return {
+            "M": {
+                "month": {"S": value.month},
+                "month_in": {"N": str(value.month_in)},
+                "month_out": {"N": str(value.month_out)},
+                "year": {"N": str(value.year)},
+                "year_in": {"N": str(value.year_in)},
+                "year_out": {"N": str(value.year_out)},
+                "open_orders": {"N": str(value.open_orders)},
+                "awaiting_approval": {"N": str(value.awaiting_approval)},
+            }
+        }
+
+    def get(self, attr: dict[str, Any], currency: str) -> Tally:
+        m = attr["M"]
+
+        def cash(name: str) -> Decimal:
+            return money.quantize_money(Decimal(m[name]["N"]), currency)
+
+        return Tally(
+            month=m["month"]["S"],
+            month_in=cash("month_in"),
+            month_out=cash("month_out"),
+            year=int(m["year"]["N"]),
+            year_in=cash("year_in"),
+            year_out=cash("year_out"),
+            open_orders=int(m["open_orders"]["N"]),
+            awaiting_approval=int(m["awaiting_approval"]["N"]),
+        )
+
+
 POOL: Shape[Pool] = Shape(
     Pool,
     {
@@ -278,6 +323,7 @@ POOL: Shape[Pool] = Shape(
         "fees_crystallised_through": DAY,
         "distributed_per_unit": NUMBER,
         "benchmark_symbol": TEXT,
+        "tally": _Tally(),
     },
     {
         "positions": {},
@@ -287,6 +333,7 @@ POOL: Shape[Pool] = Shape(
         "fees": FeePolicy(),
         "fees_payable": money.ZERO,
         "distributed_per_unit": money.ZERO,
+        "tally": Tally(),
     },
 )
 

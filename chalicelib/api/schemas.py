@@ -24,10 +24,10 @@ from chalicelib.services.ports import (
     Page,
 )
 
-# Decimal rendered as its exact string (never through float).
+# Decimal rendered as its exact string, in plain notation (never through float, never "0E-8").
 Amount = Annotated[
     Decimal,
-    PlainSerializer(str, return_type=str, when_used="always"),
+    PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="always"),
     Field(json_schema_extra={"type": "string", "format": "decimal"}),
 ]
 Timestamp = Annotated[

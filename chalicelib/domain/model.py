@@ -79,6 +79,20 @@ class Position:
 
 
 @dataclass(frozen=True)
+class Tally:
+    """Running counts for the firm at a glance (kept by tally.py as commits land)."""
+
+    month: str = ""  # "YYYY-MM": the month month_in and month_out are for
+    month_in: Decimal = ZERO
+    month_out: Decimal = ZERO
+    year: int = 0
+    year_in: Decimal = ZERO
+    year_out: Decimal = ZERO
+    open_orders: int = 0
+    awaiting_approval: int = 0
+
+
+@dataclass(frozen=True)
 class Pool:
     id: str
     name: str
@@ -110,6 +124,7 @@ class Pool:
     # Distributions paid per unit since the pool opened (8 places): performance is measured with them added back.
     distributed_per_unit: Decimal = ZERO
     benchmark_symbol: str | None = None  # what its returns are shown beside
+    tally: Tally = field(default_factory=Tally)
 
     @property
     def gross_assets(self) -> Decimal:

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
+from chalicelib.domain import tally
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from chalicelib.domain.model import Allocation, LedgerEntry, Pool, Stamp
 
@@ -100,6 +101,7 @@ class CommandRunner:
                     raise
                 self._backoff(attempt)
                 continue
+            change = replace(change, pool=tally.counted(change.pool, change.entry, change.orders))
             if key:
                 change = _with_key(change, IdempotencyRecord(key=key, request_hash=fingerprint, entry_id=change.entry.id))
             try:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from chalicelib.domain import fee_booking
+from chalicelib.domain import fee_booking, tally
 from chalicelib.domain import orders as book
 from chalicelib.domain import settlement as settling
 from chalicelib.domain import valuations as valuing
@@ -269,7 +269,7 @@ class DealingService(OrderUseCases, FeeUseCases):
                 stamp = Stamp(self.pools.make_id(""), self.pools.now(), who.user_id, author)
                 d = settling.settle(pool, investors[s.investor_id], order, s, valuation=valuation, stamp=stamp)
                 change = Commit(
-                    pool=d.pool,
+                    pool=tally.counted(d.pool, d.entry, (d.order,)),
                     expected_version=pool.version,
                     entry=d.entry,
                     investor=d.investor,
@@ -285,7 +285,7 @@ class DealingService(OrderUseCases, FeeUseCases):
                     investors[s.investor_id] = self.pools.investor(pool_id, s.investor_id)
                     self._sleep(random.uniform(0, min(0.25, 0.01 * 2**attempt)))  # noqa: S311  # nosec B311
                     continue
-                pool = replace(d.pool, version=pool.version + 1)
+                pool = replace(change.pool, version=pool.version + 1)
                 orders[s.order_id], investors[s.investor_id] = d.order, d.investor
                 booked += 1
                 break

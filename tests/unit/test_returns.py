@@ -88,3 +88,17 @@ def test_periods_start_at_the_close_before_them_and_only_a_long_return_is_annual
     assert p.one_year is None and p.since_inception_annualised is None  # not a year old yet
     assert annualised(D("0.21"), 730) == D("0.10000000")  # 21% over two years is 10% a year
     assert annualised(D("0.21"), 365) is None
+
+
+def test_returns_travel_as_plain_decimal_strings_even_when_zero() -> None:
+    """A zero return quantised to 8 places is Decimal("0E-8"): the API says "0.00000000"."""
+    from pydantic import BaseModel
+
+    from chalicelib.api.schemas import Amount
+
+    class Out(BaseModel):
+        value: Amount
+
+    assert Out(value=D("0E-8")).model_dump(mode="json") == {"value": "0.00000000"}
+    assert Out(value=D("1E+2")).model_dump(mode="json") == {"value": "100"}
+    assert Out(value=D("-0.01234567")).model_dump(mode="json") == {"value": "-0.01234567"}

@@ -140,6 +140,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/firm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every pool you see: AUM by currency, net flows this month and year, returns, what waits for whom */
+        get: operations["get_firm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me": {
         parameters: {
             query?: never;
@@ -1124,6 +1141,29 @@ export interface components {
              */
             unit_price: string;
         };
+        /** CurrencyTotalOut */
+        CurrencyTotalOut: {
+            /**
+             * Aum
+             * Format: decimal
+             * @description NAV of the pools in this currency (never summed across currencies)
+             */
+            aum: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Net Flows Month
+             * Format: decimal
+             */
+            net_flows_month: string;
+            /**
+             * Net Flows Year
+             * Format: decimal
+             */
+            net_flows_year: string;
+            /** Pools */
+            pools: number;
+        };
         /** CutoffBody */
         CutoffBody: {
             /**
@@ -1648,6 +1688,86 @@ export interface components {
              * @example 1250.00
              */
             performance_rate: string;
+        };
+        /** FirmOut */
+        FirmOut: {
+            /** Awaiting Approval */
+            awaiting_approval: number;
+            /** Open Orders */
+            open_orders: number;
+            /**
+             * Parked Events
+             * @description webhook events matching no pool (finance only; at most 100 counted)
+             */
+            parked_events: number | null;
+            /** Pools */
+            pools: components["schemas"]["FirmPoolOut"][];
+            /**
+             * Totals
+             * @description assets under management and net flows, one line per currency
+             */
+            totals: components["schemas"]["CurrencyTotalOut"][];
+            /** Valuations In Hand */
+            valuations_in_hand: number;
+        };
+        /** FirmPoolOut */
+        FirmPoolOut: {
+            /** Awaiting Approval */
+            awaiting_approval: number;
+            /** Currency */
+            currency: string;
+            /**
+             * Dealing Mode
+             * @enum {string}
+             */
+            dealing_mode: "instant" | "forward";
+            /**
+             * Fees Payable
+             * Format: decimal
+             */
+            fees_payable: string;
+            /** Id */
+            id: string;
+            /** Investor Count */
+            investor_count: number;
+            /** Name */
+            name: string;
+            /**
+             * Nav
+             * Format: decimal
+             */
+            nav: string;
+            /**
+             * Nav Per Unit
+             * Format: decimal
+             */
+            nav_per_unit: string;
+            /**
+             * Net Flows Month
+             * Format: decimal
+             * @description contributions less withdrawals this month
+             */
+            net_flows_month: string;
+            /**
+             * Net Flows Year
+             * Format: decimal
+             */
+            net_flows_year: string;
+            /** Open Orders */
+            open_orders: number;
+            /**
+             * Return Since Launch
+             * Format: decimal
+             * @description (NAV per unit + distributions paid per unit) / launch price - 1; live, indicative for forward pools
+             */
+            return_since_launch: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "closed";
+            /** Valuation In Hand */
+            valuation_in_hand: boolean;
         };
         /** FlowOut */
         FlowOut: {
@@ -3500,6 +3620,89 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConfigResponse"];
+                };
+            };
+            /** @description Malformed request: the field named is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token (or, signing in: wrong credentials; a webhook: no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role may not do this (finance is read-only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the pool's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused by the accounting rules, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Busy: nothing was changed; retry after Retry-After seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_firm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FirmOut"];
                 };
             };
             /** @description Malformed request: the field named is wrong */
