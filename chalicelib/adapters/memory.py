@@ -197,7 +197,13 @@ class InMemoryPoolRepository:
                 self.distributions[(pool.id, entry.id)] = tuple(change.allocations)
             if change.record_nav:
                 self.nav.setdefault(pool.id, []).append(
-                    NavPoint(at=entry.created_at, nav=pool.nav, nav_per_unit=pool.nav_per_unit, units=pool.units)
+                    NavPoint(
+                        at=entry.created_at,
+                        nav=pool.nav,
+                        nav_per_unit=pool.nav_per_unit,
+                        units=pool.units,
+                        reinvestment=pool.reinvestment,
+                    )
                 )
             if change.official_nav is not None:
                 self.nav.setdefault(pool.id, []).append(change.official_nav)
@@ -258,7 +264,13 @@ class InMemoryPoolRepository:
                 raise VersionConflict(pool.id)
             self.pools[pool.id] = replace(pool, version=expected_version + 1)
             if record_nav:
-                point = NavPoint(at=pool.updated_at, nav=pool.nav, nav_per_unit=pool.nav_per_unit, units=pool.units)
+                point = NavPoint(
+                    at=pool.updated_at,
+                    nav=pool.nav,
+                    nav_per_unit=pool.nav_per_unit,
+                    units=pool.units,
+                    reinvestment=pool.reinvestment,
+                )
                 self.nav.setdefault(pool.id, []).append(point)
 
     def pools_holding(self, symbol: str) -> list[str]:

@@ -324,6 +324,7 @@ POOL: Shape[Pool] = Shape(
         "distributed_per_unit": NUMBER,
         "benchmark_symbol": TEXT,
         "tally": _Tally(),
+        "reinvestment": NUMBER,
     },
     {
         "positions": {},
@@ -334,6 +335,7 @@ POOL: Shape[Pool] = Shape(
         "fees_payable": money.ZERO,
         "distributed_per_unit": money.ZERO,
         "tally": Tally(),
+        "reinvestment": Decimal(1),
     },
 )
 
@@ -397,8 +399,8 @@ ENTRY: Shape[LedgerEntry] = Shape(
 
 NAV_POINT: Shape[NavPoint] = Shape(
     NavPoint,
-    {"at": TIME, "nav": MONEY, "nav_per_unit": PER_UNIT, "units": UNITS, "official": FLAG},
-    {"official": False},
+    {"at": TIME, "nav": MONEY, "nav_per_unit": PER_UNIT, "units": UNITS, "official": FLAG, "reinvestment": NUMBER},
+    {"official": False, "reinvestment": Decimal(1)},
 )
 
 
@@ -439,7 +441,9 @@ def entry_item(entry: LedgerEntry, currency: str) -> Item:
 
 def nav_item(pool: Pool, at: datetime, suffix: str, point: NavPoint | None = None) -> Item:
     """A point of the pool's NAV history: its live NAV now, or ``point`` (an official one)."""
-    point = point or NavPoint(at=at, nav=pool.nav, nav_per_unit=pool.nav_per_unit, units=pool.units)
+    point = point or NavPoint(
+        at=at, nav=pool.nav, nav_per_unit=pool.nav_per_unit, units=pool.units, reinvestment=pool.reinvestment
+    )
     return {
         **key(pool_pk(pool.id), nav_sk(point.at, suffix)),
         "kind": {"S": "nav"},

@@ -102,3 +102,7 @@ class InvestorPerformanceOut(BaseModel):
             management_fees=p.management_fees,
             flows=[FlowOut(day=d, amount=a) for d, a in p.flows],
         )
+
+
+class InvestorReturnList(BaseModel):
+    items: list[InvestorPerformanceOut]

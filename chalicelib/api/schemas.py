@@ -109,6 +109,9 @@ class PoolOut(BaseModel):
     valuation_id: str | None = Field(default=None, description="the valuation in hand: proposed, or approved and settling")
     fees_payable: Amount = Field(description="fees owed to the payee: a liability, already taken off NAV")
     benchmark_symbol: str | None = Field(default=None, description="what its returns are shown beside")
+    reinvestment: Amount = Field(
+        default=Decimal(1), description="NAV per unit x this is the total-return NAV per unit (distributions reinvested)"
+    )
 
     @classmethod
     def of(cls, pool: Pool) -> Self:
@@ -143,6 +146,7 @@ class PoolOut(BaseModel):
             valuation_id=pool.valuation_id,
             fees_payable=money.quantize_money(pool.fees_payable, pool.currency),
             benchmark_symbol=pool.benchmark_symbol,
+            reinvestment=pool.reinvestment,
         )
 
 
@@ -282,15 +286,23 @@ class NavPointOut(BaseModel):
     nav_per_unit: Amount
     units: Amount
     official: bool = Field(default=False, description="a struck NAV finance approved (forward dealing), not a live mark")
+    total_return_nav_per_unit: Amount = Field(
+        description="NAV per unit with every distribution since launch reinvested (6 places): a distribution does not move it"
+    )
 
     @classmethod
     def of(cls, p: NavPoint) -> NavPointOut:
-        return cls(at=p.at, nav=p.nav, nav_per_unit=p.nav_per_unit, units=p.units, official=p.official)
+        total = money.quantize_places(p.nav_per_unit * p.reinvestment, money.NAV_PER_UNIT_PLACES)
+        return cls(
+            at=p.at, nav=p.nav, nav_per_unit=p.nav_per_unit, units=p.units, official=p.official, total_return_nav_per_unit=total
+        )
 
 
 class PoolSummaryOut(PoolOut):
     day_open_nav_per_unit: Amount | None = Field(
-        default=None, description="NAV per unit at today's first valuation (UTC); null if unchanged today"
+        default=None,
+        description="NAV per unit at today's first valuation (UTC), adjusted for distributions paid since "
+        "(so today's change is a total return); null if unchanged today",
     )
 
     @classmethod

@@ -124,6 +124,10 @@ class Pool:
     # Distributions paid per unit since the pool opened (8 places): performance is measured with them added back.
     distributed_per_unit: Decimal = ZERO
     benchmark_symbol: str | None = None  # what its returns are shown beside
+    # What a unit held since launch has become per unit held, with every distribution
+    # reinvested at the NAV it was paid at (12 places): NAV per unit x this is the
+    # total-return NAV per unit, which a distribution does not move.
+    reinvestment: Decimal = Decimal(1)
     tally: Tally = field(default_factory=Tally)
 
     @property

@@ -302,7 +302,13 @@ def distribute(
         for key, _ in weights
     )
     per_unit = money.quantize_places(money.div(total, pool.units), PER_UNIT_PLACES) if pool.units else money.ZERO
-    new_pool = touch(pool, stamp, cash=pool.cash - total, distributed_per_unit=pool.distributed_per_unit + per_unit)
+    new_pool = touch(
+        pool,
+        stamp,
+        cash=pool.cash - total,
+        distributed_per_unit=pool.distributed_per_unit + per_unit,
+        reinvestment=reinvested(pool, -total),
+    )
     entry = new_entry(
         pool,
         stamp,
@@ -316,6 +322,15 @@ def distribute(
         allocation_count=len(allocations),
     )
     return DistributionDecision(new_pool, entry, allocations)
+
+
+def reinvested(pool: Pool, cash: Decimal) -> Decimal:
+    """The pool's reinvestment factor after ``cash`` leaves (a distribution, negative) or comes back
+    (its reversal): reinvesting what was paid buys nav / (nav - paid) units per unit."""
+    nav = pool.nav
+    if nav <= 0 or nav + cash <= 0:
+        return pool.reinvestment
+    return money.quantize_places(money.div(money.mul(pool.reinvestment, nav), nav + cash), 12)
 
 
 def shares_fingerprint(allocations: Sequence[Allocation]) -> str:

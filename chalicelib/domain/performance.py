@@ -171,11 +171,9 @@ def set_benchmark(pool: Pool, symbol: object, stamp: Stamp) -> PoolDecision:
 
 
 def benchmark_index(closes: Sequence[tuple[date, Decimal]], days: Sequence[date]) -> list[IndexPoint]:
-    """A benchmark's price index over the pool's own days (its close on or before each), from 1;
-    empty until the benchmark has a close on or before the first day."""
+    """A benchmark's price index over the pool's own days (its close on or before each), 1 on
+    the first of them it has a close for (days before its first close are left out)."""
     index: list[IndexPoint] = []
-    if not days:
-        return index
     at, base = 0, None
     last: Decimal | None = None
     for day in days:
@@ -183,7 +181,7 @@ def benchmark_index(closes: Sequence[tuple[date, Decimal]], days: Sequence[date]
             last = closes[at][1]
             at += 1
         if last is None:
-            return []
+            continue
         if base is None:
             base = last
         index.append(IndexPoint(day, (last / base).quantize(returns.PLACES)))

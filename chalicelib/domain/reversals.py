@@ -23,6 +23,7 @@ from . import money
 from .decisions import clean_name, new_entry, require_open, touch
 from .errors import Conflict, InvalidInput, RuleViolation
 from .model import Allocation, EntryType, Investor, LedgerEntry, Pool, Position, Stamp, TradeSide
+from .operations import reinvested
 
 REVERSIBLE = frozenset(
     {EntryType.CONTRIBUTION, EntryType.WITHDRAWAL, EntryType.DISTRIBUTION, EntryType.TRADE, EntryType.DIVIDEND, EntryType.FEE}
@@ -93,7 +94,13 @@ def reverse(
         entry = new_entry(pool, stamp, EntryType.REVERSAL, cash_delta=cash_back, allocation_count=len(taken_back), **links)
         paid_on = original.units or money.ZERO
         per_unit = money.quantize_places(money.div(cash_back, paid_on), 8) if paid_on else money.ZERO
-        undone = touch(pool, stamp, cash=pool.cash + cash_back, distributed_per_unit=pool.distributed_per_unit - per_unit)
+        undone = touch(
+            pool,
+            stamp,
+            cash=pool.cash + cash_back,
+            distributed_per_unit=pool.distributed_per_unit - per_unit,
+            reinvestment=reinvested(pool, cash_back),
+        )
         return ReversalDecision(undone, entry, allocations=taken_back)
     if original.type is EntryType.TRADE:
         return _reverse_trade(pool, original, stamp, links)

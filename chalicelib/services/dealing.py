@@ -188,7 +188,14 @@ class DealingService(OrderUseCases, FeeUseCases):
                 memo=f"for {locked.dealing_date}: {len(locked.settlements)} order(s) settle"
                 + (f"; management fee {management} for {locked.fee_days} days" if management else ""),
             )
-            official = NavPoint(at=stamp.at, nav=locked.nav, nav_per_unit=locked.nav_per_unit, units=locked.units, official=True)
+            official = NavPoint(
+                at=stamp.at,
+                nav=locked.nav,
+                nav_per_unit=locked.nav_per_unit,
+                units=locked.units,
+                official=True,
+                reinvestment=pool.reinvestment,
+            )
             return Commit(
                 pool=touch(pool, stamp, valuation_id=None if done else locked.id, **fee_booking.accrue(pool, locked)),
                 expected_version=pool.version,

@@ -4,23 +4,25 @@ and an investor's money-weighted return, from the NAV history and the ledger."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from chalicelib.domain import fee_booking, money, returns
 from chalicelib.domain import performance as measuring
-from chalicelib.domain.model import EntryType, Investor, Pool, Stamp
+from chalicelib.domain.errors import InvalidInput
+from chalicelib.domain.model import Investor, LedgerEntry, Pool, Stamp
 from chalicelib.domain.performance import InvestorPerformance, PoolPerformance
 
 from .pools import PoolService
 from .ports import Commit, NavPoint, PoolRepository, PriceStore, Principal
 
 _PAGE = 1000
+MAX_AT_ONCE = 100
 
 
 def nav_closes(repo: PoolRepository, pool: Pool) -> list[tuple[date, Decimal]]:
-    """Each day's closing NAV per unit, oldest first: a forward pool's official (approved)
-    NAVs alone; an instant pool's last mark of each day."""
+    """Each day's closing NAV per unit, oldest first, from the launch price the day before
+    launch: a forward pool's official (approved) NAVs alone; an instant pool's last mark of each day."""
     points: list[NavPoint] = []
     cursor: str | None = None
     while True:
@@ -29,7 +31,9 @@ def nav_closes(repo: PoolRepository, pool: Pool) -> list[tuple[date, Decimal]]:
         cursor = page.next_cursor
         if cursor is None:
             break
-    by_day: dict[date, Decimal] = {}
+    # The day before launch closes at the launch price: returns "since inception" are since launch.
+    launched = pool.created_at.date() - timedelta(days=1)
+    by_day: dict[date, Decimal] = {launched: pool.unit_price}
     for p in points:
         if pool.dealing.is_forward and not p.official:
             continue
@@ -70,19 +74,37 @@ class PerformanceService:
     def investor_performance(self, who: Principal, pool_id: str, investor_id: str) -> tuple[Pool, Investor, InvestorPerformance]:
         pool = self.pools.get_pool(who, pool_id)
         investor = self.pools.investor(pool_id, investor_id)
-        entries = self.repo.ledger(pool_id)
-        distributions = [e.id for e in entries if e.type is EntryType.DISTRIBUTION]
-        payouts = {k: a.amount for k, a in self.repo.booked_shares(pool_id, investor_id, distributions).items()}
+        return pool, investor, self._measure(pool, [investor], self.repo.ledger(pool_id))[0]
+
+    def investor_performances(
+        self, who: Principal, pool_id: str, investor_ids: list[str]
+    ) -> list[tuple[Investor, InvestorPerformance]]:
+        """Several investors' returns at once (a page of the investor list), from one read of the ledger."""
+        pool = self.pools.get_pool(who, pool_id)
+        if len(investor_ids) > MAX_AT_ONCE:
+            raise InvalidInput(f"ask for at most {MAX_AT_ONCE} investors at once", field="ids", code="too_many_ids")
+        found = self.repo.get_investors(pool_id, investor_ids)
+        investors = [found[i] for i in dict.fromkeys(investor_ids) if i in found]
+        return list(zip(investors, self._measure(pool, investors, self.repo.ledger(pool_id)), strict=True))
+
+    def _measure(self, pool: Pool, investors: list[Investor], entries: list[LedgerEntry]) -> list[InvestorPerformance]:
+        distributions = [e.id for e in entries if e.books_shares]
         today = self.pools.now().date()
-        accrued = fee_booking.accrued(pool, [investor], today).performance_fee if investor.units else money.ZERO
-        value = pool.value_of(investor.units) - accrued
-        result = measuring.investor_performance(
-            entries,
-            investor_id,
-            payouts,
-            value=value,
-            performance_fees=investor.performance_fees,
-            today=today,
-            currency=pool.currency,
-        )
-        return pool, investor, result
+        accrued = {r.investor_id: r.performance_fee for r in fee_booking.accrued(pool, investors, today).investors}
+        out = []
+        for investor in investors:
+            shares = self.repo.booked_shares(pool.id, investor.id, distributions)
+            payouts = {k: a.amount for k, a in shares.items()}
+            value = pool.value_of(investor.units) - accrued.get(investor.id, money.ZERO)
+            out.append(
+                measuring.investor_performance(
+                    entries,
+                    investor.id,
+                    payouts,
+                    value=value,
+                    performance_fees=investor.performance_fees,
+                    today=today,
+                    currency=pool.currency,
+                )
+            )
+        return out

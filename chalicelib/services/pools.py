@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from chalicelib.domain import money
 from chalicelib.domain import operations as ops
 from chalicelib.domain.dealing import DealingPolicy
 from chalicelib.domain.decisions import InvestorDecision, PoolDecision, clean_name
@@ -93,10 +94,18 @@ class PoolService(HoldingsUseCases):
         return self.repo.list_pools(manager_id=who.user_id, limit=limit, cursor=cursor)
 
     def day_opening(self, pool: Pool) -> Decimal | None:
-        """NAV per unit at the first valuation of today (UTC), or None if nothing moved it today."""
+        """NAV per unit at the first valuation of today (UTC), adjusted for distributions paid since,
+        or None if nothing moved it today."""
         midnight = self._clock().astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
         point = self.repo.first_nav_since(pool.id, midnight)
-        return point.nav_per_unit if point else None
+        if point is None:
+            return None
+        # A distribution since the opening lowered NAV per unit by what it paid: scale the
+        # opening down by the same factor, so "change today" is what a unit holder earned.
+        if point.reinvestment == pool.reinvestment:
+            return point.nav_per_unit
+        adjusted = money.div(money.mul(point.nav_per_unit, point.reinvestment), pool.reinvestment)
+        return money.quantize_places(adjusted, money.NAV_PER_UNIT_PLACES)
 
     def get_pool(self, who: Principal, pool_id: str) -> Pool:
         return check_read(who, self.repo.get_pool(pool_id), pool_id)

@@ -115,6 +115,7 @@ class NavPoint:
     nav_per_unit: Decimal
     units: Decimal
     official: bool = False  # struck and approved (a forward pool's valuation), not a live mark
+    reinvestment: Decimal = Decimal(1)  # the pool's then: nav_per_unit x this is the total-return NAV per unit
 
 
 @dataclass(frozen=True)

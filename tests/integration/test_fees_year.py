@@ -389,12 +389,14 @@ def test_a_year_of_fees_to_the_cent(api: Api, set_clock: Callable[[str], None]) 
     assert (accrued["fees_payable"], accrued["accrued_from"], accrued["days"]) == ("0.00", "2026-12-31", 0)
     assert {r["name"]: r["performance_fees_paid"] for r in accrued["investors"]} == {"Alice": "1860.69", "Bob": "716.00"}
 
+    # The same year's returns and statements (one replay of the year serves them all).
+    returns_over_the_year_separate_performance_from_cash_flows(api, pid)
+    alices_third_quarter_statement_and_emailing_every_statement_once(api, pid)
 
-def test_returns_over_the_year_separate_performance_from_cash_flows(api: Api, set_clock: Callable[[str], None]) -> None:
-    """After the year above: the pool's time-weighted return from its official NAVs, with the
+
+def returns_over_the_year_separate_performance_from_cash_flows(api: Api, pid: str) -> None:
+    """After the year: the pool's time-weighted return from its official NAVs, with the
     November distribution reinvested, and each investor's money-weighted return."""
-    test_a_year_of_fees_to_the_cent(api, set_clock)
-    pid = ok(api.get("/pools"))["items"][0]["id"]
     # Finance cannot pick the benchmark; the manager can, and it is kept on the pool.
     refused = api.request("PUT", f"/pools/{pid}/benchmark", {"symbol": "IDX"}, as_user="finance")
     assert (refused.status_code, error(refused)["code"]) == (403, "forbidden")
@@ -410,8 +412,9 @@ def test_returns_over_the_year_separate_performance_from_cash_flows(api: Api, se
     ]
     assert (perf["benchmark"]["since_inception"], perf["benchmark"]["qtd"]) == ("0.17000000", "0.01739130")
     assert perf["basis"] == "official NAVs"
-    assert [p["day"] for p in perf["series"]] == list(PRICES)
-    assert perf["series"][0]["net"] == "1.00000000"
+    # From the launch price the day before launch, then each official NAV.
+    assert [p["day"] for p in perf["series"]] == ["2025-12-30", *PRICES]
+    assert [p["net"] for p in perf["series"][:2]] == ["1.00000000", "1.00000000"]
     # Gross of fees beats net; both are well above the 11.91% NAV per unit alone rose (the distribution is reinvested).
     net, gross = D(perf["net"]["since_inception"]), D(perf["gross"]["since_inception"])
     assert D("0.1191") < net < gross
@@ -430,9 +433,7 @@ def test_returns_over_the_year_separate_performance_from_cash_flows(api: Api, se
     assert D(mine["xirr"]) > 0
 
 
-def test_alices_third_quarter_statement_and_emailing_every_statement_once(api: Api, set_clock: Callable[[str], None]) -> None:
-    test_a_year_of_fees_to_the_cent(api, set_clock)
-    pid = ok(api.get("/pools"))["items"][0]["id"]
+def alices_third_quarter_statement_and_emailing_every_statement_once(api: Api, pid: str) -> None:
     people = {i["name"]: i["id"] for i in ok(api.get(f"/pools/{pid}/investors"))["items"]}
     st = ok(api.get(f"/pools/{pid}/investors/{people['Alice']}/statement?from=2026-07-01&to=2026-09-30", as_user="finance"))
     p = st["period"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from chalicelib import wiring
 from chalicelib.api.bodies import BenchmarkRequest
 from chalicelib.api.http import Call
-from chalicelib.api.performance_schemas import InvestorPerformanceOut, PoolPerformanceOut
+from chalicelib.api.performance_schemas import InvestorPerformanceOut, InvestorReturnList, PoolPerformanceOut
 from chalicelib.api.schemas import PoolOut
 
 from .common import area
@@ -48,3 +48,17 @@ def investor_performance(call: Call, pool_id: str, investor_id: str) -> Investor
 )
 def set_benchmark(call: Call, pool_id: str) -> PoolOut:
     return PoolOut.of(wiring.performance().set_benchmark(call.who, pool_id, call.body.symbol))
+
+
+@api.route(
+    "/pools/{pool_id}/investor-returns",
+    "GET",
+    summary="Several investors' money-weighted returns at once (?ids=a,b,c, at most 100): a page of the investor list",
+    response=InvestorReturnList,
+    query=("ids",),
+    tag="performance",
+)
+def investor_returns(call: Call, pool_id: str) -> InvestorReturnList:
+    ids = [i for i in (call.query.get("ids") or "").split(",") if i]
+    found = wiring.performance().investor_performances(call.who, pool_id, ids)
+    return InvestorReturnList(items=[InvestorPerformanceOut.of(investor, result) for investor, result in found])

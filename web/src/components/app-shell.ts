@@ -11,6 +11,7 @@ import "./login-view";
 import "./pools-view";
 import "./pool-view";
 import "./statement-view";
+import "./statements-view";
 import "./alerts-view";
 import "./approvals-view";
 import "./valuation-view";
@@ -97,7 +98,7 @@ export class AppShell extends LightElement {
     }
     const r = this.route;
     const isFinance = this.me?.role === "finance";
-    const current = (name: string) => (r.name === name || (name === "pools" && (r.name === "pool" || r.name === "statement" || r.name === "valuation")) ? "page" : nothing);
+    const current = (name: string) => (r.name === name || (name === "pools" && (r.name === "pool" || r.name === "statement" || r.name === "statements" || r.name === "valuation")) ? "page" : nothing);
     return html`
       <header class="topbar">
         <a class="brand" href="#/pools">${logo()} Pooldesk</a>
@@ -126,7 +127,9 @@ export class AppShell extends LightElement {
       case "pool":
         return html`<pd-pool .poolId=${r.poolId} .tab=${r.tab} .role=${role}></pd-pool>`;
       case "statement":
-        return html`<pd-statement .poolId=${r.poolId} .investorId=${r.investorId}></pd-statement>`;
+        return html`<pd-statement .poolId=${r.poolId} .investorId=${r.investorId} .period=${r.period}></pd-statement>`;
+      case "statements":
+        return html`<pd-statements .poolId=${r.poolId} .role=${role} .period=${r.period}></pd-statements>`;
       case "alerts":
         return html`<pd-alerts></pd-alerts>`;
       case "approvals":

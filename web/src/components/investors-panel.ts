@@ -10,7 +10,7 @@ import { fileSafe } from "../lib/csv";
 import { exportCsv } from "./export";
 import { gainOf, shareOf, valueOf } from "../lib/holding";
 import { money, percent, signedMoney, units as fmtUnits } from "../lib/format";
-import type { Investor, InvestorRecord, Page, Pool } from "../lib/types";
+import type { Investor, InvestorPerformance, InvestorRecord, Page, Pool } from "../lib/types";
 import type { MoneyMode } from "./money-dialog";
 
 const PAGE = 50;
@@ -37,7 +37,10 @@ export class InvestorsPanel extends LightElement {
     query: { state: true },
     loading: { state: true },
     exporting: { state: true },
+    returns: { state: true },
   };
+  /** Each investor's money-weighted return (XIRR, a year), by id; null when it has no answer. */
+  declare returns: Map<string, string | null>;
   declare pool: Pool;
   declare canWrite: boolean;
   /** The investor whose name and email are being edited. */
@@ -60,6 +63,7 @@ export class InvestorsPanel extends LightElement {
     this.query = "";
     this.loading = false;
     this.exporting = "";
+    this.returns = new Map();
     this.canWrite = false;
     this.editing = "";
   }
@@ -157,10 +161,22 @@ export class InvestorsPanel extends LightElement {
       for (const i of items) this.pending.delete(i.id);
       this.next = next;
       if (reset) this.pages = [cursor];
+      void this.loadReturns(items.map((i) => i.id));
     } catch (exc) {
       if (!quiet && seq === this.loadSeq) toasts.emit({ kind: "error", text: (exc as Error).message });
     } finally {
       if (seq === this.loadSeq) this.loading = false;
+    }
+  }
+
+  /** The rows' money-weighted returns, in one request for the page. */
+  private async loadReturns(ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    try {
+      const found = await api.get<{ items: InvestorPerformance[] }>(`/pools/${this.pool.id}/investor-returns?ids=${ids.map(encodeURIComponent).join(",")}`);
+      this.returns = new Map([...this.returns, ...found.items.map((r) => [r.investor_id, r.xirr] as const)]);
+    } catch {
+      /* the column shows a dash */
     }
   }
 
@@ -264,6 +280,7 @@ export class InvestorsPanel extends LightElement {
         <label class="sr-only" for="investor-search">Search investors</label>
         <input id="investor-search" type="search" placeholder="Search name or email" style="max-width: 240px" @input=${this.onSearch} />
         <button type="button" @click=${this.exportCsv} ?disabled=${!!this.exporting}>${this.exporting || "Export CSV"}</button>
+        <a class="button" href="#/pools/${this.pool?.id}/statements">Statements</a>
         ${this.canWrite ? html`<button class="primary" type="button" @click=${() => this.act("add-investor", null)}>Add investor</button>` : nothing}
       </header>
       <div class="table-wrap">
@@ -278,6 +295,7 @@ export class InvestorsPanel extends LightElement {
               <th class="num hide-narrow">Withdrawn</th>
               <th class="num hide-narrow">Paid out</th>
               <th class="num">Gain</th>
+              <th class="num hide-narrow" title="Money-weighted (XIRR), a year, net of fees">Return</th>
               <th><span class="sr-only">Actions</span></th>
             </tr>
           </thead>
@@ -297,6 +315,7 @@ export class InvestorsPanel extends LightElement {
                 <td class="num hide-narrow">${money(i.withdrawn, cur)}</td>
                 <td class="num hide-narrow">${money(i.paid_out, cur)}</td>
                 <td class="num ${g.startsWith("-") ? "down" : g.replace(/[0.]/g, "") ? "up" : ""}" data-testid="investor-gain">${signedMoney(g, cur)}</td>
+                <td class="num hide-narrow" data-testid="investor-return">${this.returns.get(i.id) ? percent(this.returns.get(i.id)!, { signed: true }) : html`<span class="muted">—</span>`}</td>
                 <td class="actions">
                   ${this.canWrite && i.status === "active" && this.pool.dealing_mode !== "forward"
                     ? html`<button class="link" type="button" @click=${() => this.act("contribute", i)} aria-label="Contribute for ${i.name}">Contribute</button>

@@ -3,20 +3,12 @@ import { LightElement } from "./base";
 import { customElement } from "./define";
 import { field, formValues, fromApiError, type FormErrors } from "./forms";
 import { api, toasts } from "../context";
-import { movePoint, pctOf } from "../lib/percent";
+import { fraction, pctOf } from "../lib/percent";
 import { plainNumber } from "../lib/typed";
 import type { ApprovalPolicy, Dealing, Pool } from "../lib/types";
 import * as check from "../lib/validate";
 
 const NONE: FormErrors = { fields: {}, form: "" };
-
-/** "12.5" percent as typed -> "0.125", the fraction the API takes; "" stays "". */
-function fraction(pct: string): string {
-  const clean = plainNumber(pct.replace(/%$/, ""));
-  if (!clean) return "";
-  const [whole = "0", frac = ""] = clean.split(".");
-  return movePoint(whole, frac);
-}
 
 /** How the pool deals (instant or forward, with its calendar, gate and lock-up) and what finance approves first. */
 export class PolicyPanel extends LightElement {

@@ -13,6 +13,7 @@ import { isNewer } from "../lib/freshness";
 import { changeToday } from "./pools-view";
 import "./money-dialog";
 import "./nav-chart";
+import "./performance-panel";
 import "./investors-panel";
 import "./activity-panel";
 import "./settings-panel";
@@ -99,7 +100,9 @@ export class PoolView extends LightElement {
       // Pushes carry no day opening: the one read with the pool stays.
       this.pool = { ...this.pool, ...m.data };
       if (before !== this.pool.nav) this.pulse();
-      this.querySelector<NavChart>("pd-nav-chart")?.push(m.data.valued_at ?? m.data.updated_at ?? null, this.pool.nav_per_unit);
+      const chart = this.querySelector<NavChart>("pd-nav-chart");
+      if (chart && chart.reinvestment !== this.pool.reinvestment) void chart.reload(); // a distribution: the history re-bases
+      chart?.push(m.data.valued_at ?? m.data.updated_at ?? null, this.pool.nav_per_unit, this.pool.reinvestment);
     }
   }
 
@@ -179,8 +182,9 @@ export class PoolView extends LightElement {
     const cur = p.currency;
     return html`<div class="grid-2">
       <section class="panel" aria-labelledby="chart-title">
-        <header><h2 id="chart-title">NAV per unit</h2><span class="muted small">History and live</span></header>
-        <div class="body"><pd-nav-chart .poolId=${p.id} .currency=${cur}></pd-nav-chart></div>
+        <header><h2 id="chart-title">NAV per unit, distributions reinvested</h2><span class="muted small">History and live${p.benchmark_symbol ? html` · beside ${p.benchmark_symbol}` : nothing}</span></header>
+        <div class="body"><pd-nav-chart .poolId=${p.id} .currency=${cur} .benchmark=${p.benchmark_symbol ?? ""}></pd-nav-chart>
+          <pd-performance .pool=${p}></pd-performance></div>
       </section>
       <section class="panel" aria-labelledby="positions-title">
         <header><h2 id="positions-title">Positions</h2></header>

@@ -6,8 +6,9 @@ import { plainAmount } from "../lib/typed";
 import { api, knownPools, live, liveMessages, toasts } from "../context";
 import { change } from "../lib/decimal";
 import { isNewer } from "../lib/freshness";
-import { count, money, percent, price } from "../lib/format";
-import type { Page, Pool } from "../lib/types";
+import { count, money, percent, price, signedMoney } from "../lib/format";
+import { sortPools, type FirmColumn } from "../lib/firm";
+import type { Firm, FirmPool, Page, Pool } from "../lib/types";
 import { currency as checkCurrency, name as checkName, positiveDecimal, problems } from "../lib/validate";
 
 export function changeToday(pool: Pool) {
@@ -28,7 +29,15 @@ export class PoolsView extends LightElement {
     error: { state: true },
     createErrors: { state: true },
     creating: { state: true },
+    firm: { state: true },
+    sortBy: { state: true },
+    descending: { state: true },
   };
+  declare firm: Firm | null;
+  declare sortBy: FirmColumn;
+  declare descending: boolean;
+  private firmTimer: number | undefined;
+  private firmPoll: number | undefined;
   declare role: string;
   declare pools: Pool[];
   declare cursor: string | null;
@@ -47,13 +56,20 @@ export class PoolsView extends LightElement {
     this.error = "";
     this.createErrors = { fields: {}, form: "" };
     this.creating = false;
+    this.firm = null;
+    this.sortBy = "name";
+    this.descending = false;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     void this.load();
+    void this.loadFirm();
+    // The firm's counts (orders, approvals) change in pools this screen does not follow live: look again every 15 s.
+    this.firmPoll = window.setInterval(() => void this.loadFirm(), 15000);
     this.off = liveMessages.on((m) => {
       if (m.type === "subscribed") void this.refreshOne(m.pool_id);
+      if (m.type === "pool.updated" || m.type === "activity.created") this.refreshFirmSoon();
       if (m.type === "pool.updated") {
         this.pools = this.pools.map((p) =>
           p.id === m.pool_id && isNewer(m.data, p) ? { ...p, ...m.data } : p, // pushes carry no day opening
@@ -64,7 +80,48 @@ export class PoolsView extends LightElement {
 
   override disconnectedCallback(): void {
     this.off?.();
+    window.clearTimeout(this.firmTimer);
+    window.clearInterval(this.firmPoll);
     super.disconnectedCallback();
+  }
+
+  private async loadFirm(): Promise<void> {
+    try {
+      this.firm = await api.get<Firm>("/firm");
+    } catch {
+      /* the list below still shows the pools */
+    }
+  }
+
+  /** A push moved a pool: read the firm again, at most once a second. */
+  private refreshFirmSoon(): void {
+    window.clearTimeout(this.firmTimer);
+    this.firmTimer = window.setTimeout(() => void this.loadFirm(), 1000);
+  }
+
+  private sort(column: FirmColumn): void {
+    this.descending = this.sortBy === column ? !this.descending : column !== "name";
+    this.sortBy = column;
+  }
+
+  private glance() {
+    const f = this.firm;
+    if (!f) return nothing;
+    return html`<section class="panel" aria-labelledby="firm-title" style="margin-bottom: 1rem" data-testid="firm">
+      <header><h2 id="firm-title">At a glance</h2><span class="muted small">Assets by currency, never added across currencies</span></header>
+      <div class="figures">
+        ${f.totals.map(
+          (t) => html`<div class="figure" data-currency=${t.currency}><div class="label">Assets under management, ${t.currency}</div>
+            <div class="value" data-testid="aum-${t.currency}">${money(t.aum, t.currency)}</div>
+            <div class="sub">${count(t.pools)} pools · net flows ${signedMoney(t.net_flows_month, t.currency)} this month, ${signedMoney(t.net_flows_year, t.currency)} this year</div></div>`,
+        )}
+        <div class="figure"><div class="label">Waiting</div>
+          <div class="value small" data-testid="firm-waiting">${count(f.open_orders)} orders · ${count(f.awaiting_approval)} approvals · ${count(f.valuations_in_hand)} valuations</div>
+          ${f.parked_events !== null && f.parked_events !== undefined
+            ? html`<div class="sub" data-testid="firm-parked">${count(f.parked_events)}${f.parked_events >= 100 ? "+" : ""} parked webhook events</div>`
+            : nothing}</div>
+      </div>
+    </section>`;
   }
 
   private async load(more = false): Promise<void> {
@@ -131,6 +188,22 @@ export class PoolsView extends LightElement {
     }
   }
 
+  private header(column: FirmColumn, label: string, numeric = false) {
+    const sorted = this.sortBy === column;
+    return html`<th class=${numeric ? "num" : ""} aria-sort=${sorted ? (this.descending ? "descending" : "ascending") : "none"}>
+      <button type="button" class="link sort" @click=${() => this.sort(column)}>${label}${sorted ? (this.descending ? " ▼" : " ▲") : ""}</button></th>`;
+  }
+
+  /** Every pool the firm view lists (or, until it answers, the pools read so far), sorted; live figures from the list. */
+  private rows(): Array<{ p: Pool | FirmPool; f: FirmPool | null }> {
+    const listed = new Map(this.pools.map((p) => [p.id, p]));
+    if (!this.firm) return this.pools.map((p) => ({ p, f: null }));
+    return sortPools(this.firm.pools, this.sortBy, this.descending).map((f) => {
+      const live = listed.get(f.id);
+      return { p: live ? { ...f, ...live } : f, f };
+    });
+  }
+
   protected override render() {
     const isManager = this.role === "managers";
     const ce = this.createErrors;
@@ -144,28 +217,37 @@ export class PoolsView extends LightElement {
         ${isManager ? html`<button class="primary" type="button" @click=${this.openCreate}>New pool</button>` : nothing}
       </div>
       ${this.error ? html`<div class="form-error" role="alert">${this.error}</div>` : nothing}
+      ${this.glance()}
       <div class="panel">
         <div class="table-wrap">
           <table aria-label="Pools">
             <thead>
               <tr>
-                <th>Pool</th>
-                <th class="num">NAV</th>
-                <th class="num">NAV per unit</th>
+                ${this.header("name", "Pool")}
+                ${this.header("nav", "NAV", true)}
+                ${this.header("nav_per_unit", "NAV per unit", true)}
                 <th class="num">Change today</th>
-                <th class="num">Investors</th>
+                ${this.header("net_flows_month", "Net flows, month", true)}
+                ${this.header("return_since_launch", "Since launch", true)}
+                ${this.header("open_orders", "Orders", true)}
+                ${this.header("awaiting_approval", "Approvals", true)}
+                ${this.header("investor_count", "Investors", true)}
                 <th class="hide-narrow">Status</th>
               </tr>
             </thead>
             <tbody>
-              ${this.pools.map(
-                (p) => html`<tr class="clickable" data-pool-id=${p.id} @click=${() => (location.hash = `#/pools/${p.id}`)}>
+              ${this.rows().map(
+                ({ p, f }) => html`<tr class="clickable" data-pool-id=${p.id} @click=${() => (location.hash = `#/pools/${p.id}`)}>
                   <td><a href="#/pools/${p.id}">${p.name}</a> <span class="muted small">${p.currency}</span></td>
                   <td class="num" data-testid="pool-nav">${money(p.nav, p.currency)}</td>
                   <td class="num">${price(p.nav_per_unit, p.currency)}</td>
-                  <td class="num">${changeToday(p)}</td>
+                  <td class="num">${"day_open_nav_per_unit" in p ? changeToday(p as Pool) : html`<span class="muted">—</span>`}</td>
+                  <td class="num" data-testid="pool-flows-month">${f ? signedMoney(f.net_flows_month, p.currency) : "—"}</td>
+                  <td class="num" data-testid="pool-return">${f ? percent(f.return_since_launch, { signed: true }) : "—"}</td>
+                  <td class="num" data-testid="pool-orders">${f ? count(f.open_orders) : "—"}</td>
+                  <td class="num" data-testid="pool-approvals">${f ? count(f.awaiting_approval) : "—"}</td>
                   <td class="num">${count(p.investor_count)}</td>
-                  <td class="hide-narrow"><span class="badge ${p.status}">${p.status}</span></td>
+                  <td class="hide-narrow"><span class="badge ${p.status}">${p.status}</span>${f?.valuation_in_hand ? html` <span class="badge">valuation in hand</span>` : nothing}</td>
                 </tr>`,
               )}
             </tbody>
@@ -175,7 +257,7 @@ export class PoolsView extends LightElement {
             : nothing}
           ${this.loading ? html`<div class="empty">Loading pools…</div>` : nothing}
         </div>
-        ${this.cursor ? html`<div class="pager"><button type="button" @click=${() => this.load(true)}>Show more pools</button></div>` : nothing}
+        ${this.cursor && !this.firm ? html`<div class="pager"><button type="button" @click=${() => this.load(true)}>Show more pools</button></div>` : nothing}
       </div>
 
       <dialog id="create-pool" aria-labelledby="create-pool-title">

@@ -10,6 +10,7 @@ import { plainNumber } from "../lib/typed";
 import { movePoint, pctOf } from "../lib/percent";
 import * as check from "../lib/validate";
 import "./policy-panel";
+import "./fees-panel";
 
 const NONE: FormErrors = { fields: {}, form: "" };
 
@@ -79,6 +80,19 @@ export class SettingsPanel extends LightElement {
     }
   }
 
+  private async saveBenchmark(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const symbol = (formValues(e.target as HTMLFormElement).symbol ?? "").trim().toUpperCase();
+    if ((symbol || null) === (this.pool.benchmark_symbol ?? null)) return;
+    try {
+      await api.put<Pool>(`/pools/${this.pool.id}/benchmark`, { symbol: symbol || null });
+      toasts.emit({ kind: "success", text: symbol ? `Benchmark: ${symbol}` : "No benchmark" });
+      this.dispatchEvent(new CustomEvent("changed", { bubbles: true }));
+    } catch (exc) {
+      this.poolErrors = fromApiError(exc, ["symbol"]);
+    }
+  }
+
   private async setStatus(status: "open" | "closed"): Promise<void> {
     const verb = status === "closed" ? "Close" : "Reopen";
     if (status === "closed" && !confirm(`Close ${this.pool.name}? No money moves in or out until it is reopened.`)) return;
@@ -144,6 +158,10 @@ export class SettingsPanel extends LightElement {
                 ${field("pool", { label: "Pool name", name: "name", value: this.pool.name, error: pe.fields.name })}
                 <button type="submit">Rename</button>
               </form>
+              <form class="inline" @submit=${this.saveBenchmark} novalidate>
+                ${field("pool", { label: "Benchmark symbol", name: "symbol", value: this.pool.benchmark_symbol ?? "", error: pe.fields.symbol, hint: "Returns are shown beside it; empty for none" })}
+                <button type="submit">Save benchmark</button>
+              </form>
               <div class="inline">
                 <p class="small" style="flex: 1">${this.pool.status === "open"
                   ? "Open: contributions, withdrawals, distributions and trades are accepted."
@@ -156,6 +174,7 @@ export class SettingsPanel extends LightElement {
           </section>`
         : nothing}
       <pd-policy .pool=${this.pool} ?canWrite=${this.canWrite}></pd-policy>
+      <pd-fees .pool=${this.pool} ?canWrite=${this.canWrite}></pd-fees>
       <div class="grid-2">
       <section class="panel" aria-labelledby="broker-title">
         <header><h2 id="broker-title">Brokerage account</h2></header>

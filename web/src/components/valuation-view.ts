@@ -115,6 +115,23 @@ export class ValuationView extends LightElement {
     }
   }
 
+  /** The fees the valuation charges, shown before finance approves it (nothing for a pool without fees). */
+  private feesBlock(v: Valuation, cur: string) {
+    const f = v.fees;
+    const charged = [f.management_fee, f.performance_fee_accrued, f.performance_fee_crystallising, f.fees_payable_before].some((x) => Number(x) !== 0);
+    if (!charged) return nothing;
+    return html`<section class="panel" aria-labelledby="valuation-fees-title" style="margin-bottom: 1rem">
+      <header><h2 id="valuation-fees-title">Fees</h2><span class="muted small">${f.crystallises ? "A crystallisation day: performance fees are collected once the orders settle" : "Performance fees accrue; they are collected at the period's end or on redemption"}</span></header>
+      <div class="figures">
+        <div class="figure"><div class="label">Before fees</div><div class="value">${money(f.gross_assets, cur)}</div><div class="sub muted">cash and positions at these prices</div></div>
+        <div class="figure"><div class="label">Fees payable before</div><div class="value">${money(f.fees_payable_before, cur)}</div></div>
+        <div class="figure"><div class="label">Management fee (${f.days} days)</div><div class="value" data-testid="valuation-management-fee">${money(f.management_fee, cur)}</div><div class="sub muted">taken off the NAV above</div></div>
+        <div class="figure"><div class="label">Performance fee accrued</div><div class="value" data-testid="valuation-performance-accrued">${money(f.performance_fee_accrued, cur)}</div>
+          <div class="sub muted">${f.crystallises ? html`<span data-testid="valuation-crystallising">${money(f.performance_fee_crystallising, cur)} crystallises</span>` : "not collected today"}${Number(f.performance_fee_on_redemptions) ? html` · ${money(f.performance_fee_on_redemptions, cur)} from redemptions` : nothing}</div></div>
+      </div>
+    </section>`;
+  }
+
   protected override render() {
     if (this.error) return html`<div class="panel"><div class="empty"><h2>Valuation not available</h2><p>${this.error}</p><a href="#/pools">Back to pools</a></div></div>`;
     const v = this.valuation;
@@ -154,6 +171,7 @@ export class ValuationView extends LightElement {
         <div class="figure"><div class="label">Units</div><div class="value">${fmtUnits(v.units)}</div></div>
         <div class="figure"><div class="label">Cash</div><div class="value">${money(v.cash, cur)}</div></div>
       </div>
+      ${this.feesBlock(v, cur)}
       <div class="grid-2">
         <section class="panel" aria-labelledby="prices-title">
           <header><h2 id="prices-title">Prices, frozen</h2><span class="muted small">The orders settle at exactly these</span></header>
@@ -169,11 +187,11 @@ export class ValuationView extends LightElement {
         <section class="panel" aria-labelledby="settle-title">
           <header><h2 id="settle-title">Orders of the day</h2><span class="muted small">${v.status === "locked" ? "Settled at this NAV" : "What each would settle at"}</span></header>
           <div class="table-wrap"><table aria-label="Orders of the day">
-            <thead><tr><th>Investor</th><th>Order</th><th class="num">Cash</th><th class="num">Units</th><th class="num">Fee</th></tr></thead>
+            <thead><tr><th>Investor</th><th>Order</th><th class="num">Cash</th><th class="num">Units</th><th class="num">Fee</th><th class="num">Performance fee</th></tr></thead>
             <tbody>${v.orders.map(
               (s) => html`<tr data-order-id=${s.id}><td>${this.names.get(s.id) ?? s.investor_id}</td>
                 <td><span class="badge">${s.type}</span>${s.gated ? html` <span class="badge parked" title="The gate paid this share; the rest is carried">gated ${percent(s.fraction)}</span>` : nothing}</td>
-                <td class="num">${money(s.amount, cur)}</td><td class="num" data-testid="settled-units">${fmtUnits(s.units)}</td><td class="num">${money(s.fee, cur)}</td></tr>`,
+                <td class="num">${money(s.amount, cur)}</td><td class="num" data-testid="settled-units">${fmtUnits(s.units)}</td><td class="num">${money(s.fee, cur)}</td><td class="num">${money(s.performance_fee, cur)}</td></tr>`,
             )}</tbody>
           </table>${v.orders.length === 0 ? html`<div class="empty">No orders deal on this day.</div>` : nothing}</div>
         </section>

@@ -470,6 +470,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/pools/{pool_id}/investor-returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Several investors' money-weighted returns at once (?ids=a,b,c, at most 100): a page of the investor list */
+        get: operations["get_pools_pool_id_investor_returns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/pools/{pool_id}/investors": {
         parameters: {
             query?: never;
@@ -1986,6 +2003,11 @@ export interface components {
              */
             withdrawn: string;
         };
+        /** InvestorReturnList */
+        InvestorReturnList: {
+            /** Items */
+            items: components["schemas"]["InvestorPerformanceOut"][];
+        };
         /** InvestorUpdated */
         InvestorUpdated: {
             data: components["schemas"]["InvestorRecordOut"];
@@ -2057,6 +2079,12 @@ export interface components {
              * @default false
              */
             official: boolean;
+            /**
+             * Total Return Nav Per Unit
+             * Format: decimal
+             * @description NAV per unit with every distribution since launch reinvested (6 places): a distribution does not move it
+             */
+            total_return_nav_per_unit: string;
             /**
              * Units
              * Format: decimal
@@ -2343,6 +2371,13 @@ export interface components {
             nav_per_unit: string;
             /** Positions */
             positions: components["schemas"]["PositionOut"][];
+            /**
+             * Reinvestment
+             * Format: decimal
+             * @description NAV per unit x this is the total-return NAV per unit (distributions reinvested)
+             * @default 1
+             */
+            reinvestment: string;
             /** Status */
             status: string;
             /**
@@ -2412,7 +2447,7 @@ export interface components {
             currency: string;
             /**
              * Day Open Nav Per Unit
-             * @description NAV per unit at today's first valuation (UTC); null if unchanged today
+             * @description NAV per unit at today's first valuation (UTC), adjusted for distributions paid since (so today's change is a total return); null if unchanged today
              * @default null
              */
             day_open_nav_per_unit: string | null;
@@ -2453,6 +2488,13 @@ export interface components {
             nav_per_unit: string;
             /** Positions */
             positions: components["schemas"]["PositionOut"][];
+            /**
+             * Reinvestment
+             * Format: decimal
+             * @description NAV per unit x this is the total-return NAV per unit (distributions reinvested)
+             * @default 1
+             */
+            reinvestment: string;
             /** Status */
             status: string;
             /**
@@ -5950,6 +5992,93 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EntryOut"];
+                };
+            };
+            /** @description Malformed request: the field named is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token (or, signing in: wrong credentials; a webhook: no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Your role may not do this (finance is read-only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the pool's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused by the accounting rules, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Busy: nothing was changed; retry after Retry-After seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_pools_pool_id_investor_returns: {
+        parameters: {
+            query?: {
+                ids?: string;
+            };
+            header?: never;
+            path: {
+                pool_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvestorReturnList"];
                 };
             };
             /** @description Malformed request: the field named is wrong */

@@ -98,6 +98,12 @@ const ENTRY_LABELS: Record<string, string> = {
   "approval.requested": "Held for approval",
   "approval.approved": "Approved",
   "approval.rejected": "Rejected",
+  "valuation.settled": "Valuation settled",
+  "pool.fees_set": "Fees changed",
+  "fees.crystallised": "Performance fee crystallised",
+  "fees.paid": "Fees paid",
+  "pool.benchmark_set": "Benchmark changed",
+  "statements.sent": "Statements emailed",
 };
 
 export function entryLabel(type: string): string {

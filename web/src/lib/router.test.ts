@@ -11,6 +11,9 @@ describe("hash routes", () => {
       { name: "pool", poolId: "pl_1", tab: "investors" },
       { name: "pool", poolId: "pl_1", tab: "activity" },
       { name: "statement", poolId: "pl_1", investorId: "inv_9" },
+      { name: "statement", poolId: "pl_1", investorId: "inv_9", period: { from: "2026-10-01", to: "2026-12-31" } },
+      { name: "statements", poolId: "pl_1", period: { from: "2026-10-01", to: "2026-12-31" } },
+      { name: "statements", poolId: "pl_1" },
       { name: "pool", poolId: "pl_1", tab: "dealing" },
       { name: "valuation", poolId: "pl_1", valuationId: "val_01abc" },
       { name: "approvals" },
@@ -24,6 +27,8 @@ describe("hash routes", () => {
     expect(parseRoute("#/pools/pl_1/secrets").name).toBe("not-found");
     expect(parseRoute("#/pools/..%2Fx").name).toBe("not-found");
     expect(parseRoute("#/pools/pl_1/valuations/..%2Fx").name).toBe("not-found");
+    // A period that is not two days is left to the API's default, not passed on.
+    expect(parseRoute("#/pools/pl_1/statements?from=yesterday&to=2026-12-31")).toEqual({ name: "statements", poolId: "pl_1", period: { to: "2026-12-31" } });
   });
 
   it("returns to the page that was asked for after signing in", () => {

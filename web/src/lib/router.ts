@@ -5,11 +5,38 @@ export type Route =
   | { name: "login" }
   | { name: "pools" }
   | { name: "pool"; poolId: string; tab: PoolTab }
-  | { name: "statement"; poolId: string; investorId: string }
+  | { name: "statement"; poolId: string; investorId: string; period?: Period }
+  | { name: "statements"; poolId: string; period?: Period }
   | { name: "valuation"; poolId: string; valuationId: string }
   | { name: "alerts" }
   | { name: "approvals" }
   | { name: "not-found"; path: string };
+
+/** A statement's period, as YYYY-MM-DD days (either may be left to the API's default). */
+export interface Period {
+  from?: string;
+  to?: string;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function periodOf(hash: string): Period | undefined {
+  const q = new URLSearchParams(hash.split("?")[1] ?? "");
+  const from = q.get("from") ?? "";
+  const to = q.get("to") ?? "";
+  const period: Period = {};
+  if (DAY.test(from)) period.from = from;
+  if (DAY.test(to)) period.to = to;
+  return period.from || period.to ? period : undefined;
+}
+
+function query(period?: Period): string {
+  const q = new URLSearchParams();
+  if (period?.from) q.set("from", period.from);
+  if (period?.to) q.set("to", period.to);
+  const text = q.toString();
+  return text ? `?${text}` : "";
+}
 
 export type PoolTab = "overview" | "investors" | "dealing" | "activity" | "settings";
 const TABS: PoolTab[] = ["overview", "investors", "dealing", "activity", "settings"];
@@ -26,7 +53,12 @@ export function parseRoute(hash: string): Route {
     if (parts.length === 2) return { name: "pool", poolId: parts[1], tab: "overview" };
     if (parts.length === 3 && TABS.includes(parts[2] as PoolTab)) return { name: "pool", poolId: parts[1], tab: parts[2] as PoolTab };
     if (parts.length === 5 && parts[2] === "investors" && ID.test(parts[3] ?? "") && parts[4] === "statement") {
-      return { name: "statement", poolId: parts[1], investorId: parts[3]! };
+      const period = periodOf(hash);
+      return period ? { name: "statement", poolId: parts[1], investorId: parts[3]!, period } : { name: "statement", poolId: parts[1], investorId: parts[3]! };
+    }
+    if (parts.length === 3 && parts[2] === "statements") {
+      const period = periodOf(hash);
+      return period ? { name: "statements", poolId: parts[1], period } : { name: "statements", poolId: parts[1] };
     }
     if (parts.length === 4 && parts[2] === "valuations" && ID.test(parts[3] ?? "")) {
       return { name: "valuation", poolId: parts[1], valuationId: parts[3]! };
@@ -50,7 +82,9 @@ export function href(route: Route): string {
     case "pool":
       return route.tab === "overview" ? `#/pools/${route.poolId}` : `#/pools/${route.poolId}/${route.tab}`;
     case "statement":
-      return `#/pools/${route.poolId}/investors/${route.investorId}/statement`;
+      return `#/pools/${route.poolId}/investors/${route.investorId}/statement${query(route.period)}`;
+    case "statements":
+      return `#/pools/${route.poolId}/statements${query(route.period)}`;
     case "not-found":
       return `#${route.path}`;
   }

@@ -45,3 +45,11 @@ export type LiveMessage =
   | Schemas["PoolUpdated"]
   | Schemas["ActivityCreated"]
   | Schemas["InvestorUpdated"];
+export type Fees = Schemas["FeesOut"];
+export type FeesAccrued = Schemas["AccruedOut"];
+export type PoolPerformance = Schemas["PoolPerformanceOut"];
+export type InvestorPerformance = Schemas["InvestorPerformanceOut"];
+export type StatementList = Schemas["StatementList"];
+export type EmailedStatements = Schemas["EmailedStatementsOut"];
+export type Firm = Schemas["FirmOut"];
+export type FirmPool = Schemas["FirmPoolOut"];
