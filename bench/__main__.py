@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import api_load, distribution, ledger_replay, prices, report, tick_to_screen, valuation
+from bench import api_load, distribution, ledger_replay, prices, report, returns, tick_to_screen, valuation
 from bench.report import RESULTS, Result, machine, write_report
 
 FULL: dict[str, Callable[[], Result]] = {
@@ -25,6 +25,7 @@ FULL: dict[str, Callable[[], Result]] = {
     "api_load": api_load.run,
     "tick_to_screen": tick_to_screen.run,
     "ledger": ledger_replay.run,
+    "returns": returns.run,
 }
 QUICK: dict[str, Callable[[], Result]] = {
     "prices": lambda: prices.run(pools=30, sizes=[(100, 10), (200, 20), (300, 30)]),
@@ -33,6 +34,7 @@ QUICK: dict[str, Callable[[], Result]] = {
     "api_load": lambda: api_load.run(sizes=[1], seconds=2),
     "tick_to_screen": lambda: tick_to_screen.run(ticks=3, sizes=[1, 2, 3]),
     "ledger": lambda: ledger_replay.run(sizes=[100, 1_000, 2_000]),
+    "returns": lambda: returns.run(years=[1], flows=[20], pools=[10]),
 }
 
 

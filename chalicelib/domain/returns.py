@@ -129,45 +129,53 @@ def xirr(flows: Sequence[tuple[date, Decimal]]) -> Decimal | None:
 
     Money paid in is negative, money taken out (and today's value) positive.
     None when there is no answer: no flows, or flows all one way. Bisection on
-    (-0.9999, 1000) brackets the root to 1e-6; Newton's method then polishes it
-    (falling back to bisection should a step leave the bracket)."""
+    (-0.9999, 1000) brackets the root to a unit; Newton's method, kept inside the
+    bracket, then finds it to 1e-24."""
     if len(flows) < 2 or all(a >= 0 for _, a in flows) or all(a <= 0 for _, a in flows):
         return None
     start = min(d for d, _ in flows)
     with localcontext() as ctx:
         ctx.prec = _PRECISION
-        terms = [(Decimal((d - start).days) / YEAR, a) for d, a in flows]
+        terms = [((d - start).days, a) for d, a in flows]
 
         def npv(rate: Decimal) -> tuple[Decimal, Decimal]:
-            """The present value at ``rate`` and its derivative."""
-            log_base = (_ONE + rate).ln()
+            """The present value at ``rate`` and its derivative. (1 + rate)^(days / 365) is the
+            daily factor to the power of the days: one exp, then integer powers (fast, exact to
+            the context's 40 digits)."""
+            daily = ((_ONE + rate).ln() / YEAR).exp()
             value = slope = Decimal(0)
-            for t, a in terms:
-                discounted = a / (log_base * t).exp() if t else a
+            for days, a in terms:
+                discounted = a / daily**days if days else a
                 value += discounted
-                slope -= t * discounted / (_ONE + rate)
+                slope -= days * discounted / YEAR / (_ONE + rate)
             return value, slope
 
         low, high = Decimal("-0.9999"), Decimal(1000)
         low_positive = npv(low)[0] > 0
         if low_positive == (npv(high)[0] > 0):
             return None
-        while high - low > Decimal("1e-6"):
+        # Bisection narrows the bracket to a unit wide; then Newton's method, kept inside
+        # the bracket (a step that would leave it bisects instead), converges in a few steps.
+        while high - low > _ONE:
             mid = (low + high) / 2
             if (npv(mid)[0] > 0) == low_positive:
                 low = mid
             else:
                 high = mid
         rate = (low + high) / 2
-        for _ in range(30):
+        for _ in range(200):
             value, slope = npv(rate)
-            if slope == 0:
+            if value == 0:
                 break
-            step = value / slope
-            rate -= step
-            if not low <= rate <= high:  # pragma: no cover - the bracket is tight by now
-                rate = (low + high) / 2
-                break
-            if abs(step) < Decimal("1e-24"):
+            if (value > 0) == low_positive:
+                low = rate
+            else:
+                high = rate
+            candidate = rate - value / slope if slope else (low + high) / 2
+            if not low < candidate < high:
+                candidate = (low + high) / 2
+            done = abs(candidate - rate) < Decimal("1e-24")
+            rate = candidate
+            if done:
                 break
         return _round(rate)

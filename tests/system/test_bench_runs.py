@@ -28,6 +28,7 @@ def test_every_benchmark_runs_and_writes_its_report(tmp_path: Path) -> None:
         "API under load",
         "Tick to screen",
         "Ledger replay",
+        "Returns and the firm at a glance",
     ):
         assert f"## {title}" in report
     assert sorted(p.name for p in tmp_path.glob("*.png")) == [
@@ -35,6 +36,7 @@ def test_every_benchmark_runs_and_writes_its_report(tmp_path: Path) -> None:
         "distribution.png",
         "ledger.png",
         "prices.png",
+        "returns.png",
         "tick_to_screen.png",
         "valuation.png",
     ]
