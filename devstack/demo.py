@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from chalicelib.domain.dealing import parse_policy
+from chalicelib.domain.fees import parse_fees
 from chalicelib.resources import FINANCE_GROUP, MANAGERS_GROUP
 from chalicelib.services.brokerage import BrokerageService
 from chalicelib.services.dealing import DealingService
+from chalicelib.services.performance import PerformanceService
 from chalicelib.services.pools import PoolService
 from chalicelib.services.ports import Principal
 
@@ -32,6 +34,8 @@ def forward_pool(service: PoolService, manager: Principal) -> str:
     service.contribute(manager, pool.id, investor_id=people["Dorothy Vaughan"], amount="40000.00")
     policy = parse_policy(mode="forward", gate="0.10", lockup_days=90, early_redemption_fee="0.01")
     service.set_dealing(manager, pool.id, policy)
+    fees = parse_fees(management_rate="0.01", performance_rate="0.20", hurdle_rate="0.05", crystallisation="quarterly")
+    dealing.set_fees(manager, pool.id, fees)
     dealing.place_order(manager, pool.id, investor_id=people["Annie Easley"], type_="subscription", amount="15000.00")
     dealing.place_order(manager, pool.id, investor_id=people["Dorothy Vaughan"], type_="redemption", units="1500")
     dealing.propose(manager, pool.id)
@@ -66,6 +70,7 @@ def seed(service: PoolService, brokerage: BrokerageService, owners: dict[str, Pr
     service.distribute(manager, growth.id, amount="1200.00", memo="Q3 income")
     service.withdraw(manager, growth.id, investor_id=people["Alan Turing"], amount="1500.00")
     brokerage.link(manager, growth.id, broker=DEMO_BROKER, account_id=DEMO_ACCOUNT)
+    PerformanceService(service).set_benchmark(manager, growth.id, "SPY")
     made.append(growth.id)
 
     income = service.create_pool(manager, name="Meridian Income Fund", currency="EUR", unit_price="100.00")

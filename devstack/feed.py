@@ -1,5 +1,5 @@
 """A market-data feed for the local stack: a random walk over the symbols the
-demo pools hold, a few ticks a second, put on Kinesis as a brokerage's market
+demo pools hold (and a benchmark), a few ticks a second, put on Kinesis as a brokerage's market
 data would be (partition key = symbol)."""
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import time
 from decimal import Decimal
 from typing import Any
 
-START_PRICES = {"AAPL": "190.25", "MSFT": "415.10", "NVDA": "120.50", "VGK": "68.40"}
+# The demo pools' holdings, and SPY, the growth fund's benchmark.
+START_PRICES = {"AAPL": "190.25", "MSFT": "415.10", "NVDA": "120.50", "VGK": "68.40", "SPY": "560.00"}
 
 
 class MarketFeed(threading.Thread):

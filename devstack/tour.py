@@ -181,9 +181,34 @@ class Tour:
         )
         carried = self.call("GET", f"/pools/{pid}/orders/{order['id']}")
         self.check("Carol's rest is carried", (carried["status"], carried["units"]), ("carried", "100.000000"))
+        self.fees_and_returns(pid, carol)
+
+    def fees_and_returns(self, pid: str, carol: str) -> None:
+        print("\n8. Fees, returns, a statement and the firm at a glance")
+        fees = {"management_rate": "0.01", "performance_rate": "0.20", "hurdle_rate": "0.05", "crystallisation": "quarterly"}
+        self.check("fees", self.call("PUT", f"/pools/{pid}/fees", fees)["summary"], FEES_SUMMARY)
+        accrued = self.call("GET", f"/pools/{pid}/fees/accrued")
+        self.check("owed, and accrued since today's valuation", (accrued["fees_payable"], accrued["days"]), ("0.00", 0))
+        perf = self.call("GET", f"/pools/{pid}/performance")
+        self.check("returns are struck from", perf["basis"], "official NAVs")
+        statement = self.call("GET", f"/pools/{pid}/investors/{carol}/statement")
+        p = statement["period"]
+        # 1,000 units bought at 1.00; 100 redeemed for 98.00 after the 2% early-redemption fee; 900 held at 1.000000.
+        self.check(
+            "Carol's statement: in, out, closing, fees, gain",
+            (p["paid_in"], p["taken_out"], p["closing_value"], p["fees"], p["gain"]),
+            ("1000.00", "98.00", "900.00", "2.00", "-2.00"),
+        )
+        firm = self.call("GET", "/firm")
+        mine = next(x for x in firm["pools"] if x["id"] == pid)
+        self.check("the firm view: its open orders", mine["open_orders"], 1)
 
 
 DEALING_SUMMARY = "forward, daily, no cut-off, gate 10%, lock-up 30 days (early redemption fee 2%)"
+FEES_SUMMARY = (
+    "management 1% a year; performance 20% above the high-water mark, hurdle 5% a year, crystallising quarterly; "
+    "paid to the manager"
+)
 
 
 def main(argv: list[str] | None = None) -> int:
