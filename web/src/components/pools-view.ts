@@ -16,8 +16,10 @@ export function changeToday(pool: Pool) {
   if (!open) return html`<span class="muted">${percent("0", { signed: true })}</span>`;
   const c = change(open, pool.nav_per_unit, 6);
   if (!c) return html`<span class="muted">—</span>`;
-  const cls = c.coef > 0n ? "up" : c.coef < 0n ? "down" : "muted";
-  return html`<span class=${cls}>${percent(c, { signed: true })}</span>`;
+  const shown = percent(c, { signed: true });
+  // Coloured by what it shows: a change that rounds to 0.00% is neither up nor down.
+  const cls = !/[1-9]/.test(shown) ? "muted" : c.coef > 0n ? "up" : "down";
+  return html`<span class=${cls}>${shown}</span>`;
 }
 
 export class PoolsView extends LightElement {
@@ -113,7 +115,7 @@ export class PoolsView extends LightElement {
         ${f.totals.map(
           (t) => html`<div class="figure" data-currency=${t.currency}><div class="label">Assets under management, ${t.currency}</div>
             <div class="value" data-testid="aum-${t.currency}">${money(t.aum, t.currency)}</div>
-            <div class="sub">${count(t.pools)} pools · net flows ${signedMoney(t.net_flows_month, t.currency)} this month, ${signedMoney(t.net_flows_year, t.currency)} this year</div></div>`,
+            <div class="sub">${t.pools === 1 ? "1 pool" : `${count(t.pools)} pools`} · net flows ${signedMoney(t.net_flows_month, t.currency)} this month, ${signedMoney(t.net_flows_year, t.currency)} this year</div></div>`,
         )}
         <div class="figure"><div class="label">Waiting</div>
           <div class="value small" data-testid="firm-waiting">${count(f.open_orders)} orders · ${count(f.awaiting_approval)} approvals · ${count(f.valuations_in_hand)} valuations</div>
