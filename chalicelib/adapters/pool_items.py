@@ -393,6 +393,7 @@ ENTRY: Shape[LedgerEntry] = Shape(
         "trade_date": DAY,
         "approval_id": TEXT,
         "performance_fee": MONEY,
+        "period": TEXT,
     },
     {"payable_delta": money.ZERO},
 )

@@ -9,7 +9,7 @@ from typing import Self
 from pydantic import BaseModel, Field
 
 from chalicelib.domain.period_statement import PeriodLine
-from chalicelib.services.statements import EmailedStatements, InvestorStatement
+from chalicelib.services.statements import EmailRequest, InvestorStatement
 
 from .schemas import Amount, InvestorOut, PoolOut, Timestamp
 
@@ -64,6 +64,9 @@ class PeriodOut(BaseModel):
     early_redemption_fees: Amount
     period_return: Amount | None = Field(description="the pool's time-weighted return over the period, net of fees")
     gain: Amount = Field(description="closing value + taken out + distributions - paid in - opening value")
+    investor_return: Amount | None = Field(
+        description="the investor's money-weighted return over the period (XIRR), a year; null when it has no answer"
+    )
 
 
 class StatementOut(BaseModel):
@@ -98,6 +101,7 @@ class StatementOut(BaseModel):
                 early_redemption_fees=p.early_redemption_fees,
                 period_return=p.period_return,
                 gain=p.gain,
+                investor_return=p.investor_return,
             ),
             lines=[StatementLineOut.of(line) for line in p.lines],
         )
@@ -109,11 +113,12 @@ class StatementList(BaseModel):
     items: list[StatementOut]
 
 
-class EmailedStatementsOut(BaseModel):
-    sent: list[str] = Field(description="investors emailed now")
-    already_sent: list[str] = Field(description="emailed before for this period: never twice")
-    without_email: list[str] = Field(description="no email address on file (or removed)")
+class StatementsEmailOut(BaseModel):
+    entry_id: str = Field(description="the request, in the pool's activity")
+    start: date
+    end: date
+    investors: int = Field(description="active investors with an email address: each is sent their statement once")
 
     @classmethod
-    def of(cls, e: EmailedStatements) -> Self:
-        return cls(sent=list(e.sent), already_sent=list(e.already_sent), without_email=list(e.without_email))
+    def of(cls, e: EmailRequest) -> Self:
+        return cls(entry_id=e.entry_id, start=e.start, end=e.end, investors=e.investors)

@@ -10,6 +10,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from chalicelib import wiring
+from chalicelib.domain.model import EntryType
 from chalicelib.observability import count, logger
 from chalicelib.services.ports import EntryAppended, PoolChanged
 
@@ -29,6 +30,11 @@ def _alert(record: DynamoDBRecord) -> None:
             logger.info("alert sent", extra={"pool_id": change.pool.id, "type": "nav_move"})
     elif isinstance(change, EntryAppended):
         entry = change.entry
+        if entry.type is EntryType.STATEMENTS_SENT:
+            sent = wiring.statements().send_all(entry)
+            count("StatementsSent", sent)
+            logger.info("statements sent", extra={"pool_id": entry.pool_id, "entry_id": entry.id, "sent": sent})
+            return
         if wiring.alerts().on_entry(entry):
             count("AlertsSent")
             logger.info("alert sent", extra={"pool_id": entry.pool_id, "entry_id": entry.id, "type": entry.type.value})

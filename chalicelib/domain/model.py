@@ -245,6 +245,7 @@ class LedgerEntry:
     # When a trade, dividend or fee happened at the broker (created_at is when cash moved in the ledger).
     trade_date: date | None = None
     performance_fee: Decimal | None = None  # collected from a redemption, or crystallised
+    period: str | None = None  # the days a request covers, as an ISO 8601 interval: "2026-10-01/2026-12-31"
 
     @property
     def books_shares(self) -> bool:

@@ -11,7 +11,9 @@ NAV per unit closes (official NAVs where the pool deals forward).
   management fee (by the units they held when it was charged).
 - The period's return is the pool's time-weighted return net of fees over the
   period (what a unit earned); the gain is what the investor's money made:
-  closing value + taken out + distributions - paid in - opening value.
+  closing value + taken out + distributions - paid in - opening value, and
+  their return is its money-weighted rate a year (the XIRR of the opening value
+  paid in, their flows, and the closing value taken out).
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class PeriodStatement:
     early_redemption_fees: Decimal
     period_return: Decimal | None
     gain: Decimal
+    investor_return: Decimal | None  # their money-weighted return (XIRR), a year; None when it has no answer
 
     @property
     def fees(self) -> Decimal:
@@ -95,6 +98,7 @@ def period_statement(
     zero = money.quantize_money(money.ZERO, currency)
     held = opening = money.ZERO
     lines: list[PeriodLine] = []
+    flows: list[tuple[date, Decimal]] = []  # the investor's money: paid in negative, taken out positive
     management = money.ZERO
     paid_in = taken_out = distributions = performance = early = zero
     for e in entries:
@@ -117,10 +121,13 @@ def period_statement(
         t = e.type
         if e.id in payouts:
             distributions += line.amount  # a reversed distribution's share is negative
+            flows.append((day, line.amount))
         elif t is EntryType.CONTRIBUTION:
             paid_in += line.amount
+            flows.append((day, -line.amount))
         elif t is EntryType.WITHDRAWAL:
             taken_out += line.amount
+            flows.append((day, line.amount))
             performance += e.performance_fee or zero
             early += e.fees or zero
         elif t is EntryType.REVERSAL:
@@ -129,6 +136,7 @@ def period_statement(
                 paid_in -= line.amount
             else:
                 taken_out -= line.amount
+            flows.append((day, -e.cash_delta))
         elif t is EntryType.FEES_CRYSTALLISED:
             performance += line.amount
     open_price = close_on(closes, start - timedelta(days=1))
@@ -139,6 +147,8 @@ def period_statement(
 
     opening_value, closing_value = value(opening, open_price), value(held, close_price)
     index = _net_index(closes, entries, end)
+    money_flows = [(start, -opening_value)] if opening_value else []
+    money_flows += [*flows, (end, closing_value)]
     twr = returns.period_return(index, start - timedelta(days=1), end) if index else None
     return PeriodStatement(
         start=start,
@@ -158,6 +168,7 @@ def period_statement(
         early_redemption_fees=early,
         period_return=twr,
         gain=closing_value + taken_out + distributions - paid_in - opening_value,
+        investor_return=returns.xirr(money_flows),
     )
 
 

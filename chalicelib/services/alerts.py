@@ -266,7 +266,12 @@ class Alerts:
             f"Fees charged: {money.shown(s.fees, cur)} (performance {money.shown(s.performance_fees, cur)}, "
             f"management {money.shown(s.management_fees, cur)}, early redemption {money.shown(s.early_redemption_fees, cur)}).",
             f"Closing: {s.closing_units} units, {money.shown(s.closing_value, cur)}. Gain: {money.shown(s.gain, cur)}.",
-            f"The pool's return over the period, net of fees: {ret}.",
+            f"The pool's return over the period, net of fees: {ret}."
+            + (
+                ""
+                if s.investor_return is None
+                else f" Your money-weighted return: {money.quantize_places(s.investor_return * 100, 2)}% a year."
+            ),
             f"Questions: {statement.manager.label}.",
         ]
         link = f"{self.app_url}/#/pools/{pool.id}/investors/{statement.investor.id}/statement?from={s.start}&to={s.end}"

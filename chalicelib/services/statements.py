@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from chalicelib.domain.decisions import new_entry, touch
-from chalicelib.domain.errors import InvalidInput
-from chalicelib.domain.model import EntryType, Investor, InvestorStatus, Pool, Stamp
+from chalicelib.domain.errors import Conflict, InvalidInput
+from chalicelib.domain.model import EntryType, Investor, InvestorStatus, LedgerEntry, Pool, Stamp
 from chalicelib.domain.period_statement import PeriodStatement, period_statement
 
 from .access import check_checker
@@ -31,10 +31,13 @@ class InvestorStatement:
 
 
 @dataclass(frozen=True)
-class EmailedStatements:
-    sent: tuple[str, ...]  # investor ids emailed now
-    already_sent: tuple[str, ...]  # emailed before for this period: never twice
-    without_email: tuple[str, ...]
+class EmailRequest:
+    """Finance's request to email every investor their statement for a period (the alerts consumer sends them)."""
+
+    entry_id: str
+    start: date
+    end: date
+    investors: int  # active investors with an email address
 
 
 # Sends one investor's statement (to them alone); False when it was sent before for the period.
@@ -82,34 +85,54 @@ class StatementService:
         kept = [s for s in found if s.period.opening_units or s.period.closing_units or s.period.lines]
         return sorted(kept, key=lambda s: (s.investor.name.casefold(), s.investor.id))
 
-    def email(self, who: Principal, pool_id: str, *, start: str | None = None, end: str | None = None) -> EmailedStatements:
-        """Finance emails each investor their statement for the period: one message each, never twice."""
+    def email(self, who: Principal, pool_id: str, *, start: str | None = None, end: str | None = None) -> EmailRequest:
+        """Finance asks for each investor's statement for the period to be emailed: one message each,
+        never twice. The request is a ledger entry; the alerts consumer sends them (send_all), so a
+        pool of any size answers at once."""
         pool = check_checker(who, self.repo.get_pool(pool_id), pool_id)
-        if self._send is None:  # pragma: no cover - wired in production and tests
-            raise RuntimeError("no mailer")
-        sent, before, without = [], [], []
-        found = self.statements(who, pool_id, start=start, end=end)
-        for s in found:
+        first, last = parse_period(start, end, opened=pool.created_at.date(), today=self.pools.now().date())
+        period = f"{first}/{last}"
+        asked = self.repo.activity(
+            pool_id, limit=1, cursor=None, where=lambda e: e.type is EntryType.STATEMENTS_SENT and e.period == period
+        )
+        if asked.items:
+            raise Conflict(
+                f"the statements for {first} to {last} were emailed already ({asked.items[0].created_at:%Y-%m-%d %H:%M} UTC)",
+                field="from",
+                code="statements_already_sent",
+            )
+        reachable = [i for i in self.repo.all_investors(pool_id) if i.email and i.status is InvestorStatus.ACTIVE]
+
+        def decide(current: Pool, stamp: Stamp) -> Commit:
+            entry = new_entry(
+                current,
+                stamp,
+                EntryType.STATEMENTS_SENT,
+                period=period,
+                memo=f"statements for {first} to {last}, emailed to each investor with an address ({len(reachable)})",
+            )
+            return Commit(pool=touch(current, stamp), expected_version=current.version, entry=entry, record_nav=False)
+
+        receipt = self.pools.commands.run(who, pool_id, decide, self.pools.stamp, access=check_checker)
+        return EmailRequest(receipt.entry.id, first, last, len(reachable))
+
+    def send_all(self, entry: LedgerEntry) -> int:
+        """Email each investor their statement for the period a request names (exactly once each:
+        a redelivered request finds them claimed); returns how many were sent now."""
+        if self._send is None or entry.period is None:  # pragma: no cover - wired in production and tests
+            return 0
+        start, end = entry.period.split("/")
+        pool = self.repo.get_pool(entry.pool_id)
+        if pool is None:  # pragma: no cover - pools are never deleted
+            return 0
+        sent = 0
+        for s in self._statements(pool, self.repo.all_investors(pool.id), start, end):
             if not s.investor.email or s.investor.status is InvestorStatus.REMOVED:
-                without.append(s.investor.id)
-            elif self._send(s, f"statement:{pool.id}:{s.investor.id}:{s.period.start}:{s.period.end}"):
-                sent.append(s.investor.id)
-            else:
-                before.append(s.investor.id)
-        if sent:
-            period = f"{found[0].period.start} to {found[0].period.end}"
-
-            def decide(current: Pool, stamp: Stamp) -> Commit:
-                entry = new_entry(
-                    current,
-                    stamp,
-                    EntryType.STATEMENTS_SENT,
-                    memo=f"statements for {period} emailed to {len(sent)} investor(s)",
-                )
-                return Commit(pool=touch(current, stamp), expected_version=current.version, entry=entry, record_nav=False)
-
-            self.pools.commands.run(who, pool_id, decide, self.pools.stamp, access=check_checker)
-        return EmailedStatements(tuple(sent), tuple(before), tuple(without))
+                continue
+            if not (s.period.opening_units or s.period.closing_units or s.period.lines):
+                continue
+            sent += self._send(s, f"statement:{pool.id}:{s.investor.id}:{s.period.start}:{s.period.end}")
+        return sent
 
     def _statements(self, pool: Pool, investors: list[Investor], start: str | None, end: str | None) -> list[InvestorStatement]:
         first, last = parse_period(start, end, opened=pool.created_at.date(), today=self.pools.now().date())

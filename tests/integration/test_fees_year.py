@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 
 from chalicelib import wiring
+from chalicelib.consumers.alerts import send_alerts
 from chalicelib.services.ports import PricePoint
 from tests.support.api import Api, add_investor, error, make_pool
-from tests.support.events import sent_emails
+from tests.support.events import TableStream, sent_emails
 
 FEES = {
     "management_rate": "0.012",
@@ -454,6 +455,11 @@ def alices_third_quarter_statement_and_emailing_every_statement_once(api: Api, p
         "685.97",
     )
     assert p["gain"] == "2753.66"  # 88,377.74 + 22,335.49 - 107,959.57
+    # Her money-weighted return a year: the rate at which the opening value paid in on 1 July, the
+    # 22,335.49 taken out on 31 August and the closing value on 30 September are worth nothing net.
+    rate = D(p["investor_return"])
+    npv = -D("107959.57") + D("22335.49") / (1 + rate) ** (D(61) / 365) + D("88377.74") / (1 + rate) ** (D(91) / 365)
+    assert abs(npv) < D("0.01") and rate > 0
     # The pool's net time-weighted return over the quarter, from official NAVs, fees collected per unit taken off.
     july = D("1.084328") / D("1.094646")
     august = (D("1.120029") - D("65.09") / D("146565.549432")) / D("1.084328")
@@ -471,18 +477,26 @@ def alices_third_quarter_statement_and_emailing_every_statement_once(api: Api, p
     assert [s["investor"]["name"] for s in every] == ["Alice", "Bob"]
     assert [s["period"]["performance_fees"] for s in every] == ["1860.69", "716.00"]
 
-    # Finance emails each investor their statement: one message each, never twice for the same period.
+    # Finance has each investor emailed their statement: one message each, never twice for the same period.
+    stream = TableStream("test-pooldesk-pools")
+    stream.batch()  # what happened before
     period = {"from": "2026-10-01", "to": "2026-12-31"}
     refused = api.post(f"/pools/{pid}/statements/email", period)
     assert (refused.status_code, error(refused)["code"]) == (403, "forbidden")  # the manager does not send them
-    sent = ok(api.post(f"/pools/{pid}/statements/email", period, as_user="finance"))
-    assert (sorted(sent["sent"]), sent["already_sent"]) == (sorted(people.values()), [])
-    again = ok(api.post(f"/pools/{pid}/statements/email", period, as_user="finance"))
-    assert (again["sent"], sorted(again["already_sent"])) == ([], sorted(people.values()))
+    asked = ok(api.post(f"/pools/{pid}/statements/email", period, as_user="finance"), 202)
+    assert (asked["start"], asked["end"], asked["investors"]) == ("2026-10-01", "2026-12-31", 2)
+    again = api.post(f"/pools/{pid}/statements/email", period, as_user="finance")
+    assert (again.status_code, error(again)["code"]) == (409, "statements_already_sent")
+    batch = stream.batch()
+    assert send_alerts(batch, None) == {"batchItemFailures": []}
+    assert send_alerts(batch, None) == {"batchItemFailures": []}  # delivered twice: sent once
     mails = [m for m in sent_emails() if "your statement" in m.subject]
     assert sorted(m.destinations["ToAddresses"][0] for m in mails) == ["alice@example.com", "bob@example.com"]
     assert all(len(m.destinations["ToAddresses"]) == 1 for m in mails)  # each to the investor alone
     alices = next(m for m in mails if m.destinations["ToAddresses"] == ["alice@example.com"])
     assert alices.subject == "Harbour Growth Fund: your statement, 2026-10-01 to 2026-12-31"
+    assert "Closing: 78335.809047 units" in alices.body
     logged = [e for e in ok(api.get(f"/pools/{pid}/activity?limit=5"))["items"] if e["type"] == "statements.sent"]
-    assert [e["memo"] for e in logged] == ["statements for 2026-10-01 to 2026-12-31 emailed to 2 investor(s)"]
+    assert [e["memo"] for e in logged] == [
+        "statements for 2026-10-01 to 2026-12-31, emailed to each investor with an address (2)"
+    ]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from chalicelib import wiring
 from chalicelib.api.bodies import AddInvestorRequest, EditInvestorRequest, StatementPeriodRequest
-from chalicelib.api.http import Call
+from chalicelib.api.http import Call, Reply
 from chalicelib.api.params import page_limit, search_text
 from chalicelib.api.schemas import InvestorList, InvestorOut
-from chalicelib.api.statement_schemas import EmailedStatementsOut, StatementList, StatementOut
+from chalicelib.api.statement_schemas import StatementList, StatementOut, StatementsEmailOut
 
 from .common import area, pools
 
@@ -99,14 +99,15 @@ def pool_statements(call: Call, pool_id: str) -> StatementList:
 @api.route(
     "/pools/{pool_id}/statements/email",
     "POST",
-    summary="Finance emails each investor their statement for the period: one message each, never twice",
+    summary="Finance has each investor emailed their statement for the period: one message each, never twice (202: sending)",
     body=StatementPeriodRequest,
-    response=EmailedStatementsOut,
+    response=StatementsEmailOut,
+    status=202,
     tag="investors",
 )
-def email_statements(call: Call, pool_id: str) -> EmailedStatementsOut:
+def email_statements(call: Call, pool_id: str) -> Reply:
     b = call.body
-    return EmailedStatementsOut.of(wiring.statements().email(call.who, pool_id, start=b.start, end=b.end))
+    return Reply(StatementsEmailOut.of(wiring.statements().email(call.who, pool_id, start=b.start, end=b.end)), 202)
 
 
 @api.route(

@@ -58,7 +58,8 @@ export function statementArticle(s: Statement) {
         <div class="small">${fmtUnits(p.opening_units)} units${p.opening_nav_per_unit ? html` at ${price(p.opening_nav_per_unit, cur)}` : nothing}</div></div>
       <div><div class="muted small">Closing, ${date(p.end)}</div><strong data-testid="statement-value">${money(p.closing_value, cur)}</strong>
         <div class="small">${fmtUnits(p.closing_units)} units${p.closing_nav_per_unit ? html` at ${price(p.closing_nav_per_unit, cur)}` : nothing}</div></div>
-      <div><div class="muted small">Gain over the period</div><strong data-testid="statement-gain">${signedMoney(p.gain, cur)}</strong></div>
+      <div><div class="muted small">Gain over the period</div><strong data-testid="statement-gain">${signedMoney(p.gain, cur)}</strong>
+        <div class="small" data-testid="statement-investor-return">${p.investor_return === null || p.investor_return === undefined ? "" : html`${percent(p.investor_return, { signed: true })} a year, money-weighted`}</div></div>
     </div>
     <div class="table-wrap">
       <table aria-label="Statement lines">

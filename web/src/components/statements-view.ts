@@ -3,7 +3,7 @@ import { LightElement } from "./base";
 import { customElement } from "./define";
 import { api, toasts } from "../context";
 import { href, type Period } from "../lib/router";
-import type { EmailedStatements, StatementList } from "../lib/types";
+import type { StatementList, StatementsEmail } from "../lib/types";
 import { periodForm, periodQuery, statementArticle } from "./statement-view";
 
 /** Every investor's statement for a period, one page each: print them in one go (one PDF), or
@@ -57,11 +57,8 @@ export class StatementsView extends LightElement {
     if (!first) return;
     this.sending = true;
     try {
-      const done = await api.post<EmailedStatements>(`/pools/${this.poolId}/statements/email`, { from: first.period.start, to: first.period.end });
-      const parts = [`${done.sent.length} emailed`];
-      if (done.already_sent.length) parts.push(`${done.already_sent.length} already sent for this period`);
-      if (done.without_email.length) parts.push(`${done.without_email.length} without an email address`);
-      toasts.emit({ kind: "success", text: `Statements: ${parts.join(", ")}` });
+      const asked = await api.post<StatementsEmail>(`/pools/${this.poolId}/statements/email`, { from: first.period.start, to: first.period.end });
+      toasts.emit({ kind: "success", text: `Emailing each of ${asked.investors} investors their statement (it is in the activity)` });
     } catch (exc) {
       toasts.emit({ kind: "error", text: (exc as Error).message });
     } finally {

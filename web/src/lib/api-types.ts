@@ -654,7 +654,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Finance emails each investor their statement for the period: one message each, never twice */
+        /** Finance has each investor emailed their statement for the period: one message each, never twice (202: sending) */
         post: operations["post_pools_pool_id_statements_email"];
         delete?: never;
         options?: never;
@@ -1463,24 +1463,6 @@ export interface components {
              */
             name: string | null;
         };
-        /** EmailedStatementsOut */
-        EmailedStatementsOut: {
-            /**
-             * Already Sent
-             * @description emailed before for this period: never twice
-             */
-            already_sent: string[];
-            /**
-             * Sent
-             * @description investors emailed now
-             */
-            sent: string[];
-            /**
-             * Without Email
-             * @description no email address on file (or removed)
-             */
-            without_email: string[];
-        };
         /** EntryList */
         EntryList: {
             /** Items */
@@ -2242,6 +2224,11 @@ export interface components {
              */
             gain: string;
             /**
+             * Investor Return
+             * @description the investor's money-weighted return over the period (XIRR), a year; null when it has no answer
+             */
+            investor_return: string | null;
+            /**
              * Management Fees
              * Format: decimal
              * @description the investor's share of each management fee charged in the period
@@ -2778,6 +2765,29 @@ export interface components {
              * @description its last day, e.g. 2026-12-31
              */
             to: string;
+        };
+        /** StatementsEmailOut */
+        StatementsEmailOut: {
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /**
+             * Entry Id
+             * @description the request, in the pool's activity
+             */
+            entry_id: string;
+            /**
+             * Investors
+             * @description active investors with an email address: each is sent their statement once
+             */
+            investors: number;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
         };
         /** TokensResponse */
         TokensResponse: {
@@ -7401,12 +7411,12 @@ export interface operations {
         };
         responses: {
             /** @description OK */
-            200: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EmailedStatementsOut"];
+                    "application/json": components["schemas"]["StatementsEmailOut"];
                 };
             };
             /** @description Malformed request: the field named is wrong */

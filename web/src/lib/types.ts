@@ -50,6 +50,6 @@ export type FeesAccrued = Schemas["AccruedOut"];
 export type PoolPerformance = Schemas["PoolPerformanceOut"];
 export type InvestorPerformance = Schemas["InvestorPerformanceOut"];
 export type StatementList = Schemas["StatementList"];
-export type EmailedStatements = Schemas["EmailedStatementsOut"];
+export type StatementsEmail = Schemas["StatementsEmailOut"];
 export type Firm = Schemas["FirmOut"];
 export type FirmPool = Schemas["FirmPoolOut"];
