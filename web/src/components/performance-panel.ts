@@ -58,7 +58,8 @@ export class PerformancePanel extends LightElement {
     const p = this.perf;
     if (!p) return nothing;
     const cell = (v: string | null | undefined) => (v === null || v === undefined ? html`<span class="muted">—</span>` : html`<span class=${v.startsWith("-") ? "down" : Number(v) > 0 ? "up" : ""}>${percent(v, { signed: true })}</span>`);
-    return html`<div class="table-wrap" style="margin-top: .75rem">
+    // Wider than its panel on narrow screens: a region the keyboard can scroll.
+    return html`<div class="table-wrap" style="margin-top: .75rem" tabindex="0" role="region" aria-label="Time-weighted returns">
       <table aria-label="Returns" data-testid="returns">
         <thead><tr><th>Time-weighted return</th>${PERIODS.map(([, label]) => html`<th class="num">${label}</th>`)}</tr></thead>
         <tbody>
