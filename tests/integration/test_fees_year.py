@@ -16,8 +16,8 @@ import pytest
 
 from chalicelib import wiring
 from chalicelib.consumers.alerts import send_alerts
-from chalicelib.services.ports import PricePoint
 from tests.support.api import Api, add_investor, error, make_pool
+from tests.support.calendar import set_calendar, tick
 from tests.support.events import TableStream, sent_emails
 
 FEES = {
@@ -47,18 +47,7 @@ PRICES = {
 
 @pytest.fixture
 def set_clock(api: Api, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
-    now = {"at": datetime(2025, 12, 31, 9, tzinfo=UTC)}
-    monkeypatch.setattr(wiring, "now", lambda: now["at"])
-
-    def to(when: str) -> None:
-        now["at"] = datetime.fromisoformat(when).replace(tzinfo=UTC)
-
-    return to
-
-
-def tick(symbol: str, price: str, when: str) -> None:
-    at = datetime.fromisoformat(when).replace(tzinfo=UTC)
-    wiring.market_data().apply([PricePoint(symbol, D(price), D(int(at.timestamp())))])
+    return set_calendar(monkeypatch, datetime(2025, 12, 31, 9, tzinfo=UTC))
 
 
 def ok(resp: Any, status: int = 200) -> dict[str, Any]:

@@ -9,19 +9,13 @@ from typing import Any
 
 import pytest
 
-from chalicelib import wiring
 from tests.support.api import Api, add_investor, contribute, error, make_pool
+from tests.support.calendar import set_calendar
 
 
 @pytest.fixture
 def set_clock(api: Api, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
-    now = {"at": datetime(2026, 11, 20, 9, tzinfo=UTC)}
-    monkeypatch.setattr(wiring, "now", lambda: now["at"])
-
-    def to(when: str) -> None:
-        now["at"] = datetime.fromisoformat(when).replace(tzinfo=UTC)
-
-    return to
+    return set_calendar(monkeypatch, datetime(2026, 11, 20, 9, tzinfo=UTC))
 
 
 def ok(resp: Any, status: int = 200) -> dict[str, Any]:

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from decimal import Decimal as D
 from typing import Any
 
 import pytest
 
-from chalicelib import wiring
-from chalicelib.services.ports import PricePoint
 from tests.support.api import Api, add_investor, contribute, error, make_pool
+from tests.support.calendar import set_calendar, tick
 
 POLICY = {
     "mode": "forward",
@@ -28,19 +26,7 @@ POLICY = {
 
 @pytest.fixture
 def set_clock(api: Api, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
-    now = {"at": datetime(2026, 10, 2, 9, tzinfo=UTC)}
-    monkeypatch.setattr(wiring, "now", lambda: now["at"])
-
-    def to(when: str) -> None:
-        now["at"] = datetime.fromisoformat(when).replace(tzinfo=UTC)
-
-    return to
-
-
-def tick(symbol: str, price: str, when: str) -> None:
-    """The market feed prints a price (as the Kinesis consumer applies it)."""
-    at = datetime.fromisoformat(when).replace(tzinfo=UTC)
-    wiring.market_data().apply([PricePoint(symbol, D(price), D(int(at.timestamp())))])
+    return set_calendar(monkeypatch, datetime(2026, 10, 2, 9, tzinfo=UTC))
 
 
 def order(api: Api, pid: str, investor_id: str, type_: str, **amount: str) -> dict[str, Any]:

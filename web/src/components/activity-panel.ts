@@ -27,7 +27,11 @@ export function describe(e: Entry, pool: Pool, name: (e: Entry) => string = inve
     case "contribution":
       return `${name(e)} contributed ${money(e.amount ?? "0", cur)} for ${fmtUnits(e.units ?? "0")} units`;
     case "withdrawal":
-      return `${name(e)} withdrew ${money(e.amount ?? "0", cur)}, redeeming ${fmtUnits(e.units ?? "0")} units`;
+      return `${name(e)} withdrew ${money(e.amount ?? "0", cur)}, redeeming ${fmtUnits(e.units ?? "0")} units${e.performance_fee ? ` (after a performance fee of ${money(e.performance_fee, cur)})` : ""}`;
+    case "fees.crystallised":
+      return `Performance fee of ${money(e.performance_fee ?? e.amount ?? "0", cur)} from ${name(e)}: ${fmtUnits(e.units ?? "0")} units cancelled at ${price(e.nav_per_unit ?? "0", cur)}`;
+    case "fees.paid":
+      return `Fees of ${money(e.amount ?? "0", cur)} paid to the manager${e.memo && e.memo.includes("still payable") ? ` (${e.memo.split("; ")[1]})` : ""}`;
     case "distribution":
       return `Distributed ${money(e.amount ?? "0", cur)} pro rata${e.memo ? ` (${e.memo})` : ""}`;
     case "trade":
@@ -48,6 +52,8 @@ export function describe(e: Entry, pool: Pool, name: (e: Entry) => string = inve
     case "valuation.proposed":
     case "valuation.approved":
       return `${entryLabel(e.type)}: NAV per unit ${price(e.nav_per_unit ?? "0", cur)} ${e.memo ?? ""}`;
+    case "valuation.settled":
+      return `Valuation settled ${e.memo ?? ""}`;
     default:
       return entryLabel(e.type) + (e.memo ? `: ${e.memo}` : "");
   }
