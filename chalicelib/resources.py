@@ -210,6 +210,45 @@ FINANCE_GROUP = "finance"
 USER_GROUPS = (MANAGERS_GROUP, FINANCE_GROUP)
 
 
+@dataclass(frozen=True)
+class PasswordPolicy:
+    """The user pool's password policy, declared once: the stack, the local stack and the
+    API's own check before asking Cognito (so a refusal names what is missing) all use it."""
+
+    min_length: int = 12
+    require_uppercase: bool = True
+    require_lowercase: bool = True
+    require_digits: bool = True
+    require_symbols: bool = True
+
+    def missing(self, password: str) -> list[str]:
+        """What ``password`` lacks, in words (empty when it meets the policy)."""
+        wants = [
+            (len(password) >= self.min_length, f"at least {self.min_length} characters"),
+            (not self.require_uppercase or any(c.isupper() for c in password), "an upper-case letter"),
+            (not self.require_lowercase or any(c.islower() for c in password), "a lower-case letter"),
+            (not self.require_digits or any(c.isdigit() for c in password), "a digit"),
+            (not self.require_symbols or any(not c.isalnum() for c in password), "a symbol such as - or !"),
+        ]
+        return [what for ok, what in wants if not ok]
+
+    def describe(self) -> str:
+        return "a password needs " + ", ".join(self.missing(""))
+
+    def cognito(self) -> dict[str, Any]:
+        """As CreateUserPool's Policies.PasswordPolicy takes it."""
+        return {
+            "MinimumLength": self.min_length,
+            "RequireUppercase": self.require_uppercase,
+            "RequireLowercase": self.require_lowercase,
+            "RequireNumbers": self.require_digits,
+            "RequireSymbols": self.require_symbols,
+        }
+
+
+PASSWORD_POLICY = PasswordPolicy()
+
+
 def create_table_request(table: Table, name: str) -> dict[str, Any]:
     """The DynamoDB CreateTable request for a declared table (on-demand)."""
     key_attrs = {table.partition_key, table.sort_key}

@@ -14,6 +14,7 @@ from typing import Any
 from chalicelib.resources import (
     ALERT_CONFIGURATION_SET,
     KINESIS_STREAMS,
+    PASSWORD_POLICY,
     QUEUES,
     TABLES,
     USER_GROUPS,
@@ -69,15 +70,7 @@ def provision_cognito(idp: Any, users: list[DemoUser]) -> CognitoIds:
             PoolName=USER_POOL_NAME,
             UsernameAttributes=["email"],
             AutoVerifiedAttributes=["email"],
-            Policies={
-                "PasswordPolicy": {
-                    "MinimumLength": 12,
-                    "RequireUppercase": True,
-                    "RequireLowercase": True,
-                    "RequireNumbers": True,
-                    "RequireSymbols": False,
-                }
-            },
+            Policies={"PasswordPolicy": PASSWORD_POLICY.cognito()},
             AdminCreateUserConfig={"AllowAdminCreateUserOnly": True},
         )["UserPool"]["Id"]
     clients = idp.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60)["UserPoolClients"]

@@ -12,6 +12,7 @@ from aws_cdk import aws_ses as ses
 
 from chalicelib.resources import (
     ALERT_CONFIGURATION_SET,
+    PASSWORD_POLICY,
     USER_GROUPS,
 )
 
@@ -40,7 +41,11 @@ class Identity(_Stack):
             sign_in_aliases=cognito.SignInAliases(email=True),
             standard_attributes=cognito.StandardAttributes(email=cognito.StandardAttribute(required=True, mutable=False)),
             password_policy=cognito.PasswordPolicy(
-                min_length=12, require_digits=True, require_lowercase=True, require_uppercase=True, require_symbols=True
+                min_length=PASSWORD_POLICY.min_length,
+                require_digits=PASSWORD_POLICY.require_digits,
+                require_lowercase=PASSWORD_POLICY.require_lowercase,
+                require_uppercase=PASSWORD_POLICY.require_uppercase,
+                require_symbols=PASSWORD_POLICY.require_symbols,
             ),
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
             mfa=cognito.Mfa.OPTIONAL,

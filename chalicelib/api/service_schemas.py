@@ -7,7 +7,16 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, Field
 
-from chalicelib.services.ports import AlertSettings, BrokerageLink, PricePoint, Principal, SentAlert, StoredEvent, Tokens
+from chalicelib.services.ports import (
+    AlertSettings,
+    BrokerageLink,
+    Challenge,
+    PricePoint,
+    Principal,
+    SentAlert,
+    StoredEvent,
+    Tokens,
+)
 
 from .schemas import Amount, PageOut, Timestamp
 
@@ -38,6 +47,45 @@ class TokensResponse(BaseModel):
             refresh_token=tokens.refresh_token or refresh_token,
             expires_in=tokens.expires_in,
         )
+
+
+class SignInResponse(BaseModel):
+    """Tokens; or, while Cognito asks for a further step, which one and the session to answer it with."""
+
+    access_token: str | None = None
+    id_token: str | None = None
+    refresh_token: str | None = None
+    expires_in: int | None = None
+    token_type: Literal["Bearer"] | None = None
+    challenge: Literal["NEW_PASSWORD_REQUIRED", "SOFTWARE_TOKEN_MFA", "MFA_SETUP"] | None = Field(
+        default=None,
+        description="set a new password; enter the authenticator's code; or set up an authenticator (POST /auth/mfa/setup)",
+    )
+    session: str | None = Field(default=None, description="answer the challenge with it (POST /auth/challenge); 3 minutes")
+    email: str | None = None
+
+    @classmethod
+    def of(cls, signed: Tokens | Challenge) -> Self:
+        if isinstance(signed, Challenge):
+            return cls(challenge=signed.name, session=signed.session, email=signed.email)  # type: ignore[arg-type]
+        return cls(
+            access_token=signed.access_token,
+            id_token=signed.id_token,
+            refresh_token=signed.refresh_token,
+            expires_in=signed.expires_in,
+            token_type="Bearer",  # noqa: S106 - a scheme name, not a secret
+        )
+
+
+class MfaSecretResponse(BaseModel):
+    secret: str = Field(description="the TOTP key, base32: type it into an authenticator app, or scan otpauth_uri")
+    otpauth_uri: str
+    session: str | None = Field(description="during a first sign-in: pass it to POST /auth/mfa/verify")
+
+
+class MfaVerifiedResponse(BaseModel):
+    enabled: bool = Field(description="the authenticator is the account's second factor from now on")
+    signed_in: SignInResponse | None = Field(default=None, description="during a sign-in: the tokens it ends with")
 
 
 class ConfigResponse(BaseModel):

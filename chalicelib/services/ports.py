@@ -80,6 +80,15 @@ class Tokens:
     expires_in: int
 
 
+@dataclass(frozen=True)
+class Challenge:
+    """A further step Cognito asks for before it gives tokens: a new password, a TOTP code, or setting TOTP up."""
+
+    name: str  # NEW_PASSWORD_REQUIRED | SOFTWARE_TOKEN_MFA | MFA_SETUP
+    session: str
+    email: str
+
+
 # -- errors adapters raise through the ports ------------------------------------
 
 

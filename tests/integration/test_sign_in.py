@@ -1,0 +1,103 @@
+"""Every step of signing in, through the API against Cognito (moto): a first sign-in's
+new password, setting up an authenticator and signing in with its codes, a forgotten
+password, and signing out everywhere. Errors say what to do, never whether an email exists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+import pytest
+
+from devstack.provision import CognitoIds
+from tests.support.api import Api, error
+from tests.support.totp import totp
+
+NEW_USER = "new.manager@example.com"
+TEMPORARY = "Temporary-pass-1"
+CHOSEN = "Chosen-password-42"
+
+
+@pytest.fixture
+def invited(api: Api, cognito: CognitoIds, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A user as an invitation leaves them: a temporary password, FORCE_CHANGE_PASSWORD."""
+    monkeypatch.setenv("MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP", "true")  # moto checks codes, as Cognito does
+    idp = boto3.client("cognito-idp", region_name="us-east-1")
+    idp.admin_create_user(
+        UserPoolId=cognito.user_pool_id,
+        Username=NEW_USER,
+        TemporaryPassword=TEMPORARY,
+        UserAttributes=[{"Name": "email", "Value": NEW_USER}, {"Name": "email_verified", "Value": "true"}],
+        MessageAction="SUPPRESS",
+    )
+    idp.admin_add_user_to_group(UserPoolId=cognito.user_pool_id, Username=NEW_USER, GroupName="managers")
+    return NEW_USER
+
+
+def post(api: Api, path: str, body: dict[str, Any], status: int = 200, **kw: Any) -> dict[str, Any]:
+    resp = api.post(path, body, as_user=None, **kw)
+    assert resp.status_code == status, resp.body
+    return resp.json_body
+
+
+def test_a_first_sign_in_sets_a_password_then_an_authenticator_guards_every_sign_in(api: Api, invited: str) -> None:
+    first = post(api, "/auth/login", {"email": invited, "password": TEMPORARY})
+    assert (first["challenge"], first["email"], first["access_token"]) == ("NEW_PASSWORD_REQUIRED", invited, None)
+    step = {"challenge": "NEW_PASSWORD_REQUIRED", "email": invited, "session": first["session"]}
+    weak = api.post("/auth/challenge", {**step, "new_password": "short"}, as_user=None)
+    assert (weak.status_code, error(weak)["code"], error(weak)["field"]) == (400, "weak_password", "new_password")
+    signed = post(api, "/auth/challenge", {**step, "new_password": CHOSEN})
+    assert signed["token_type"] == "Bearer" and signed["access_token"] and signed["challenge"] is None
+    bearer = {"Authorization": f"Bearer {signed['access_token']}"}
+    assert api.get("/me", as_user=None, headers=bearer).json_body["role"] == "managers"
+
+    # The authenticator: a secret, shown as a QR code; its first code turns it on.
+    setup = post(api, "/auth/mfa/setup", {}, headers=bearer)
+    assert setup["otpauth_uri"] == f"otpauth://totp/Pooldesk%3Anew.manager%40example.com?secret={setup['secret']}&issuer=Pooldesk"
+    wrong = api.post("/auth/mfa/verify", {"code": "12345"}, as_user=None, headers=bearer)
+    assert (wrong.status_code, error(wrong)["field"]) == (400, "code")
+    assert post(api, "/auth/mfa/verify", {"code": totp(setup["secret"])}, headers=bearer)["enabled"] is True
+    anonymous = api.post("/auth/mfa/setup", {}, as_user=None)
+    assert (anonymous.status_code, error(anonymous)["code"]) == (401, "not_signed_in")
+
+    # From now on a password alone is not enough: the authenticator's code is asked for.
+    again = post(api, "/auth/login", {"email": invited, "password": CHOSEN})
+    assert again["challenge"] == "SOFTWARE_TOKEN_MFA"
+    step = {"challenge": "SOFTWARE_TOKEN_MFA", "email": invited, "session": again["session"]}
+    bad = api.post("/auth/challenge", {**step, "code": "000000" if totp(setup["secret"]) != "000000" else "111111"}, as_user=None)
+    assert (bad.status_code, error(bad)["code"]) == (400, "invalid_code")
+    ok = post(api, "/auth/challenge", {**step, "code": totp(setup["secret"])})
+    assert ok["access_token"] and ok["refresh_token"]
+
+    # Signing out everywhere revokes the refresh token.
+    assert post(api, "/auth/logout", {}, headers={"Authorization": f"Bearer {ok['access_token']}"}) == {"signed_out": True}
+    stale = api.post("/auth/refresh", {"refresh_token": ok["refresh_token"]}, as_user=None)
+    assert (stale.status_code, error(stale)["code"]) == (401, "invalid_refresh_token")
+
+
+def test_a_forgotten_password_is_reset_with_a_code_and_never_reveals_who_has_an_account(api: Api, invited: str) -> None:
+    first = post(api, "/auth/login", {"email": invited, "password": TEMPORARY})
+    step = {"challenge": "NEW_PASSWORD_REQUIRED", "email": invited, "session": first["session"]}
+    post(api, "/auth/challenge", {**step, "new_password": "First-password-1"})
+    known = api.post("/auth/forgot", {"email": invited}, as_user=None)
+    unknown = api.post("/auth/forgot", {"email": "nobody@example.com"}, as_user=None)
+    assert (
+        (known.status_code, known.json_body)
+        == (unknown.status_code, unknown.json_body)
+        == (
+            202,
+            {"sent": "if the email has an account, a code is on its way"},
+        )
+    )
+    weak = api.post("/auth/reset", {"email": invited, "code": "123456", "new_password": "longenoughbutplain"}, as_user=None)
+    assert (weak.status_code, error(weak)["field"]) == (400, "new_password")
+    assert error(weak)["message"] == "the new password needs an upper-case letter, a digit, a symbol such as - or !"
+    assert post(api, "/auth/reset", {"email": invited, "code": "123456", "new_password": CHOSEN}) == {"reset": True}
+    assert post(api, "/auth/login", {"email": invited, "password": CHOSEN})["access_token"]
+    # A session that is not Cognito's is refused with what to do.
+    forged = api.post(
+        "/auth/challenge",
+        {"challenge": "NEW_PASSWORD_REQUIRED", "email": invited, "session": "x" * 40, "new_password": CHOSEN},
+        as_user=None,
+    )
+    assert (forged.status_code, error(forged)["code"]) == (401, "invalid_session")
