@@ -14,6 +14,7 @@ from chalicelib.adapters import pool_items
 from chalicelib.adapters.alerts import DynamoAlertStore, SesMailer
 from chalicelib.adapters.brokerage import BrokerageLinks, WebhookEvents, WebhookSecrets
 from chalicelib.adapters.cognito import CognitoAuth, CognitoDirectory, TokenVerifier
+from chalicelib.adapters.cognito_accounts import CognitoAccounts
 from chalicelib.adapters.ddb import ThrottleAware
 from chalicelib.adapters.pool_repository import DynamoPoolRepository
 from chalicelib.adapters.prices import DynamoPriceStore
@@ -28,6 +29,7 @@ from chalicelib.services.dealing import DealingService
 from chalicelib.services.firm import FirmService
 from chalicelib.services.live import LiveUpdates
 from chalicelib.services.market import MarketData
+from chalicelib.services.people import PeopleService
 from chalicelib.services.performance import PerformanceService
 from chalicelib.services.pools import PoolService
 from chalicelib.services.ports import PoolChange, StoredEvent
@@ -86,6 +88,16 @@ def statements() -> StatementService:
 @lru_cache(maxsize=1)
 def firm() -> FirmService:
     return FirmService(pool_service())
+
+
+@lru_cache(maxsize=1)
+def people() -> PeopleService:
+    s = settings()
+    return PeopleService(
+        CognitoAccounts(_client("cognito-idp"), s.user_pool_id),
+        SesMailer(_client("ses"), s.alert_sender, s.alert_configuration_set),
+        s.app_url,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -180,6 +192,7 @@ def reset() -> None:
         performance,
         statements,
         firm,
+        people,
         approvals,
         market_data,
         alerts,

@@ -34,6 +34,8 @@ class FunctionAccess:
     finance_directory: bool = False
     # cognito-idp:ListUsers on the user pool: the name and email of who records a ledger entry.
     user_directory: bool = False
+    # cognito-idp:AdminCreateUser and AdminAddUserToGroup on the user pool: inviting people.
+    invite_users: bool = False
     # execute-api:ManageConnections on the WebSocket API: push to and drop connections.
     push: bool = False
 
@@ -59,10 +61,13 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
     # Every REST route. Sign-in is Cognito's public InitiateAuth (no IAM); a
     # webhook is verified against the broker's secret and stored in the events table;
     # each ledger entry names who recorded it, as the user directory knows them.
+    # Finance invites staff: the user is created in the pool and emailed a temporary password.
     "APIHandler": FunctionAccess(
         tables=((POOLS_TABLE, "read_write"), (EVENTS_TABLE, "read_write")),
         webhook_secrets=True,
         user_directory=True,
+        invite_users=True,
+        send_email=True,
     ),
     # $connect checks the token (JWKS over HTTPS, no IAM) and records who is connected.
     "WebsocketConnect": FunctionAccess(tables=((CONNECTIONS_TABLE, "write"),)),

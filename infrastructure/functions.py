@@ -100,6 +100,13 @@ class Functions(_Stack):
             )
         if access.user_directory:
             role.add_to_policy(iam.PolicyStatement(actions=["cognito-idp:ListUsers"], resources=[self.user_pool.user_pool_arn]))
+        if access.invite_users:
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    actions=["cognito-idp:AdminCreateUser", "cognito-idp:AdminAddUserToGroup"],
+                    resources=[self.user_pool.user_pool_arn],
+                )
+            )
         # X-Ray takes no resource-level permissions: these two actions are "*" by design.
         role.add_to_policy(iam.PolicyStatement(actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources=["*"]))
         return role

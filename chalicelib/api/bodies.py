@@ -231,3 +231,9 @@ class BenchmarkRequest(Body):
 class StatementPeriodRequest(Body):
     start: str = Field(alias="from", min_length=10, max_length=10, description="the period's first day, e.g. 2026-10-01")
     end: str = Field(alias="to", min_length=10, max_length=10, description="its last day, e.g. 2026-12-31")
+
+
+class StaffInvitationRequest(Body):
+    email: str = Field(min_length=3, max_length=254)
+    role: Literal["manager", "finance"]
+    name: str = Field(default="", max_length=120)

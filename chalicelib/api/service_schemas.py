@@ -194,3 +194,10 @@ class SentAlertList(PageOut[SentAlertOut]):
 
 
 # -- pushes over the WebSocket ------------------------------------------------------
+
+
+class InvitationOut(BaseModel):
+    user_id: str
+    email: str
+    role: Literal["manager", "finance"]
+    status: Literal["invited"] = "invited"

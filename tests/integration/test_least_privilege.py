@@ -43,8 +43,20 @@ from tests.support.webhooks import post_event, trade_event
 
 Need = tuple[str, ...]
 
-# Calls that need no IAM permission: Cognito's public-client sign-in.
-UNSIGNED = {("cognito-idp", "InitiateAuth")}
+# Calls that need no IAM permission: Cognito's public-client sign-in, every step of it.
+UNSIGNED = {
+    ("cognito-idp", op)
+    for op in (
+        "InitiateAuth",
+        "RespondToAuthChallenge",
+        "AssociateSoftwareToken",
+        "VerifySoftwareToken",
+        "SetUserMFAPreference",
+        "ForgotPassword",
+        "ConfirmForgotPassword",
+        "GlobalSignOut",
+    )
+}
 READS = {"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"}
 WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"}
 
@@ -75,6 +87,8 @@ def needs_of_call(service: str, operation: str, params: dict[str, Any]) -> set[N
         ("ses", "SendEmail"): ("send_email",),
         ("cognito-idp", "ListUsersInGroup"): ("finance_directory",),
         ("cognito-idp", "ListUsers"): ("user_directory",),
+        ("cognito-idp", "AdminCreateUser"): ("invite_users",),
+        ("cognito-idp", "AdminAddUserToGroup"): ("invite_users",),
         ("apigatewaymanagementapi", "PostToConnection"): ("push",),
         ("apigatewaymanagementapi", "DeleteConnection"): ("push",),
     }
@@ -88,7 +102,7 @@ def declared_needs(access: FunctionAccess) -> set[Need]:
             needs.add(("table", table.logical_id, "read"))
         if level in ("write", "read_write"):
             needs.add(("table", table.logical_id, "write"))
-    for flag in ("webhook_secrets", "send_email", "finance_directory", "user_directory", "push"):
+    for flag in ("webhook_secrets", "send_email", "finance_directory", "user_directory", "invite_users", "push"):
         if getattr(access, flag):
             needs.add((flag,))
     return needs
@@ -174,6 +188,8 @@ def test_each_role_allows_exactly_what_its_function_does(api: Api, recorder: Rec
         ):
             assert api.get(path).status_code == 200, path
         assert api.get("/alerts", as_user="finance").status_code == 200
+        invitation = {"email": "new.colleague@example.com", "role": "finance"}
+        assert api.post("/staff/invitations", invitation, as_user="finance").status_code == 201
 
     arrived = events.batch()  # read as the event source mapping would, not as the function
     with recorder.acting_as("ApplyWebhookEvents"):

@@ -4,6 +4,8 @@ password, and signing out everywhere. Errors say what to do, never whether an em
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 import boto3
@@ -11,6 +13,7 @@ import pytest
 
 from devstack.provision import CognitoIds
 from tests.support.api import Api, error
+from tests.support.events import sent_emails
 from tests.support.totp import totp
 
 NEW_USER = "new.manager@example.com"
@@ -101,3 +104,33 @@ def test_a_forgotten_password_is_reset_with_a_code_and_never_reveals_who_has_an_
         as_user=None,
     )
     assert (forged.status_code, error(forged)["code"]) == (401, "invalid_session")
+
+
+def test_finance_invites_a_manager_who_signs_in_with_the_emailed_temporary_password(api: Api, cognito: CognitoIds) -> None:
+    invitation = {"email": "Morgan.New@Example.com ", "role": "manager", "name": "Morgan New"}
+    refused = api.post("/staff/invitations", invitation)  # a manager does not invite staff
+    assert (refused.status_code, error(refused)["code"]) == (403, "forbidden")
+    for bad, field in (({"role": "owner"}, "role"), ({"email": "not an address"}, "email")):
+        wrong = api.post("/staff/invitations", {**invitation, **bad}, as_user="finance")
+        assert (wrong.status_code, error(wrong)["field"]) == (400, field)
+    done = api.post("/staff/invitations", invitation, as_user="finance")
+    assert done.status_code == 201, done.body
+    assert (done.json_body["email"], done.json_body["role"], done.json_body["status"]) == (
+        "morgan.new@example.com",
+        "manager",
+        "invited",
+    )
+    again = api.post("/staff/invitations", invitation, as_user="finance")
+    assert (again.status_code, error(again)["code"]) == (409, "already_a_user")
+
+    (mail,) = [m for m in sent_emails() if m.subject == "Your Pooldesk invitation"]
+    assert mail.destinations["ToAddresses"] == ["morgan.new@example.com"]
+    temporary = re.search(r"temporary password: ([^<\s]+)", mail.body)
+    assert temporary is not None
+    password = html.unescape(temporary.group(1))
+    first = post(api, "/auth/login", {"email": "morgan.new@example.com", "password": password})
+    assert first["challenge"] == "NEW_PASSWORD_REQUIRED"
+    step = {"challenge": "NEW_PASSWORD_REQUIRED", "email": "morgan.new@example.com", "session": first["session"]}
+    signed = post(api, "/auth/challenge", {**step, "new_password": CHOSEN})
+    me = api.get("/me", as_user=None, headers={"Authorization": f"Bearer {signed['access_token']}"}).json_body
+    assert me["role"] == "managers"

@@ -6,9 +6,24 @@ from chalice.app import Blueprint
 
 from chalicelib.api.http import RouteSpec
 
-from . import alerts, approvals, auth, brokerage, dealing, fees, firm, history, investors, market, money, performance, pools
+from . import (
+    alerts,
+    approvals,
+    auth,
+    brokerage,
+    dealing,
+    fees,
+    firm,
+    history,
+    investors,
+    market,
+    money,
+    people,
+    performance,
+    pools,
+)
 
-AREAS = (auth, firm, pools, investors, money, dealing, fees, performance, approvals, history, brokerage, market, alerts)
+AREAS = (auth, people, firm, pools, investors, money, dealing, fees, performance, approvals, history, brokerage, market, alerts)
 BLUEPRINTS: tuple[Blueprint, ...] = tuple(area.bp for area in AREAS)
 # Every route, as declared: /openapi.json and CloudFront's API paths are built from these.
 ROUTES: tuple[RouteSpec, ...] = tuple(route for area in AREAS for route in area.api.routes)
