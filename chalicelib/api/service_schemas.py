@@ -73,7 +73,7 @@ class SignInResponse(BaseModel):
             id_token=signed.id_token,
             refresh_token=signed.refresh_token,
             expires_in=signed.expires_in,
-            token_type="Bearer",  # noqa: S106 - a scheme name, not a secret
+            token_type="Bearer",  # noqa: S106 - a scheme name, not a secret  # nosec B106
         )
 
 

@@ -1,6 +1,13 @@
 // The API client: JSON in and out, the signed-in user's token on every call,
 // a refresh before the token expires, and the API's errors as ApiError.
-import type { Tokens } from "./types";
+import type { MfaSecret, MfaVerified, SignIn, Tokens } from "./types";
+
+/** A further step a sign-in needs before it gives tokens (Cognito's challenge), and what to answer it with. */
+export interface SignInStep {
+  challenge: "NEW_PASSWORD_REQUIRED" | "SOFTWARE_TOKEN_MFA" | "MFA_SETUP";
+  session: string;
+  email: string;
+}
 
 export class ApiError extends Error {
   constructor(
@@ -92,15 +99,51 @@ export class Session {
     return () => this.listeners.delete(listener);
   }
 
-  async login(email: string, password: string): Promise<void> {
-    const resp = await this.fetcher("/auth/login", {
+  /** Sign in: null once signed in, or the further step Cognito asks for. */
+  async login(email: string, password: string): Promise<SignInStep | null> {
+    return this.signIn(await this.post<SignIn>("/auth/login", { email, password }), email);
+  }
+
+  /** Answer a step with a new password or an authenticator's code: null once signed in, or the next step. */
+  async answer(step: SignInStep, answer: { new_password?: string; code?: string }): Promise<SignInStep | null> {
+    const body = { challenge: step.challenge, email: step.email, session: step.session, ...answer };
+    return this.signIn(await this.post<SignIn>("/auth/challenge", body), step.email);
+  }
+
+  /** A new authenticator secret during a sign-in (the step is MFA_SETUP). */
+  async mfaSecret(step: SignInStep): Promise<MfaSecret> {
+    return this.post<MfaSecret>("/auth/mfa/setup", { session: step.session, email: step.email });
+  }
+
+  /** The authenticator's first code: it is turned on, and the sign-in ends with tokens. */
+  async mfaVerify(step: SignInStep, session: string, code: string): Promise<SignInStep | null> {
+    const done = await this.post<MfaVerified>("/auth/mfa/verify", { session, email: step.email, code });
+    return done.signed_in ? this.signIn(done.signed_in, step.email) : null;
+  }
+
+  async forgot(email: string): Promise<void> {
+    await this.post("/auth/forgot", { email });
+  }
+
+  async reset(email: string, code: string, newPassword: string): Promise<void> {
+    await this.post("/auth/reset", { email, code, new_password: newPassword });
+  }
+
+  private signIn(answer: SignIn, email: string): SignInStep | null {
+    if (answer.challenge && answer.session) return { challenge: answer.challenge, session: answer.session, email: answer.email ?? email };
+    this.store(answer as Tokens);
+    return null;
+  }
+
+  private async post<T>(path: string, payload: unknown): Promise<T> {
+    const resp = await this.fetcher(path, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ email, password }),
+      body: JSON.stringify(payload),
     });
     const body = await resp.json().catch(() => null);
     if (!resp.ok) throw errorFrom(resp.status, body);
-    this.store(body as Tokens);
+    return body as T;
   }
 
   signOut(reason: SessionEnd = "signed_out"): void {

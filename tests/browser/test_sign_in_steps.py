@@ -1,0 +1,44 @@
+"""A first sign-in in the browser: finance invites a manager; the manager opens the
+emailed link, signs in with the temporary password, is refused a weak password
+(the policy is shown), chooses their own, and lands in the app."""
+
+from __future__ import annotations
+
+import html
+import re
+import uuid
+
+from playwright.sync_api import Page, expect
+
+from devstack.launch import Stack
+from devstack.mail import sent_mail
+from tests.support.api import FINANCE
+from tests.support.browser import shot
+from tests.support.stack import login
+
+
+def test_an_invited_manager_chooses_a_password_at_the_first_sign_in(page: Page, web_stack: Stack) -> None:
+    email = f"invited.{uuid.uuid4().hex[:6]}@example.com"
+    s = login(web_stack.api, FINANCE.email, FINANCE.password)
+    invited = s.post(f"{web_stack.api}/staff/invitations", json={"email": email, "role": "manager"}, timeout=10)
+    assert invited.status_code == 201, invited.text
+    (mail,) = [m for m in sent_mail(web_stack.aws) if email in m.get("destinations", {}).get("ToAddresses", [])]
+    found = re.search(r"temporary password: ([^<\s]+)", mail["body"])
+    assert found is not None
+    temporary = html.unescape(found.group(1))
+
+    page.goto(f"{web_stack.api}/#/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(temporary)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Choose your password")).to_be_visible()
+    expect(page.get_by_text("At least 12 characters")).to_be_visible()
+    page.get_by_label("New password").fill("longenoughbutplain")
+    page.get_by_label("The same again").fill("longenoughbutplain")
+    page.get_by_role("button", name="Set password").click()
+    expect(page.get_by_text("the new password needs an upper-case letter, a digit, a symbol such as - or !")).to_be_visible()
+    shot(page, "first-sign-in")
+    page.get_by_label("New password").fill("Chosen-password-42")
+    page.get_by_label("The same again").fill("Chosen-password-42")
+    page.get_by_role("button", name="Set password").click()
+    expect(page.get_by_role("heading", name="Pools")).to_be_visible()
