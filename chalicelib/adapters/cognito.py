@@ -12,7 +12,7 @@ from typing import Any
 
 import jwt
 import requests
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, ParamValidationError
 
 from chalicelib.domain.errors import InvalidInput, Unauthorized
 from chalicelib.resources import FINANCE_GROUP, PASSWORD_POLICY
@@ -154,6 +154,9 @@ class CognitoAuth:
             raise Unauthorized("the sign-in has expired or is not valid: start again", code="invalid_session") from None
         except errors.LimitExceededException:
             raise Unauthorized("too many attempts: wait a while, then try again", code="too_many_attempts") from None
+        except ParamValidationError:
+            # What Cognito would refuse before reading it (a session of the wrong length): not one of its sessions.
+            raise Unauthorized("the sign-in has expired or is not valid: start again", code="invalid_session") from None
 
 
 def _meets_policy(password: str | None) -> str:

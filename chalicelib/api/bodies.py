@@ -37,19 +37,19 @@ class RefreshRequest(Body):
 class ChallengeRequest(Body):
     challenge: Literal["NEW_PASSWORD_REQUIRED", "SOFTWARE_TOKEN_MFA"]
     email: str = Field(min_length=3, max_length=254)
-    session: str = Field(min_length=10, max_length=4096)
+    session: str = Field(min_length=20, max_length=2048, description="as the sign-in answered it")
     new_password: str | None = Field(default=None, min_length=1, max_length=256)
     code: str | None = Field(default=None, max_length=12, description="the 6 digits the authenticator app shows")
 
 
 class MfaSetupRequest(Body):
-    session: str | None = Field(default=None, max_length=4096, description="during a first sign-in; else send the token")
+    session: str | None = Field(default=None, max_length=2048, description="during a first sign-in; else send the token")
     email: str | None = Field(default=None, max_length=254, description="during a first sign-in: who is signing in")
 
 
 class MfaVerifyRequest(Body):
     code: str = Field(max_length=12, description="the 6 digits the authenticator app shows")
-    session: str | None = Field(default=None, max_length=4096)
+    session: str | None = Field(default=None, max_length=2048)
     email: str | None = Field(default=None, max_length=254)
 
 

@@ -93,7 +93,7 @@ def mfa_setup(call: Call) -> MfaSecretResponse:
         user_id = wiring.token_verifier().verify(token).user_id  # an access token names the user, not their email
         person = wiring.directory().people([user_id]).get(user_id)
         who = person.email if person else ""
-    label = quote(f"Pooldesk:{who}" if who else "Pooldesk")
+    label = quote(f"Pooldesk:{who}" if who else "Pooldesk", errors="replace")  # an email is text, not always encodable
     return MfaSecretResponse(
         secret=secret, otpauth_uri=f"otpauth://totp/{label}?secret={secret}&issuer=Pooldesk", session=session
     )
