@@ -1257,7 +1257,10 @@ export interface components {
              * @default null
              */
             new_password: string | null;
-            /** Session */
+            /**
+             * Session
+             * @description as the sign-in answered it
+             */
             session: string;
         };
         /** ConfigResponse */
