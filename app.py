@@ -81,10 +81,10 @@ app.experimental_feature_flags.update(["WEBSOCKETS"])
 
 @app.on_ws_connect()
 def ws_connect(event: WebsocketEvent) -> Response:
-    # No authorizer runs on $connect: the token is checked here.
-    token = (event.to_dict().get("queryStringParameters") or {}).get("token")
+    # No authorizer runs on $connect: the single-use ticket is checked here.
+    ticket = (event.to_dict().get("queryStringParameters") or {}).get("ticket")
     try:
-        wiring.live_updates().connect(event.connection_id, token)
+        wiring.live_updates().connect(event.connection_id, ticket)
     except DomainError as exc:
         return Response(body=json.dumps({"error": {"code": exc.code, "message": exc.message}}), status_code=401)
     return Response(body="", status_code=200)

@@ -207,7 +207,10 @@ QUEUE_CONSUMERS: tuple[QueueConsumer, ...] = (
 # Cognito groups and what they may do (enforced in chalicelib/services/access.py).
 MANAGERS_GROUP = "managers"
 FINANCE_GROUP = "finance"
-USER_GROUPS = (MANAGERS_GROUP, FINANCE_GROUP)
+# Investors see only their own holdings (chalicelib/services/portal.py), linked to
+# investor records when a manager invites them.
+INVESTORS_GROUP = "investors"
+USER_GROUPS = (MANAGERS_GROUP, FINANCE_GROUP, INVESTORS_GROUP)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import boto3
 from botocore.config import Config
 
 from chalicelib.adapters import pool_items
+from chalicelib.adapters.accounts import DynamoAccountRecords, DynamoTickets
 from chalicelib.adapters.alerts import DynamoAlertStore, SesMailer
 from chalicelib.adapters.brokerage import BrokerageLinks, WebhookEvents, WebhookSecrets
 from chalicelib.adapters.cognito import CognitoAuth, CognitoDirectory, TokenVerifier
@@ -32,8 +33,10 @@ from chalicelib.services.market import MarketData
 from chalicelib.services.people import PeopleService
 from chalicelib.services.performance import PerformanceService
 from chalicelib.services.pools import PoolService
+from chalicelib.services.portal import PortalService
 from chalicelib.services.ports import PoolChange, StoredEvent
 from chalicelib.services.reconciliation import PoolReconciliation, Reconciliation
+from chalicelib.services.sessions import Sessions
 from chalicelib.services.statements import StatementService
 
 _BOTO = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=3, read_timeout=10)
@@ -91,13 +94,31 @@ def firm() -> FirmService:
 
 
 @lru_cache(maxsize=1)
+def account_records() -> DynamoAccountRecords:
+    return DynamoAccountRecords(dynamodb(), settings().pools_table)
+
+
+@lru_cache(maxsize=1)
+def sessions() -> Sessions:
+    return Sessions(account_records(), DynamoTickets(dynamodb(), settings().connections_table), clock=lambda: now())  # noqa: PLW0108 - as above
+
+
+@lru_cache(maxsize=1)
 def people() -> PeopleService:
     s = settings()
     return PeopleService(
         CognitoAccounts(_client("cognito-idp"), s.user_pool_id),
         SesMailer(_client("ses"), s.alert_sender, s.alert_configuration_set),
         s.app_url,
+        pools=pool_service(),
+        records=account_records(),
+        hang_up=lambda user_id: live_updates().hang_up(user_id),
     )
+
+
+@lru_cache(maxsize=1)
+def portal() -> PortalService:
+    return PortalService(dealing_service(), performance(), statements(), account_records())
 
 
 @lru_cache(maxsize=1)
@@ -152,7 +173,7 @@ def live_updates() -> LiveUpdates:
     management = boto3.client(
         "apigatewaymanagementapi", region_name=s.region, endpoint_url=s.websocket_management_url or None, config=_BOTO
     )
-    return LiveUpdates(pool_service(), token_verifier().verify, Connections(dynamodb(), s.connections_table), Pusher(management))
+    return LiveUpdates(pool_service(), sessions().redeem, Connections(dynamodb(), s.connections_table), Pusher(management))
 
 
 @lru_cache(maxsize=1)
@@ -193,6 +214,9 @@ def reset() -> None:
         statements,
         firm,
         people,
+        account_records,
+        sessions,
+        portal,
         approvals,
         market_data,
         alerts,

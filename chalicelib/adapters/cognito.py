@@ -8,6 +8,7 @@ import contextlib
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import jwt
@@ -247,6 +248,7 @@ class TokenVerifier:
             user_id=str(claims["sub"]),
             email=str(claims.get("email") or claims.get("username") or ""),
             groups=frozenset(str(g) for g in groups),
+            issued_at=datetime.fromtimestamp(int(claims["iat"]), UTC),
         )
 
 

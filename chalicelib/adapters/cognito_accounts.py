@@ -1,9 +1,11 @@
 """The user pool as an administrator sees it: creating invited users. Cognito's own
 invitation message is suppressed: Pooldesk emails the invitation itself (through
-SES), the same way in every stage, so the local stack shows it in `make mail`."""
+SES), the same way in every stage, so the local stack shows it in `make mail`.
+Disabling a login, and finding one by address or by sub."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from chalicelib.services.people_ports import Account
@@ -31,3 +33,44 @@ class CognitoAccounts:
         self._idp.admin_add_user_to_group(UserPoolId=self._pool, Username=email, GroupName=group)
         attrs = {a["Name"]: a["Value"] for a in user.get("Attributes", [])}
         return Account(user_id=attrs.get("sub", ""), email=email, created=True)
+
+    def find(self, email: str) -> Account | None:
+        try:
+            user = self._idp.admin_get_user(UserPoolId=self._pool, Username=email)
+        except self._idp.exceptions.UserNotFoundException:
+            return None
+        attrs = {a["Name"]: a["Value"] for a in user.get("UserAttributes", [])}
+        return Account(user_id=attrs.get("sub", ""), email=attrs.get("email", email), created=False)
+
+    def add_to_group(self, email: str, group: str) -> None:
+        self._idp.admin_add_user_to_group(UserPoolId=self._pool, Username=email, GroupName=group)
+
+    def email_of(self, user_id: str) -> str | None:
+        user = self._by_sub(user_id)
+        if user is None:
+            return None
+        return str({a["Name"]: a["Value"] for a in user.get("Attributes", [])}.get("email", ""))
+
+    def disable(self, user_id: str) -> None:
+        username = self._username(user_id)
+        self._idp.admin_disable_user(UserPoolId=self._pool, Username=username)
+        self._idp.admin_user_global_sign_out(UserPoolId=self._pool, Username=username)
+
+    def enable(self, user_id: str) -> None:
+        self._idp.admin_enable_user(UserPoolId=self._pool, Username=self._username(user_id))
+
+    def _username(self, user_id: str) -> str:
+        user = self._by_sub(user_id)
+        if user is None:  # the use case looked the login up first
+            raise LookupError(user_id)
+        return str(user["Username"])
+
+    def _by_sub(self, user_id: str) -> dict[str, Any] | None:
+        # A sub is a UUID; anything else could bend the filter's quoting, so it matches nobody.
+        if not _SUB.fullmatch(user_id):
+            return None
+        users = self._idp.list_users(UserPoolId=self._pool, Filter=f'sub = "{user_id}"', Limit=1).get("Users", [])
+        return users[0] if users else None
+
+
+_SUB = re.compile(r"[0-9a-fA-F-]{1,64}")

@@ -111,6 +111,9 @@ class InMemoryConnections:
             for members in self.subscriptions.values():
                 members.discard(connection_id)
 
+    def of_user(self, user_id: str) -> list[str]:
+        return sorted(c for c, who in self.who.items() if who.user_id == user_id)
+
 
 class RecordingPusher:
     """Keeps what each connection was sent; a connection in ``gone`` is gone (API Gateway's 410)."""
@@ -124,3 +127,6 @@ class RecordingPusher:
             return False
         self.sent.setdefault(connection_id, []).append(message)
         return True
+
+    def hang_up(self, connection_id: str) -> None:
+        self.gone.add(connection_id)

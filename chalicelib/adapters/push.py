@@ -3,6 +3,7 @@ management API (the local stack's gateway serves the same API)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from typing import Any
@@ -23,19 +24,28 @@ class Connections:
         return int(time.time()) + CONNECTION_TTL_SECONDS
 
     def open(self, connection_id: str, who: Principal) -> None:
-        self._db.put_item(
-            TableName=self._table,
-            Item=to_item(
-                {
-                    "PK": f"CONN#{connection_id}",
-                    "SK": "META",
-                    "user_id": who.user_id,
-                    "email": who.email,
-                    "groups": sorted(who.groups) or ["none"],
-                    "expires_at": self._expiry(),
-                }
-            ),
+        expiry = self._expiry()
+        meta = {
+            "PK": f"CONN#{connection_id}",
+            "SK": "META",
+            "user_id": who.user_id,
+            "email": who.email,
+            "groups": sorted(who.groups) or ["none"],
+            "expires_at": expiry,
+        }
+        # USER#<sub> / CONN#<id>: the user's connections, so disabling them hangs every one up.
+        mine = {"PK": f"USER#{who.user_id}", "SK": f"CONN#{connection_id}", "expires_at": expiry}
+        self._db.transact_write_items(
+            TransactItems=[{"Put": {"TableName": self._table, "Item": to_item(item)}} for item in (meta, mine)]
         )
+
+    def of_user(self, user_id: str) -> list[str]:
+        resp = self._db.query(
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues=to_item({":pk": f"USER#{user_id}"}),
+        )
+        return [i["SK"]["S"].removeprefix("CONN#") for i in resp.get("Items", [])]
 
     def principal(self, connection_id: str) -> Principal | None:
         resp = self._db.get_item(
@@ -93,6 +103,10 @@ class Connections:
                 self._db.delete_item(
                     TableName=self._table, Key=to_item({"PK": f"SUBS#{sk.removeprefix('SUB#')}", "SK": f"CONN#{connection_id}"})
                 )
+            if sk == "META":
+                self._db.delete_item(
+                    TableName=self._table, Key=to_item({"PK": f"USER#{item['user_id']['S']}", "SK": f"CONN#{connection_id}"})
+                )
             self._db.delete_item(TableName=self._table, Key={"PK": item["PK"], "SK": item["SK"]})
 
 
@@ -108,3 +122,8 @@ class Pusher:
         except self._api.exceptions.GoneException:
             return False
         return True
+
+    def hang_up(self, connection_id: str) -> None:
+        """Close the connection from our side (a disabled login keeps no live feed)."""
+        with contextlib.suppress(self._api.exceptions.GoneException):
+            self._api.delete_connection(ConnectionId=connection_id)

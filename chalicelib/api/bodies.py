@@ -237,3 +237,20 @@ class StaffInvitationRequest(Body):
     email: str = Field(min_length=3, max_length=254)
     role: Literal["manager", "finance"]
     name: str = Field(default="", max_length=120)
+
+
+class MyOrderRequest(Body):
+    # An investor's own order: the investor is whoever is signed in.
+    type: Literal["subscription", "redemption"]
+    amount: DecimalString | None = Field(default=None, description="cash to invest, or to take out")
+    units: DecimalString | None = Field(default=None, description="units to redeem (redemptions only)")
+    dealing_date: str | None = Field(
+        default=None, min_length=10, max_length=10, description="a dealing day to deal on; by default the first it can"
+    )
+
+
+class EmailPreferencesRequest(Body):
+    # Each left out keeps its current setting.
+    order_settled: bool | None = None
+    distribution_paid: bool | None = None
+    statement_ready: bool | None = None

@@ -201,3 +201,24 @@ class InvitationOut(BaseModel):
     email: str
     role: Literal["manager", "finance"]
     status: Literal["invited"] = "invited"
+
+
+class WsTicketResponse(BaseModel):
+    ticket: str = Field(description="open the WebSocket with ?ticket=<this>; it works once")
+    expires_at: Timestamp
+
+
+class InvestorInvitationOut(BaseModel):
+    user_id: str
+    email: str
+    pool_id: str
+    investor_id: str
+    new_login: bool = Field(description="false: they had a login already and were told this pool is now theirs to see")
+    status: Literal["invited"] = "invited"
+
+
+class LoginStandingOut(BaseModel):
+    user_id: str
+    email: str
+    disabled: bool
+    connections_closed: int = Field(description="live connections hung up at once")

@@ -15,20 +15,27 @@ from .ports import ConnectionStore, Principal, Pusher
 
 class LiveUpdates:
     def __init__(
-        self, pools: PoolService, verify: Callable[[str], Principal], connections: ConnectionStore, pusher: Pusher
+        self, pools: PoolService, redeem: Callable[[str | None], Principal], connections: ConnectionStore, pusher: Pusher
     ) -> None:
         self.pools = pools
-        self._verify = verify
+        self._redeem = redeem
         self.connections = connections
         self.pusher = pusher
 
-    def connect(self, connection_id: str, token: str | None) -> Principal:
-        """$connect: the access token comes in the query string (browsers cannot set headers)."""
-        if not token:
-            raise Unauthorized("connect with ?token=<access token>", code="missing_token")
-        who = self._verify(token)
+    def connect(self, connection_id: str, ticket: str | None) -> Principal:
+        """$connect: browsers cannot set headers, so a single-use ticket (POST /auth/ws-ticket)
+        comes in the query string; a token there would be kept by access logs."""
+        who = self._redeem(ticket)
         self.connections.open(connection_id, who)
         return who
+
+    def hang_up(self, user_id: str) -> int:
+        """Close every connection of a login (disabled by finance); returns how many."""
+        mine = self.connections.of_user(user_id)
+        for connection_id in mine:
+            self.pusher.hang_up(connection_id)
+            self.connections.close(connection_id)
+        return len(mine)
 
     def disconnect(self, connection_id: str) -> None:
         self.connections.close(connection_id)

@@ -4,6 +4,7 @@ ports.py, which holds what the fund's use cases need."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 
@@ -20,4 +21,88 @@ class Accounts(Protocol):
     def invite(self, *, email: str, name: str, group: str, temporary_password: str) -> Account:
         """Create the user with a temporary password (they must choose their own at first sign-in), in ``group``;
         a person who already has an account is left as they are (``created`` False)."""
+        ...
+
+    def find(self, email: str) -> Account | None:
+        """The account of an address, if there is one."""
+        ...
+
+    def add_to_group(self, email: str, group: str) -> None: ...
+
+    def email_of(self, user_id: str) -> str | None:
+        """The address of a login, by its sub (None: no such login)."""
+        ...
+
+    def disable(self, user_id: str) -> None:
+        """Refuse the login's password and revoke its refresh tokens."""
+        ...
+
+    def enable(self, user_id: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What Pooldesk itself knows of a login, checked at every request: Cognito's tokens
+    stay valid until they expire, so disabling someone or signing out everywhere must
+    also be refused here to take effect at once."""
+
+    disabled: bool = False
+    signed_out_at: datetime | None = None
+
+    def refusal(self, issued_at: datetime | None) -> tuple[str, str] | None:
+        """(code, message) when a token issued at ``issued_at`` may no longer be used."""
+        if self.disabled:
+            return "account_disabled", "this login has been disabled by finance"
+        # Whole seconds: a token's iat has no fraction, and a sign-in in the second after signing out is a new one.
+        if self.signed_out_at is not None and (issued_at is None or issued_at < self.signed_out_at.replace(microsecond=0)):
+            return "signed_out", "this session was signed out; sign in again"
+        return None
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A login linked to an investor record (the manager's invitation made it)."""
+
+    user_id: str
+    pool_id: str
+    investor_id: str
+    linked_at: datetime
+
+
+@dataclass(frozen=True)
+class EmailPreferences:
+    """Which emails an investor wants: each on unless they turn it off."""
+
+    order_settled: bool = True
+    distribution_paid: bool = True
+    statement_ready: bool = True
+
+
+class AccountRecords(Protocol):
+    """What Pooldesk keeps about a login: its standing, its links to investor records, its email preferences."""
+
+    def standing(self, user_id: str) -> Standing: ...
+
+    def set_standing(self, user_id: str, standing: Standing) -> None: ...
+
+    def link(self, membership: Membership) -> None: ...
+
+    def memberships(self, user_id: str) -> list[Membership]: ...
+
+    def linked_logins(self, pool_id: str) -> dict[str, str]:
+        """investor id → the user id of the login linked to it."""
+        ...
+
+    def preferences(self, user_id: str) -> EmailPreferences: ...
+
+    def save_preferences(self, user_id: str, preferences: EmailPreferences) -> None: ...
+
+
+class Tickets(Protocol):
+    """Single-use tickets for opening a WebSocket (so no token travels in a URL)."""
+
+    def issue(self, digest: str, user_id: str, email: str, groups: frozenset[str], expires_at: datetime) -> None: ...
+
+    def redeem(self, digest: str) -> tuple[str, str, frozenset[str], datetime] | None:
+        """Take the ticket (at most one caller ever gets it): (user id, email, groups, expiry)."""
         ...

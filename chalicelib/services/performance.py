@@ -74,7 +74,7 @@ class PerformanceService:
     def investor_performance(self, who: Principal, pool_id: str, investor_id: str) -> tuple[Pool, Investor, InvestorPerformance]:
         pool = self.pools.get_pool(who, pool_id)
         investor = self.pools.investor(pool_id, investor_id)
-        return pool, investor, self._measure(pool, [investor], self.repo.ledger(pool_id))[0]
+        return pool, investor, self.measure(pool, [investor], self.repo.ledger(pool_id))[0]
 
     def investor_performances(
         self, who: Principal, pool_id: str, investor_ids: list[str]
@@ -85,9 +85,9 @@ class PerformanceService:
             raise InvalidInput(f"ask for at most {MAX_AT_ONCE} investors at once", field="ids", code="too_many_ids")
         found = self.repo.get_investors(pool_id, investor_ids)
         investors = [found[i] for i in dict.fromkeys(investor_ids) if i in found]
-        return list(zip(investors, self._measure(pool, investors, self.repo.ledger(pool_id)), strict=True))
+        return list(zip(investors, self.measure(pool, investors, self.repo.ledger(pool_id)), strict=True))
 
-    def _measure(self, pool: Pool, investors: list[Investor], entries: list[LedgerEntry]) -> list[InvestorPerformance]:
+    def measure(self, pool: Pool, investors: list[Investor], entries: list[LedgerEntry]) -> list[InvestorPerformance]:
         distributions = [e.id for e in entries if e.books_shares]
         today = self.pools.now().date()
         accrued = {r.investor_id: r.performance_fee for r in fee_booking.accrued(pool, investors, today).investors}

@@ -15,7 +15,7 @@ from chalicelib.domain.approvals import Approval
 from chalicelib.domain.model import Allocation, Investor, LedgerEntry, Pool
 from chalicelib.domain.orders import Order
 from chalicelib.domain.valuations import Valuation
-from chalicelib.resources import FINANCE_GROUP, MANAGERS_GROUP
+from chalicelib.resources import FINANCE_GROUP, INVESTORS_GROUP, MANAGERS_GROUP
 
 from .dealing_ports import ApprovalBook, OrderBook
 
@@ -37,6 +37,8 @@ class Principal:
     is_system: bool = False
     # How a system principal is shown (a user's name comes from the Directory).
     display_name: str = ""
+    # When the token was issued: a sign-out everywhere refuses tokens issued before it.
+    issued_at: datetime | None = None
 
     @classmethod
     def system(cls, user_id: str, display_name: str = "") -> Principal:
@@ -51,8 +53,14 @@ class Principal:
         return FINANCE_GROUP in self.groups
 
     @property
+    def is_investor(self) -> bool:
+        return INVESTORS_GROUP in self.groups
+
+    @property
     def role(self) -> str:
-        return MANAGERS_GROUP if self.is_manager else FINANCE_GROUP if self.is_finance else "none"
+        if self.is_manager or self.is_finance:
+            return MANAGERS_GROUP if self.is_manager else FINANCE_GROUP
+        return INVESTORS_GROUP if self.is_investor else "none"
 
 
 @dataclass(frozen=True)
@@ -435,8 +443,12 @@ class ConnectionStore(Protocol):
 
     def close(self, connection_id: str) -> None: ...
 
+    def of_user(self, user_id: str) -> list[str]: ...
+
 
 class Pusher(Protocol):
     def send(self, connection_id: str, message: dict[str, Any]) -> bool:
         """Deliver; False when the connection is gone."""
         ...
+
+    def hang_up(self, connection_id: str) -> None: ...

@@ -3,6 +3,9 @@ recording pusher standing in for API Gateway's management API."""
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from app import notify_pool_changes, ws_connect, ws_disconnect, ws_message
@@ -11,7 +14,8 @@ from chalicelib.adapters.memory_people import RecordingPusher
 from tests.support.api import Api, add_investor, make_pool
 from tests.support.events import TableStream as PoolsStream
 from tests.support.events import ws_event
-from tests.support.live import connect, subscribe
+from tests.support.calendar import set_calendar
+from tests.support.live import connect, subscribe, ticket
 
 
 @pytest.fixture
@@ -21,10 +25,21 @@ def pusher(api: Api) -> RecordingPusher:
     return recording
 
 
-def test_connect_needs_a_valid_token(api: Api, pusher: RecordingPusher) -> None:
+def test_connect_needs_a_ticket_that_works_once_and_only_for_30_seconds(
+    api: Api, pusher: RecordingPusher, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert connect(api, "c1")["statusCode"] == 200
     assert ws_connect(ws_event("$connect", "c2"), None)["statusCode"] == 401
-    assert ws_connect(ws_event("$connect", "c3", token="not-a-token"), None)["statusCode"] == 401
+    assert ws_connect(ws_event("$connect", "c3", ticket="not-a-ticket"), None)["statusCode"] == 401
+    # An access token is no ticket: tokens stay out of URLs (and so out of access logs).
+    assert ws_connect(ws_event("$connect", "c4", ticket=api.tokens["manager"]), None)["statusCode"] == 401
+    once = ticket(api)
+    assert ws_connect(ws_event("$connect", "c5", ticket=once), None)["statusCode"] == 200
+    replayed = ws_connect(ws_event("$connect", "c6", ticket=once), None)
+    assert (replayed["statusCode"], json.loads(replayed["body"])["error"]["code"]) == (401, "invalid_ticket")
+    late = ticket(api)
+    set_calendar(monkeypatch, datetime.now(UTC) + timedelta(seconds=31))
+    assert ws_connect(ws_event("$connect", "c7", ticket=late), None)["statusCode"] == 401
 
 
 def test_subscribers_get_pool_activity_and_investor_changes(api: Api, pusher: RecordingPusher) -> None:

@@ -52,7 +52,7 @@ def kinesis_batch(*ticks: dict[str, Any] | bytes) -> dict[str, Any]:
     return {"Records": records}
 
 
-def ws_event(route: str, connection_id: str, *, token: str | None = None, body: str | None = None) -> dict[str, Any]:
+def ws_event(route: str, connection_id: str, *, ticket: str | None = None, body: str | None = None) -> dict[str, Any]:
     event: dict[str, Any] = {
         "requestContext": {
             "routeKey": route,
@@ -64,8 +64,8 @@ def ws_event(route: str, connection_id: str, *, token: str | None = None, body: 
         },
         "isBase64Encoded": False,
     }
-    if token is not None:
-        event["queryStringParameters"] = {"token": token}
+    if ticket is not None:
+        event["queryStringParameters"] = {"ticket": ticket}
     if body is not None:
         event["body"] = body
     return event

@@ -12,7 +12,14 @@ from .events import ws_event
 
 
 def connect(api: Api, connection_id: str, user: str = "manager") -> dict[str, Any]:
-    return ws_connect(ws_event("$connect", connection_id, token=api.tokens[user]), None)
+    """$connect with a fresh single-use ticket, as the web app opens its socket."""
+    return ws_connect(ws_event("$connect", connection_id, ticket=ticket(api, user)), None)
+
+
+def ticket(api: Api, user: str = "manager") -> str:
+    resp = api.post("/auth/ws-ticket", as_user=user)
+    assert resp.status_code == 201, resp.body
+    return str(resp.json_body["ticket"])
 
 
 def subscribe(connection_id: str, pool_id: str) -> None:

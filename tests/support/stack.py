@@ -27,3 +27,10 @@ def wait_for_mail(stack: Stack, subject: str, seconds: float = 30) -> list[dict[
         if found or time.monotonic() > deadline:
             return found
         time.sleep(0.3)
+
+
+def ws_url(stack_ws: str, api: str, http: requests.Session) -> str:
+    """The WebSocket's address with a fresh single-use ticket (no token travels in a URL)."""
+    resp = http.post(f"{api}/auth/ws-ticket", timeout=10)
+    resp.raise_for_status()
+    return f"{stack_ws}/?ticket={resp.json()['ticket']}"

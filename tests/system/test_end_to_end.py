@@ -16,7 +16,7 @@ import requests
 from chalicelib.services.webhooks import sign
 from devstack.demo import DEMO_BROKER_SECRET, DEMO_USERS
 from devstack.launch import Stack
-from tests.support.stack import login, wait_for_mail
+from tests.support.stack import login, wait_for_mail, ws_url
 
 MANAGER = DEMO_USERS[0]
 
@@ -56,7 +56,7 @@ def test_webhook_tick_websocket_and_email(stack: Stack) -> None:
 
     async def run() -> tuple[list[dict[str, Any]], list[int]]:
         messages: list[dict[str, Any]] = []
-        async with aiohttp.ClientSession() as session, session.ws_connect(f"{stack.ws}/?token={token}") as ws:
+        async with aiohttp.ClientSession() as session, session.ws_connect(ws_url(stack.ws, stack.api, http)) as ws:
             await ws.send_str(json.dumps({"action": "subscribe", "pool_id": pid}))
             assert (await ws.receive_json(timeout=10))["type"] == "subscribed"
             statuses = [await asyncio.to_thread(post_webhook), await asyncio.to_thread(post_webhook)]

@@ -14,7 +14,7 @@ import pytest
 
 from devstack.demo import DEMO_USERS
 from devstack.launch import Stack
-from tests.support.stack import login
+from tests.support.stack import login, ws_url
 
 MANAGER = DEMO_USERS[0]
 
@@ -40,20 +40,29 @@ async def next_subscribed(ws: aiohttp.ClientWebSocketResponse, pool_id: str, tim
             return
 
 
-def test_a_refused_token_cannot_connect(stack: Stack) -> None:
-    async def run() -> int:
+def test_a_forged_or_used_ticket_cannot_connect(stack: Stack) -> None:
+    http = login(stack.api, MANAGER.email, MANAGER.password)
+    url = ws_url(stack.ws, stack.api, http)
+
+    async def refused(address: str) -> int:
         async with aiohttp.ClientSession() as session:
             with pytest.raises(aiohttp.WSServerHandshakeError) as exc:
-                async with session.ws_connect(f"{stack.ws}/?token=forged"):
+                async with session.ws_connect(address):
                     pass
             return exc.value.status
 
-    assert asyncio.run(run()) == 401
+    async def run() -> list[int]:
+        async with aiohttp.ClientSession() as session, session.ws_connect(url):
+            pass  # the ticket opens one connection...
+        token = str(http.headers["Authorization"]).removeprefix("Bearer ")
+        # ...and never a second; nor does a forged ticket, or an access token in the URL.
+        return [await refused(url), await refused(f"{stack.ws}/?ticket=forged"), await refused(f"{stack.ws}/?token={token}")]
+
+    assert asyncio.run(run()) == [401, 401, 401]
 
 
 def test_contributions_and_ticks_reach_a_subscriber(stack: Stack) -> None:
     http = login(stack.api, MANAGER.email, MANAGER.password)
-    token = str(http.headers["Authorization"]).removeprefix("Bearer ")
     pid = http.post(f"{stack.api}/pools", json={"name": "Live Fund", "currency": "USD"}, timeout=10).json()["id"]
     inv = http.post(f"{stack.api}/pools/{pid}/investors", json={"name": "Lin"}, timeout=10).json()["id"]
     http.post(f"{stack.api}/pools/{pid}/contributions", json={"investor_id": inv, "amount": "500.00"}, timeout=10)
@@ -65,7 +74,7 @@ def test_contributions_and_ticks_reach_a_subscriber(stack: Stack) -> None:
     )
 
     async def run() -> tuple[dict[str, Any], dict[str, Any], list[str], float]:
-        async with aiohttp.ClientSession() as session, session.ws_connect(f"{stack.ws}/?token={token}") as ws:
+        async with aiohttp.ClientSession() as session, session.ws_connect(ws_url(stack.ws, stack.api, http)) as ws:
             await ws.send_str(json.dumps({"action": "subscribe", "pool_id": pid}))
             # The pool's earlier changes may still be on their way from the stream: skip to the answer.
             await next_subscribed(ws, pid)

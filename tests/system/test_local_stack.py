@@ -17,7 +17,7 @@ from devstack import tour
 from devstack.demo import DEMO_USERS
 from devstack.launch import Stack
 from devstack.launch import launch as start_stack
-from tests.support.stack import login
+from tests.support.stack import login, ws_url
 
 MANAGER, MANAGER2, FINANCE = DEMO_USERS
 
@@ -93,10 +93,10 @@ def test_ctrl_c_stops_everything_and_frees_the_ports(tmp_path: Path) -> None:
 def test_ctrl_c_stops_promptly_with_a_browser_still_connected(tmp_path: Path) -> None:
     """An open WebSocket (a browser tab left on a pool) must not hang or crash the stop."""
     own = start_stack(tmp_path, "--no-seed", "--no-feed")
-    token = str(login(own.api, MANAGER.email, MANAGER.password).headers["Authorization"]).split()[1]
+    http = login(own.api, MANAGER.email, MANAGER.password)
 
     async def connect_and_stop() -> tuple[int, float, int | None]:
-        async with aiohttp.ClientSession() as session, session.ws_connect(f"{own.ws}/?token={token}") as ws:
+        async with aiohttp.ClientSession() as session, session.ws_connect(ws_url(own.ws, own.api, http)) as ws:
             reading = asyncio.create_task(ws.receive(timeout=15))  # a browser is always reading
             started = time.monotonic()
             code = await asyncio.get_running_loop().run_in_executor(None, own.stop)

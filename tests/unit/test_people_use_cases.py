@@ -88,7 +88,7 @@ def test_subscribers_see_only_pools_they_may_read_and_gone_ones_are_dropped(
     svc, _, _, pool_id, _ = world
     tokens = {"t-manager": MANAGER, "t-other": OTHER_MANAGER, "t-finance": FINANCE}
     connections, pusher = InMemoryConnections(), RecordingPusher()
-    live = LiveUpdates(svc, tokens.__getitem__, connections, pusher)
+    live = LiveUpdates(svc, lambda ticket: tokens[ticket or ""], connections, pusher)
     for connection, token in (("c1", "t-manager"), ("c2", "t-other"), ("c3", "t-finance")):
         live.connect(connection, token)
         live.receive(connection, f'{{"action": "subscribe", "pool_id": "{pool_id}"}}')

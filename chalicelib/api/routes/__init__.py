@@ -21,9 +21,26 @@ from . import (
     people,
     performance,
     pools,
+    portal,
 )
 
-AREAS = (auth, people, firm, pools, investors, money, dealing, fees, performance, approvals, history, brokerage, market, alerts)
+AREAS = (
+    auth,
+    people,
+    portal,
+    firm,
+    pools,
+    investors,
+    money,
+    dealing,
+    fees,
+    performance,
+    approvals,
+    history,
+    brokerage,
+    market,
+    alerts,
+)
 BLUEPRINTS: tuple[Blueprint, ...] = tuple(area.bp for area in AREAS)
 # Every route, as declared: /openapi.json and CloudFront's API paths are built from these.
 ROUTES: tuple[RouteSpec, ...] = tuple(route for area in AREAS for route in area.api.routes)

@@ -23,11 +23,12 @@ from chalicelib.api.service_schemas import (
     MfaVerifiedResponse,
     SignInResponse,
     TokensResponse,
+    WsTicketResponse,
 )
 from chalicelib.config import settings
 from chalicelib.domain.errors import Unauthorized
 
-from .common import area
+from .common import area, authenticate
 
 bp, api = area(__name__)
 
@@ -68,7 +69,7 @@ def _signed_in_token(call: Call) -> str:
     token = header.removeprefix("Bearer ").strip()
     if not token:
         raise Unauthorized("sign in first, or send the sign-in's session", code="not_signed_in")
-    wiring.token_verifier().verify(token)
+    authenticate(token)
     return token
 
 
@@ -149,8 +150,28 @@ def reset_password(call: Call) -> Reply:
 
 @api.route("/auth/logout", "POST", summary="Sign out everywhere: every refresh token is revoked", tag="auth")
 def logout(call: Call) -> Reply:
-    wiring.cognito_auth().logout(_signed_in_token(call))
+    header = call.header("Authorization") or ""
+    token = header.removeprefix("Bearer ").strip()
+    if not token:
+        raise Unauthorized("sign in first", code="not_signed_in")
+    who = authenticate(token)
+    wiring.cognito_auth().logout(token)
+    # Cognito revokes the refresh tokens; the access tokens already handed out are refused here.
+    wiring.sessions().signed_out(who)
     return Reply({"signed_out": True})
+
+
+@api.route(
+    "/auth/ws-ticket",
+    "POST",
+    summary="A single-use ticket, valid 30 seconds, for opening the WebSocket (wss://…/?ticket=…)",
+    response=WsTicketResponse,
+    status=201,
+    tag="auth",
+)
+def ws_ticket(call: Call) -> Reply:
+    t = wiring.sessions().ticket(call.who)
+    return Reply(WsTicketResponse(ticket=t.ticket, expires_at=t.expires_at), 201)
 
 
 @api.route(

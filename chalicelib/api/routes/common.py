@@ -22,7 +22,8 @@ MOVEMENT_METRICS = {
 
 
 def authenticate(token: str) -> Principal:
-    return wiring.token_verifier().verify(token)
+    # A valid token is not enough: its login may have been disabled, or signed out everywhere, since.
+    return wiring.sessions().admit(wiring.token_verifier().verify(token))
 
 
 def area(name: str) -> tuple[Blueprint, Api]:
