@@ -12,9 +12,9 @@ from app import notify_pool_changes, ws_connect, ws_disconnect, ws_message
 from chalicelib import wiring
 from chalicelib.adapters.memory_people import RecordingPusher
 from tests.support.api import Api, add_investor, make_pool
+from tests.support.calendar import set_calendar
 from tests.support.events import TableStream as PoolsStream
 from tests.support.events import ws_event
-from tests.support.calendar import set_calendar
 from tests.support.live import connect, subscribe, ticket
 
 

@@ -23,7 +23,6 @@ MANAGER = DEMO_USERS[0]
 
 def test_webhook_tick_websocket_and_email(stack: Stack) -> None:
     http = login(stack.api, MANAGER.email, MANAGER.password)
-    token = str(http.headers["Authorization"]).removeprefix("Bearer ")
     pid = http.post(f"{stack.api}/pools", json={"name": "End To End Fund", "currency": "USD"}, timeout=10).json()["id"]
     inv = http.post(f"{stack.api}/pools/{pid}/investors", json={"name": "Eve"}, timeout=10).json()["id"]
     http.post(f"{stack.api}/pools/{pid}/contributions", json={"investor_id": inv, "amount": "10000.00"}, timeout=10)
