@@ -100,7 +100,8 @@ def account_records() -> DynamoAccountRecords:
 
 @lru_cache(maxsize=1)
 def sessions() -> Sessions:
-    return Sessions(account_records(), DynamoTickets(dynamodb(), settings().connections_table), clock=lambda: now())  # noqa: PLW0108 - as above
+    # The wall clock, not the business calendar (wiring.now): tokens are stamped by Cognito's.
+    return Sessions(account_records(), DynamoTickets(dynamodb(), settings().connections_table), clock=lambda: datetime.now(UTC))
 
 
 @lru_cache(maxsize=1)

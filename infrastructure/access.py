@@ -34,8 +34,9 @@ class FunctionAccess:
     finance_directory: bool = False
     # cognito-idp:ListUsers on the user pool: the name and email of who records a ledger entry.
     user_directory: bool = False
-    # cognito-idp:AdminCreateUser and AdminAddUserToGroup on the user pool: inviting people.
-    invite_users: bool = False
+    # cognito-idp:AdminCreateUser, AdminAddUserToGroup and AdminGetUser on the user pool: inviting
+    # people; AdminDisableUser, AdminEnableUser and AdminUserGlobalSignOut: disabling a login.
+    manage_users: bool = False
     # execute-api:ManageConnections on the WebSocket API: push to and drop connections.
     push: bool = False
 
@@ -61,16 +62,20 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
     # Every REST route. Sign-in is Cognito's public InitiateAuth (no IAM); a
     # webhook is verified against the broker's secret and stored in the events table;
     # each ledger entry names who recorded it, as the user directory knows them.
-    # Finance invites staff: the user is created in the pool and emailed a temporary password.
+    # Finance invites staff and managers invite investors: the user is created in the pool and
+    # emailed a temporary password. A WebSocket ticket is written to the connections table;
+    # disabling a login hangs up its connections.
     "APIHandler": FunctionAccess(
-        tables=((POOLS_TABLE, "read_write"), (EVENTS_TABLE, "read_write")),
+        tables=((POOLS_TABLE, "read_write"), (EVENTS_TABLE, "read_write"), (CONNECTIONS_TABLE, "read_write")),
         webhook_secrets=True,
         user_directory=True,
-        invite_users=True,
+        manage_users=True,
         send_email=True,
+        push=True,
     ),
-    # $connect checks the token (JWKS over HTTPS, no IAM) and records who is connected.
-    "WebsocketConnect": FunctionAccess(tables=((CONNECTIONS_TABLE, "write"),)),
+    # $connect takes its single-use ticket (deleting it), checks the login is not disabled,
+    # and records who is connected.
+    "WebsocketConnect": FunctionAccess(tables=((CONNECTIONS_TABLE, "write"), (POOLS_TABLE, "read"))),
     # Subscribing checks that the user may see the pool; bad messages get an error reply.
     "WebsocketMessage": FunctionAccess(
         tables=((CONNECTIONS_TABLE, "read_write"), (POOLS_TABLE, "read")),

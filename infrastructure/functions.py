@@ -100,10 +100,17 @@ class Functions(_Stack):
             )
         if access.user_directory:
             role.add_to_policy(iam.PolicyStatement(actions=["cognito-idp:ListUsers"], resources=[self.user_pool.user_pool_arn]))
-        if access.invite_users:
+        if access.manage_users:
             role.add_to_policy(
                 iam.PolicyStatement(
-                    actions=["cognito-idp:AdminCreateUser", "cognito-idp:AdminAddUserToGroup"],
+                    actions=[
+                        "cognito-idp:AdminCreateUser",
+                        "cognito-idp:AdminAddUserToGroup",
+                        "cognito-idp:AdminGetUser",
+                        "cognito-idp:AdminDisableUser",
+                        "cognito-idp:AdminEnableUser",
+                        "cognito-idp:AdminUserGlobalSignOut",
+                    ],
                     resources=[self.user_pool.user_pool_arn],
                 )
             )

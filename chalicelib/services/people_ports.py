@@ -53,8 +53,9 @@ class Standing:
         """(code, message) when a token issued at ``issued_at`` may no longer be used."""
         if self.disabled:
             return "account_disabled", "this login has been disabled by finance"
-        # Whole seconds: a token's iat has no fraction, and a sign-in in the second after signing out is a new one.
-        if self.signed_out_at is not None and (issued_at is None or issued_at < self.signed_out_at.replace(microsecond=0)):
+        # A token's iat is in whole seconds: one issued in the second of the sign-out is refused too
+        # (safer than letting a stale one through; signing in again takes longer than that).
+        if self.signed_out_at is not None and (issued_at is None or issued_at <= self.signed_out_at.replace(microsecond=0)):
             return "signed_out", "this session was signed out; sign in again"
         return None
 

@@ -118,10 +118,10 @@ def test_market_data_is_encrypted_and_sized_by_stage(synthesized: tuple[str, Tem
         assert props["ShardCount"] == 1
 
 
-def test_sign_in_has_both_groups_and_a_public_client(synthesized: tuple[str, Template, Path]) -> None:
+def test_sign_in_has_every_group_and_a_public_client(synthesized: tuple[str, Template, Path]) -> None:
     _, template, _ = synthesized
     groups = sorted(g["Properties"]["GroupName"] for g in resources(template, "AWS::Cognito::UserPoolGroup").values())
-    assert groups == ["finance", "managers"]
+    assert groups == ["finance", "investors", "managers"]
     template.has_resource_properties("AWS::Cognito::UserPool", {"AdminCreateUserConfig": {"AllowAdminCreateUserOnly": True}})
     template.has_resource_properties("AWS::Cognito::UserPoolClient", {"GenerateSecret": False})
 

@@ -39,6 +39,7 @@ from infrastructure.access import FUNCTION_ACCESS, FunctionAccess, chalice_funct
 from tests.support.api import Api, add_investor, contribute, make_pool
 from tests.support.events import TableStream as Stream
 from tests.support.events import ws_event
+from tests.support.people import sign_in_first_time
 from tests.support.webhooks import post_event, trade_event
 
 Need = tuple[str, ...]
@@ -87,8 +88,12 @@ def needs_of_call(service: str, operation: str, params: dict[str, Any]) -> set[N
         ("ses", "SendEmail"): ("send_email",),
         ("cognito-idp", "ListUsersInGroup"): ("finance_directory",),
         ("cognito-idp", "ListUsers"): ("user_directory",),
-        ("cognito-idp", "AdminCreateUser"): ("invite_users",),
-        ("cognito-idp", "AdminAddUserToGroup"): ("invite_users",),
+        ("cognito-idp", "AdminCreateUser"): ("manage_users",),
+        ("cognito-idp", "AdminAddUserToGroup"): ("manage_users",),
+        ("cognito-idp", "AdminGetUser"): ("manage_users",),
+        ("cognito-idp", "AdminDisableUser"): ("manage_users",),
+        ("cognito-idp", "AdminEnableUser"): ("manage_users",),
+        ("cognito-idp", "AdminUserGlobalSignOut"): ("manage_users",),
         ("apigatewaymanagementapi", "PostToConnection"): ("push",),
         ("apigatewaymanagementapi", "DeleteConnection"): ("push",),
     }
@@ -102,7 +107,7 @@ def declared_needs(access: FunctionAccess) -> set[Need]:
             needs.add(("table", table.logical_id, "read"))
         if level in ("write", "read_write"):
             needs.add(("table", table.logical_id, "write"))
-    for flag in ("webhook_secrets", "send_email", "finance_directory", "user_directory", "invite_users", "push"):
+    for flag in ("webhook_secrets", "send_email", "finance_directory", "user_directory", "manage_users", "push"):
         if getattr(access, flag):
             needs.add((flag,))
     return needs
@@ -190,14 +195,20 @@ def test_each_role_allows_exactly_what_its_function_does(api: Api, recorder: Rec
         assert api.get("/alerts", as_user="finance").status_code == 200
         invitation = {"email": "new.colleague@example.com", "role": "finance"}
         assert api.post("/staff/invitations", invitation, as_user="finance").status_code == 201
+        invited = api.post(f"/pools/{pid}/investors/{alice}/invite")
+        assert invited.status_code == 201, invited.body
+        investor = sign_in_first_time(api, "alice@example.com")
+        assert api.get("/me/holdings", as_user=None, headers=investor).status_code == 200
+        tickets = [api.post("/auth/ws-ticket").json_body["ticket"] for _ in range(2)]
+        tickets.append(api.post("/auth/ws-ticket", as_user=None, headers=investor).json_body["ticket"])
 
     arrived = events.batch()  # read as the event source mapping would, not as the function
     with recorder.acting_as("ApplyWebhookEvents"):
         assert apply_webhook_events(arrived, None) == {"batchItemFailures": []}
 
-    for connection in ("conn-1", "conn-gone"):
+    for connection, ticket in zip(("conn-1", "conn-gone", "conn-investor"), tickets, strict=True):
         with recorder.acting_as("WebsocketConnect"):
-            assert ws_connect(ws_event("$connect", connection, token=api.tokens["manager"]), None)["statusCode"] == 200
+            assert ws_connect(ws_event("$connect", connection, ticket=ticket), None)["statusCode"] == 200
         with recorder.acting_as("WebsocketMessage"):
             ws_message(ws_event("$default", connection, body=json.dumps({"action": "subscribe", "pool_id": pid})), None)
     with recorder.acting_as("WebsocketMessage"):
@@ -220,6 +231,9 @@ def test_each_role_allows_exactly_what_its_function_does(api: Api, recorder: Rec
     sqs = {"messageId": "m-1", "receiptHandle": "r", "body": json.dumps(letter), "attributes": {}, "messageAttributes": {}}
     with recorder.acting_as("AlertDeadLetters"):
         assert alert_dead_letters({"Records": [{**sqs, "eventSource": "aws:sqs"}]}, None) == {"batchItemFailures": []}
+
+    with recorder.acting_as("APIHandler"):  # finance disables the investor: their connection is hung up
+        assert api.post(f"/staff/{invited.json_body['user_id']}/disable", as_user="finance").status_code == 200
 
     with recorder.acting_as("WebsocketDisconnect"):
         ws_disconnect(ws_event("$disconnect", "conn-1"), None)

@@ -12,7 +12,6 @@ from app import notify_pool_changes, ws_connect, ws_disconnect, ws_message
 from chalicelib import wiring
 from chalicelib.adapters.memory_people import RecordingPusher
 from tests.support.api import Api, add_investor, make_pool
-from tests.support.calendar import set_calendar
 from tests.support.events import TableStream as PoolsStream
 from tests.support.events import ws_event
 from tests.support.live import connect, subscribe, ticket
@@ -38,7 +37,7 @@ def test_connect_needs_a_ticket_that_works_once_and_only_for_30_seconds(
     replayed = ws_connect(ws_event("$connect", "c6", ticket=once), None)
     assert (replayed["statusCode"], json.loads(replayed["body"])["error"]["code"]) == (401, "invalid_ticket")
     late = ticket(api)
-    set_calendar(monkeypatch, datetime.now(UTC) + timedelta(seconds=31))
+    monkeypatch.setattr(wiring.sessions(), "now", lambda: datetime.now(UTC) + timedelta(seconds=31))
     assert ws_connect(ws_event("$connect", "c7", ticket=late), None)["statusCode"] == 401
 
 
