@@ -3,7 +3,7 @@
 import { Api, Session } from "./lib/api";
 import { LiveConnection, type LiveStatus } from "./lib/live";
 import type { PoolLabel } from "./lib/announce";
-import type { ClientConfig, Investor, LiveMessage, Me, Page } from "./lib/types";
+import type { ClientConfig, Investor, LiveMessage, Me, Page, WsTicket } from "./lib/types";
 
 export const session = new Session();
 export const api = new Api(session);
@@ -47,12 +47,13 @@ export function clientConfig(): Promise<ClientConfig> {
 
 export const live = new LiveConnection({
   url: async () => {
-    const [cfg, token] = await Promise.all([clientConfig(), session.token()]);
-    if (!token || !cfg.websocket_url) return null;
+    const cfg = await clientConfig();
+    if (!session.signedIn || !cfg.websocket_url) return null;
+    // API Gateway's $connect sees only the query string: a single-use ticket, valid
+    // 30 seconds, travels there (an access token would be kept by access logs).
+    const { ticket } = await api.post<WsTicket>("/auth/ws-ticket", undefined);
     const url = new URL(cfg.websocket_url);
-    // API Gateway's $connect sees only the query string: the token travels there,
-    // on this socket alone, never in the page's URL.
-    url.searchParams.set("token", token);
+    url.searchParams.set("ticket", ticket);
     return url.toString();
   },
   onMessage: (m) => liveMessages.emit(m),

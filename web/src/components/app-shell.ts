@@ -4,7 +4,8 @@ import { customElement } from "./define";
 import { knownPools, live, liveMessages, liveStatus, ownEntries, session, toasts, whoAmI } from "../context";
 import { announce } from "../lib/announce";
 import type { LiveStatus } from "../lib/live";
-import { parseRoute, type Route } from "../lib/router";
+import { forInvestor, parseRoute, type Route } from "../lib/router";
+import type { SessionEnd } from "../lib/api";
 import type { Me } from "../lib/types";
 import { logo } from "./login-view";
 import "./login-view";
@@ -15,14 +16,25 @@ import "./statements-view";
 import "./alerts-view";
 import "./approvals-view";
 import "./valuation-view";
+import "./portal-view";
+import "./holding-view";
 import "./toasts";
 
 const STATUS_TEXT: Record<LiveStatus, string> = { live: "Live", connecting: "Connecting…", offline: "Offline, reconnecting" };
 
+/** What the sign-in page says about how the last session ended. */
+const ENDED: Record<SessionEnd, string> = {
+  signed_out: "",
+  expired: "Your session has expired. Sign in again to carry on where you were.",
+  revoked: "You were signed out everywhere, from another browser or tab. Sign in again.",
+  disabled: "Your login has been disabled. Ask your finance team if you think this is a mistake.",
+};
+
 export class AppShell extends LightElement {
-  static override properties = { route: { state: true }, me: { state: true }, status: { state: true } };
+  static override properties = { route: { state: true }, me: { state: true }, meFailed: { state: true }, status: { state: true } };
   declare route: Route;
   declare me: Me | null;
+  declare meFailed: boolean;
   declare status: LiveStatus;
   private offs: Array<() => void> = [];
 
@@ -30,6 +42,7 @@ export class AppShell extends LightElement {
     super();
     this.route = parseRoute(location.hash);
     this.me = null;
+    this.meFailed = false;
     this.status = live.status;
   }
 
@@ -72,13 +85,15 @@ export class AppShell extends LightElement {
   private async loadMe(): Promise<void> {
     try {
       this.me = await whoAmI();
+      this.meFailed = false;
     } catch {
       this.me = null;
+      this.meFailed = true;
     }
   }
 
   private signOut(): void {
-    session.signOut();
+    void session.signOutEverywhere();
   }
 
   protected override render() {
@@ -89,13 +104,13 @@ export class AppShell extends LightElement {
       }
       // The page asked for stays in the address bar while signing in, and opens after.
       const notice =
-        session.endedBy === "expired"
-          ? "Your session has expired. Sign in again to carry on where you were."
-          : this.route.name !== "login" && this.route.name !== "pools"
-            ? "Sign in to open this page."
-            : "";
+        (session.endedBy ? ENDED[session.endedBy] : "") ||
+        (this.route.name !== "login" && this.route.name !== "pools" ? "Sign in to open this page." : "");
       return html`<pd-login .notice=${notice}></pd-login><pd-toasts></pd-toasts>`;
     }
+    // Who is signed in decides which app opens: wait for it, rather than flash the wrong one.
+    if (!this.me && !this.meFailed) return html`<div class="empty" aria-busy="true">Opening Pooldesk…</div><pd-toasts></pd-toasts>`;
+    if (this.me?.role === "investors") return this.portal();
     const r = this.route;
     const isFinance = this.me?.role === "finance";
     const current = (name: string) => (r.name === name || (name === "pools" && (r.name === "pool" || r.name === "statement" || r.name === "statements" || r.name === "valuation")) ? "page" : nothing);
@@ -115,6 +130,26 @@ export class AppShell extends LightElement {
         <button type="button" @click=${this.signOut}>Sign out</button>
       </header>
       <main>${this.view(r)}</main>
+      <pd-toasts></pd-toasts>
+    `;
+  }
+
+  /** An investor's app: their holdings and nothing else (the API refuses the rest anyway). */
+  private portal() {
+    const r = forInvestor(this.route);
+    if (r !== this.route) {
+      location.hash = "#/portal";
+      return nothing;
+    }
+    return html`
+      <header class="topbar">
+        <a class="brand" href="#/portal">${logo()} Pooldesk</a>
+        <nav aria-label="Main"><a href="#/portal" aria-current=${r.name === "portal" ? "page" : nothing}>Holdings</a></nav>
+        <span class="spacer"></span>
+        <span class="who">${session.email || this.me?.email}<span class="role">Investor</span></span>
+        <button type="button" @click=${this.signOut}>Sign out</button>
+      </header>
+      <main>${r.name === "holding" ? html`<pd-holding .poolId=${r.poolId} .period=${r.period}></pd-holding>` : html`<pd-portal></pd-portal>`}</main>
       <pd-toasts></pd-toasts>
     `;
   }

@@ -10,7 +10,7 @@ import { fileSafe } from "../lib/csv";
 import { exportCsv } from "./export";
 import { gainOf, shareOf, valueOf } from "../lib/holding";
 import { money, percent, signedMoney, units as fmtUnits } from "../lib/format";
-import type { Investor, InvestorPerformance, InvestorRecord, Page, Pool } from "../lib/types";
+import type { Investor, InvestorInvitation, InvestorPerformance, InvestorRecord, Page, Pool } from "../lib/types";
 import type { MoneyMode } from "./money-dialog";
 
 const PAGE = 50;
@@ -242,6 +242,17 @@ export class InvestorsPanel extends LightElement {
     </td></tr>`;
   }
 
+  /** A login to the investor portal, linked to this record: an email with a temporary password
+   * (or, for someone with a login already, word that this pool is there too). */
+  private async invite(i: Investor): Promise<void> {
+    try {
+      const done = await api.post<InvestorInvitation>(`/pools/${this.pool.id}/investors/${i.id}/invite`, undefined);
+      toasts.emit({ kind: "success", text: done.new_login ? `Invitation sent to ${done.email}` : `${i.name} already has a login: told by email that ${this.pool.name} is there` });
+    } catch (exc) {
+      toasts.emit({ kind: "error", text: exc instanceof ApiError ? exc.message : "Could not send the invitation" });
+    }
+  }
+
   private async removeInvestor(i: Investor): Promise<void> {
     if (!confirm(`Remove ${i.name} from ${this.pool.name}? Their history is kept.`)) return;
     try {
@@ -323,6 +334,9 @@ export class InvestorsPanel extends LightElement {
                     : nothing}
                   ${this.canWrite && i.status === "active"
                     ? html`<button class="link" type="button" @click=${() => (this.editing = i.id)} aria-label="Edit ${i.name}">Edit</button>`
+                    : nothing}
+                  ${this.canWrite && i.status === "active" && i.email
+                    ? html`<button class="link" type="button" @click=${() => this.invite(i)} aria-label="Invite ${i.name} to the portal">Invite</button>`
                     : nothing}
                   <a class="button link" href="#/pools/${this.pool.id}/activity?investor=${i.id}" aria-label="Activity of ${i.name}">Activity</a>
                   <a class="button link" href="#/pools/${this.pool.id}/investors/${i.id}/statement" aria-label="Statement for ${i.name}">Statement</a>

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { Api, ApiError, Session, emailOf, errorFrom, fetchAll } from "./api";
+import { Api, ApiError, Session, emailOf, errorFrom, fetchAll, type TabChannel } from "./api";
 
 function memoryStorage() {
   const data = new Map<string, string>();
@@ -66,6 +66,52 @@ describe("the session", () => {
     const s = new Session(memoryStorage(), Date.now, fetcher);
     await expect(s.login("m@example.com", "bad")).rejects.toMatchObject({ code: "invalid_credentials", status: 401 });
     expect(s.signedIn).toBe(false);
+  });
+});
+
+/** Two tabs' channels joined as BroadcastChannel joins them: each hears the other, never itself. */
+function tabPair(): [TabChannel, TabChannel] {
+  const make = (): TabChannel => ({ onmessage: null, postMessage: () => undefined });
+  const [a, b] = [make(), make()];
+  a.postMessage = (m) => queueMicrotask(() => b.onmessage?.({ data: m } as MessageEvent));
+  b.postMessage = (m) => queueMicrotask(() => a.onmessage?.({ data: m } as MessageEvent));
+  return [a, b];
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+describe("a session across the tabs of one browser", () => {
+  const login = (async (url: string | URL | Request) =>
+    String(url) === "/auth/login"
+      ? json(200, { access_token: "a1", id_token: "i", refresh_token: "r1", expires_in: 3600 })
+      : json(200, { signed_out: true })) as typeof fetch;
+
+  it("is shared with a new tab, and signing out in one signs out both", async () => {
+    const [one, two] = tabPair();
+    const first = new Session(memoryStorage(), Date.now, login, one);
+    await first.login("m@example.com", "pw");
+    const second = new Session(memoryStorage(), Date.now, login, two); // a new tab asks the open ones
+    await settle();
+    expect([second.signedIn, await second.token(), second.email]).toEqual([true, "a1", ""]);
+    await first.signOutEverywhere();
+    await settle();
+    expect([first.signedIn, second.signedIn, second.endedBy]).toEqual([false, false, "signed_out"]);
+  });
+
+  it("says why it ended when finance disabled the login or it was signed out elsewhere", async () => {
+    for (const [code, reason] of [
+      ["account_disabled", "disabled"],
+      ["signed_out", "revoked"],
+    ] as const) {
+      const fetcher = (async (url: string | URL | Request) =>
+        String(url) === "/auth/login"
+          ? json(200, { access_token: "a1", id_token: "i", refresh_token: "r1", expires_in: 3600 })
+          : json(401, { error: { code, message: "no" } })) as typeof fetch;
+      const session = new Session(memoryStorage(), Date.now, fetcher, null);
+      await session.login("m@example.com", "pw");
+      await expect(new Api(session, fetcher).get("/me/holdings")).rejects.toMatchObject({ status: 401, code });
+      expect([session.signedIn, session.endedBy]).toEqual([false, reason]);
+    }
   });
 });
 

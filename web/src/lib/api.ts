@@ -56,10 +56,27 @@ export function emailOf(idToken: string): string {
 
 type Listener = (signedIn: boolean) => void;
 
-/** Why a session ended: the user signed out, or it expired (its refresh was refused). */
-export type SessionEnd = "signed_out" | "expired";
+/** Why a session ended: the user signed out (here or in another tab), it expired (its refresh
+ * was refused), it was signed out everywhere from another browser, or finance disabled the login. */
+export type SessionEnd = "signed_out" | "expired" | "revoked" | "disabled";
 
-/** Tokens live in this tab's sessionStorage: never in a URL, a cookie or a log line. */
+/** What the tabs of one browser tell each other (BroadcastChannel: this origin's tabs only). */
+type TabMessage = { kind: "ask" } | { kind: "share"; stored: Stored } | { kind: "end"; reason: SessionEnd };
+
+/** The part of BroadcastChannel a session uses (a test passes a fake). */
+export interface TabChannel {
+  postMessage(message: TabMessage): void;
+  onmessage: ((event: MessageEvent<TabMessage>) => void) | null;
+}
+
+function browserChannel(): TabChannel | null {
+  if (typeof window === "undefined" || typeof BroadcastChannel === "undefined") return null;
+  return new BroadcastChannel("pooldesk.session") as unknown as TabChannel;
+}
+
+/** Tokens live in this tab's sessionStorage, never in a URL, a cookie or a log line. A new tab
+ * of the same browser asks the open ones for the session over a BroadcastChannel, which only
+ * pages of this origin can hear; signing out in one tab signs every tab out. */
 export class Session {
   private current: Stored | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -72,6 +89,7 @@ export class Session {
     private readonly storage: Pick<Storage, "getItem" | "setItem" | "removeItem"> | null = typeof sessionStorage === "undefined" ? null : sessionStorage,
     private readonly now: () => number = Date.now,
     private readonly fetcher: typeof fetch = (...args) => fetch(...args),
+    private readonly tabs: TabChannel | null = browserChannel(),
   ) {
     const raw = this.storage?.getItem(STORAGE_KEY);
     if (raw) {
@@ -82,7 +100,17 @@ export class Session {
         this.storage?.removeItem(STORAGE_KEY);
       }
     }
+    if (this.tabs) {
+      this.tabs.onmessage = (event) => this.heard(event.data);
+      if (!this.current) this.tabs.postMessage({ kind: "ask" });
+    }
     this.schedule();
+  }
+
+  private heard(message: TabMessage): void {
+    if (message.kind === "ask" && this.current) this.tabs?.postMessage({ kind: "share", stored: this.current });
+    else if (message.kind === "share" && message.stored.expiresAt > (this.current?.expiresAt ?? 0)) this.keep(message.stored, false);
+    else if (message.kind === "end" && this.current) this.end(message.reason, false);
   }
 
   get signedIn(): boolean {
@@ -147,11 +175,30 @@ export class Session {
   }
 
   signOut(reason: SessionEnd = "signed_out"): void {
+    this.end(reason, true);
+  }
+
+  /** Sign out everywhere: Cognito revokes the refresh tokens and the API refuses the access
+   * tokens already handed out, in every browser; then this browser's tabs sign out. */
+  async signOutEverywhere(): Promise<void> {
+    const access = this.current?.access;
+    this.end("signed_out", true);
+    if (!access) return;
+    try {
+      await this.fetcher("/auth/logout", { method: "POST", headers: { Authorization: `Bearer ${access}` } });
+    } catch {
+      // Offline: this browser is signed out; the tokens expire within the hour.
+    }
+  }
+
+  private end(reason: SessionEnd, tell: boolean): void {
     if (this.current) this.endedBy = reason;
+    const had = this.current !== null;
     this.current = null;
     this.storage?.removeItem(STORAGE_KEY);
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (had && tell) this.tabs?.postMessage({ kind: "end", reason });
     this.emit();
   }
 
@@ -197,14 +244,23 @@ export class Session {
   }
 
   private store(t: Tokens, previousRefresh: string | null = null, previousEmail = ""): void {
-    this.current = {
-      access: t.access_token,
-      refresh: t.refresh_token ?? previousRefresh,
-      expiresAt: this.now() + t.expires_in * 1000,
-      email: emailOf(t.id_token) || previousEmail,
-    };
+    this.keep(
+      {
+        access: t.access_token,
+        refresh: t.refresh_token ?? previousRefresh,
+        expiresAt: this.now() + t.expires_in * 1000,
+        email: emailOf(t.id_token) || previousEmail,
+      },
+      true,
+    );
+  }
+
+  private keep(stored: Stored, tell: boolean): void {
+    this.current = stored;
     this.storage?.setItem(STORAGE_KEY, JSON.stringify(this.current));
     this.endedBy = null;
+    // The other tabs take the new tokens too (a refresh here spares them theirs).
+    if (tell) this.tabs?.postMessage({ kind: "share", stored });
     this.schedule();
     this.emit();
   }
@@ -272,6 +328,12 @@ export class Api {
       throw new ApiError(0, "network", "Cannot reach Pooldesk. Check your connection and try again.");
     }
     const data = resp.status === 204 ? null : await resp.json().catch(() => null);
+    const code = (data as { error?: { code?: string } } | null)?.error?.code;
+    // Disabled, or signed out everywhere: a refresh cannot help; the sign-in page says which.
+    if (resp.status === 401 && (code === "account_disabled" || code === "signed_out")) {
+      this.session.signOut(code === "account_disabled" ? "disabled" : "revoked");
+      throw errorFrom(resp.status, data);
+    }
     if (resp.status === 401 && !retried && (await this.session.refresh())) {
       return this.send<T>(method, path, body, options, true);
     }

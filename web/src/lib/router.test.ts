@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { afterSignIn, href, parseRoute, type Route } from "./router";
+import { afterSignIn, forInvestor, href, parseRoute, type Route } from "./router";
 
 describe("hash routes", () => {
   it("parses every screen and round-trips", () => {
@@ -17,6 +17,9 @@ describe("hash routes", () => {
       { name: "pool", poolId: "pl_1", tab: "dealing" },
       { name: "valuation", poolId: "pl_1", valuationId: "val_01abc" },
       { name: "approvals" },
+      { name: "portal" },
+      { name: "holding", poolId: "pl_1" },
+      { name: "holding", poolId: "pl_1", period: { from: "2026-01-01", to: "2026-03-31" } },
     ];
     for (const r of routes) expect(parseRoute(href(r))).toEqual(r);
   });
@@ -37,5 +40,12 @@ describe("hash routes", () => {
     expect(afterSignIn("#/login")).toBe("#/pools");
     expect(afterSignIn("")).toBe("#/pools");
     expect(afterSignIn("#/")).toBe("#/pools");
+  });
+
+  it("keeps an investor to the portal's pages", () => {
+    expect(forInvestor(parseRoute("#/portal/pl_1"))).toEqual({ name: "holding", poolId: "pl_1" });
+    for (const other of ["#/pools", "#/pools/pl_1/investors", "#/approvals", "#/alerts", "#/nowhere"]) {
+      expect(forInvestor(parseRoute(other))).toEqual({ name: "portal" });
+    }
   });
 });

@@ -10,6 +10,8 @@ export type Route =
   | { name: "valuation"; poolId: string; valuationId: string }
   | { name: "alerts" }
   | { name: "approvals" }
+  | { name: "portal" }
+  | { name: "holding"; poolId: string; period?: Period }
   | { name: "not-found"; path: string };
 
 /** A statement's period, as YYYY-MM-DD days (either may be left to the API's default). */
@@ -49,6 +51,12 @@ export function parseRoute(hash: string): Route {
   if (parts.length === 1 && parts[0] === "login") return { name: "login" };
   if (parts.length === 1 && parts[0] === "alerts") return { name: "alerts" };
   if (parts.length === 1 && parts[0] === "approvals") return { name: "approvals" };
+  // The investor portal: their holdings, and one holding (with a statement's period).
+  if (parts.length === 1 && parts[0] === "portal") return { name: "portal" };
+  if (parts.length === 2 && parts[0] === "portal" && ID.test(parts[1] ?? "")) {
+    const period = periodOf(hash);
+    return period ? { name: "holding", poolId: parts[1]!, period } : { name: "holding", poolId: parts[1]! };
+  }
   if (parts[0] === "pools" && parts[1] && ID.test(parts[1])) {
     if (parts.length === 2) return { name: "pool", poolId: parts[1], tab: "overview" };
     if (parts.length === 3 && TABS.includes(parts[2] as PoolTab)) return { name: "pool", poolId: parts[1], tab: parts[2] as PoolTab };
@@ -77,6 +85,10 @@ export function href(route: Route): string {
       return "#/alerts";
     case "approvals":
       return "#/approvals";
+    case "portal":
+      return "#/portal";
+    case "holding":
+      return `#/portal/${route.poolId}${query(route.period)}`;
     case "valuation":
       return `#/pools/${route.poolId}/valuations/${route.valuationId}`;
     case "pool":
@@ -95,4 +107,10 @@ export function href(route: Route): string {
 export function afterSignIn(hash: string): string {
   const route = parseRoute(hash);
   return route.name === "login" || !hash.replace(/^#\/?/, "") ? "#/pools" : hash;
+}
+
+/** The pages an investor may open: the portal's. Anything else takes them to their holdings
+ * (the API would refuse its data anyway). */
+export function forInvestor(route: Route): Route {
+  return route.name === "portal" || route.name === "holding" ? route : { name: "portal" };
 }
