@@ -24,7 +24,7 @@ from chalicelib.resources import (
     WEBHOOK_SECRET_PREFIX,
     KinesisStream,
 )
-from devstack.demo import DEMO_ACCOUNT, DEMO_BROKER, DEMO_BROKER_SECRET, DEMO_USERS, seed
+from devstack.demo import DEMO_ACCOUNT, DEMO_BROKER, DEMO_BROKER_SECRET, DEMO_INVESTOR, DEMO_USERS, seed
 from devstack.feed import MarketFeed
 from devstack.pollers import QueuePoller, Reader, StreamPoller
 from devstack.provision import (
@@ -91,7 +91,7 @@ def configure_environment(aws_url: str, user_pool_id: str, client_id: str, names
 
 def user_subs(idp: Any, user_pool_id: str) -> dict[str, str]:
     subs = {}
-    for user in DEMO_USERS:
+    for user in [*DEMO_USERS, DEMO_INVESTOR]:
         attrs = idp.admin_get_user(UserPoolId=user_pool_id, Username=user.email)["UserAttributes"]
         subs[user.email] = next(a["Value"] for a in attrs if a["Name"] == "sub")
     return subs
@@ -154,17 +154,18 @@ def start_gateway(host: str, port: int) -> WebSocketGateway:
 
 
 def banner(api: str, aws: str, ws: str) -> str:
-    logins = "\n".join(f"    {u.group:<9} {u.email:<24} {u.password}" for u in DEMO_USERS)
+    logins = "\n".join(f"    {u.group:<9} {u.email:<24} {u.password}" for u in [*DEMO_USERS, DEMO_INVESTOR])
     return f"""
 Pooldesk is running.
 
   Web app   {api}/               (sign in with a demo login below)
   API       {api}            (OpenAPI: {api}/openapi.json)
   AWS       {aws}            (moto: DynamoDB, Cognito, SQS, Kinesis, Secrets Manager)
-  Live      {ws}/?token=<access token>   (WebSocket; send {{"action": "subscribe", "pool_id": ...}})
+  Live      {ws}/?ticket=<POST /auth/ws-ticket>   (WebSocket; send {{"action": "subscribe", "pool_id": ...}})
 
-  Demo logins (the web app, or POST {api}/auth/login):
+  Demo logins (the web app, or POST {api}/auth/login; a password alone signs them in):
 {logins}
+  The investor sees only their own holding, in the Keystone Forward Fund.
 
   Brokerage webhooks: POST {api}/webhooks/{DEMO_BROKER}, secret {DEMO_BROKER_SECRET!r};
   Harbor Growth Fund is linked to account {DEMO_ACCOUNT}. Send a signed sample with `make webhook`.
@@ -202,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
             **provision_kinesis(kinesis),
             **provision_alert_mail(boto3.client("ses", region_name=REGION), ALERT_SENDER),
         }
-        ids = provision_cognito(idp, DEMO_USERS)
+        ids = provision_cognito(idp, [*DEMO_USERS, DEMO_INVESTOR])
         provision_webhook_secrets(
             boto3.client("secretsmanager", region_name=REGION), WEBHOOK_SECRET_PREFIX, {DEMO_BROKER: [DEMO_BROKER_SECRET]}
         )
@@ -216,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_seed:
             subs = user_subs(idp, ids.user_pool_id)
             owners = {u.email: Principal(subs[u.email], u.email, frozenset({u.group})) for u in DEMO_USERS}
-            seed(wiring.pool_service(), wiring.brokerage_service(), owners)
+            seed(wiring.pool_service(), wiring.brokerage_service(), owners, (wiring.account_records(), subs[DEMO_INVESTOR.email]))
 
         # The browser app opens its WebSocket to the gateway: allow it in the page's CSP.
         api = start_api(args.host, args.api_port, connect_src=f"ws://{args.host}:{args.ws_port}")

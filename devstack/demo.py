@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from chalicelib.domain.dealing import parse_policy
 from chalicelib.domain.fees import parse_fees
-from chalicelib.resources import FINANCE_GROUP, MANAGERS_GROUP
+from chalicelib.resources import FINANCE_GROUP, INVESTORS_GROUP, MANAGERS_GROUP
 from chalicelib.services.brokerage import BrokerageService
 from chalicelib.services.dealing import DealingService
+from chalicelib.services.people_ports import AccountRecords, Membership
 from chalicelib.services.performance import PerformanceService
 from chalicelib.services.pools import PoolService
 from chalicelib.services.ports import Principal
@@ -18,6 +19,9 @@ DEMO_USERS = [
     DemoUser("manager2@example.com", "Manager-demo-2", MANAGERS_GROUP, "Riley Second-Manager"),
     DemoUser("finance@example.com", "Finance-demo-1", FINANCE_GROUP, "Frances Finance"),
 ]
+# An investor's login to the portal, linked to Mary Jackson in the Keystone Forward Fund
+# (as a manager's invitation would link it). Signs in with the password alone, as the staff logins do.
+DEMO_INVESTOR = DemoUser("mary@example.com", "Investor-demo-1", INVESTORS_GROUP, "Mary Jackson")
 
 
 DEMO_BROKER = "demo"
@@ -25,13 +29,17 @@ DEMO_BROKER_SECRET = "demo-webhook-secret"  # noqa: S105 - the local stack's pub
 DEMO_ACCOUNT = "DEMO-1"
 
 
-def forward_pool(service: PoolService, manager: Principal) -> str:
-    """A fund that deals forward, with orders waiting and a valuation for finance to approve."""
+def forward_pool(service: PoolService, manager: Principal, investor_login: tuple[AccountRecords, str] | None = None) -> str:
+    """A fund that deals forward, with orders waiting and a valuation for finance to approve;
+    Mary Jackson's record is linked to the demo investor's login."""
     dealing = DealingService(service)
     pool = service.create_pool(manager, name="Keystone Forward Fund", currency="USD", unit_price="10.00")
     people = {n: service.add_investor(manager, pool.id, name=n, email=f"{n.split()[0].lower()}@example.com").id for n in FORWARD}
     service.contribute(manager, pool.id, investor_id=people["Mary Jackson"], amount="60000.00")
     service.contribute(manager, pool.id, investor_id=people["Dorothy Vaughan"], amount="40000.00")
+    if investor_login is not None:
+        records, user_id = investor_login
+        records.link(Membership(user_id, pool.id, people["Mary Jackson"], service.now()))
     policy = parse_policy(mode="forward", gate="0.10", lockup_days=90, early_redemption_fee="0.01")
     service.set_dealing(manager, pool.id, policy)
     fees = parse_fees(management_rate="0.01", performance_rate="0.20", hurdle_rate="0.05", crystallisation="quarterly")
@@ -46,7 +54,12 @@ def forward_pool(service: PoolService, manager: Principal) -> str:
 FORWARD = ("Mary Jackson", "Dorothy Vaughan", "Annie Easley")
 
 
-def seed(service: PoolService, brokerage: BrokerageService, owners: dict[str, Principal]) -> list[str]:
+def seed(
+    service: PoolService,
+    brokerage: BrokerageService,
+    owners: dict[str, Principal],
+    investor_login: tuple[AccountRecords, str] | None = None,
+) -> list[str]:
     """Create the demo pools unless their managers already have pools; returns pool ids made."""
     manager, manager2 = owners["manager@example.com"], owners["manager2@example.com"]
     if service.list_pools(manager, limit=1, cursor=None).items:
@@ -80,7 +93,7 @@ def seed(service: PoolService, brokerage: BrokerageService, owners: dict[str, Pr
     service.trade(manager, income.id, symbol="VGK", side="buy", quantity="300", price="68.40", fees="2.50")
     made.append(income.id)
 
-    made.append(forward_pool(service, manager))
+    made.append(forward_pool(service, manager, investor_login))
 
     other = service.create_pool(manager2, name="Northwind Partners Pool", currency="GBP", unit_price="1.00")
     inv = service.add_investor(manager2, other.id, name="Charles Babbage")
