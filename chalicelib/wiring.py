@@ -30,6 +30,7 @@ from chalicelib.services.dealing import DealingService
 from chalicelib.services.firm import FirmService
 from chalicelib.services.live import LiveUpdates
 from chalicelib.services.market import MarketData
+from chalicelib.services.notices import InvestorNotices
 from chalicelib.services.people import PeopleService
 from chalicelib.services.performance import PerformanceService
 from chalicelib.services.pools import PoolService
@@ -85,7 +86,12 @@ def performance() -> PerformanceService:
 
 @lru_cache(maxsize=1)
 def statements() -> StatementService:
-    return StatementService(pool_service(), directory(), send=alerts().send_statement)
+    return StatementService(pool_service(), directory(), send=alerts().send_statement, wants=notices().wants_statement)
+
+
+@lru_cache(maxsize=1)
+def notices() -> InvestorNotices:
+    return InvestorNotices(pool_service().repo, account_records(), alerts())
 
 
 @lru_cache(maxsize=1)
@@ -216,6 +222,7 @@ def reset() -> None:
         firm,
         people,
         account_records,
+        notices,
         sessions,
         portal,
         approvals,

@@ -1,5 +1,6 @@
 """The pools table's stream: email finance about large withdrawals, distributions and
-market moves, once per cause; and about every record a consumer dead-lettered."""
+market moves, once per cause; investors with a portal login about their own settled
+orders and payouts; and finance about every record a consumer dead-lettered."""
 
 from __future__ import annotations
 
@@ -38,6 +39,11 @@ def _alert(record: DynamoDBRecord) -> None:
         if wiring.alerts().on_entry(entry):
             count("AlertsSent")
             logger.info("alert sent", extra={"pool_id": entry.pool_id, "entry_id": entry.id, "type": entry.type.value})
+        # Investors with a portal login hear of their own settlements and payouts.
+        told = wiring.notices().on_entry(entry)
+        if told:
+            count("InvestorEmailsSent", told)
+            logger.info("investors emailed", extra={"pool_id": entry.pool_id, "entry_id": entry.id, "sent": told})
 
 
 def send_alerts(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -71,7 +71,7 @@ class Alerts:
         if pool is not None and entry.type in VALUATION_STEPS:
             return self._on_valuation(entry, pool)
         if pool is not None and entry.type is EntryType.APPROVAL_REQUESTED:
-            return self._send(
+            return self.send_once(
                 f"approval:{entry.id}",
                 pool,
                 f"{pool.name}: a movement awaits your approval",
@@ -91,7 +91,7 @@ class Alerts:
                 return False
             share = money.quantize_places(entry.amount / nav_before * 100, 1)
             paid = money.shown(entry.amount, pool.currency)
-            return self._send(
+            return self.send_once(
                 f"withdrawal:{entry.id}",
                 pool,
                 f"Large withdrawal from {pool.name}: {paid}",
@@ -110,7 +110,7 @@ class Alerts:
                 factor = (entry.nav_before - entry.amount) / entry.nav_before
                 self.store.scale_day_open(pool.id, entry.created_at.date(), factor)
             paid = money.shown(entry.amount, pool.currency)
-            return self._send(
+            return self.send_once(
                 f"distribution:{entry.id}",
                 pool,
                 f"Distribution paid from {pool.name}: {paid}",
@@ -130,7 +130,7 @@ class Alerts:
         nav = f"NAV per unit {entry.nav_per_unit} {pool.currency}"
         if entry.type is EntryType.VALUATION_PROPOSED:
             nav_total = money.shown(entry.amount, pool.currency) if entry.amount is not None else "-"
-            return self._send(
+            return self.send_once(
                 f"valuation:{entry.id}",
                 pool,
                 f"{pool.name}: a valuation awaits your approval",
@@ -146,7 +146,7 @@ class Alerts:
             return False
         approved = entry.type is EntryType.VALUATION_APPROVED
         outcome = "approved: its orders settle at it" if approved else f"rejected: {entry.memo}"
-        return self._send(
+        return self.send_once(
             f"valuation:{entry.id}",
             pool,
             f"{pool.name}: valuation {'approved' if approved else 'rejected'}",
@@ -186,7 +186,7 @@ class Alerts:
             return False
         pct = money.quantize_places(move * 100, 2)
         direction = "up" if move > 0 else "down"
-        return self._send(
+        return self.send_once(
             f"navmove:{pool.id}:{day.isoformat()}",
             pool,
             f"{pool.name}: NAV per unit {direction} {abs(pct)}% today",
@@ -201,7 +201,7 @@ class Alerts:
     def on_parked(self, event: StoredEvent, reason: str, pool_id: str | None) -> bool:
         pool = self.repo.get_pool(pool_id) if pool_id else None
         where = pool.name if pool else "no pool (the account is not linked)"
-        return self._send(
+        return self.send_once(
             f"parked:{event.broker}:{event.event_id}",
             pool,
             f"Brokerage event parked: {event.type} from {event.broker}",
@@ -219,7 +219,7 @@ class Alerts:
 
         Once per pool, distinct drift and day: a nightly run repeats nothing,
         and a new difference is always told."""
-        return self._send(
+        return self.send_once(
             f"drift:{pool.id}:{day.isoformat()}:{fingerprint}",
             pool,
             f"Reconciliation: {pool.name} does not match its ledger",
@@ -239,7 +239,7 @@ class Alerts:
         function = str(letter.get("function", "an unknown consumer"))
         reason = str(letter.get("reason", "unknown"))
         record = json.dumps(letter.get("record", body), indent=2, default=str)[:4000]
-        return self._send(
+        return self.send_once(
             f"dead-letter:{message_id}",
             None,
             f"A record could not be processed by {function}",
@@ -274,11 +274,12 @@ class Alerts:
             ),
             f"Questions: {statement.manager.label}.",
         ]
-        link = f"{self.app_url}/#/pools/{pool.id}/investors/{statement.investor.id}/statement?from={s.start}&to={s.end}"
+        # The investor's own page in the portal (staff open it from the investor's row).
+        link = f"{self.app_url}/#/portal/{pool.id}?from={s.start}&to={s.end}"
         subject = f"{pool.name}: your statement, {s.start} to {s.end}"
-        return self._send(cause, pool, subject, lines, link=link, to=(statement.investor.email,))
+        return self.send_once(cause, pool, subject, lines, link=link, to=(statement.investor.email,))
 
-    def _send(
+    def send_once(
         self,
         cause: str,
         pool: Pool | None,

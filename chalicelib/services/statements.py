@@ -64,11 +64,19 @@ def _bad(field: str) -> date:
 
 
 class StatementService:
-    def __init__(self, pools: PoolService, directory: Directory, send: SendStatement | None = None) -> None:
+    def __init__(
+        self,
+        pools: PoolService,
+        directory: Directory,
+        send: SendStatement | None = None,
+        wants: Callable[[str, str], bool] | None = None,
+    ) -> None:
         self.pools = pools
         self.repo = pools.repo
         self.directory = directory
         self._send = send
+        # Whether an investor (pool id, investor id) wants their statement emailed: their portal preference.
+        self._wants = wants or (lambda _pool, _investor: True)
 
     def statement(
         self, who: Principal, pool_id: str, investor_id: str, *, start: str | None = None, end: str | None = None
@@ -130,6 +138,8 @@ class StatementService:
             if not s.investor.email or s.investor.status is InvestorStatus.REMOVED:
                 continue
             if not (s.period.opening_units or s.period.closing_units or s.period.lines):
+                continue
+            if not self._wants(pool.id, s.investor.id):
                 continue
             sent += self._send(s, f"statement:{pool.id}:{s.investor.id}:{s.period.start}:{s.period.end}")
         return sent

@@ -204,3 +204,52 @@ def test_signing_out_everywhere_refuses_the_access_tokens_already_handed_out(api
     assert api.post("/auth/logout", {}, as_user=None, headers=me).status_code == 200
     stale = api.get("/me/holdings", as_user=None, headers=me)
     assert (stale.status_code, error(stale)["code"]) == (401, "signed_out")
+
+
+def test_investors_with_a_login_are_emailed_their_settlements_and_payouts_as_they_choose(
+    api: Api, world: dict[str, Any], set_clock: Callable[[str], None]
+) -> None:
+    from app import send_alerts
+    from tests.support.events import TableStream
+
+    harbor = world["harbor"]
+    assert api.post(f"/pools/{harbor}/investors/{world['alice']}/invite").status_code == 201
+    me = sign_in_first_time(api, "alice@example.com")
+    stream = TableStream("test-pooldesk-pools")
+    stream.batch()
+    placed = api.post(f"/me/pools/{harbor}/orders", {"type": "subscription", "amount": "99.00"}, as_user=None, headers=me)
+    assert placed.status_code == 201, placed.body
+    valuation = api.post(f"/pools/{harbor}/valuations", {})
+    assert valuation.status_code == 201, valuation.body
+    approved = api.post(f"/pools/{harbor}/valuations/{valuation.json_body['id']}/approve", as_user="finance")
+    assert approved.status_code == 200, approved.body
+    before = len(sent_emails())
+    assert send_alerts(stream.batch(), None) == {"batchItemFailures": []}
+    mine = [m for m in sent_emails()[before:] if m.destinations["ToAddresses"] == ["alice@example.com"]]
+    assert [m.subject for m in mine] == ["Harbor Fund: your subscription has settled"]
+    assert "units issued for 99.00 USD" in mine[0].body and f"/#/portal/{harbor}" in mine[0].body
+    # Bob has no login: his settled order (placed by the manager) is not mailed to him.
+    assert not [m for m in sent_emails()[before:] if m.destinations["ToAddresses"] == ["bob@example.com"]]
+
+    # A payout: Alice hears of her share; once she turns that off, she does not.
+    assert api.post(f"/pools/{harbor}/distributions", {"amount": "20.00"}).status_code == 201
+    before = len(sent_emails())
+    assert send_alerts(stream.batch(), None) == {"batchItemFailures": []}
+    (paid,) = [m for m in sent_emails()[before:] if m.destinations["ToAddresses"] == ["alice@example.com"]]
+    assert paid.subject == "Harbor Fund: a distribution has paid you"
+    api.request("PUT", "/me/email-preferences", {"distribution_paid": False}, as_user=None, headers=me)
+    assert api.post(f"/pools/{harbor}/distributions", {"amount": "20.00"}).status_code == 201
+    before = len(sent_emails())
+    assert send_alerts(stream.batch(), None) == {"batchItemFailures": []}
+    assert not [m for m in sent_emails()[before:] if m.destinations["ToAddresses"] == ["alice@example.com"]]
+
+    # Statements: finance sends the period's; Alice, who turned statements off, is left out; Bob gets his.
+    api.request("PUT", "/me/email-preferences", {"statement_ready": False}, as_user=None, headers=me)
+    assert (
+        api.post(f"/pools/{harbor}/statements/email", {"from": "2026-11-30", "to": "2026-11-30"}, as_user="finance").status_code
+        == 202
+    )
+    before = len(sent_emails())
+    assert send_alerts(stream.batch(), None) == {"batchItemFailures": []}
+    to = sorted(m.destinations["ToAddresses"][0] for m in sent_emails()[before:] if "statement" in m.subject)
+    assert to == ["bob@example.com"]

@@ -185,7 +185,7 @@ export class HoldingView extends LightElement {
           <tbody>${this.activity.map(
             (e) => html`<tr data-type=${e.type}>
               <td class="small">${dateTime(e.created_at)}</td>
-              <td>${myEntryLabel(e.type)}</td>
+              <td>${myEntryLabel(e.type)}${e.memo ? html` <span class="muted small">${e.memo}</span>` : nothing}</td>
               <td class="num">${e.amount ? money(e.amount, cur) : ""}</td>
               <td class="num">${e.units ? fmtUnits(e.units) : ""}</td>
               <td class="num">${e.nav_per_unit ? price(e.nav_per_unit, cur) : ""}</td>
