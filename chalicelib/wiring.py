@@ -11,7 +11,7 @@ import boto3
 from botocore.config import Config
 
 from chalicelib.adapters import pool_items
-from chalicelib.adapters.accounts import DynamoAccountRecords, DynamoTickets
+from chalicelib.adapters.accounts import DynamoAccountRecords, DynamoHeldSignIns, DynamoTickets
 from chalicelib.adapters.alerts import DynamoAlertStore, SesMailer
 from chalicelib.adapters.brokerage import BrokerageLinks, WebhookEvents, WebhookSecrets
 from chalicelib.adapters.cognito import CognitoAuth, CognitoDirectory, TokenVerifier
@@ -38,6 +38,7 @@ from chalicelib.services.portal import PortalService
 from chalicelib.services.ports import PoolChange, StoredEvent
 from chalicelib.services.reconciliation import PoolReconciliation, Reconciliation
 from chalicelib.services.sessions import Sessions
+from chalicelib.services.sign_in import SignIn
 from chalicelib.services.statements import StatementService
 
 _BOTO = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=3, read_timeout=10)
@@ -203,6 +204,17 @@ def cognito_auth() -> CognitoAuth:
 
 
 @lru_cache(maxsize=1)
+def sign_in() -> SignIn:
+    return SignIn(
+        cognito_auth(),
+        token_verifier().verify,
+        account_records(),
+        DynamoHeldSignIns(dynamodb(), settings().connections_table),
+        clock=lambda: datetime.now(UTC),
+    )
+
+
+@lru_cache(maxsize=1)
 def token_verifier() -> TokenVerifier:
     s = settings()
     return TokenVerifier(jwks_url=s.jwks_url, issuer=s.issuer, client_id=s.client_id)
@@ -224,6 +236,7 @@ def reset() -> None:
         account_records,
         notices,
         sessions,
+        sign_in,
         portal,
         approvals,
         market_data,

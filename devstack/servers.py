@@ -47,6 +47,8 @@ def _serve(name: str, server: Any, url: str) -> Served:
 def start_moto(host: str, port: int) -> Served:
     # Stable Cognito pool ids across restarts; must be set before moto loads.
     os.environ.setdefault("MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY", "HASH")
+    # Authenticator codes are checked, as Cognito checks them (moto gives every user one fixed secret).
+    os.environ.setdefault("MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP", "true")
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
     from devstack import moto_patches

@@ -23,6 +23,7 @@ from chalicelib.adapters.attributes import parse_timestamp, timestamp
 from chalicelib.adapters.ddb import from_item, to_item
 from chalicelib.adapters.pool_items import key, pool_pk
 from chalicelib.services.people_ports import EmailPreferences, Membership, Standing
+from chalicelib.services.ports import Tokens
 
 STANDING, PREFERENCES, MEMBER, LOGIN = "STANDING", "PREFERENCES", "MEMBER#", "LOGIN#"
 
@@ -43,10 +44,19 @@ class DynamoAccountRecords:
             return Standing()
         item = from_item(resp["Item"])
         out = item.get("signed_out_at")
-        return Standing(disabled=bool(item.get("disabled")), signed_out_at=parse_timestamp(out) if out else None)
+        return Standing(
+            disabled=bool(item.get("disabled")),
+            signed_out_at=parse_timestamp(out) if out else None,
+            mfa_exempt=bool(item.get("mfa_exempt")),
+        )
 
     def set_standing(self, user_id: str, standing: Standing) -> None:
-        values: dict[str, Any] = {"PK": account_pk(user_id), "SK": STANDING, "disabled": standing.disabled}
+        values: dict[str, Any] = {
+            "PK": account_pk(user_id),
+            "SK": STANDING,
+            "disabled": standing.disabled,
+            "mfa_exempt": standing.mfa_exempt,
+        }
         if standing.signed_out_at is not None:
             values["signed_out_at"] = timestamp(standing.signed_out_at)
         self._db.put_item(TableName=self._table, Item=to_item(values))
@@ -163,3 +173,41 @@ class DynamoTickets:
         item = from_item(resp["Attributes"])
         groups = frozenset(g for g in item["groups"] if g != "none")
         return item["user_id"], item.get("email", ""), groups, parse_timestamp(item["valid_until"])
+
+
+class DynamoHeldSignIns:
+    """``PK = HELD#<sha-256 of the handle>`` in the connections table (TTL removes it later)."""
+
+    def __init__(self, client: Any, table: str) -> None:
+        self._db = client
+        self._table = table
+
+    def hold(self, digest: str, tokens: Tokens, expires_at: datetime) -> None:
+        values: dict[str, Any] = {
+            "PK": f"HELD#{digest}",
+            "SK": "HELD",
+            "access_token": tokens.access_token,
+            "id_token": tokens.id_token,
+            "expires_in": tokens.expires_in,
+            "valid_until": timestamp(expires_at),
+            "expires_at": int(time.time()) + 3600,
+        }
+        if tokens.refresh_token:
+            values["refresh_token"] = tokens.refresh_token
+        self._db.put_item(TableName=self._table, Item=to_item(values))
+
+    def held(self, digest: str) -> tuple[Tokens, datetime] | None:
+        resp = self._db.get_item(TableName=self._table, Key=key(f"HELD#{digest}", "HELD"), ConsistentRead=True)
+        if "Item" not in resp:
+            return None
+        item = from_item(resp["Item"])
+        tokens = Tokens(
+            access_token=item["access_token"],
+            id_token=item["id_token"],
+            refresh_token=item.get("refresh_token"),
+            expires_in=int(item["expires_in"]),
+        )
+        return tokens, parse_timestamp(item["valid_until"])
+
+    def release(self, digest: str) -> None:
+        self._db.delete_item(TableName=self._table, Key=key(f"HELD#{digest}", "HELD"))

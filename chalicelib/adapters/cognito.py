@@ -118,6 +118,11 @@ class CognitoAuth:
         session_next: str | None = resp.get("Session")
         return session_next
 
+    def has_totp(self, access_token: str) -> bool:
+        with self._errors():
+            user = self._idp.get_user(AccessToken=access_token)
+        return "SOFTWARE_TOKEN_MFA" in (user.get("UserMFASettingList") or [])
+
     def forgot(self, email: str) -> None:
         """Send a reset code, if there is such a user; the answer is the same either way."""
         errors = self._idp.exceptions

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from .ports import Challenge, Tokens
+
 
 @dataclass(frozen=True)
 class Account:
@@ -48,6 +50,9 @@ class Standing:
 
     disabled: bool = False
     signed_out_at: datetime | None = None
+    # Signs in with a password alone though staff: set only by the local stack's provisioning, for
+    # its published demo logins (no route sets it). Every other manager and finance user needs TOTP.
+    mfa_exempt: bool = False
 
     def refusal(self, issued_at: datetime | None) -> tuple[str, str] | None:
         """(code, message) when a token issued at ``issued_at`` may no longer be used."""
@@ -106,4 +111,35 @@ class Tickets(Protocol):
 
     def redeem(self, digest: str) -> tuple[str, str, frozenset[str], datetime] | None:
         """Take the ticket (at most one caller ever gets it): (user id, email, groups, expiry)."""
+        ...
+
+
+class HeldSignIns(Protocol):
+    """A staff sign-in's tokens, held back until an authenticator is set up (keyed by a digest
+    of the handle the client gets; kept minutes, not hours)."""
+
+    def hold(self, digest: str, tokens: Tokens, expires_at: datetime) -> None: ...
+
+    def held(self, digest: str) -> tuple[Tokens, datetime] | None: ...
+
+    def release(self, digest: str) -> None: ...
+
+
+class Authenticator(Protocol):
+    """The user pool as a signing-in user meets it (Cognito's public client)."""
+
+    def login(self, email: str, password: str) -> Tokens | Challenge: ...
+
+    def refresh(self, refresh_token: str) -> Tokens: ...
+
+    def respond(
+        self, challenge: str, *, email: str, session: str, new_password: str | None = None, code: str | None = None
+    ) -> Tokens | Challenge: ...
+
+    def mfa_secret(self, *, session: str | None = None, access_token: str | None = None) -> tuple[str, str | None]: ...
+
+    def mfa_verify(self, code: object, *, session: str | None = None, access_token: str | None = None) -> str | None: ...
+
+    def has_totp(self, access_token: str) -> bool:
+        """Whether the signed-in user has an authenticator turned on."""
         ...

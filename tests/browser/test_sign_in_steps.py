@@ -1,6 +1,7 @@
 """A first sign-in in the browser: finance invites a manager; the manager opens the
 emailed link, signs in with the temporary password, is refused a weak password
-(the policy is shown), chooses their own, and lands in the app."""
+(the policy is shown), chooses their own, sets up an authenticator from its QR code
+and key, lands in the app, signs out and back in with a code."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from devstack.mail import sent_mail
 from tests.support.api import FINANCE
 from tests.support.browser import shot
 from tests.support.stack import login
+from tests.support.totp import totp
 
 
 def test_an_invited_manager_chooses_a_password_at_the_first_sign_in(page: Page, web_stack: Stack) -> None:
@@ -41,4 +43,26 @@ def test_an_invited_manager_chooses_a_password_at_the_first_sign_in(page: Page, 
     page.get_by_label("New password").fill("Chosen-password-42")
     page.get_by_label("The same again").fill("Chosen-password-42")
     page.get_by_role("button", name="Set password").click()
+
+    # A manager sets up an authenticator before getting in: a QR code, and the key typed out.
+    expect(page.get_by_role("heading", name="Set up your authenticator")).to_be_visible()
+    expect(page.get_by_role("img", name="QR code of the authenticator key")).to_be_visible()
+    secret = page.get_by_test_id("mfa-secret").inner_text()
+    shot(page, "authenticator-setup")
+    wrong = "000000" if totp(secret) != "000000" else "111111"
+    page.get_by_label("Code", exact=True).fill(wrong)
+    page.get_by_role("button", name="Turn on and sign in").click()
+    expect(page.get_by_text("that code did not match")).to_be_visible()
+    page.get_by_label("Code", exact=True).fill(totp(secret))
+    page.get_by_role("button", name="Turn on and sign in").click()
+    expect(page.get_by_role("heading", name="Pools")).to_be_visible()
+
+    # Signing out everywhere, then in again: the password, then the authenticator's code.
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill("Chosen-password-42")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
+    page.get_by_label("Code", exact=True).fill(totp(secret))
+    page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Pools")).to_be_visible()

@@ -10,6 +10,7 @@ from chalice.test import Client
 
 from chalicelib import wiring
 from chalicelib.resources import WEBHOOK_SECRET_PREFIX
+from chalicelib.services.people_ports import Standing
 from devstack.demo import DEMO_USERS
 from devstack.provision import CognitoIds, provision_alert_mail, provision_cognito, provision_tables, provision_webhook_secrets
 from tests.support.api import FINANCE, MANAGER, MANAGER2, Api, add_investor, contribute, make_pool
@@ -36,6 +37,12 @@ def cognito(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[CognitoIds]:
     monkeypatch.setenv("APP_URL", "https://pooldesk.example")
     monkeypatch.delenv("COGNITO_JWKS_URL", raising=False)
     wiring.reset()
+    # As the local stack does: the demo staff sign in with passwords alone (invited staff need TOTP).
+    idp = boto3.client("cognito-idp", region_name="us-east-1")
+    for user in DEMO_USERS:
+        attrs = idp.admin_get_user(UserPoolId=ids.user_pool_id, Username=user.email)["UserAttributes"]
+        sub = next(a["Value"] for a in attrs if a["Name"] == "sub")
+        wiring.account_records().set_standing(sub, Standing(mfa_exempt=True))
     yield ids
     wiring.reset()
 

@@ -56,6 +56,7 @@ UNSIGNED = {
         "ForgotPassword",
         "ConfirmForgotPassword",
         "GlobalSignOut",
+        "GetUser",
     )
 }
 READS = {"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"}

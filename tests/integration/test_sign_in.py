@@ -50,17 +50,24 @@ def test_a_first_sign_in_sets_a_password_then_an_authenticator_guards_every_sign
     step = {"challenge": "NEW_PASSWORD_REQUIRED", "email": invited, "session": first["session"]}
     weak = api.post("/auth/challenge", {**step, "new_password": "short"}, as_user=None)
     assert (weak.status_code, error(weak)["code"], error(weak)["field"]) == (400, "weak_password", "new_password")
-    signed = post(api, "/auth/challenge", {**step, "new_password": CHOSEN})
-    assert signed["token_type"] == "Bearer" and signed["access_token"] and signed["challenge"] is None
-    bearer = {"Authorization": f"Bearer {signed['access_token']}"}
-    assert api.get("/me", as_user=None, headers=bearer).json_body["role"] == "managers"
-
-    # The authenticator: a secret, shown as a QR code; its first code turns it on.
-    setup = post(api, "/auth/mfa/setup", {}, headers=bearer)
+    # A manager must set up an authenticator before any token is handed over.
+    held = post(api, "/auth/challenge", {**step, "new_password": CHOSEN})
+    assert (held["challenge"], held["access_token"]) == ("MFA_SETUP", None)
+    setup_step = {"session": held["session"], "email": invited}
+    setup = post(api, "/auth/mfa/setup", setup_step)
     assert setup["otpauth_uri"] == f"otpauth://totp/Pooldesk%3Anew.manager%40example.com?secret={setup['secret']}&issuer=Pooldesk"
-    wrong = api.post("/auth/mfa/verify", {"code": "12345"}, as_user=None, headers=bearer)
-    assert (wrong.status_code, error(wrong)["field"]) == (400, "code")
-    assert post(api, "/auth/mfa/verify", {"code": totp(setup["secret"])}, headers=bearer)["enabled"] is True
+    wrong = api.post(
+        "/auth/mfa/verify", {**setup_step, "code": "123456" if totp(setup["secret"]) != "123456" else "654321"}, as_user=None
+    )
+    assert (wrong.status_code, error(wrong)["code"]) == (400, "invalid_code")
+    done = post(api, "/auth/mfa/verify", {**setup_step, "code": totp(setup["secret"])})
+    assert done["enabled"] is True and done["signed_in"]["access_token"]
+    bearer = {"Authorization": f"Bearer {done['signed_in']['access_token']}"}
+    assert api.get("/me", as_user=None, headers=bearer).json_body["role"] == "managers"
+    # The held sign-in is used up; a made-up one is refused.
+    for session in (held["session"], "pooldesk-setup-" + "x" * 43):
+        gone = api.post("/auth/mfa/setup", {"session": session, "email": invited}, as_user=None)
+        assert (gone.status_code, error(gone)["code"]) == (401, "invalid_session")
     anonymous = api.post("/auth/mfa/setup", {}, as_user=None)
     assert (anonymous.status_code, error(anonymous)["code"]) == (401, "not_signed_in")
 
@@ -97,7 +104,8 @@ def test_a_forgotten_password_is_reset_with_a_code_and_never_reveals_who_has_an_
     assert (weak.status_code, error(weak)["field"]) == (400, "new_password")
     assert error(weak)["message"] == "the new password needs an upper-case letter, a digit, a symbol such as - or !"
     assert post(api, "/auth/reset", {"email": invited, "code": "123456", "new_password": CHOSEN}) == {"reset": True}
-    assert post(api, "/auth/login", {"email": invited, "password": CHOSEN})["access_token"]
+    # The new password works (a manager without an authenticator is then asked to set one up).
+    assert post(api, "/auth/login", {"email": invited, "password": CHOSEN})["challenge"] == "MFA_SETUP"
     # A session that is not Cognito's is refused with what to do.
     forged = api.post(
         "/auth/challenge",
@@ -132,7 +140,11 @@ def test_finance_invites_a_manager_who_signs_in_with_the_emailed_temporary_passw
     first = post(api, "/auth/login", {"email": "morgan.new@example.com", "password": password})
     assert first["challenge"] == "NEW_PASSWORD_REQUIRED"
     step = {"challenge": "NEW_PASSWORD_REQUIRED", "email": "morgan.new@example.com", "session": first["session"]}
-    signed = post(api, "/auth/challenge", {**step, "new_password": CHOSEN})
+    held = post(api, "/auth/challenge", {**step, "new_password": CHOSEN})
+    assert held["challenge"] == "MFA_SETUP"  # staff set up an authenticator before any token is theirs
+    setup = {"session": held["session"], "email": "morgan.new@example.com"}
+    secret = post(api, "/auth/mfa/setup", setup)["secret"]
+    signed = post(api, "/auth/mfa/verify", {**setup, "code": totp(secret)})["signed_in"]
     me = api.get("/me", as_user=None, headers={"Authorization": f"Bearer {signed['access_token']}"}).json_body
     assert me["role"] == "managers"
 

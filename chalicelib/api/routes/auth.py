@@ -43,7 +43,7 @@ bp, api = area(__name__)
     tag="auth",
 )
 def login(call: Call) -> SignInResponse:
-    return SignInResponse.of(wiring.cognito_auth().login(call.body.email.strip(), call.body.password))
+    return SignInResponse.of(wiring.sign_in().login(call.body.email.strip(), call.body.password))
 
 
 @api.route(
@@ -57,7 +57,7 @@ def login(call: Call) -> SignInResponse:
 )
 def answer_challenge(call: Call) -> SignInResponse:
     b = call.body
-    done = wiring.cognito_auth().respond(
+    done = wiring.sign_in().respond(
         b.challenge, email=b.email.strip(), session=b.session, new_password=b.new_password, code=b.code
     )
     return SignInResponse.of(done)
@@ -86,7 +86,7 @@ def mfa_setup(call: Call) -> MfaSecretResponse:
     b = call.body
     cognito = wiring.cognito_auth()
     if b.session:
-        secret, session = cognito.mfa_secret(session=b.session)
+        secret, session = wiring.sign_in().mfa_secret(session=b.session)
         who = (b.email or "").strip()
     else:
         token = _signed_in_token(call)
@@ -111,12 +111,10 @@ def mfa_setup(call: Call) -> MfaSecretResponse:
 )
 def mfa_verify(call: Call) -> MfaVerifiedResponse:
     b = call.body
-    cognito = wiring.cognito_auth()
     if b.session:
-        session = cognito.mfa_verify(b.code, session=b.session) or b.session
-        done = cognito.respond("MFA_SETUP", email=(b.email or "").strip(), session=session)
+        done = wiring.sign_in().mfa_verify(b.code, email=(b.email or "").strip(), session=b.session)
         return MfaVerifiedResponse(enabled=True, signed_in=SignInResponse.of(done))
-    cognito.mfa_verify(b.code, access_token=_signed_in_token(call))
+    wiring.cognito_auth().mfa_verify(b.code, access_token=_signed_in_token(call))
     return MfaVerifiedResponse(enabled=True)
 
 

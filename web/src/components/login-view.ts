@@ -1,4 +1,4 @@
-import { html } from "lit";
+import { html, svg } from "lit";
 import { LightElement } from "./base";
 import { customElement } from "./define";
 import { session } from "../context";
@@ -6,6 +6,7 @@ import { ApiError, type SignInStep } from "../lib/api";
 import type { MfaSecret } from "../lib/types";
 import { afterSignIn } from "../lib/router";
 import { email as checkEmail } from "../lib/validate";
+import { qrPath } from "../lib/qr";
 
 const POLICY = "At least 12 characters, with an upper-case and a lower-case letter, a digit and a symbol such as - or !";
 
@@ -131,8 +132,10 @@ export class LoginView extends LightElement {
     const setup = step.challenge === "MFA_SETUP";
     return html`<h1>${setup ? "Set up your authenticator" : "Enter your code"}</h1>
       ${setup && this.mfa
-        ? html`<p class="small">Add Pooldesk to an authenticator app (1Password, Google Authenticator, Authy…):
-            <a href=${this.mfa.otpauth_uri}>open it in the app</a>, or type this key:</p>
+        ? html`<p class="small">Managers and finance sign in with a code from an authenticator app (1Password, Google Authenticator, Authy…).
+            Scan this code with it:</p>
+            ${qrCode(this.mfa.otpauth_uri)}
+            <p class="small">or <a href=${this.mfa.otpauth_uri}>open it in the app</a>, or type this key:</p>
             <p><code data-testid="mfa-secret">${this.mfa.secret}</code></p>`
         : html`<p class="muted small">The 6 digits your authenticator app shows for Pooldesk (${step.email}).</p>`}
       <form class="stack" @submit=${this.answer} novalidate>
@@ -192,7 +195,7 @@ export class LoginView extends LightElement {
       <div class="card">
         <div class="brand">${logo()} Pooldesk</div>
         <h1>Sign in</h1>
-        <p class="muted small">Fund managers and finance staff sign in with their work email.</p>
+        <p class="muted small">Fund managers, finance staff and investors sign in with the email their invitation came to.</p>
         <form class="stack" @submit=${this.submit} novalidate>
           ${this.notice && !this.error ? html`<div class="notice" role="status" data-testid="sign-in-notice">${this.notice}</div>` : null}
           ${this.error ? html`<div class="form-error" role="alert">${this.error}</div>` : null}
@@ -214,6 +217,15 @@ export class LoginView extends LightElement {
   }
 }
 customElement("pd-login", LoginView);
+
+/** The otpauth URI as a QR code an authenticator app scans. */
+function qrCode(uri: string) {
+  const qr = qrPath(uri);
+  const side = qr.size + 8; // a quiet zone of 4 modules all round
+  return html`<figure class="qr" data-testid="mfa-qr">
+    ${svg`<svg role="img" aria-label="QR code of the authenticator key" viewBox="-4 -4 ${side} ${side}" width="200" height="200" shape-rendering="crispEdges"><rect x="-4" y="-4" width=${side} height=${side} fill="#fff"></rect><path d=${qr.d} fill="#000"></path></svg>`}
+  </figure>`;
+}
 
 export function logo() {
   return html`<svg viewBox="0 0 32 32" aria-hidden="true"><rect width="32" height="32" rx="7" fill="currentColor" opacity="0.15"/><path d="M7 22 L13 15 L18 19 L25 9" stroke="#5ee0b4" stroke-width="3" fill="none" stroke-linecap="round" stroke-linejoin="round"/></svg>`;
