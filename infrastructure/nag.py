@@ -94,8 +94,10 @@ class AcceptedFindings(_Stack):
             [
                 _why(
                     "COG2",
-                    "MFA is offered (TOTP) but not yet required: the web app's sign-in does not answer Cognito's MFA "
-                    "challenge yet. Requiring it is the next step for sign-in.",
+                    "TOTP is required of managers and finance by the API (a staff sign-in gets no token until an "
+                    "authenticator is set up, and a staff token from a login without one is refused), and is optional "
+                    "for investors, as the product asks. Cognito's MFA setting is one per user pool: ON would force it "
+                    "on investors too.",
                 ),
                 _why("COG8", "Cognito's Plus plan (threat protection) is a cost decision left to the operator (docs/deploy.md)."),
             ],

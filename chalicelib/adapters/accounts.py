@@ -48,6 +48,7 @@ class DynamoAccountRecords:
             disabled=bool(item.get("disabled")),
             signed_out_at=parse_timestamp(out) if out else None,
             mfa_exempt=bool(item.get("mfa_exempt")),
+            mfa_enrolled=bool(item.get("mfa_enrolled")),
         )
 
     def set_standing(self, user_id: str, standing: Standing) -> None:
@@ -56,6 +57,7 @@ class DynamoAccountRecords:
             "SK": STANDING,
             "disabled": standing.disabled,
             "mfa_exempt": standing.mfa_exempt,
+            "mfa_enrolled": standing.mfa_enrolled,
         }
         if standing.signed_out_at is not None:
             values["signed_out_at"] = timestamp(standing.signed_out_at)

@@ -53,8 +53,11 @@ class Standing:
     # Signs in with a password alone though staff: set only by the local stack's provisioning, for
     # its published demo logins (no route sets it). Every other manager and finance user needs TOTP.
     mfa_exempt: bool = False
+    # Has an authenticator, as seen when signing in through Pooldesk: a staff token without it is refused,
+    # so tokens taken from Cognito directly (its client id is public) cannot skip the authenticator.
+    mfa_enrolled: bool = False
 
-    def refusal(self, issued_at: datetime | None) -> tuple[str, str] | None:
+    def refusal(self, issued_at: datetime | None, *, staff: bool = False) -> tuple[str, str] | None:
         """(code, message) when a token issued at ``issued_at`` may no longer be used."""
         if self.disabled:
             return "account_disabled", "this login has been disabled by finance"
@@ -62,6 +65,8 @@ class Standing:
         # (safer than letting a stale one through; signing in again takes longer than that).
         if self.signed_out_at is not None and (issued_at is None or issued_at <= self.signed_out_at.replace(microsecond=0)):
             return "signed_out", "this session was signed out; sign in again"
+        if staff and not (self.mfa_enrolled or self.mfa_exempt):
+            return "mfa_required", "managers and finance sign in with an authenticator: sign in again to set one up"
         return None
 
 

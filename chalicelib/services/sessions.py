@@ -37,7 +37,7 @@ class Sessions:
 
     def admit(self, who: Principal) -> Principal:
         """The caller a valid token names, unless their login was disabled or signed out since."""
-        refused = self.records.standing(who.user_id).refusal(who.issued_at)
+        refused = self.records.standing(who.user_id).refusal(who.issued_at, staff=who.is_manager or who.is_finance)
         if refused is not None:
             raise Unauthorized(refused[1], code=refused[0])
         return who

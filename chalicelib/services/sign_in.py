@@ -10,6 +10,7 @@ import hashlib
 import secrets
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from chalicelib.domain.errors import Unauthorized
@@ -66,10 +67,18 @@ class SignIn:
         if session.startswith(HELD_PREFIX):
             tokens = self._held(session)
             self.cognito.mfa_verify(code, access_token=tokens.access_token)
+            self.enrolled(tokens.access_token)
             self.held.release(_digest(session))
             return tokens
         after = self.cognito.mfa_verify(code, session=session) or session
         return self.cognito.respond("MFA_SETUP", email=email, session=after)
+
+    def enrolled(self, access_token: str) -> None:
+        """An authenticator was just turned on: the login's staff tokens are accepted from now on."""
+        who = self._verify(access_token)
+        standing = self.records.standing(who.user_id)
+        if not standing.mfa_enrolled:
+            self.records.set_standing(who.user_id, replace(standing, mfa_enrolled=True))
 
     def _finish(self, done: Tokens | Challenge, email: str) -> Tokens | Challenge:
         if isinstance(done, Challenge):
@@ -80,7 +89,10 @@ class SignIn:
             done, who = self._after_sign_out(done, standing.signed_out_at)
         if not (who.is_manager or who.is_finance):
             return done  # investors: an authenticator is theirs to choose
-        if standing.mfa_exempt or self.cognito.has_totp(done.access_token):
+        if standing.mfa_exempt or standing.mfa_enrolled:
+            return done
+        if self.cognito.has_totp(done.access_token):
+            self.records.set_standing(who.user_id, replace(standing, mfa_enrolled=True))
             return done
         handle = HELD_PREFIX + secrets.token_urlsafe(32)
         self.held.hold(_digest(handle), done, self.now() + HELD_FOR)

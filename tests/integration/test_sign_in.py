@@ -44,7 +44,9 @@ def post(api: Api, path: str, body: dict[str, Any], status: int = 200, **kw: Any
     return resp.json_body
 
 
-def test_a_first_sign_in_sets_a_password_then_an_authenticator_guards_every_sign_in(api: Api, invited: str) -> None:
+def test_a_first_sign_in_sets_a_password_then_an_authenticator_guards_every_sign_in(
+    api: Api, invited: str, cognito: CognitoIds
+) -> None:
     first = post(api, "/auth/login", {"email": invited, "password": TEMPORARY})
     assert (first["challenge"], first["email"], first["access_token"]) == ("NEW_PASSWORD_REQUIRED", invited, None)
     step = {"challenge": "NEW_PASSWORD_REQUIRED", "email": invited, "session": first["session"]}
@@ -53,6 +55,12 @@ def test_a_first_sign_in_sets_a_password_then_an_authenticator_guards_every_sign
     # A manager must set up an authenticator before any token is handed over.
     held = post(api, "/auth/challenge", {**step, "new_password": CHOSEN})
     assert (held["challenge"], held["access_token"]) == ("MFA_SETUP", None)
+    # Tokens taken from Cognito directly (its app client id is public) do not skip the authenticator.
+    direct = boto3.client("cognito-idp", region_name="us-east-1").initiate_auth(
+        ClientId=cognito.client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": invited, "PASSWORD": CHOSEN}
+    )["AuthenticationResult"]["AccessToken"]
+    bypass = api.get("/me", as_user=None, headers={"Authorization": f"Bearer {direct}"})
+    assert (bypass.status_code, error(bypass)["code"]) == (401, "mfa_required")
     setup_step = {"session": held["session"], "email": invited}
     setup = post(api, "/auth/mfa/setup", setup_step)
     assert setup["otpauth_uri"] == f"otpauth://totp/Pooldesk%3Anew.manager%40example.com?secret={setup['secret']}&issuer=Pooldesk"

@@ -114,7 +114,9 @@ def mfa_verify(call: Call) -> MfaVerifiedResponse:
     if b.session:
         done = wiring.sign_in().mfa_verify(b.code, email=(b.email or "").strip(), session=b.session)
         return MfaVerifiedResponse(enabled=True, signed_in=SignInResponse.of(done))
-    wiring.cognito_auth().mfa_verify(b.code, access_token=_signed_in_token(call))
+    token = _signed_in_token(call)
+    wiring.cognito_auth().mfa_verify(b.code, access_token=token)
+    wiring.sign_in().enrolled(token)
     return MfaVerifiedResponse(enabled=True)
 
 
