@@ -194,6 +194,7 @@ def brokerage_service() -> BrokerageService:
         WebhookSecrets(secrets, s.webhook_secret_prefix),
         WebhookEvents(dynamodb(), s.events_table),
         on_parked=lambda event, reason, pool_id: alerts().on_parked(event, reason, pool_id),
+        on_link_requested=lambda pool, link: alerts().on_link_requested(pool, link),
     )
 
 

@@ -83,6 +83,7 @@ def seed(
     service.distribute(manager, growth.id, amount="1200.00", memo="Q3 income")
     service.withdraw(manager, growth.id, investor_id=people["Alan Turing"], amount="1500.00")
     brokerage.link(manager, growth.id, broker=DEMO_BROKER, account_id=DEMO_ACCOUNT)
+    brokerage.approve_link(owners["finance@example.com"], growth.id)  # a link applies once finance approves it
     PerformanceService(service).set_benchmark(manager, growth.id, "SPY")
     made.append(growth.id)
 

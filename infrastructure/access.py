@@ -69,6 +69,7 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
         tables=((POOLS_TABLE, "read_write"), (EVENTS_TABLE, "read_write"), (CONNECTIONS_TABLE, "read_write")),
         webhook_secrets=True,
         user_directory=True,
+        finance_directory=True,  # a manager's brokerage link is emailed to finance to approve
         manage_users=True,
         send_email=True,
         push=True,

@@ -28,13 +28,68 @@ class BrokerageLinks:
         if "Item" not in resp:
             return None
         i = from_item(resp["Item"])
-        return BrokerageLink(pool_id, i["broker"], i["account_id"], i["linked_by"], i["linked_at"])
+        return BrokerageLink(
+            pool_id,
+            i["broker"],
+            i["account_id"],
+            i["linked_by"],
+            i["linked_at"],
+            status=i.get("status", "approved"),
+            approved_by=i.get("approved_by"),
+            approved_at=i.get("approved_at"),
+        )
 
-    def pool_for(self, broker: str, account_id: str) -> str | None:
+    def pool_for(self, broker: str, account_id: str) -> tuple[str, bool] | None:
         resp = self._db.get_item(
             TableName=self._table, Key=to_item(items.broker_link_key(broker, account_id)), ConsistentRead=True
         )
-        return str(from_item(resp["Item"])["pool_id"]) if "Item" in resp else None
+        if "Item" not in resp:
+            return None
+        i = from_item(resp["Item"])
+        return str(i["pool_id"]), i.get("status", "approved") == "approved"
+
+    def approve(self, link: BrokerageLink) -> None:
+        stamp = {":approved": "approved", ":by": link.approved_by or "", ":at": link.approved_at or ""}
+        update = "SET #status = :approved, approved_by = :by, approved_at = :at"
+
+        def approved(key_: dict[str, str], condition: str, values: dict[str, str]) -> dict[str, Any]:
+            return {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": to_item(key_),
+                    "UpdateExpression": update,
+                    "ConditionExpression": condition,
+                    "ExpressionAttributeNames": {"#status": "status"},
+                    "ExpressionAttributeValues": to_item({**stamp, **values}),
+                }
+            }
+
+        # Only the link finance looked at: not one the manager has replaced since.
+        self._db.transact_write_items(
+            TransactItems=[
+                approved(items.broker_link_key(link.broker, link.account_id), "pool_id = :pid", {":pid": link.pool_id}),
+                approved(
+                    {"PK": items.pool_pk(link.pool_id), "SK": items.BROKERAGE},
+                    "account_id = :account AND broker = :broker",
+                    {":account": link.account_id, ":broker": link.broker},
+                ),
+            ]
+        )
+
+    def unlink(self, link: BrokerageLink) -> None:
+        self._db.transact_write_items(
+            TransactItems=[
+                {
+                    "Delete": {
+                        "TableName": self._table,
+                        "Key": to_item(items.broker_link_key(link.broker, link.account_id)),
+                        "ConditionExpression": "pool_id = :pid",
+                        "ExpressionAttributeValues": to_item({":pid": link.pool_id}),
+                    }
+                },
+                {"Delete": {"TableName": self._table, "Key": items.key(items.pool_pk(link.pool_id), items.BROKERAGE)}},
+            ]
+        )
 
     def link(self, link: BrokerageLink) -> None:
         """Link one account to one pool, replacing the pool's previous link."""
@@ -50,6 +105,7 @@ class BrokerageLinks:
                             "pool_id": link.pool_id,
                             "broker": link.broker,
                             "account_id": link.account_id,
+                            "status": link.status,
                         }
                     ),
                     "ConditionExpression": "attribute_not_exists(PK) OR pool_id = :pid",
@@ -68,6 +124,7 @@ class BrokerageLinks:
                             "account_id": link.account_id,
                             "linked_by": link.linked_by,
                             "linked_at": link.linked_at,
+                            "status": link.status,
                         }
                     ),
                 }

@@ -112,6 +112,11 @@ class BrokerageOut(BaseModel):
     account_id: str
     linked_by: str
     linked_at: str
+    status: Literal["pending", "approved", "declined"] = Field(
+        description="pending: finance has not approved it yet, and the account's events apply to no pool"
+    )
+    approved_by: str | None = None
+    approved_at: str | None = None
 
     @classmethod
     def of(cls, link: BrokerageLink) -> Self:
@@ -121,6 +126,9 @@ class BrokerageOut(BaseModel):
             account_id=link.account_id,
             linked_by=link.linked_by,
             linked_at=link.linked_at,
+            status=link.status,  # type: ignore[arg-type]  # one of the three, as the service sets it
+            approved_by=link.approved_by,
+            approved_at=link.approved_at,
         )
 
 

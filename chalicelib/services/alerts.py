@@ -22,7 +22,19 @@ from chalicelib.domain.errors import Forbidden, InvalidInput
 from chalicelib.domain.model import EntryType, LedgerEntry, Pool
 
 from .access import check_write
-from .ports import AlertSettings, AlertStore, Directory, Email, Mailer, Page, PoolRepository, Principal, SentAlert, StoredEvent
+from .ports import (
+    AlertSettings,
+    AlertStore,
+    BrokerageLink,
+    Directory,
+    Email,
+    Mailer,
+    Page,
+    PoolRepository,
+    Principal,
+    SentAlert,
+    StoredEvent,
+)
 from .statements import InvestorStatement
 
 DEFAULT_WITHDRAWAL_THRESHOLD = Decimal("0.10")
@@ -196,6 +208,20 @@ class Alerts:
                 f"NAV: {money.shown(pool.nav, pool.currency)}.",
                 "You will get this alert at most once a day.",
             ],
+        )
+
+    def on_link_requested(self, pool: Pool, link: BrokerageLink) -> bool:
+        """Finance hears of a brokerage link to approve: until then the account's events apply to no pool."""
+        return self.send_once(
+            f"link:{pool.id}:{link.broker}:{link.account_id}:{link.linked_at}",
+            pool,
+            f"{pool.name}: a brokerage link awaits your approval",
+            [
+                f"The manager of {pool.name} asks to link it to account {link.account_id} at {link.broker}.",
+                "Until finance approves, the account's webhook events are parked, not applied.",
+                "Approve it only if the account is this pool's (ask the manager or the brokerage if unsure).",
+            ],
+            link=f"{self.app_url}/#/pools/{pool.id}/settings",
         )
 
     def on_parked(self, event: StoredEvent, reason: str, pool_id: str | None) -> bool:

@@ -12,15 +12,17 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from chalicelib.domain.errors import DomainError, Forbidden, InvalidInput
+from chalicelib.domain.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from chalicelib.domain.model import Pool
 
 from . import webhooks
-from .access import check_write
+from .access import check_checker, check_write
 from .commands import Receipt
 from .pools import PoolService
 from .ports import BrokerageLink, BrokerageLinkStore, Page, Principal, StoredEvent, WebhookEventStore, WebhookSecretStore
@@ -118,6 +120,7 @@ class BrokerageService:
         *,
         clock: Callable[[], datetime] = _utcnow,
         on_parked: Callable[[StoredEvent, str, str | None], object] | None = None,
+        on_link_requested: Callable[[Pool, BrokerageLink], object] | None = None,
     ) -> None:
         self.pools = pools
         self.links = links
@@ -125,15 +128,49 @@ class BrokerageService:
         self.events = events
         self._clock = clock
         self._on_parked = on_parked
+        self._on_link_requested = on_link_requested
 
     # -- linking ----------------------------------------------------------------
 
     def link(self, who: Principal, pool_id: str, *, broker: str, account_id: str) -> BrokerageLink:
-        check_write(who, self.pools.repo.get_pool(pool_id), pool_id)
+        """The manager asks for the pool to take an account's events; nothing applies until
+        finance approves (anyone could type an account id: the link needs a second person)."""
+        pool = check_write(who, self.pools.repo.get_pool(pool_id), pool_id)
         self.secrets.for_broker(broker)  # an unknown broker is refused before anything is written
-        link = BrokerageLink(pool_id, broker, account_id, who.user_id, self._clock().isoformat().replace("+00:00", "Z"))
+        link = BrokerageLink(
+            pool_id, broker, account_id, who.user_id, self._stamp(), status="pending", approved_by=None, approved_at=None
+        )
         self.links.link(link)
+        if self._on_link_requested is not None:
+            self._on_link_requested(pool, link)
         return link
+
+    def approve_link(self, who: Principal, pool_id: str) -> BrokerageLink:
+        check_checker(who, self.pools.repo.get_pool(pool_id), pool_id)
+        link = self._pending(pool_id)
+        if link.linked_by == who.user_id:  # pragma: no cover - finance cannot ask for a link (check_write)
+            raise Forbidden("a link is approved by someone other than the person who asked for it", code="approver_is_requester")
+        approved = replace(link, status="approved", approved_by=who.user_id, approved_at=self._stamp())
+        self.links.approve(approved)
+        return approved
+
+    def decline_link(self, who: Principal, pool_id: str) -> BrokerageLink:
+        """Finance refuses a link: the account is free again (for the pool it really belongs to)."""
+        check_checker(who, self.pools.repo.get_pool(pool_id), pool_id)
+        link = self._pending(pool_id)
+        self.links.unlink(link)
+        return replace(link, status="declined")
+
+    def _pending(self, pool_id: str) -> BrokerageLink:
+        link = self.links.of_pool(pool_id)
+        if link is None:
+            raise NotFound("this pool has no brokerage link", code="brokerage_not_linked")
+        if link.approved:
+            raise Conflict(f"the link to {link.account_id} was approved already", code="link_approved")
+        return link
+
+    def _stamp(self) -> str:
+        return self._clock().isoformat().replace("+00:00", "Z")
 
     def link_of(self, who: Principal, pool_id: str) -> BrokerageLink | None:
         self.pools.get_pool(who, pool_id)
@@ -168,10 +205,14 @@ class BrokerageService:
             return event.status
         _, data = _parse(event.body.encode())
         account = getattr(data, "account_id", "")
-        pool_id = self.links.pool_for(event.broker, account)
-        if pool_id is None:
+        found = self.links.pool_for(event.broker, account)
+        if found is None:
             reason = f"no pool is linked to account {account} at {event.broker}"
             self._park(event, reason, None)
+            return "parked"
+        pool_id, approved = found
+        if not approved:
+            self._park(event, f"link_pending: the link of account {account} to this pool awaits finance's approval", pool_id)
             return "parked"
         actor = Principal.system(f"broker:{event.broker}", f"Brokerage {event.broker} (webhook)")
         # The key is derived from the event, so a redelivery replays instead of moving money again.

@@ -198,6 +198,15 @@ class BrokerageLink:
     account_id: str
     linked_by: str
     linked_at: str
+    # A manager's link waits for finance: until approved, the account's events apply to no pool.
+    # (Links made before approvals existed read as approved.)
+    status: str = "approved"  # pending | approved
+    approved_by: str | None = None
+    approved_at: str | None = None
+
+    @property
+    def approved(self) -> bool:
+        return self.status == "approved"
 
 
 @dataclass(frozen=True)
@@ -363,9 +372,17 @@ class PriceStore(Protocol):
 class BrokerageLinkStore(Protocol):
     def of_pool(self, pool_id: str) -> BrokerageLink | None: ...
 
-    def pool_for(self, broker: str, account_id: str) -> str | None: ...
+    def pool_for(self, broker: str, account_id: str) -> tuple[str, bool] | None:
+        """The pool an account is linked to, and whether finance approved the link."""
+        ...
 
     def link(self, link: BrokerageLink) -> None: ...
+
+    def approve(self, link: BrokerageLink) -> None:
+        """Record finance's approval (``link`` as approved) on both of its items."""
+        ...
+
+    def unlink(self, link: BrokerageLink) -> None: ...
 
 
 class WebhookSecretStore(Protocol):

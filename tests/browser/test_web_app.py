@@ -136,6 +136,10 @@ def test_a_signed_webhook_trade_shows_in_activity_live(page: Page, web_stack: St
     page.get_by_label("Account id").fill(account)
     page.get_by_role("button", name="Link account").click()
     expect(page.get_by_test_id("brokerage-link")).to_contain_text(account)
+    expect(page.get_by_test_id("brokerage-link")).to_contain_text("Awaiting finance's approval")
+    # Finance approves the link (a second person): from now on the account's events apply.
+    finance = login(web_stack.api, FINANCE.email, FINANCE.password)
+    assert finance.post(f"{web_stack.api}/pools/{pool_id}/brokerage/approve", timeout=10).status_code == 200
 
     page.get_by_role("link", name="Activity", exact=True).click()
     expect(page.locator("tr[data-type=contribution]")).to_have_count(1)

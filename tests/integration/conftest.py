@@ -71,4 +71,6 @@ def linked(api: Api) -> dict[str, str]:
     contribute(api, pid, inv["id"], "1000.00")
     resp = api.request("PUT", f"/pools/{pid}/brokerage", {"broker": "demo", "account_id": "ACC-1"})
     assert resp.status_code == 200, resp.body
+    approved = api.post(f"/pools/{pid}/brokerage/approve", as_user="finance")  # a link needs finance's approval
+    assert approved.status_code == 200, approved.body
     return {"pool_id": pid}

@@ -28,6 +28,7 @@ def target(api: Api) -> dict[str, str]:
     inv = add_investor(api, pid, "Alice")["id"]
     assert contribute(api, pid, inv, "500.00").status_code == 201
     assert api.request("PUT", f"/pools/{pid}/brokerage", {"broker": "demo", "account_id": "ACC-1"}).status_code == 200
+    assert api.post(f"/pools/{pid}/brokerage/approve", as_user="finance").status_code == 200
     return {"pool_id": pid, "investor_id": inv}
 
 

@@ -177,6 +177,7 @@ def test_each_role_allows_exactly_what_its_function_does(api: Api, recorder: Rec
         assert api.post(f"/pools/{pid}/trades", trade).status_code == 201
         assert api.post(f"/pools/{pid}/distributions", {"amount": "10.00"}).status_code == 201
         assert api.request("PUT", f"/pools/{pid}/brokerage", {"broker": "demo", "account_id": "ACC-1"}).status_code == 200
+        assert api.post(f"/pools/{pid}/brokerage/approve", as_user="finance").status_code == 200
         assert post_event(api, trade_event("evt-lp-1", qty="1")).status_code == 202
         # An account no pool is linked to: parked, and finance is emailed.
         fee = {"account_id": "NOBODY", "amount": "1.00", "description": "custody"}

@@ -12,7 +12,7 @@ import pytest
 
 from app import apply_webhook_events
 from chalicelib.services.webhooks import sign
-from tests.support.api import Api, error, make_pool
+from tests.support.api import Api, add_investor, contribute, error, make_pool
 from tests.support.events import EVENTS, TableStream, events_table_items
 from tests.support.webhooks import SECRET, post_event, trade_event
 
@@ -39,6 +39,46 @@ def test_linking_is_for_the_owner_and_known_brokers_only(api: Api, linked: dict[
     unknown = api.request("PUT", f"/pools/{pid}/brokerage", {"broker": "nobody", "account_id": "X"})
     assert unknown.status_code == 404 and error(unknown)["code"] == "unknown_broker"
     assert api.get(f"/pools/{make_pool(api)['id']}/brokerage").status_code == 404
+
+
+def test_a_link_applies_nothing_until_finance_approves_it(api: Api) -> None:
+    """Anyone can type an account id: claiming one must not route its money to their pool."""
+    from tests.support.events import sent_emails
+
+    pid = make_pool(api, name="Claimed")["id"]
+    alice = add_investor(api, pid, "Alice")["id"]
+    assert contribute(api, pid, alice, "1000.00").status_code == 201
+    asked = api.request("PUT", f"/pools/{pid}/brokerage", {"broker": "demo", "account_id": "ACC-7"})
+    assert (asked.status_code, asked.json_body["status"]) == (200, "pending")
+    (told,) = [m for m in sent_emails() if m.subject == "Claimed: a brokerage link awaits your approval"]
+    assert told.destinations["ToAddresses"] == ["finance@example.com"]
+    stream = TableStream(EVENTS)
+    post_event(api, trade_event("evt-p1", account="ACC-7"))
+    assert apply_webhook_events(stream.batch(), None) == {"batchItemFailures": []}
+    (parked,) = api.get(f"/pools/{pid}/webhook-events").json_body["items"]
+    assert (parked["status"], parked["reason"].split(":")[0]) == ("parked", "link_pending")
+    assert api.get(f"/pools/{pid}").json_body["positions"] == []
+    # Only finance approves; then the account's events apply.
+    assert api.post(f"/pools/{pid}/brokerage/approve").status_code == 403
+    approved = api.post(f"/pools/{pid}/brokerage/approve", as_user="finance")
+    assert (approved.status_code, approved.json_body["status"]) == (200, "approved")
+    twice = api.post(f"/pools/{pid}/brokerage/approve", as_user="finance")
+    assert (twice.status_code, error(twice)["code"]) == (409, "link_approved")
+    post_event(api, trade_event("evt-p2", account="ACC-7"))
+    assert apply_webhook_events(stream.batch(), None) == {"batchItemFailures": []}
+    assert [p["symbol"] for p in api.get(f"/pools/{pid}").json_body["positions"]] == ["ACME"]
+
+
+def test_finance_declines_a_link_and_the_account_is_free_again(api: Api) -> None:
+    squatter = make_pool(api, name="Squatter", as_user="manager2")["id"]
+    api.request("PUT", f"/pools/{squatter}/brokerage", {"broker": "demo", "account_id": "ACC-8"}, as_user="manager2")
+    rightful = make_pool(api, name="Rightful")["id"]
+    taken = api.request("PUT", f"/pools/{rightful}/brokerage", {"broker": "demo", "account_id": "ACC-8"})
+    assert (taken.status_code, error(taken)["code"]) == (409, "account_linked_elsewhere")
+    declined = api.post(f"/pools/{squatter}/brokerage/decline", as_user="finance")
+    assert (declined.status_code, declined.json_body["status"]) == (200, "declined")
+    assert api.get(f"/pools/{squatter}/brokerage", as_user="manager2").status_code == 404
+    assert api.request("PUT", f"/pools/{rightful}/brokerage", {"broker": "demo", "account_id": "ACC-8"}).status_code == 200
 
 
 # -- receiving -------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from devstack.demo import DEMO_BROKER_SECRET, DEMO_USERS
 from devstack.launch import Stack
 from tests.support.stack import login, wait_for_mail, ws_url
 
-MANAGER = DEMO_USERS[0]
+MANAGER, _, FINANCE = DEMO_USERS
 
 
 def test_webhook_tick_websocket_and_email(stack: Stack) -> None:
@@ -30,6 +30,8 @@ def test_webhook_tick_websocket_and_email(stack: Stack) -> None:
         http.put(f"{stack.api}/pools/{pid}/brokerage", json={"broker": "demo", "account_id": "E2E-1"}, timeout=10).status_code
         == 200
     )
+    finance = login(stack.api, FINANCE.email, FINANCE.password)  # a link applies once finance approves it
+    assert finance.post(f"{stack.api}/pools/{pid}/brokerage/approve", timeout=10).status_code == 200
     event = {
         "id": f"evt-e2e-{time.time_ns()}",
         "type": "trade.executed",

@@ -17,7 +17,7 @@ bp, api = area(__name__)
 @api.route(
     "/pools/{pool_id}/brokerage",
     "PUT",
-    summary="Link the pool to a brokerage account (one account, one pool)",
+    summary="Ask to link the pool to a brokerage account (one account, one pool): its events apply once finance approves",
     body=LinkBrokerageRequest,
     response=BrokerageOut,
     tag="brokerage",
@@ -26,6 +26,28 @@ def link_brokerage(call: Call, pool_id: str) -> BrokerageOut:
     return BrokerageOut.of(
         wiring.brokerage_service().link(call.who, pool_id, broker=call.body.broker, account_id=call.body.account_id)
     )
+
+
+@api.route(
+    "/pools/{pool_id}/brokerage/approve",
+    "POST",
+    summary="Finance approves the pool's pending brokerage link: the account's events apply to the pool from now on",
+    response=BrokerageOut,
+    tag="brokerage",
+)
+def approve_brokerage(call: Call, pool_id: str) -> BrokerageOut:
+    return BrokerageOut.of(wiring.brokerage_service().approve_link(call.who, pool_id))
+
+
+@api.route(
+    "/pools/{pool_id}/brokerage/decline",
+    "POST",
+    summary="Finance declines the pool's pending brokerage link: the account is free again",
+    response=BrokerageOut,
+    tag="brokerage",
+)
+def decline_brokerage(call: Call, pool_id: str) -> BrokerageOut:
+    return BrokerageOut.of(wiring.brokerage_service().decline_link(call.who, pool_id))
 
 
 @api.route("/pools/{pool_id}/brokerage", "GET", summary="The pool's brokerage account", response=BrokerageOut, tag="brokerage")

@@ -172,7 +172,7 @@ export class PoolView extends LightElement {
         ${this.tab === "investors" ? html`<pd-investors .pool=${p} ?canWrite=${canWrite}></pd-investors>` : nothing}
         ${this.tab === "dealing" ? html`<pd-dealing .pool=${p} ?canWrite=${canWrite}></pd-dealing>` : nothing}
         ${this.tab === "activity" ? html`<pd-activity .pool=${p} ?canWrite=${canWrite}></pd-activity>` : nothing}
-        ${this.tab === "settings" ? html`<pd-settings .pool=${p} ?canWrite=${this.role === "managers"}></pd-settings>` : nothing}
+        ${this.tab === "settings" ? html`<pd-settings .pool=${p} ?canWrite=${this.role === "managers"} ?isFinance=${this.role === "finance"}></pd-settings>` : nothing}
         <pd-money-dialog .pool=${p}></pd-money-dialog>
       </div>
     `;

@@ -19,6 +19,7 @@ export class SettingsPanel extends LightElement {
   static override properties = {
     pool: { attribute: false },
     canWrite: { type: Boolean },
+    isFinance: { type: Boolean },
     link: { state: true },
     alerts: { state: true },
     linkErrors: { state: true },
@@ -27,6 +28,7 @@ export class SettingsPanel extends LightElement {
   };
   declare pool: Pool;
   declare canWrite: boolean;
+  declare isFinance: boolean;
   declare link: Brokerage | null;
   declare alerts: AlertSettings | null;
   declare linkErrors: FormErrors;
@@ -37,6 +39,7 @@ export class SettingsPanel extends LightElement {
   constructor() {
     super();
     this.canWrite = false;
+    this.isFinance = false;
     this.link = null;
     this.alerts = null;
     this.linkErrors = NONE;
@@ -48,6 +51,17 @@ export class SettingsPanel extends LightElement {
     if (this.pool && this.loadedFor !== this.pool.id) {
       this.loadedFor = this.pool.id;
       void this.load();
+    }
+  }
+
+  /** Finance approves or declines a pending link (a second person: anyone could type an account id). */
+  private async decide(what: "approve" | "decline"): Promise<void> {
+    try {
+      const done = await api.post<Brokerage>(`/pools/${this.pool.id}/brokerage/${what}`, undefined);
+      this.link = what === "approve" ? done : null;
+      toasts.emit({ kind: "success", text: what === "approve" ? `Link to ${done.account_id} approved` : `Link to ${done.account_id} declined` });
+    } catch (exc) {
+      toasts.emit({ kind: "error", text: (exc as Error).message });
     }
   }
 
@@ -179,10 +193,18 @@ export class SettingsPanel extends LightElement {
       <section class="panel" aria-labelledby="broker-title">
         <header><h2 id="broker-title">Brokerage account</h2></header>
         <div class="body stack">
-          ${this.link
-            ? html`<p data-testid="brokerage-link">Linked to <strong>${this.link.broker}</strong> account <strong>${this.link.account_id}</strong>
-                <span class="muted small">since ${dateTime(this.link.linked_at)}</span>. Trades, dividends and fees it posts are applied to this pool.</p>`
-            : html`<p class="muted">Not linked. Link the pool's brokerage account so its trades, dividends and fees arrive by webhook.</p>`}
+          ${this.link && this.link.status === "pending"
+            ? html`<p data-testid="brokerage-link">Asked to link <strong>${this.link.broker}</strong> account <strong>${this.link.account_id}</strong>
+                  <span class="muted small">${dateTime(this.link.linked_at)}</span>. <span class="badge parked">Awaiting finance's approval</span>
+                  Until then, what the account posts is parked, not applied.</p>
+                ${this.isFinance
+                  ? html`<div class="button-row"><button class="primary" type="button" @click=${() => this.decide("approve")}>Approve link</button>
+                      <button type="button" class="danger" @click=${() => this.decide("decline")}>Decline link</button></div>`
+                  : nothing}`
+            : this.link
+              ? html`<p data-testid="brokerage-link">Linked to <strong>${this.link.broker}</strong> account <strong>${this.link.account_id}</strong>
+                  <span class="muted small">since ${dateTime(this.link.linked_at)}</span>. Trades, dividends and fees it posts are applied to this pool.</p>`
+              : html`<p class="muted">Not linked. Link the pool's brokerage account so its trades, dividends and fees arrive by webhook; finance approves the link.</p>`}
           ${this.canWrite
             ? html`<form class="stack" @submit=${this.saveLink} novalidate>
                 ${le.form ? html`<div class="form-error" role="alert">${le.form}</div>` : nothing}
