@@ -102,7 +102,7 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
     ),
     # Emails finance about every record a consumer gave up on, once per record.
     "AlertDeadLetters": FunctionAccess(
-        tables=((POOLS_TABLE, "write"),),  # claims the alert, records it as sent
+        tables=((POOLS_TABLE, "read_write"),),  # finance's own recipients; claims the alert, records it as sent
         send_email=True,
         finance_directory=True,
     ),

@@ -14,6 +14,10 @@ from chalicelib.services.ports import AlertSettings, Email, Page, SentAlert
 CLAIM_TTL_SECONDS = 400 * 24 * 3600
 
 
+# Finance's own alert settings, one for the firm (not in any pool's partition).
+OVERSIGHT_PK = "FIRM#OVERSIGHT"
+
+
 class DynamoAlertStore:
     def __init__(self, client: Any, table: str) -> None:
         self._db = client
@@ -36,6 +40,29 @@ class DynamoAlertStore:
                     "PK": items.pool_pk(pool_id),
                     "SK": items.ALERT_SETTINGS,
                     "kind": "alert-settings",
+                    "recipients": list(settings.recipients),
+                    "withdrawal_threshold": str(settings.withdrawal_threshold),
+                }
+            ),
+        )
+
+    def oversight(self) -> AlertSettings | None:
+        resp = self._db.get_item(TableName=self._table, Key=items.key(OVERSIGHT_PK, items.ALERT_SETTINGS))
+        if "Item" not in resp:
+            return None
+        item = from_item(resp["Item"])
+        return AlertSettings(
+            recipients=tuple(item.get("recipients", [])), withdrawal_threshold=Decimal(item["withdrawal_threshold"])
+        )
+
+    def save_oversight(self, settings: AlertSettings) -> None:
+        self._db.put_item(
+            TableName=self._table,
+            Item=to_item(
+                {
+                    "PK": OVERSIGHT_PK,
+                    "SK": items.ALERT_SETTINGS,
+                    "kind": "oversight-alert-settings",
                     "recipients": list(settings.recipients),
                     "withdrawal_threshold": str(settings.withdrawal_threshold),
                 }

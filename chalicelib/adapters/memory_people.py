@@ -19,6 +19,7 @@ class InMemoryAlertStore:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.saved: dict[str, AlertSettings] = {}
+        self.finance: AlertSettings | None = None
         self.claims: set[str] = set()
         self.day_opens: dict[tuple[str, date], Decimal] = {}
         self.log: list[SentAlert] = []
@@ -28,6 +29,12 @@ class InMemoryAlertStore:
 
     def save_settings(self, pool_id: str, settings: AlertSettings) -> None:
         self.saved[pool_id] = settings
+
+    def oversight(self) -> AlertSettings | None:
+        return self.finance
+
+    def save_oversight(self, settings: AlertSettings) -> None:
+        self.finance = settings
 
     def claim(self, cause: str) -> bool:
         with self._lock:

@@ -174,12 +174,25 @@ class PriceOut(BaseModel):
 
 
 class AlertSettingsOut(BaseModel):
-    recipients: list[str]
+    recipients: list[str] = Field(description="a pool's: emailed besides finance; finance's own: empty means the finance group")
     withdrawal_threshold: Amount
+    finance_recipients: list[str] | None = Field(
+        default=None, description="a pool's: who in finance is emailed whatever the manager sets (set by finance)"
+    )
+    effective_withdrawal_threshold: Amount | None = Field(
+        default=None, description="a pool's: the lower of its own threshold and finance's, which is what applies"
+    )
 
     @classmethod
-    def of(cls, settings: AlertSettings) -> Self:
-        return cls(recipients=list(settings.recipients), withdrawal_threshold=settings.withdrawal_threshold)
+    def of(cls, settings: AlertSettings, oversight: AlertSettings | None = None, finance: list[str] | None = None) -> Self:
+        if oversight is None:
+            return cls(recipients=list(settings.recipients), withdrawal_threshold=settings.withdrawal_threshold)
+        return cls(
+            recipients=list(settings.recipients),
+            withdrawal_threshold=settings.withdrawal_threshold,
+            finance_recipients=list(oversight.recipients) or finance or [],
+            effective_withdrawal_threshold=min(settings.withdrawal_threshold, oversight.withdrawal_threshold),
+        )
 
 
 class SentAlertOut(BaseModel):

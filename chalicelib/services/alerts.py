@@ -70,10 +70,26 @@ class Alerts:
         return self.store.settings(pool_id)
 
     def configure(self, who: Principal, pool_id: str, *, recipients: Sequence[str], threshold: str) -> AlertSettings:
+        """The manager adds recipients (finance is emailed whatever they set) and may make the
+        withdrawal alert stricter; finance's threshold applies whenever it is lower."""
         check_write(who, self.repo.get_pool(pool_id), pool_id)
         settings = clean_settings(recipients, threshold)
         self.store.save_settings(pool_id, settings)
         return settings
+
+    def oversight(self) -> AlertSettings:
+        """Finance's own: its recipients (empty: the finance group) and the threshold every pool is held to."""
+        return self.store.oversight() or AlertSettings()
+
+    def configure_oversight(self, who: Principal, *, recipients: Sequence[str], threshold: str) -> AlertSettings:
+        if not who.is_finance or who.is_system:
+            raise Forbidden("finance sets its own alert recipients and thresholds", code="forbidden")
+        settings = clean_settings(recipients, threshold)
+        self.store.save_oversight(settings)
+        return settings
+
+    def effective_threshold(self, pool_id: str) -> Decimal:
+        return min(self.store.settings(pool_id).withdrawal_threshold, self.oversight().withdrawal_threshold)
 
     # -- rules ------------------------------------------------------------------
 
@@ -97,9 +113,9 @@ class Alerts:
         if pool is None or entry.amount is None:
             return False
         if entry.type is EntryType.WITHDRAWAL:
-            settings = self.store.settings(pool.id)
+            threshold = self.effective_threshold(pool.id)
             nav_before = entry.nav_before
-            if not nav_before or nav_before <= 0 or entry.amount < settings.withdrawal_threshold * nav_before:
+            if not nav_before or nav_before <= 0 or entry.amount < threshold * nav_before:
                 return False
             share = money.quantize_places(entry.amount / nav_before * 100, 1)
             paid = money.shown(entry.amount, pool.currency)
@@ -316,8 +332,10 @@ class Alerts:
         to: tuple[str, ...] = (),
     ) -> bool:
         """Email finance (the pool's list, or the finance group), or ``to`` when given."""
+        # Finance (its own list, or the finance group) always; the pool's own recipients besides.
         settings = self.store.settings(pool.id) if pool else AlertSettings()
-        recipients = to or settings.recipients or tuple(self.directory.finance_emails())
+        finance = self.oversight().recipients or tuple(self.directory.finance_emails())
+        recipients = to or tuple(dict.fromkeys([*finance, *settings.recipients]))
         if not recipients or not self.store.claim(cause):
             return False
         # The web app routes in the URL fragment (see web/src/lib/router.ts).

@@ -248,7 +248,11 @@ PoolChange = PoolChanged | EntryAppended | InvestorChanged
 
 @dataclass(frozen=True)
 class AlertSettings:
-    recipients: tuple[str, ...] = ()  # empty: the finance group
+    """A pool's: who else is emailed (finance always is), and its withdrawal threshold (finance's
+    applies when it is lower). Finance's own (oversight): its recipients, and the threshold every
+    pool is held to at least."""
+
+    recipients: tuple[str, ...] = ()  # finance's, empty: the finance group
     withdrawal_threshold: Decimal = Decimal("0.10")
 
 
@@ -407,6 +411,12 @@ class AlertStore(Protocol):
     def settings(self, pool_id: str) -> AlertSettings: ...
 
     def save_settings(self, pool_id: str, settings: AlertSettings) -> None: ...
+
+    def oversight(self) -> AlertSettings | None:
+        """Finance's own settings for the alerts that oversee managers (None: never set)."""
+        ...
+
+    def save_oversight(self, settings: AlertSettings) -> None: ...
 
     def claim(self, cause: str) -> bool:
         """True the first time a cause is claimed; False ever after."""

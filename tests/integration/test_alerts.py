@@ -46,27 +46,50 @@ def test_a_large_withdrawal_emails_finance_once(api: Api, funded: dict[str, str]
     assert f"Recorded by {MANAGER.name} <{MANAGER.email}>" in html.unescape(mail.body)
 
 
-def test_a_distribution_emails_the_pools_own_recipients(api: Api, funded: dict[str, str]) -> None:
+def test_a_manager_adds_recipients_but_cannot_take_finance_off_or_raise_its_threshold(api: Api, funded: dict[str, str]) -> None:
+    """A manager could once remove finance and set the threshold to 100%: finance's own
+    recipients and threshold are finance's to set, and apply whatever the manager sets."""
     pid = funded["pool_id"]
     resp = api.request(
         "PUT",
         f"/pools/{pid}/alert-settings",
-        {"recipients": ["cfo@example.com", "ops@example.com"], "withdrawal_threshold": "0.50"},
+        {"recipients": ["cfo@example.com", "ops@example.com"], "withdrawal_threshold": "1.00"},
     )
     assert resp.status_code == 200, resp.body
-    assert api.get(f"/pools/{pid}/alert-settings", as_user="finance").json_body["recipients"] == [
-        "cfo@example.com",
-        "ops@example.com",
-    ]
+    shown = api.get(f"/pools/{pid}/alert-settings", as_user="finance").json_body
+    assert (shown["recipients"], shown["finance_recipients"]) == (["cfo@example.com", "ops@example.com"], ["finance@example.com"])
+    assert (shown["withdrawal_threshold"], shown["effective_withdrawal_threshold"]) == ("1.00", "0.10")
     stream = Stream("test-pooldesk-pools")
     stream.batch()
     api.post(f"/pools/{pid}/distributions", {"amount": "50.00", "memo": "Q4"})
-    api.post(f"/pools/{pid}/withdrawals", {"investor_id": funded["a"], "amount": "200.00"})  # under 50%
+    api.post(f"/pools/{pid}/withdrawals", {"investor_id": funded["a"], "amount": "200.00"})  # 21% of NAV
     send_alerts(stream.batch(), None)
     mails = sent_emails()
-    assert [m.subject for m in mails] == ["Distribution paid from Alert Fund: 50.00 USD"]
-    assert mails[0].destinations["ToAddresses"] == ["cfo@example.com", "ops@example.com"]
+    assert [m.subject for m in mails] == [
+        "Distribution paid from Alert Fund: 50.00 USD",
+        "Large withdrawal from Alert Fund: 200.00 USD",
+    ]
+    assert mails[0].destinations["ToAddresses"] == ["finance@example.com", "cfo@example.com", "ops@example.com"]
     assert "to 2 investors" in mails[0].body
+
+
+def test_finance_sets_its_own_recipients_and_the_threshold_every_pool_is_held_to(api: Api, funded: dict[str, str]) -> None:
+    oversight = {"recipients": ["risk@example.com"], "withdrawal_threshold": "0.05"}
+    refused = api.request("PUT", "/alerts/oversight", oversight)
+    assert (refused.status_code, error(refused)["code"]) == (403, "forbidden")
+    set_ = api.request("PUT", "/alerts/oversight", oversight, as_user="finance")
+    assert set_.json_body == {**oversight, "finance_recipients": None, "effective_withdrawal_threshold": None}
+    assert api.get("/alerts/oversight").json_body["recipients"] == ["risk@example.com"]  # managers may read it
+    pid = funded["pool_id"]
+    stream = Stream("test-pooldesk-pools")
+    stream.batch()
+    api.post(f"/pools/{pid}/withdrawals", {"investor_id": funded["b"], "amount": "60.00"})  # 6% of NAV: over finance's 5%
+    send_alerts(stream.batch(), None)
+    (mail,) = sent_emails()
+    assert (mail.subject, mail.destinations["ToAddresses"]) == (
+        "Large withdrawal from Alert Fund: 60.00 USD",
+        ["risk@example.com"],
+    )
 
 
 @pytest.mark.parametrize(

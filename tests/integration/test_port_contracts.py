@@ -74,6 +74,14 @@ def test_settings_default_until_saved(alerts: Any) -> None:
     assert alerts.settings("pl_2") == AlertSettings()
 
 
+def test_finance_oversight_is_one_for_the_firm_apart_from_any_pool(alerts: Any) -> None:
+    assert alerts.oversight() is None
+    finance = AlertSettings(recipients=("risk@example.com",), withdrawal_threshold=D("0.05"))
+    alerts.save_oversight(finance)
+    assert alerts.oversight() == finance
+    assert alerts.settings("pl_1") == AlertSettings()
+
+
 def test_a_cause_is_claimed_once_until_released(alerts: Any) -> None:
     assert alerts.claim("withdrawal:e1") is True
     assert alerts.claim("withdrawal:e1") is False

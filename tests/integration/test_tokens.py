@@ -13,6 +13,8 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from chalicelib import wiring
+from chalicelib.services.people_ports import Standing
 from devstack.provision import CognitoIds
 from tests.support.api import Api, error
 from tests.support.tokens import claims, cognito_private_key
@@ -24,6 +26,10 @@ def call(api: Api, token: str) -> Any:
 
 def test_a_correctly_signed_token_is_accepted(api: Api, cognito: CognitoIds) -> None:
     token = jwt.encode(claims(cognito), cognito_private_key(), algorithm="RS256", headers={"kid": "dummy"})
+    # A finance user's token, from a login with no authenticator: refused until one is set up.
+    refused = call(api, token)
+    assert (refused.status_code, error(refused)["code"]) == (401, "mfa_required")
+    wiring.account_records().set_standing("user-123", Standing(mfa_enrolled=True))
     assert call(api, token).status_code == 200
 
 

@@ -3,11 +3,23 @@ import { LightElement } from "./base";
 import { customElement } from "./define";
 import { api, session, toasts } from "../context";
 import { dateTime } from "../lib/format";
-import type { Page, SentAlert, WebhookEvent } from "../lib/types";
+import { fraction, pctOf } from "../lib/percent";
+import type { AlertSettings, Page, SentAlert, WebhookEvent } from "../lib/types";
+import { email as checkEmail, positiveDecimal } from "../lib/validate";
 
 /** Finance: every alert emailed, and brokerage events no pool could take. */
 export class AlertsView extends LightElement {
-  static override properties = { alerts: { state: true }, next: { state: true }, unlinked: { state: true }, email: { state: true }, open: { state: true } };
+  static override properties = {
+    alerts: { state: true },
+    next: { state: true },
+    unlinked: { state: true },
+    email: { state: true },
+    open: { state: true },
+    oversight: { state: true },
+    problem: { state: true },
+  };
+  declare oversight: AlertSettings | null;
+  declare problem: string;
   declare alerts: SentAlert[];
   declare next: string | null;
   declare unlinked: WebhookEvent[];
@@ -21,12 +33,18 @@ export class AlertsView extends LightElement {
     this.unlinked = [];
     this.email = "";
     this.open = "";
+    this.oversight = null;
+    this.problem = "";
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     void this.load(false);
     this.email = session.email;
+    void api.get<AlertSettings>("/alerts/oversight").then(
+      (o) => (this.oversight = o),
+      () => undefined,
+    );
     void api.get<Page<WebhookEvent>>("/webhook-events/unlinked?limit=50").then(
       (p) => (this.unlinked = p.items),
       () => undefined,
@@ -45,6 +63,41 @@ export class AlertsView extends LightElement {
     }
   }
 
+  /** Finance's own recipients and the withdrawal threshold no manager can raise. */
+  private async saveOversight(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const data = new FormData(e.target as HTMLFormElement);
+    const recipients = String(data.get("recipients") ?? "").split(/[\s,;]+/).filter(Boolean);
+    const pct = String(data.get("threshold") ?? "").trim().replace(/%$/, "");
+    const bad = recipients.find((r) => checkEmail(r));
+    this.problem = bad ? `${bad} is not an email address` : (positiveDecimal(pct, "Threshold", 2) ?? "");
+    if (this.problem) return;
+    try {
+      this.oversight = await api.put<AlertSettings>("/alerts/oversight", { recipients, withdrawal_threshold: fraction(pct) });
+      toasts.emit({ kind: "success", text: "Finance's alert settings saved" });
+    } catch (exc) {
+      this.problem = (exc as Error).message;
+    }
+  }
+
+  private oversightPanel(o: AlertSettings) {
+    return html`<section class="panel" aria-labelledby="oversight-title" style="margin-bottom: 1rem">
+      <header><h2 id="oversight-title">Finance's alerts</h2><span class="muted small">Every pool's alerts reach these; no manager can change them</span></header>
+      <form class="body stack" @submit=${this.saveOversight} novalidate aria-label="Finance's alert settings">
+        ${this.problem ? html`<div class="form-error" role="alert">${this.problem}</div>` : nothing}
+        <div class="inline">
+          <div class="field"><label for="oversight-recipients">Finance recipients</label>
+            <input id="oversight-recipients" name="recipients" .value=${o.recipients.join(", ")} />
+            <div class="hint">Comma-separated; empty means every finance user</div></div>
+          <div class="field"><label for="oversight-threshold">Withdrawal threshold (% of NAV)</label>
+            <input id="oversight-threshold" name="threshold" inputmode="decimal" .value=${pctOf(o.withdrawal_threshold)} />
+            <div class="hint">A pool's own threshold applies only when lower</div></div>
+        </div>
+        <div><button class="primary" type="submit">Save finance's alerts</button></div>
+      </form>
+    </section>`;
+  }
+
   protected override render() {
     return html`
       <div class="page-head">
@@ -52,6 +105,7 @@ export class AlertsView extends LightElement {
         <span class="spacer"></span>
         <button type="button" @click=${() => this.load(false)}>Refresh</button>
       </div>
+      ${this.oversight ? this.oversightPanel(this.oversight) : nothing}
       <section class="panel" aria-labelledby="sent-title">
         <header><h2 id="sent-title">Sent alerts</h2></header>
         <div class="table-wrap">

@@ -221,14 +221,15 @@ export class SettingsPanel extends LightElement {
         <header><h2 id="alert-title">Email alerts</h2></header>
         <div class="body stack">
           ${this.alerts
-            ? html`<p class="small">Finance is emailed about withdrawals of ${percent(this.alerts.withdrawal_threshold)} of NAV or more, every distribution,
-                parked brokerage events and NAV per unit moves over 5% in a day. Recipients:
-                ${this.alerts.recipients.length ? this.alerts.recipients.join(", ") : "every finance user"}.</p>`
+            ? html`<p class="small" data-testid="alert-summary">Emailed about withdrawals of ${percent(this.alerts.effective_withdrawal_threshold ?? this.alerts.withdrawal_threshold)} of NAV or more,
+                every distribution, parked brokerage events and NAV per unit moves over 5% in a day:
+                finance (${(this.alerts.finance_recipients ?? []).join(", ") || "every finance user"}, set by finance)${this.alerts.recipients.length ? html`, and ${this.alerts.recipients.join(", ")}` : nothing}.
+                Finance's threshold applies whenever it is lower than this pool's.</p>`
             : nothing}
           ${this.canWrite && this.alerts
             ? html`<form class="stack" @submit=${this.saveAlerts} novalidate>
                 ${ae.form ? html`<div class="form-error" role="alert">${ae.form}</div>` : nothing}
-                ${field("alerts", { label: "Recipients", name: "recipients", value: this.alerts.recipients.join(", "), error: ae.fields.recipients, hint: "Comma-separated; empty means every finance user" })}
+                ${field("alerts", { label: "Recipients", name: "recipients", value: this.alerts.recipients.join(", "), error: ae.fields.recipients, hint: "Comma-separated: emailed besides finance, who always is" })}
                 ${field("alerts", { label: "Withdrawal threshold (% of NAV)", name: "withdrawal_threshold_pct", value: pct, inputmode: "decimal", error: ae.fields.withdrawal_threshold_pct })}
                 <div><button class="primary" type="submit">Save alert settings</button></div>
               </form>`
