@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from chalicelib.domain import money, portfolio
-from chalicelib.domain.errors import InvalidInput, NotFound
+from chalicelib.domain.errors import Forbidden, InvalidInput, NotFound
 from chalicelib.domain.model import Stamp
 
 from .ports import PoolRepository, PricePoint, PriceStore, Principal, VersionConflict
@@ -110,7 +110,8 @@ class MarketData:
         raise VersionConflict(pool_id)
 
     def latest(self, who: Principal, symbol: str) -> PricePoint:
-        _ = who  # any signed-in user may read market prices
+        if not (who.is_manager or who.is_finance):  # the staff's tool; the portal shows investors their NAV
+            raise Forbidden("market prices are for fund managers and finance", code="forbidden")
         point = self.prices.latest(portfolio.clean_symbol(symbol))
         if point is None:
             raise NotFound(f"no price has been received for {symbol}", field="symbol", code="price_not_found")
