@@ -40,6 +40,7 @@ from chalicelib.services.reconciliation import PoolReconciliation, Reconciliatio
 from chalicelib.services.sessions import Sessions
 from chalicelib.services.sign_in import SignIn
 from chalicelib.services.statements import StatementService
+from chalicelib.services.withdrawal_requests import WithdrawalRequests
 
 _BOTO = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=3, read_timeout=10)
 
@@ -125,8 +126,13 @@ def people() -> PeopleService:
 
 
 @lru_cache(maxsize=1)
+def withdrawal_requests() -> WithdrawalRequests:
+    return WithdrawalRequests(approvals())
+
+
+@lru_cache(maxsize=1)
 def portal() -> PortalService:
-    return PortalService(dealing_service(), performance(), statements(), account_records())
+    return PortalService(dealing_service(), performance(), statements(), account_records(), withdrawal_requests())
 
 
 @lru_cache(maxsize=1)
@@ -238,6 +244,7 @@ def reset() -> None:
         notices,
         sessions,
         sign_in,
+        withdrawal_requests,
         portal,
         approvals,
         market_data,

@@ -1,4 +1,4 @@
-"""Reading a forward pool's orders and valuations, and the approvals movements
+"""Reading a forward pool's orders and valuations, an instant pool's withdrawal requests, and the approvals movements
 wait for. Part of the DynamoDB pool repository: they are written by its commit,
 guarded by the pool's version."""
 
@@ -10,11 +10,13 @@ from typing import Any
 
 from chalicelib.adapters import dealing_items as dealt
 from chalicelib.adapters import pool_items as items
+from chalicelib.adapters import request_items as requests
 from chalicelib.adapters.attributes import Item
 from chalicelib.adapters.ddb import batch_get, decode_cursor, encode_cursor
 from chalicelib.domain.approvals import Approval
 from chalicelib.domain.orders import Order, OrderStatus
 from chalicelib.domain.valuations import Valuation
+from chalicelib.domain.withdrawal_requests import WithdrawalRequest
 from chalicelib.services.ports import Page
 
 
@@ -86,6 +88,24 @@ class DealingBook:
             cursor=cursor,
             newest_first=True,
             decode=dealt.valuation_of,
+            where=where,
+        )
+        return page
+
+    def get_withdrawal_request(self, pool_id: str, request_id: str) -> WithdrawalRequest | None:
+        item = self._get(items.pool_pk(pool_id), requests.request_sk(request_id))
+        return requests.request_of(item) if item else None
+
+    def list_withdrawal_requests(
+        self, pool_id: str, *, limit: int, cursor: str | None, where: Callable[[WithdrawalRequest], bool] | None = None
+    ) -> Page[WithdrawalRequest]:
+        page: Page[WithdrawalRequest] = self._filtered_page(
+            pk=items.pool_pk(pool_id),
+            prefix=requests.REQUESTS,
+            limit=limit,
+            cursor=cursor,
+            newest_first=True,
+            decode=requests.request_of,
             where=where,
         )
         return page

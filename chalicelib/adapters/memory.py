@@ -22,6 +22,7 @@ from chalicelib.domain.model import Allocation, Investor, InvestorStatus, Ledger
 from chalicelib.domain.money import ZERO
 from chalicelib.domain.orders import Order
 from chalicelib.domain.valuations import Valuation
+from chalicelib.domain.withdrawal_requests import WithdrawalRequest
 from chalicelib.services.ports import (
     Commit,
     DuplicateRequest,
@@ -80,6 +81,7 @@ class InMemoryPoolRepository:
         self.orders: dict[str, dict[str, Order]] = {}
         self.valuations: dict[str, dict[str, Valuation]] = {}
         self.approvals: dict[str, Approval] = {}
+        self.requests: dict[str, dict[str, WithdrawalRequest]] = {}
 
     def get_pool(self, pool_id: str) -> Pool | None:
         return self.pools.get(pool_id)
@@ -209,6 +211,8 @@ class InMemoryPoolRepository:
                 self.nav.setdefault(pool.id, []).append(change.official_nav)
             if change.approval is not None:
                 self.approvals[change.approval.id] = change.approval
+            if change.withdrawal_request is not None:
+                self.requests.setdefault(pool.id, {})[change.withdrawal_request.id] = change.withdrawal_request
             book = self.orders.setdefault(pool.id, {})
             for order in change.orders:
                 book[order.id] = order
@@ -243,6 +247,16 @@ class InMemoryPoolRepository:
         kept = sorted(self.valuations.get(pool_id, {}).items(), reverse=True)
         rows = [(k, replace(v, settlements=())) for k, v in kept if where is None or where(v)]
         return page_after(f"valuations:{pool_id}", rows, limit, cursor)
+
+    def get_withdrawal_request(self, pool_id: str, request_id: str) -> WithdrawalRequest | None:
+        return self.requests.get(pool_id, {}).get(request_id)
+
+    def list_withdrawal_requests(
+        self, pool_id: str, *, limit: int, cursor: str | None, where: Callable[[WithdrawalRequest], bool] | None = None
+    ) -> Page[WithdrawalRequest]:
+        kept = sorted(self.requests.get(pool_id, {}).items(), reverse=True)
+        rows = [(k, r) for k, r in kept if where is None or where(r)]
+        return page_after(f"requests:{pool_id}", rows, limit, cursor)
 
     def get_approval(self, pool_id: str, approval_id: str) -> Approval | None:
         found = self.approvals.get(approval_id)

@@ -300,6 +300,7 @@ ENTRY: Shape[LedgerEntry] = Shape(
         "reversed_by": TEXT,
         "trade_date": DAY,
         "approval_id": TEXT,
+        "request_id": TEXT,
         "performance_fee": MONEY,
         "period": TEXT,
     },

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from chalicelib.adapters import dealing_items as dealt
 from chalicelib.adapters import pool_items as items
+from chalicelib.adapters import request_items as requests
 from chalicelib.adapters.attributes import Item, timestamp
 from chalicelib.adapters.ddb import batch_get, decode_cursor, encode_cursor
 from chalicelib.adapters.dealing_book import DealingBook
@@ -272,6 +273,9 @@ class DynamoPoolRepository(DistributionBook, DealingBook):
         writes.extend({"Put": {"TableName": self._table, "Item": dealt.order_item(o, pool.currency)}} for o in change.orders)
         if change.approval is not None:
             writes.append({"Put": {"TableName": self._table, "Item": dealt.approval_item(change.approval, pool.currency)}})
+        if change.withdrawal_request is not None:
+            request = requests.request_item(change.withdrawal_request, pool.currency)
+            writes.append({"Put": {"TableName": self._table, "Item": request}})
         if change.valuation is not None:
             writes.append({"Put": {"TableName": self._table, "Item": dealt.valuation_item(change.valuation, pool.currency)}})
             if change.valuation.status is ValuationStatus.PROPOSED:

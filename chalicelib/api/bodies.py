@@ -254,3 +254,13 @@ class EmailPreferencesRequest(Body):
     order_settled: bool | None = None
     distribution_paid: bool | None = None
     statement_ready: bool | None = None
+
+
+class WithdrawalRequestBody(Body):
+    # An investor asks for an amount or for units (the domain names the field when both or neither come).
+    amount: DecimalString | None = Field(default=None, description="cash to take out")
+    units: DecimalString | None = Field(default=None, description="units to redeem")
+
+
+class DeclineRequestBody(Body):
+    reason: str = Field(min_length=1, max_length=500, description="why, for the investor (kept in the activity)")

@@ -8,6 +8,7 @@ from typing import Literal, Self
 from pydantic import BaseModel, Field
 
 from chalicelib.domain.model import Pool
+from chalicelib.domain.withdrawal_requests import WithdrawalRequest
 from chalicelib.services.people_ports import EmailPreferences
 from chalicelib.services.portal import Holding, MyEntry
 
@@ -149,3 +150,41 @@ class EmailPreferencesOut(BaseModel):
     @classmethod
     def of(cls, p: EmailPreferences) -> Self:
         return cls(order_settled=p.order_settled, distribution_paid=p.distribution_paid, statement_ready=p.statement_ready)
+
+
+class WithdrawalRequestOut(BaseModel):
+    id: str
+    pool_id: str
+    investor_id: str
+    investor_name: str
+    amount: Amount | None = Field(description="cash asked for; null when units were")
+    units: Amount | None = Field(description="units asked to redeem; null when an amount was")
+    status: Literal["pending", "accepted", "declined", "cancelled"]
+    requested_at: Timestamp
+    decided_at: Timestamp | None
+    decided_by_name: str | None
+    reason: str | None = Field(description="why it was declined")
+    entry_id: str | None = Field(description="the withdrawal paid, once accepted")
+    approval_id: str | None = Field(description="when the withdrawal waits for finance's approval")
+
+    @classmethod
+    def of(cls, r: WithdrawalRequest) -> Self:
+        return cls(
+            id=r.id,
+            pool_id=r.pool_id,
+            investor_id=r.investor_id,
+            investor_name=r.investor_name,
+            amount=r.amount,
+            units=r.units,
+            status=r.status.value,
+            requested_at=r.requested_at,
+            decided_at=r.decided_at,
+            decided_by_name=r.decided_by_name,
+            reason=r.reason,
+            entry_id=r.entry_id,
+            approval_id=r.approval_id,
+        )
+
+
+class WithdrawalRequestList(PageOut[WithdrawalRequestOut]):
+    pass

@@ -232,6 +232,7 @@ class EntryOut(BaseModel):
     investor_name: str | None = Field(default=None, description="the investor's name when it was recorded")
     order_id: str | None = Field(default=None, description="the order it places, cancels or settles (forward dealing)")
     valuation_id: str | None = Field(default=None, description="the valuation it proposes, decides or settles at")
+    request_id: str | None = Field(default=None, description="the investor's withdrawal request it makes or decides")
     reverses: str | None = Field(default=None, description="the entry this reversal undoes")
     reversed_by: str | None = Field(default=None, description="the reversal that undid this entry")
     trade_date: date | None = Field(default=None, description="when a trade, dividend or fee happened at the broker")
@@ -261,6 +262,7 @@ class EntryOut(BaseModel):
             "investor_name": e.investor_name,
             "order_id": e.order_id,
             "valuation_id": e.valuation_id,
+            "request_id": e.request_id,
             "reverses": e.reverses,
             "reversed_by": e.reversed_by,
             "trade_date": e.trade_date,

@@ -60,6 +60,11 @@ class EntryType(StrEnum):
     FEES_PAID = "fees.paid"
     BENCHMARK_SET = "pool.benchmark_set"
     STATEMENTS_SENT = "statements.sent"
+    # An instant pool's investor asks for a withdrawal; the manager accepts (the withdrawal follows) or declines.
+    WITHDRAWAL_REQUESTED = "withdrawal.requested"
+    WITHDRAWAL_ACCEPTED = "withdrawal.request_accepted"
+    WITHDRAWAL_DECLINED = "withdrawal.declined"
+    WITHDRAWAL_REQUEST_CANCELLED = "withdrawal.request_cancelled"
 
 
 class TradeSide(StrEnum):
@@ -242,6 +247,7 @@ class LedgerEntry:
     reverses: str | None = None
     reversed_by: str | None = None
     approval_id: str | None = None  # the four-eyes approval it asks for, grants or refuses
+    request_id: str | None = None  # the investor's withdrawal request it makes, accepts, declines or cancels
     # When a trade, dividend or fee happened at the broker (created_at is when cash moved in the ledger).
     trade_date: date | None = None
     performance_fee: Decimal | None = None  # collected from a redemption, or crystallised

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 from chalicelib.domain.approvals import Approval
 from chalicelib.domain.orders import Order
 from chalicelib.domain.valuations import Valuation
+from chalicelib.domain.withdrawal_requests import WithdrawalRequest
 
 if TYPE_CHECKING:  # ports.py builds PoolRepository on OrderBook
     from .ports import Page
@@ -57,4 +58,16 @@ class ApprovalBook(Protocol):
         self, *, limit: int, cursor: str | None, where: Callable[[Approval], bool] | None = None
     ) -> Page[Approval]:
         """Every pool's approvals, newest first; ``where`` filters as list_investors does."""
+        ...
+
+
+class RequestBook(Protocol):
+    """An instant pool's withdrawal requests, kept in their pool (written with its commits)."""
+
+    def get_withdrawal_request(self, pool_id: str, request_id: str) -> WithdrawalRequest | None: ...
+
+    def list_withdrawal_requests(
+        self, pool_id: str, *, limit: int, cursor: str | None, where: Callable[[WithdrawalRequest], bool] | None = None
+    ) -> Page[WithdrawalRequest]:
+        """Newest first; ``where`` filters as list_investors does."""
         ...

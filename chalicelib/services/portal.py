@@ -19,12 +19,14 @@ from chalicelib.domain.model import Allocation, Investor, LedgerEntry, Pool
 from chalicelib.domain.money import DecimalInput
 from chalicelib.domain.orders import Order
 from chalicelib.domain.performance import InvestorPerformance, PoolPerformance
+from chalicelib.domain.withdrawal_requests import WithdrawalRequest
 
 from .dealing import DealingService
 from .people_ports import AccountRecords, EmailPreferences, Membership
 from .performance import PerformanceService
 from .ports import Page, Principal
 from .statements import InvestorStatement, StatementService
+from .withdrawal_requests import WithdrawalRequests
 
 SHARE_PLACES = Decimal("0.000001")
 
@@ -53,6 +55,7 @@ class PortalService:
         performance: PerformanceService,
         statements: StatementService,
         records: AccountRecords,
+        requests: WithdrawalRequests,
     ) -> None:
         self.dealing = dealing
         self.pools = dealing.pools
@@ -60,6 +63,7 @@ class PortalService:
         self.performance = performance
         self.statements = statements
         self.records = records
+        self.requests = requests
 
     # -- whose is it --------------------------------------------------------
 
@@ -151,6 +155,31 @@ class PortalService:
         if order is None or order.investor_id != investor.id:
             raise NotFound(f"order {order_id} not found", field="order_id", code="order_not_found")
         return self.dealing.cancel_order(self._acting_for(who, investor), pool_id, order_id)
+
+    # -- withdrawal requests (an instant pool) ----------------------------------------
+
+    def my_requests(self, who: Principal, pool_id: str, *, limit: int, cursor: str | None) -> Page[WithdrawalRequest]:
+        _, investor = self._mine(who, pool_id)
+        return self.requests.mine(pool_id, investor.id, limit=limit, cursor=cursor)
+
+    def request_withdrawal(
+        self,
+        who: Principal,
+        pool_id: str,
+        *,
+        amount: DecimalInput | None,
+        units: DecimalInput | None,
+        idempotency_key: str | None,
+    ) -> tuple[WithdrawalRequest, bool]:
+        _, investor = self._mine(who, pool_id)
+        key = None if idempotency_key is None else f"investor:{who.user_id}:{idempotency_key}"
+        return self.requests.ask(
+            self._acting_for(who, investor), pool_id, investor, amount=amount, units=units, idempotency_key=key
+        )
+
+    def cancel_request(self, who: Principal, pool_id: str, request_id: str) -> WithdrawalRequest:
+        _, investor = self._mine(who, pool_id)
+        return self.requests.cancel(self._acting_for(who, investor), pool_id, investor, request_id)
 
     # -- email preferences --------------------------------------------------------
 

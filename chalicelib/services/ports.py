@@ -15,9 +15,10 @@ from chalicelib.domain.approvals import Approval
 from chalicelib.domain.model import Allocation, Investor, LedgerEntry, Pool
 from chalicelib.domain.orders import Order
 from chalicelib.domain.valuations import Valuation
+from chalicelib.domain.withdrawal_requests import WithdrawalRequest
 from chalicelib.resources import FINANCE_GROUP, INVESTORS_GROUP, MANAGERS_GROUP
 
-from .dealing_ports import ApprovalBook, OrderBook
+from .dealing_ports import ApprovalBook, OrderBook, RequestBook
 
 T = TypeVar("T")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -167,6 +168,7 @@ class Commit:
     # The entry this one reverses, as it reads once linked (only if not reversed before).
     reversing: LedgerEntry | None = None
     approval: Approval | None = None  # a movement held for finance, as this command leaves it
+    withdrawal_request: WithdrawalRequest | None = None  # an investor's request, as this command leaves it
 
 
 @dataclass(frozen=True)
@@ -279,7 +281,7 @@ class SentAlert:
 # -- the ports -------------------------------------------------------------------
 
 
-class PoolRepository(OrderBook, ApprovalBook, Protocol):
+class PoolRepository(OrderBook, ApprovalBook, RequestBook, Protocol):
     def get_pool(self, pool_id: str) -> Pool | None: ...
 
     def get_investor(self, pool_id: str, investor_id: str) -> Investor | None: ...

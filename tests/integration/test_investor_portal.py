@@ -258,3 +258,58 @@ def test_investors_with_a_login_are_emailed_their_settlements_and_payouts_as_the
     assert send_alerts(stream.batch(), None) == {"batchItemFailures": []}
     to = sorted(m.destinations["ToAddresses"][0] for m in sent_emails()[before:] if "statement" in m.subject)
     assert to == ["bob@example.com"]
+
+
+def test_an_investor_asks_to_withdraw_from_an_instant_pool_and_the_manager_accepts_or_declines(
+    api: Api, world: dict[str, Any]
+) -> None:
+    quay = world["quay"]
+    assert api.post(f"/pools/{quay}/investors/{world['bob_quay']}/invite", as_user="manager2").status_code == 201
+    me = sign_in_first_time(api, "bob@example.com")
+    # Forward pools take orders instead.
+    forward = api.post(f"/me/pools/{world['harbor']}/withdrawal-requests", {"amount": "5.00"}, as_user=None, headers=me)
+    assert (forward.status_code, error(forward)["code"]) == (404, "pool_not_found")  # Bob's Harbor record is not linked
+
+    ask = {"amount": "120.00"}
+    first = api.post(f"/me/pools/{quay}/withdrawal-requests", ask, as_user=None, headers={**me, "Idempotency-Key": "w-1"})
+    assert first.status_code == 201, first.body
+    req = first.json_body
+    assert (req["status"], req["amount"], req["investor_name"]) == ("pending", "120.00", "Bob")
+    replay = api.post(f"/me/pools/{quay}/withdrawal-requests", ask, as_user=None, headers={**me, "Idempotency-Key": "w-1"})
+    assert (replay.status_code, replay.json_body["id"]) == (200, req["id"])
+    too_much = api.post(f"/me/pools/{quay}/withdrawal-requests", {"amount": "400.00"}, as_user=None, headers=me)
+    assert (too_much.status_code, error(too_much)["code"]) == (422, "insufficient_units")  # 500 held, 120 asked already
+    both = api.post(f"/me/pools/{quay}/withdrawal-requests", {"amount": "1.00", "units": "1"}, as_user=None, headers=me)
+    assert (both.status_code, error(both)["code"]) == (400, "amount_or_units")
+    # Nothing moved yet; the manager sees it waiting, and another manager does not.
+    assert api.get(f"/pools/{quay}", as_user="manager2").json_body["cash"] == "500.00"
+    waiting = api.get(f"/pools/{quay}/withdrawal-requests?status=pending", as_user="manager2").json_body["items"]
+    assert [r["id"] for r in waiting] == [req["id"]]
+    assert api.get(f"/pools/{quay}/withdrawal-requests").status_code == 404
+
+    accepted = api.post(f"/pools/{quay}/withdrawal-requests/{req['id']}/accept", as_user="manager2")
+    assert accepted.status_code == 200, accepted.body
+    done = accepted.json_body
+    assert (done["request"]["status"], done["withdrawal"]["amount"], done["approval"]) == ("accepted", "120.00", None)
+    again = api.post(f"/pools/{quay}/withdrawal-requests/{req['id']}/accept", as_user="manager2")
+    assert again.json_body["withdrawal"]["id"] == done["withdrawal"]["id"]  # retried: paid once
+    assert api.get(f"/pools/{quay}", as_user="manager2").json_body["cash"] == "380.00"
+
+    # A second request, declined with a reason the investor sees; a third, cancelled by the investor.
+    second = api.post(f"/me/pools/{quay}/withdrawal-requests", {"units": "10"}, as_user=None, headers=me).json_body
+    no_reason = api.post(f"/pools/{quay}/withdrawal-requests/{second['id']}/decline", {"reason": " "}, as_user="manager2")
+    assert (no_reason.status_code, error(no_reason)["field"]) == (400, "reason")
+    declined = api.post(
+        f"/pools/{quay}/withdrawal-requests/{second['id']}/decline", {"reason": "quarter-end lock"}, as_user="manager2"
+    )
+    assert (declined.json_body["status"], declined.json_body["reason"]) == ("declined", "quarter-end lock")
+    late = api.post(f"/pools/{quay}/withdrawal-requests/{second['id']}/accept", as_user="manager2")
+    assert (late.status_code, error(late)["code"]) == (409, "request_declined")
+    third = api.post(f"/me/pools/{quay}/withdrawal-requests", {"units": "5"}, as_user=None, headers=me).json_body
+    cancelled = api.delete(f"/me/pools/{quay}/withdrawal-requests/{third['id']}", as_user=None, headers=me)
+    assert cancelled.json_body["status"] == "cancelled"
+    mine = api.get(f"/me/pools/{quay}/withdrawal-requests", as_user=None, headers=me).json_body["items"]
+    assert [r["status"] for r in mine] == ["cancelled", "declined", "accepted"]
+    lines = [x["type"] for x in api.get(f"/me/pools/{quay}/activity", as_user=None, headers=me).json_body["items"]]
+    assert lines[:4] == ["withdrawal.request_cancelled", "withdrawal.requested", "withdrawal.declined", "withdrawal.requested"]
+    assert "withdrawal" in lines and "withdrawal.request_accepted" in lines

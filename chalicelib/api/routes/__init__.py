@@ -22,6 +22,7 @@ from . import (
     performance,
     pools,
     portal,
+    requests,
 )
 
 AREAS = (
@@ -36,6 +37,7 @@ AREAS = (
     fees,
     performance,
     approvals,
+    requests,
     history,
     brokerage,
     market,

@@ -7,12 +7,21 @@ from __future__ import annotations
 from dataclasses import replace
 
 from chalicelib import wiring
-from chalicelib.api.bodies import EmailPreferencesRequest, MyOrderRequest
+from chalicelib.api.bodies import EmailPreferencesRequest, MyOrderRequest, WithdrawalRequestBody
 from chalicelib.api.dealing_schemas import OrderList, OrderOut
 from chalicelib.api.http import Call, Reply
 from chalicelib.api.params import page_limit
 from chalicelib.api.performance_schemas import PoolPerformanceOut
-from chalicelib.api.portal_schemas import EmailPreferencesOut, HoldingList, HoldingOut, MyActivityPage, MyEntryOut, MyPoolOut
+from chalicelib.api.portal_schemas import (
+    EmailPreferencesOut,
+    HoldingList,
+    HoldingOut,
+    MyActivityPage,
+    MyEntryOut,
+    MyPoolOut,
+    WithdrawalRequestList,
+    WithdrawalRequestOut,
+)
 from chalicelib.api.statement_schemas import StatementOut
 
 from .common import area
@@ -137,3 +146,49 @@ def set_my_email_preferences(call: Call) -> EmailPreferencesOut:
     current = portal.preferences(call.who)
     changes = {k: v for k, v in call.body.model_dump().items() if v is not None}
     return EmailPreferencesOut.of(portal.save_preferences(call.who, replace(current, **changes)))
+
+
+@api.route(
+    "/me/pools/{pool_id}/withdrawal-requests",
+    "GET",
+    summary="The investor's own withdrawal requests (a pool that deals at once), newest first",
+    response=WithdrawalRequestList,
+    query=("limit", "cursor"),
+    tag="portal",
+)
+def my_withdrawal_requests(call: Call, pool_id: str) -> WithdrawalRequestList:
+    page = wiring.portal().my_requests(
+        call.who, pool_id, limit=page_limit(call.query.get("limit")), cursor=call.query.get("cursor")
+    )
+    return WithdrawalRequestList.of(page, WithdrawalRequestOut.of)
+
+
+@api.route(
+    "/me/pools/{pool_id}/withdrawal-requests",
+    "POST",
+    summary="The investor asks to withdraw an amount or units (a pool that deals at once); the manager accepts or declines",
+    body=WithdrawalRequestBody,
+    response=WithdrawalRequestOut,
+    status=201,
+    tag="portal",
+    idempotent=True,
+)
+def request_withdrawal(call: Call, pool_id: str) -> Reply:
+    b = call.body
+    req, replayed = wiring.portal().request_withdrawal(
+        call.who, pool_id, amount=b.amount, units=b.units, idempotency_key=call.header("Idempotency-Key")
+    )
+    if replayed:
+        return Reply(WithdrawalRequestOut.of(req), 200, {"Idempotent-Replayed": "true"})
+    return Reply(WithdrawalRequestOut.of(req), 201)
+
+
+@api.route(
+    "/me/pools/{pool_id}/withdrawal-requests/{request_id}",
+    "DELETE",
+    summary="The investor cancels their own request while it waits",
+    response=WithdrawalRequestOut,
+    tag="portal",
+)
+def cancel_my_withdrawal_request(call: Call, pool_id: str, request_id: str) -> WithdrawalRequestOut:
+    return WithdrawalRequestOut.of(wiring.portal().cancel_request(call.who, pool_id, request_id))

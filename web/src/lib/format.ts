@@ -104,6 +104,10 @@ const ENTRY_LABELS: Record<string, string> = {
   "fees.paid": "Fees paid",
   "pool.benchmark_set": "Benchmark changed",
   "statements.sent": "Statements emailed",
+  "withdrawal.requested": "Withdrawal requested",
+  "withdrawal.request_accepted": "Withdrawal request accepted",
+  "withdrawal.declined": "Withdrawal request declined",
+  "withdrawal.request_cancelled": "Withdrawal request cancelled",
 };
 
 export function entryLabel(type: string): string {
