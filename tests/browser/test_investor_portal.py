@@ -128,3 +128,53 @@ def test_a_disabled_login_is_signed_out_and_told_why(browser: Browser, web_stack
         expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     finally:
         ctx.close()
+
+
+def test_an_investor_asks_to_withdraw_and_the_manager_accepts_in_the_browser(browser: Browser, web_stack: Stack) -> None:
+    s = login(web_stack.api, MANAGER.email, MANAGER.password)
+    pool = s.post(
+        f"{web_stack.api}/pools", json={"name": f"Instant {uuid.uuid4().hex[:6]}", "currency": "USD"}, timeout=10
+    ).json()
+    email = f"wren.{uuid.uuid4().hex[:6]}@example.com"
+    wren = s.post(
+        f"{web_stack.api}/pools/{pool['id']}/investors", json={"name": "Wren Withdrawer", "email": email}, timeout=10
+    ).json()
+    s.post(f"{web_stack.api}/pools/{pool['id']}/contributions", json={"investor_id": wren["id"], "amount": "800.00"}, timeout=10)
+    assert s.post(f"{web_stack.api}/pools/{pool['id']}/investors/{wren['id']}/invite", timeout=10).status_code == 201
+    temporary = temporary_password_from(sent_mail(web_stack.aws), email)
+
+    investor_ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US", timezone_id="UTC")
+    manager_ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US", timezone_id="UTC")
+    try:
+        page = investor_ctx.new_page()
+        page.goto(f"{web_stack.api}/#/login")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(temporary)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_label("New password").fill("Withdrawer-pass-1")
+        page.get_by_label("The same again").fill("Withdrawer-pass-1")
+        page.get_by_role("button", name="Set password").click()
+        page.get_by_role("link", name=pool["name"]).click()
+        page.get_by_label("Amount (USD)").fill("100.00")
+        page.get_by_role("button", name="Ask to withdraw").click()
+        requests_table = page.get_by_role("table", name="Requests")
+        expect(requests_table).to_contain_text("pending")
+        shot(page, "portal-withdrawal-request")
+
+        manager = manager_ctx.new_page()
+        manager.goto(f"{web_stack.api}/#/login")
+        manager.get_by_label("Email").fill(MANAGER.email)
+        manager.get_by_label("Password").fill(MANAGER.password)
+        manager.get_by_role("button", name="Sign in").click()
+        manager.goto(f"{web_stack.api}/#/pools/{pool['id']}/investors")
+        panel = manager.get_by_role("table", name="Withdrawal requests")
+        expect(panel).to_contain_text("Wren Withdrawer")
+        manager.get_by_role("button", name="Accept Wren Withdrawer's request").click()
+        expect(manager.get_by_text("Paid $100.00 to Wren Withdrawer")).to_be_visible()
+
+        page.reload()
+        expect(page.get_by_role("table", name="Requests")).to_contain_text("accepted")
+        expect(page.get_by_test_id("my-value")).to_have_text("$700.00")
+    finally:
+        investor_ctx.close()
+        manager_ctx.close()

@@ -4,9 +4,9 @@ import { customElement } from "./define";
 import { api, toasts } from "../context";
 import { ApiError, newIdempotencyKey } from "../lib/api";
 import { date, dateTime, money, percent, price, signedMoney, units as fmtUnits } from "../lib/format";
-import { myEntryLabel, myOrder, type OrderBy, type OrderType } from "../lib/portal";
+import { myEntryLabel, myOrder, myWithdrawal, type OrderBy, type OrderType } from "../lib/portal";
 import type { Period } from "../lib/router";
-import type { MyEntry, MyPool, Order, Page, Statement } from "../lib/types";
+import type { MyEntry, MyPool, Order, Page, Statement, WithdrawalRequest } from "../lib/types";
 import { periodForm, periodQuery, statementArticle } from "./statement-view";
 import "./index-chart";
 
@@ -24,7 +24,9 @@ export class HoldingView extends LightElement {
     orderType: { state: true },
     orderBy: { state: true },
     problem: { state: true },
+    requests: { state: true },
   };
+  declare requests: WithdrawalRequest[];
   declare poolId: string;
   declare period: Period | undefined;
   declare mine: MyPool | null;
@@ -49,6 +51,7 @@ export class HoldingView extends LightElement {
     this.orderType = "subscription";
     this.orderBy = "amount";
     this.problem = null;
+    this.requests = [];
   }
 
   protected override willUpdate(): void {
@@ -68,7 +71,8 @@ export class HoldingView extends LightElement {
         api.get<Page<MyEntry>>(`${base}/activity?limit=100`),
         api.get<Statement>(`${base}/statement${periodQuery(this.period)}`),
       ]);
-      Object.assign(this, { mine, orders: orders.items, activity: activity.items, statement, failed: "" });
+      const requests = mine.holding.pool.dealing_mode === "instant" ? (await api.get<Page<WithdrawalRequest>>(`${base}/withdrawal-requests?limit=100`)).items : [];
+      Object.assign(this, { mine, orders: orders.items, activity: activity.items, statement, requests, failed: "" });
     } catch (exc) {
       this.failed = exc instanceof ApiError && exc.status === 404 ? "You hold nothing in this pool." : (exc as Error).message;
     }
@@ -93,6 +97,70 @@ export class HoldingView extends LightElement {
       const err = exc as ApiError;
       this.problem = { text: err.message, field: err.field ?? "" };
     }
+  }
+
+  private async ask(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const value = String(new FormData(form).get("value") ?? "");
+    const checked = myWithdrawal(this.orderBy, value, this.mine!.holding.pool.currency);
+    if ("problem" in checked) {
+      this.problem = { text: checked.problem, field: checked.field };
+      return;
+    }
+    this.problem = null;
+    try {
+      await api.post<WithdrawalRequest>(`/me/pools/${encodeURIComponent(this.poolId)}/withdrawal-requests`, checked.body, { idempotencyKey: newIdempotencyKey() });
+      toasts.emit({ kind: "success", text: "Your request is with your fund manager" });
+      form.reset();
+      void this.load();
+    } catch (exc) {
+      const err = exc as ApiError;
+      this.problem = { text: err.message, field: err.field ?? "" };
+    }
+  }
+
+  private async withdrawRequest(r: WithdrawalRequest): Promise<void> {
+    try {
+      await api.delete<WithdrawalRequest>(`/me/pools/${encodeURIComponent(this.poolId)}/withdrawal-requests/${encodeURIComponent(r.id)}`);
+      toasts.emit({ kind: "success", text: "Your request is cancelled" });
+      void this.load();
+    } catch (exc) {
+      toasts.emit({ kind: "error", text: (exc as Error).message });
+    }
+  }
+
+  private requestsPanel(cur: string) {
+    const units = this.orderBy === "units";
+    return html`<section class="panel" aria-labelledby="requests-title" style="margin-top: 1rem">
+      <header><h2 id="requests-title">Withdraw</h2><span class="muted small">This pool deals at once: your fund manager pays an accepted request at the NAV per unit of that moment</span></header>
+      <form class="body stack" @submit=${this.ask} aria-label="Ask to withdraw" novalidate>
+        <div class="radio-row" role="radiogroup" aria-label="Withdraw by">
+          <label><input type="radio" name="by" value="amount" ?checked=${!units} @change=${() => (this.orderBy = "amount")} /> An amount</label>
+          <label><input type="radio" name="by" value="units" ?checked=${units} @change=${() => (this.orderBy = "units")} /> Units</label>
+        </div>
+        <div class="field">
+          <label for="request-value">${units ? "Units" : `Amount (${cur})`}</label>
+          <input id="request-value" name="value" inputmode="decimal" autocomplete="off" aria-invalid=${this.problem ? "true" : "false"} aria-describedby="request-problem" />
+        </div>
+        ${this.problem ? html`<div class="form-error" id="request-problem" role="alert">${this.problem.text}</div>` : nothing}
+        <div class="button-row"><button class="primary" type="submit">Ask to withdraw</button></div>
+      </form>
+      <div class="table-wrap" tabindex="0" role="region" aria-label="Your requests">
+        <table aria-label="Requests">
+          <thead><tr><th>Asked</th><th class="num">Amount or units</th><th>Status</th><th></th></tr></thead>
+          <tbody>${this.requests.map(
+            (r) => html`<tr data-request-id=${r.id}>
+              <td class="small">${dateTime(r.requested_at)}</td>
+              <td class="num">${r.amount ? money(r.amount, cur) : `${fmtUnits(r.units ?? "0")} units`}</td>
+              <td><span class="badge">${r.status}</span>${r.reason ? html` <span class="muted small">${r.reason}</span>` : nothing}</td>
+              <td class="actions">${r.status === "pending" ? html`<button class="link danger" type="button" @click=${() => this.withdrawRequest(r)} aria-label="Cancel request made ${dateTime(r.requested_at)}">Cancel</button>` : nothing}</td>
+            </tr>`,
+          )}</tbody>
+        </table>
+        ${this.requests.length === 0 ? html`<div class="empty">No requests yet.</div>` : nothing}
+      </div>
+    </section>`;
   }
 
   private async cancel(o: Order): Promise<void> {
@@ -128,7 +196,7 @@ export class HoldingView extends LightElement {
       </div>
       <section class="panel" aria-labelledby="index-title"><header><h2 id="index-title">The pool's total return</h2></header>
         <div class="body"><pd-index-chart .series=${perf.series}></pd-index-chart></div></section>
-      ${h.pool.dealing_mode === "forward" ? this.ordersPanel(cur) : html`<section class="panel" style="margin-top: 1rem"><div class="body muted">This pool deals at once: your fund manager records money in and out for you.</div></section>`}
+      ${h.pool.dealing_mode === "forward" ? this.ordersPanel(cur) : this.requestsPanel(cur)}
       ${this.activityPanel(cur)}
       ${this.statement ? this.statementPanel(this.statement) : nothing}
     `;

@@ -17,6 +17,7 @@ import "./performance-panel";
 import "./investors-panel";
 import "./activity-panel";
 import "./settings-panel";
+import "./requests-panel";
 import "./dealing-panel";
 
 const TAB_LABELS: Record<PoolTab, string> = {
@@ -169,7 +170,10 @@ export class PoolView extends LightElement {
       <div @money=${(e: CustomEvent<{ mode: MoneyMode; investor: Investor | null }>) => this.openMoney(e.detail.mode, e.detail.investor)}
            @changed=${() => void this.load()}>
         ${this.tab === "overview" ? this.overview(p) : nothing}
-        ${this.tab === "investors" ? html`<pd-investors .pool=${p} ?canWrite=${canWrite}></pd-investors>` : nothing}
+        ${this.tab === "investors"
+          ? html`${p.dealing_mode === "instant" ? html`<pd-requests .pool=${p} ?canWrite=${canWrite}></pd-requests>` : nothing}
+              <pd-investors .pool=${p} ?canWrite=${canWrite}></pd-investors>`
+          : nothing}
         ${this.tab === "dealing" ? html`<pd-dealing .pool=${p} ?canWrite=${canWrite}></pd-dealing>` : nothing}
         ${this.tab === "activity" ? html`<pd-activity .pool=${p} ?canWrite=${canWrite}></pd-activity>` : nothing}
         ${this.tab === "settings" ? html`<pd-settings .pool=${p} ?canWrite=${this.role === "managers"} ?isFinance=${this.role === "finance"}></pd-settings>` : nothing}

@@ -7,7 +7,7 @@ const base: Entry = {
   nav_per_unit: "1.000000", cash_delta: "1000.00", actor: "user-1", created_at: "2026-11-25T10:00:00Z",
   actor_name: "Morgan Manager <manager@example.com>", investor_name: "Ada Lovelace",
   symbol: null, side: null, quantity: null, price: null, fees: null, memo: null, order_id: null, valuation_id: null, reverses: null, reversed_by: null, trade_date: null,
-  payable_delta: null, performance_fee: null,
+  payable_delta: null, performance_fee: null, request_id: null,
 };
 const pool = { name: "Harbor Growth Fund", currency: "USD" };
 

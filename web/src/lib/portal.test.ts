@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { myEntryLabel, myOrder, totalsByCurrency } from "./portal";
+import { myEntryLabel, myOrder, myWithdrawal, totalsByCurrency } from "./portal";
 
 describe("an investor's own order", () => {
   it("subscribes an amount, and redeems an amount or units", () => {
@@ -33,5 +33,13 @@ describe("holdings", () => {
   it("read as the investor's own lines", () => {
     expect(myEntryLabel("distribution")).toBe("Distribution (your share)");
     expect(myEntryLabel("investor.added")).toBe("Joined the pool");
+  });
+});
+
+describe("a withdrawal request", () => {
+  it("asks for an amount or units, checked as an order is", () => {
+    expect(myWithdrawal("amount", "120.00", "USD")).toEqual({ body: { amount: "120.00" } });
+    expect(myWithdrawal("units", "10", "USD")).toEqual({ body: { units: "10" } });
+    expect(myWithdrawal("amount", "abc", "USD")).toEqual({ problem: "Amount must be a number such as 100.00", field: "amount" });
   });
 });

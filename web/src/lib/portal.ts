@@ -42,3 +42,11 @@ export function myEntryLabel(type: string): string {
   if (type === "fees.crystallised") return "Performance fee (units cancelled)";
   return entryLabel(type);
 }
+
+/** The body of a withdrawal request (a pool that deals at once), or the problem with the form. */
+export function myWithdrawal(by: OrderBy, value: string, currency: string): { body: { amount?: string; units?: string } } | { problem: string; field: OrderBy } {
+  const checked = myOrder("redemption", by, value, currency);
+  if ("problem" in checked) return checked;
+  const { type: _type, ...body } = checked.body;
+  return { body };
+}

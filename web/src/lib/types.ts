@@ -63,3 +63,5 @@ export type MyPool = Schemas["MyPoolOut"];
 export type MyEntry = Schemas["MyEntryOut"];
 export type EmailPreferences = Schemas["EmailPreferencesOut"];
 export type InvestorInvitation = Schemas["InvestorInvitationOut"];
+export type WithdrawalRequest = Schemas["WithdrawalRequestOut"];
+export type RequestAccepted = Schemas["AcceptedOut"];
