@@ -25,7 +25,17 @@ SK                           item
                              its orders' settlements.
 ``APPROVAL#<id>``            a movement awaiting finance's approval (or decided).
                              GSI2 = every approval, finance's inbox.
+``REQUEST#<id>``             an investor's withdrawal request (an instant pool).
+``LOGIN#<investor id>``      the portal login linked to that investor record.
 ===========================  ==================================================
+
+What Pooldesk keeps about each login lives at ``PK = ACCOUNT#<sub>``: its
+standing (``STANDING``: disabled, signed out everywhere, authenticator set up),
+its links to investor records (``MEMBER#<pool>#<investor>``) and its email
+preferences (``PREFERENCES``); finance's own alert settings at
+``PK = FIRM#OVERSIGHT``. Single-use WebSocket tickets (``TICKET#``), staff
+sign-ins held until an authenticator is set up (``HELD#``) and each login's
+live connections (``USER#<sub>``) live in the connections table.
 
 A brokerage account's link to its pool lives at ``PK = BROKER#<broker>#<account>``,
 ``SK = LINK``, so an incoming event finds its pool with one read.
