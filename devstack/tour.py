@@ -38,7 +38,7 @@ from typing import Any
 
 import requests
 
-from devstack.demo import DEMO_USERS
+from devstack.demo import DEMO_INVESTOR, DEMO_USERS
 
 MANAGER = DEMO_USERS[0]
 
@@ -140,6 +140,7 @@ class Tour:
         )
 
         self.forward_day()
+        self.portal()
 
         print(f"\n{'All figures match the hand calculation.' if not self.failures else f'{self.failures} figures differ.'}")
         return 1 if self.failures else 0
@@ -202,6 +203,23 @@ class Tour:
         firm = self.call("GET", "/firm")
         mine = next(x for x in firm["pools"] if x["id"] == pid)
         self.check("the firm view: its open orders", mine["open_orders"], 1)
+
+    def portal(self) -> None:
+        print("\n9. The investor portal: Mary Jackson sees her own holding and nothing else")
+        tokens = self.call("POST", "/auth/login", {"email": DEMO_INVESTOR.email, "password": DEMO_INVESTOR.password})
+        mary = {"Authorization": f"Bearer {tokens['access_token']}"}
+        holdings = self.call("GET", "/me/holdings", **mary)["items"]
+        self.check(
+            "her holdings", [(h["pool"]["name"], h["name"]) for h in holdings], [("Keystone Forward Fund", "Mary Jackson")]
+        )
+        keystone = holdings[0]["pool"]["id"] if holdings else "none"
+        refused = [
+            self.http.get(f"{self.api}{path}", headers=mary, timeout=30).status_code
+            for path in ("/pools", f"/pools/{keystone}", f"/pools/{keystone}/investors", f"/pools/{keystone}/activity")
+        ]
+        self.check("staff routes refuse her", refused, [403, 404, 404, 404])
+        mine = self.call("GET", f"/me/pools/{keystone}/orders", **mary)["items"]
+        self.check("her orders are hers alone", {o["investor_name"] for o in mine}, {"Mary Jackson"})
 
 
 DEALING_SUMMARY = "forward, daily, no cut-off, gate 10%, lock-up 30 days (early redemption fee 2%)"
