@@ -207,8 +207,9 @@ class Tour:
     def portal(self) -> None:
         print("\n9. The investor portal: Mary Jackson sees her own holding and nothing else")
         tokens = self.call("POST", "/auth/login", {"email": DEMO_INVESTOR.email, "password": DEMO_INVESTOR.password})
-        mary = {"Authorization": f"Bearer {tokens['access_token']}"}
-        holdings = self.call("GET", "/me/holdings", **mary)["items"]
+        bearer = f"Bearer {tokens['access_token']}"
+        mary = {"Authorization": bearer}
+        holdings = self.call("GET", "/me/holdings", Authorization=bearer)["items"]
         self.check(
             "her holdings", [(h["pool"]["name"], h["name"]) for h in holdings], [("Keystone Forward Fund", "Mary Jackson")]
         )
@@ -218,7 +219,7 @@ class Tour:
             for path in ("/pools", f"/pools/{keystone}", f"/pools/{keystone}/investors", f"/pools/{keystone}/activity")
         ]
         self.check("staff routes refuse her", refused, [403, 404, 404, 404])
-        mine = self.call("GET", f"/me/pools/{keystone}/orders", **mary)["items"]
+        mine = self.call("GET", f"/me/pools/{keystone}/orders", Authorization=bearer)["items"]
         self.check("her orders are hers alone", {o["investor_name"] for o in mine}, {"Mary Jackson"})
 
 
