@@ -28,12 +28,13 @@ FULL: dict[str, Callable[[], Result]] = {
     "returns": returns.run,
 }
 QUICK: dict[str, Callable[[], Result]] = {
-    "prices": lambda: prices.run(pools=30, sizes=[(100, 10), (200, 20), (300, 30)]),
-    "distribution": lambda: distribution.run(sizes=[50, 100, 200]),
-    "valuation": lambda: valuation.run(sizes=[10, 20, 40]),
+    # Toy sizes (two points a chart): `make test` checks they run, in seconds, and measures nothing.
+    "prices": lambda: prices.run(pools=6, sizes=[(20, 3), (40, 6)]),
+    "distribution": lambda: distribution.run(sizes=[20, 40]),
+    "valuation": lambda: valuation.run(sizes=[5, 10]),
     "api_load": lambda: api_load.run(sizes=[1], seconds=2),
-    "tick_to_screen": lambda: tick_to_screen.run(ticks=3, sizes=[1, 2, 3]),
-    "ledger": lambda: ledger_replay.run(sizes=[100, 1_000, 2_000]),
+    "tick_to_screen": lambda: tick_to_screen.run(ticks=3, sizes=[1, 2]),
+    "ledger": lambda: ledger_replay.run(sizes=[100, 500]),
     "returns": lambda: returns.run(years=[1], flows=[20], pools=[10]),
 }
 

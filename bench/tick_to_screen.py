@@ -46,7 +46,9 @@ async def measure(api: str, aws: str, ws_url: str, ticks: int, subscribers: int 
     )
     latencies = []
     async with aiohttp.ClientSession() as session:
-        sockets = [await session.ws_connect(f"{ws_url}/?token={token['access_token']}") for _ in range(subscribers)]
+        # Each socket opens with its own single-use ticket (no token travels in a URL).
+        tickets = [http.post(f"{api}/auth/ws-ticket", timeout=10).json()["ticket"] for _ in range(subscribers)]
+        sockets = [await session.ws_connect(f"{ws_url}/?ticket={ticket}") for ticket in tickets]
         for ws in sockets:
             await ws.send_str(json.dumps({"action": "subscribe", "pool_id": pid}))
             await ws.receive_json(timeout=10)

@@ -1,6 +1,6 @@
 """The local stack's stand-in for API Gateway's WebSocket API.
 
-Clients connect to ``ws://127.0.0.1:8001/?token=...``; the gateway calls the
+Clients connect to ``ws://127.0.0.1:8001/?ticket=...`` (from ``POST /auth/ws-ticket``); the gateway calls the
 app's ``$connect``, ``$default`` and ``$disconnect`` handlers with API
 Gateway's event shapes, refusing the upgrade when ``$connect`` answers with an
 error status. It also serves the management API the app pushes through with

@@ -35,7 +35,8 @@ class FunctionAccess:
     # cognito-idp:ListUsers on the user pool: the name and email of who records a ledger entry.
     user_directory: bool = False
     # cognito-idp:AdminCreateUser, AdminAddUserToGroup and AdminGetUser on the user pool: inviting
-    # people; AdminDisableUser, AdminEnableUser and AdminUserGlobalSignOut: disabling a login.
+    # people; AdminListGroupsForUser: finance's list of logins; AdminDisableUser, AdminEnableUser and
+    # AdminUserGlobalSignOut: disabling a login.
     manage_users: bool = False
     # execute-api:ManageConnections on the WebSocket API: push to and drop connections.
     push: bool = False

@@ -107,6 +107,7 @@ class Functions(_Stack):
                         "cognito-idp:AdminCreateUser",
                         "cognito-idp:AdminAddUserToGroup",
                         "cognito-idp:AdminGetUser",
+                        "cognito-idp:AdminListGroupsForUser",
                         "cognito-idp:AdminDisableUser",
                         "cognito-idp:AdminEnableUser",
                         "cognito-idp:AdminUserGlobalSignOut",

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from chalicelib.services.people_ports import Account
+from chalicelib.domain.errors import InvalidInput
+from chalicelib.services.people_ports import Account, Login, LoginPage
 
 
 class CognitoAccounts:
@@ -58,6 +59,30 @@ class CognitoAccounts:
 
     def enable(self, user_id: str) -> None:
         self._idp.admin_enable_user(UserPoolId=self._pool, Username=self._username(user_id))
+
+    def logins(self, *, limit: int, cursor: str | None) -> LoginPage:
+        kwargs: dict[str, Any] = {"UserPoolId": self._pool, "Limit": min(max(limit, 1), 60)}
+        if cursor:
+            kwargs["PaginationToken"] = cursor
+        try:
+            resp = self._idp.list_users(**kwargs)
+        except self._idp.exceptions.InvalidParameterException:
+            raise InvalidInput("cursor is not one this API gave", field="cursor", code="invalid_cursor") from None
+        found = []
+        for user in resp.get("Users", []):
+            attrs = {a["Name"]: a["Value"] for a in user.get("Attributes", [])}
+            groups = self._idp.admin_list_groups_for_user(UserPoolId=self._pool, Username=user["Username"]).get("Groups", [])
+            found.append(
+                Login(
+                    user_id=attrs.get("sub", ""),
+                    email=attrs.get("email", ""),
+                    name=attrs.get("name", ""),
+                    groups=tuple(sorted(g["GroupName"] for g in groups)),
+                    enabled=bool(user.get("Enabled", True)),
+                    invited=user.get("UserStatus") == "FORCE_CHANGE_PASSWORD",
+                )
+            )
+        return LoginPage(found, resp.get("PaginationToken"))
 
     def _username(self, user_id: str) -> str:
         user = self._by_sub(user_id)

@@ -243,3 +243,18 @@ class LoginStandingOut(BaseModel):
     email: str
     disabled: bool
     connections_closed: int = Field(description="live connections hung up at once")
+
+
+class LoginOut(BaseModel):
+    user_id: str
+    email: str
+    name: str
+    role: Literal["manager", "finance", "investor", "none"] = Field(description="staff roles win over investor")
+    groups: list[str]
+    status: Literal["invited", "active", "disabled"]
+    authenticator: bool = Field(description="an authenticator is set up (staff need one)")
+
+
+class LoginList(BaseModel):
+    items: list[LoginOut]
+    next_cursor: str | None

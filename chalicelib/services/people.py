@@ -20,7 +20,7 @@ from chalicelib.domain.operations import clean_email
 from chalicelib.resources import FINANCE_GROUP, INVESTORS_GROUP, MANAGERS_GROUP, PASSWORD_POLICY
 
 from .access import check_write
-from .people_ports import Account, AccountRecords, Accounts, Membership
+from .people_ports import Account, AccountRecords, Accounts, LoginPage, Membership, Standing
 from .pools import PoolService
 from .ports import Email, Mailer, Principal
 
@@ -139,6 +139,14 @@ class PeopleService:
         self.accounts.enable(user_id)
         self.records.set_standing(user_id, replace(self.records.standing(user_id), disabled=False))
         return Disabled(user_id, email, False, 0)
+
+    def logins(self, who: Principal, *, limit: int, cursor: str | None) -> tuple[LoginPage, dict[str, Standing]]:
+        """Finance's list of every login: role, whether it is disabled or still invited, and whether
+        it has an authenticator (as Pooldesk has seen it)."""
+        if not who.is_finance or who.is_system:
+            raise Forbidden("only finance sees every login", code="forbidden")
+        page = self.accounts.logins(limit=limit, cursor=cursor)
+        return page, {login.user_id: self.records.standing(login.user_id) for login in page.items}
 
     def _login(self, who: Principal, user_id: str) -> str:
         if not who.is_finance or who.is_system:

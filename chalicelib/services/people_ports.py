@@ -41,6 +41,10 @@ class Accounts(Protocol):
 
     def enable(self, user_id: str) -> None: ...
 
+    def logins(self, *, limit: int, cursor: str | None) -> LoginPage:
+        """Every login of the user pool with its groups, a page at a time."""
+        ...
+
 
 @dataclass(frozen=True)
 class Standing:
@@ -148,3 +152,21 @@ class Authenticator(Protocol):
     def has_totp(self, access_token: str) -> bool:
         """Whether the signed-in user has an authenticator turned on."""
         ...
+
+
+@dataclass(frozen=True)
+class Login:
+    """A login as finance's list of people shows it."""
+
+    user_id: str
+    email: str
+    name: str
+    groups: tuple[str, ...]
+    enabled: bool
+    invited: bool  # has not chosen a password yet (the temporary one still stands)
+
+
+@dataclass(frozen=True)
+class LoginPage:
+    items: list[Login]
+    next_cursor: str | None

@@ -178,3 +178,25 @@ def test_an_investor_asks_to_withdraw_and_the_manager_accepts_in_the_browser(bro
     finally:
         investor_ctx.close()
         manager_ctx.close()
+
+
+def test_finance_invites_a_colleague_and_disables_a_login_from_people(page: Page, web_stack: Stack) -> None:
+    page.goto(f"{web_stack.api}/#/login")
+    page.get_by_label("Email").fill(FINANCE.email)
+    page.get_by_label("Password").fill(FINANCE.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="People").click()
+    email = f"colleague.{uuid.uuid4().hex[:6]}@example.com"
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Name").fill("Cole League")
+    page.get_by_label("Role").select_option("finance")
+    page.get_by_role("button", name="Send invitation").click()
+    row = page.get_by_role("table", name="Logins").locator("tr", has_text=email)
+    expect(row).to_contain_text("Invited")
+    expect(row).to_contain_text("finance")
+    shot(page, "people")
+    page.once("dialog", lambda dialog: dialog.accept())
+    row.get_by_role("button", name=f"Disable {email}").click()
+    expect(row).to_contain_text("Disabled")
+    row.get_by_role("button", name=f"Enable {email}").click()
+    expect(row).to_contain_text("Invited")

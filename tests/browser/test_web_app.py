@@ -59,6 +59,7 @@ def test_a_manager_creates_a_pool_adds_investors_and_takes_contributions(page: P
         page.get_by_role("dialog").get_by_label("Name").fill(investor)
         page.get_by_role("dialog").get_by_role("button", name="Add investor").click()
         expect(page.get_by_role("cell", name=investor, exact=True)).to_be_visible()
+        expect(page.get_by_role("dialog")).to_be_hidden()  # the list can refresh before the dialog closes
 
     page.get_by_role("button", name="Contribute for Alice Archer").click()
     dialog = page.get_by_role("dialog")

@@ -111,6 +111,7 @@ def test_every_staff_route_refuses_an_investor(api: Api, world: dict[str, Any]) 
         "valuation_id": "x",
         "approval_id": "x",
         "user_id": "x",
+        "request_id": "x",
         "broker": "demo",
         "symbol": "SPY",
     }
@@ -313,3 +314,15 @@ def test_an_investor_asks_to_withdraw_from_an_instant_pool_and_the_manager_accep
     lines = [x["type"] for x in api.get(f"/me/pools/{quay}/activity", as_user=None, headers=me).json_body["items"]]
     assert lines[:4] == ["withdrawal.request_cancelled", "withdrawal.requested", "withdrawal.declined", "withdrawal.requested"]
     assert "withdrawal" in lines and "withdrawal.request_accepted" in lines
+
+
+def test_finance_lists_every_login_with_its_role_and_status(api: Api, world: dict[str, Any]) -> None:
+    assert api.post(f"/pools/{world['harbor']}/investors/{world['alice']}/invite").status_code == 201
+    assert api.get("/staff").status_code == 403  # a manager does not
+    listed = {x["email"]: x for x in api.get("/staff?limit=60", as_user="finance").json_body["items"]}
+    assert (listed["alice@example.com"]["role"], listed["alice@example.com"]["status"]) == ("investor", "invited")
+    assert (listed["manager@example.com"]["role"], listed["finance@example.com"]["role"]) == ("manager", "finance")
+    sign_in_first_time(api, "alice@example.com")
+    api.post(f"/staff/{listed['alice@example.com']['user_id']}/disable", as_user="finance")
+    again = {x["email"]: x for x in api.get("/staff", as_user="finance").json_body["items"]}
+    assert again["alice@example.com"]["status"] == "disabled"

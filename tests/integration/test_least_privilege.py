@@ -92,6 +92,7 @@ def needs_of_call(service: str, operation: str, params: dict[str, Any]) -> set[N
         ("cognito-idp", "AdminCreateUser"): ("manage_users",),
         ("cognito-idp", "AdminAddUserToGroup"): ("manage_users",),
         ("cognito-idp", "AdminGetUser"): ("manage_users",),
+        ("cognito-idp", "AdminListGroupsForUser"): ("manage_users",),
         ("cognito-idp", "AdminDisableUser"): ("manage_users",),
         ("cognito-idp", "AdminEnableUser"): ("manage_users",),
         ("cognito-idp", "AdminUserGlobalSignOut"): ("manage_users",),
@@ -201,6 +202,7 @@ def test_each_role_allows_exactly_what_its_function_does(api: Api, recorder: Rec
         assert invited.status_code == 201, invited.body
         investor = sign_in_first_time(api, "alice@example.com")
         assert api.get("/me/holdings", as_user=None, headers=investor).status_code == 200
+        assert api.get("/staff", as_user="finance").status_code == 200
         tickets = [api.post("/auth/ws-ticket").json_body["ticket"] for _ in range(2)]
         tickets.append(api.post("/auth/ws-ticket", as_user=None, headers=investor).json_body["ticket"])
 

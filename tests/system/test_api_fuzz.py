@@ -43,7 +43,8 @@ def real_ids(fuzzed_stack: Stack) -> dict[str, Any]:
     api = fuzzed_stack.api
     pool = session.post(f"{api}/pools", json={"name": "Fuzz Target", "currency": "USD", "unit_price": "1.00"}).json()
     investor = session.post(f"{api}/pools/{pool['id']}/investors", json={"name": "Fuzz", "email": "f@example.com"}).json()
-    session.post(f"{api}/pools/{pool['id']}/contributions", json={"investor_id": investor["id"], "amount": "1000.00"})
+    # Deep pockets: most fuzzed withdrawals and trades then fit, and reach the accounting rather than its refusals.
+    session.post(f"{api}/pools/{pool['id']}/contributions", json={"investor_id": investor["id"], "amount": "1000000000.00"})
     paid = session.post(f"{api}/pools/{pool['id']}/distributions", json={"amount": "1.00"}).json()
     # Fuzzing how a pool deals or whether it is open happens on a pool of its own, so the
     # money routes keep meeting an open, instant pool (a closed or forward one refuses them).
@@ -71,7 +72,7 @@ ANSWERS: list[tuple[str, int]] = []
 
 @schema.parametrize()
 # Derandomized: the same requests every run, so a failure reproduces and CI never flakes.
-@settings(max_examples=30, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=20, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_request_gets_a_5xx_or_an_answer_off_the_schema(case: Any, real_ids: dict[str, Any], fuzzed_stack: Stack) -> None:
     # Real ids only where the case means to be valid: a case breaking the schema stays broken.
     negative = case.meta is not None and case.meta.generation.mode.is_negative
@@ -120,7 +121,8 @@ def test_the_fuzz_reached_past_sign_in_and_validation(fuzzed_stack: Stack) -> No
         "GET /pools/{pool_id}/activity",
         "PUT /pools/{pool_id}/alert-settings",
     }
-    assert must_have_worked <= answered_ok, sorted(must_have_worked - answered_ok)
+    missing = must_have_worked - answered_ok
+    assert not missing, sorted({(op, status) for op, status in ANSWERS if op in missing})
 
 
 def test_the_fuzzed_books_still_reconcile(fuzzed_stack: Stack) -> None:

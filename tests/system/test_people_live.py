@@ -98,7 +98,7 @@ def test_finance_invites_a_manager_who_invites_an_investor_who_sees_only_their_o
 
     # Every route of the API with the investor's token: refused, or only their own.
     ids = {"pool_id": pid, "investor_id": other["id"], "order_id": other_order["id"], "user_id": invited["user_id"]}
-    ids |= {"entry_id": "x", "valuation_id": "x", "approval_id": "x", "broker": "demo", "symbol": "SPY"}
+    ids |= {"entry_id": "x", "valuation_id": "x", "approval_id": "x", "request_id": "x", "broker": "demo", "symbol": "SPY"}
     seen: dict[str, int] = {}
     for spec in ROUTES:
         if not spec.auth or spec.path in ("/auth/logout",):

@@ -7,11 +7,19 @@ from __future__ import annotations
 from chalicelib import wiring
 from chalicelib.api.bodies import StaffInvitationRequest
 from chalicelib.api.http import Call, Reply
-from chalicelib.api.service_schemas import InvestorInvitationOut, InvitationOut, LoginStandingOut
+from chalicelib.api.params import page_limit
+from chalicelib.api.service_schemas import InvestorInvitationOut, InvitationOut, LoginList, LoginOut, LoginStandingOut
+from chalicelib.resources import FINANCE_GROUP, INVESTORS_GROUP, MANAGERS_GROUP
+from chalicelib.services.people_ports import Login, Standing
 
 from .common import area
 
 bp, api = area(__name__)
+
+LOGINS_PAGE = 60  # Cognito's ListUsers gives at most 60 at a time
+
+# Staff roles first: a manager who is also an investor is listed as a manager.
+ROLES = ((MANAGERS_GROUP, "manager"), (FINANCE_GROUP, "finance"), (INVESTORS_GROUP, "investor"))
 
 
 @api.route(
@@ -73,3 +81,34 @@ def disable_login(call: Call, user_id: str) -> LoginStandingOut:
 def enable_login(call: Call, user_id: str) -> LoginStandingOut:
     done = wiring.people().enable(call.who, user_id)
     return LoginStandingOut(user_id=done.user_id, email=done.email, disabled=False, connections_closed=0)
+
+
+@api.route(
+    "/staff",
+    "GET",
+    summary="Finance: every login (staff and investors) with its role, status and whether it has an authenticator",
+    response=LoginList,
+    query=("limit", "cursor"),
+    tag="people",
+    limit_max=LOGINS_PAGE,
+)
+def list_logins(call: Call) -> LoginList:
+    page, standing = wiring.people().logins(
+        call.who, limit=page_limit(call.query.get("limit"), maximum=LOGINS_PAGE), cursor=call.query.get("cursor")
+    )
+    return LoginList(items=[_login_out(login, standing[login.user_id]) for login in page.items], next_cursor=page.next_cursor)
+
+
+def _login_out(login: Login, standing: Standing) -> LoginOut:
+    groups = set(login.groups)
+    role = next((r for g, r in ROLES if g in groups), "none")
+    status = "disabled" if not login.enabled or standing.disabled else "invited" if login.invited else "active"
+    return LoginOut(
+        user_id=login.user_id,
+        email=login.email,
+        name=login.name,
+        role=role,  # type: ignore[arg-type]  # one of the four
+        groups=sorted(groups),
+        status=status,  # type: ignore[arg-type]  # one of the three
+        authenticator=standing.mfa_enrolled,
+    )

@@ -14,6 +14,7 @@ import "./pool-view";
 import "./statement-view";
 import "./statements-view";
 import "./alerts-view";
+import "./people-view";
 import "./approvals-view";
 import "./valuation-view";
 import "./portal-view";
@@ -121,6 +122,7 @@ export class AppShell extends LightElement {
           <a href="#/pools" aria-current=${current("pools")}>Pools</a>
           <a href="#/approvals" aria-current=${current("approvals")}>Approvals</a>
           ${isFinance ? html`<a href="#/alerts" aria-current=${current("alerts")}>Alerts</a>` : nothing}
+          ${isFinance ? html`<a href="#/people" aria-current=${current("people")}>People</a>` : nothing}
         </nav>
         <span class="spacer"></span>
         <span class="conn" data-status=${this.status} data-testid="connection" title="Live updates">${STATUS_TEXT[this.status]}</span>
@@ -167,6 +169,8 @@ export class AppShell extends LightElement {
         return html`<pd-statements .poolId=${r.poolId} .role=${role} .period=${r.period}></pd-statements>`;
       case "alerts":
         return html`<pd-alerts></pd-alerts>`;
+      case "people":
+        return html`<pd-people></pd-people>`;
       case "approvals":
         return html`<pd-approvals .role=${role}></pd-approvals>`;
       case "valuation":

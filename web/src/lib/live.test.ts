@@ -38,7 +38,7 @@ describe("the live connection", () => {
     const statuses: LiveStatus[] = [];
     const messages: unknown[] = [];
     const live = new LiveConnection({
-      url: async () => "ws://x/?token=t",
+      url: async () => "ws://x/?ticket=t",
       onMessage: (m) => messages.push(m),
       onStatus: (s) => statuses.push(s),
       socket: (url) => {

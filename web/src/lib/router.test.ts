@@ -17,6 +17,7 @@ describe("hash routes", () => {
       { name: "pool", poolId: "pl_1", tab: "dealing" },
       { name: "valuation", poolId: "pl_1", valuationId: "val_01abc" },
       { name: "approvals" },
+      { name: "people" },
       { name: "portal" },
       { name: "holding", poolId: "pl_1" },
       { name: "holding", poolId: "pl_1", period: { from: "2026-01-01", to: "2026-03-31" } },

@@ -10,6 +10,7 @@ export type Route =
   | { name: "valuation"; poolId: string; valuationId: string }
   | { name: "alerts" }
   | { name: "approvals" }
+  | { name: "people" }
   | { name: "portal" }
   | { name: "holding"; poolId: string; period?: Period }
   | { name: "not-found"; path: string };
@@ -51,6 +52,7 @@ export function parseRoute(hash: string): Route {
   if (parts.length === 1 && parts[0] === "login") return { name: "login" };
   if (parts.length === 1 && parts[0] === "alerts") return { name: "alerts" };
   if (parts.length === 1 && parts[0] === "approvals") return { name: "approvals" };
+  if (parts.length === 1 && parts[0] === "people") return { name: "people" };
   // The investor portal: their holdings, and one holding (with a statement's period).
   if (parts.length === 1 && parts[0] === "portal") return { name: "portal" };
   if (parts.length === 2 && parts[0] === "portal" && ID.test(parts[1] ?? "")) {
@@ -85,6 +87,8 @@ export function href(route: Route): string {
       return "#/alerts";
     case "approvals":
       return "#/approvals";
+    case "people":
+      return "#/people";
     case "portal":
       return "#/portal";
     case "holding":

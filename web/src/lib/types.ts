@@ -65,3 +65,5 @@ export type EmailPreferences = Schemas["EmailPreferencesOut"];
 export type InvestorInvitation = Schemas["InvestorInvitationOut"];
 export type WithdrawalRequest = Schemas["WithdrawalRequestOut"];
 export type RequestAccepted = Schemas["AcceptedOut"];
+export type Login = Schemas["LoginOut"];
+export type LoginList = Schemas["LoginList"];
