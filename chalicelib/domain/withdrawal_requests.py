@@ -91,6 +91,12 @@ def _units_for(pool: Pool, cash: Decimal | None) -> Decimal:
     return money.quantize_units(money.div(money.mul(cash, pool.units), pool.nav), rounding=money.ROUND_UP)
 
 
+def require_payable(request: WithdrawalRequest) -> None:
+    """Accepting again is a retry (it replays the same withdrawal); a declined or cancelled request is done."""
+    if request.status in (RequestStatus.DECLINED, RequestStatus.CANCELLED):
+        raise Conflict(f"this request was {request.status.value} already", code=f"request_{request.status.value}")
+
+
 def decide(
     request: WithdrawalRequest,
     status: RequestStatus,

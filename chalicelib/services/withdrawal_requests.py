@@ -88,8 +88,7 @@ class WithdrawalRequests:
         """The manager pays it: the withdrawal runs now (or waits for finance, as any large one may),
         keyed by the request so a retried accept never pays twice."""
         req = self._request(pool_id, request_id)
-        if not req.is_pending and req.status is not RequestStatus.ACCEPTED:
-            asking.decide(req, RequestStatus.ACCEPTED, at=self.pools.now(), by_name=None)  # says why not
+        asking.require_payable(req)
         paid = self.approvals.withdraw(
             who,
             pool_id,
