@@ -80,9 +80,10 @@ run: install web
 	$(PY) -m devstack
 
 # pytest-xdist: a worker per core, each test file on one worker (the system and browser
-# files share a local stack per worker); `make unit` etc. run in one process.
+# files share a local stack per worker); `make unit` etc. run in one process. The slowest
+# tests are listed at the end: the suite must stay under 15 minutes on 2 cores.
 test: install lint typecheck security web web-test browser-deps
-	$(PY) -m pytest -n auto --dist loadfile
+	$(PY) -m pytest -n auto --dist loadfile --durations=15
 
 # ruff, then the layers: import-linter's contracts in pyproject.toml (a use case importing
 # an adapter, or the domain importing anything of ours, fails here).

@@ -15,6 +15,7 @@ WebSocket tickets live in the connections table (they expire by TTL).
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import datetime
 from typing import Any
@@ -33,12 +34,32 @@ def account_pk(user_id: str) -> str:
 
 
 class DynamoAccountRecords:
-    def __init__(self, client: Any, table: str) -> None:
+    """A login's standing is read at every request, so each container keeps it for a second
+    (``standing_ttl_seconds``): a burst of requests costs one read, and a login disabled or
+    signed out elsewhere is refused within that second (at once here: writes go through)."""
+
+    def __init__(self, client: Any, table: str, *, standing_ttl_seconds: float = 1.0) -> None:
         self._db = client
         self._table = table
+        self._ttl_ns = int(standing_ttl_seconds * 1_000_000_000)
+        self._standings: dict[str, tuple[int, Standing]] = {}
+        self._lock = threading.Lock()
 
     def standing(self, user_id: str) -> Standing:
-        # Eventually consistent is enough: a disabled login is refused within a second or so.
+        now = time.monotonic_ns()
+        with self._lock:
+            hit = self._standings.get(user_id)
+        if hit is not None and now - hit[0] < self._ttl_ns:
+            return hit[1]
+        found = self._read_standing(user_id)
+        with self._lock:
+            if len(self._standings) > 10_000:  # a container's memory is bounded, whatever the traffic
+                self._standings.clear()
+            self._standings[user_id] = (now, found)
+        return found
+
+    def _read_standing(self, user_id: str) -> Standing:
+        # Eventually consistent is enough: the cache above already allows a second.
         resp = self._db.get_item(TableName=self._table, Key=key(account_pk(user_id), STANDING))
         if "Item" not in resp:
             return Standing()
@@ -62,6 +83,8 @@ class DynamoAccountRecords:
         if standing.signed_out_at is not None:
             values["signed_out_at"] = timestamp(standing.signed_out_at)
         self._db.put_item(TableName=self._table, Item=to_item(values))
+        with self._lock:
+            self._standings[user_id] = (time.monotonic_ns(), standing)
 
     def link(self, membership: Membership) -> None:
         m = membership

@@ -99,10 +99,11 @@ class WithdrawalRequest(Body):
     # Exactly one of amount and units (the handler says so by name when both or neither come).
     model_config = ConfigDict(
         json_schema_extra={
+            "examples": [{"investor_id": "inv_example", "amount": "100.00"}, {"investor_id": "inv_example", "units": "25"}],
             "oneOf": [
                 {"required": ["amount"], "properties": {"amount": {"type": "string"}, "units": {"type": "null"}}},
                 {"required": ["units"], "properties": {"units": {"type": "string"}, "amount": {"type": "null"}}},
-            ]
+            ],
         }
     )
 
