@@ -18,6 +18,7 @@ import pytest
 from chalicelib.adapters.pool_repository import DynamoPoolRepository
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.ledger import fold
+from chalicelib.services.commands import MAX_ATTEMPTS
 from chalicelib.services.pools import PoolService
 from chalicelib.services.ports import Principal
 from tests.support.events import TABLE_NAME
@@ -91,7 +92,8 @@ def test_a_distribution_racing_a_contribution_allocates_on_the_new_holdings(
 def test_persistent_contention_gives_up_with_a_clear_409(services: tuple[PoolService, PoolService, Interfering]) -> None:
     ours, theirs, proxy = services
     pid, (a, b) = setup_pool(theirs)
-    proxy.before_write.extend([lambda: theirs.contribute(MANAGER, pid, investor_id=b, amount="1.00") for _ in range(20)])
+    interfere = lambda: theirs.contribute(MANAGER, pid, investor_id=b, amount="1.00")  # noqa: E731 - one per attempt
+    proxy.before_write.extend([interfere] * MAX_ATTEMPTS)
     with pytest.raises(Conflict) as exc:
         ours.contribute(MANAGER, pid, investor_id=a, amount="100.00")
     assert exc.value.code == "concurrent_update"

@@ -4018,7 +4018,17 @@ export interface components {
             /** Type */
             type: string;
         };
-        /** WithdrawalRequest */
+        /**
+         * WithdrawalRequest
+         * @example {
+         *       "amount": "100.00",
+         *       "investor_id": "inv_example"
+         *     }
+         * @example {
+         *       "investor_id": "inv_example",
+         *       "units": "25"
+         *     }
+         */
         WithdrawalRequest: {
             /**
              * Amount
