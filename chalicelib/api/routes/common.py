@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from chalice.app import Blueprint
+from pydantic import BaseModel
 
 from chalicelib import observability, wiring
 from chalicelib.api.http import Api, Reply
@@ -34,6 +35,11 @@ def area(name: str) -> tuple[Blueprint, Api]:
 
 def pools() -> PoolService:
     return wiring.pool_service()
+
+
+def created(body: BaseModel, replayed: bool) -> Reply:
+    """201, or 200 and a header when an Idempotency-Key replays the first answer (as for money movements)."""
+    return Reply(body, 200, {"Idempotent-Replayed": "true"}) if replayed else Reply(body, 201)
 
 
 def receipt(result: Receipt) -> Reply:

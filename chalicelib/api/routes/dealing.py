@@ -4,8 +4,6 @@ proposer), and only then do the day's orders settle."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from chalicelib import wiring
 from chalicelib.api.bodies import OrderRequest, ProposeValuationRequest, RejectValuationRequest
 from chalicelib.api.dealing_schemas import OrderList, OrderOut, ValuationList, ValuationOut
@@ -13,18 +11,13 @@ from chalicelib.api.http import Call, Reply
 from chalicelib.api.params import optional_text, page_limit
 from chalicelib.services.dealing import DealingService
 
-from .common import area
+from .common import area, created
 
 bp, api = area(__name__)
 
 
 def dealing() -> DealingService:
     return wiring.dealing_service()
-
-
-def created(body: BaseModel, replayed: bool) -> Reply:
-    """201, or 200 and a header when an Idempotency-Key replays the first answer (as for money movements)."""
-    return Reply(body, 200, {"Idempotent-Replayed": "true"}) if replayed else Reply(body, 201)
 
 
 @api.route(

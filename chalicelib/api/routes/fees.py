@@ -10,8 +10,7 @@ from chalicelib.api.http import Call, Reply
 from chalicelib.api.schemas import EntryOut
 from chalicelib.domain.fees import parse_fees
 
-from .common import area
-from .dealing import created
+from .common import area, created
 
 bp, api = area(__name__)
 

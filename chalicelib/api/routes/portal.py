@@ -24,7 +24,7 @@ from chalicelib.api.portal_schemas import (
 )
 from chalicelib.api.statement_schemas import StatementOut
 
-from .common import area
+from .common import area, created
 
 bp, api = area(__name__)
 
@@ -112,9 +112,7 @@ def place_my_order(call: Call, pool_id: str) -> Reply:
         dealing_date=b.dealing_date,
         idempotency_key=call.header("Idempotency-Key"),
     )
-    if replayed:
-        return Reply(OrderOut.of(order), 200, {"Idempotent-Replayed": "true"})
-    return Reply(OrderOut.of(order), 201)
+    return created(OrderOut.of(order), replayed)
 
 
 @api.route(
@@ -178,9 +176,7 @@ def request_withdrawal(call: Call, pool_id: str) -> Reply:
     req, replayed = wiring.portal().request_withdrawal(
         call.who, pool_id, amount=b.amount, units=b.units, idempotency_key=call.header("Idempotency-Key")
     )
-    if replayed:
-        return Reply(WithdrawalRequestOut.of(req), 200, {"Idempotent-Replayed": "true"})
-    return Reply(WithdrawalRequestOut.of(req), 201)
+    return created(WithdrawalRequestOut.of(req), replayed)
 
 
 @api.route(

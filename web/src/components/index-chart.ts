@@ -1,7 +1,8 @@
 import { html } from "lit";
-import { ColorType, createChart, LineSeries, type IChartApi, type UTCTimestamp } from "lightweight-charts";
+import { createChart, LineSeries, type IChartApi, type UTCTimestamp } from "lightweight-charts";
 import { LightElement } from "./base";
 import { customElement } from "./define";
+import { chartLook } from "../lib/chart";
 
 /** A pool's daily total-return index (1 on its first day), as the portal shows it: drawn
  * from the figures it is given, so an investor's page asks the API for nothing more. */
@@ -17,14 +18,7 @@ export class IndexChart extends LightElement {
 
   protected override firstUpdated(): void {
     const el = this.querySelector<HTMLElement>(".chart")!;
-    this.chart = createChart(el, {
-      autoSize: true,
-      layout: { background: { type: ColorType.Solid, color: "#ffffff" }, textColor: "#4a5a68", attributionLogo: false },
-      grid: { vertLines: { color: "#eef2f5" }, horzLines: { color: "#eef2f5" } },
-      rightPriceScale: { borderColor: "#dde3e9" },
-      timeScale: { borderColor: "#dde3e9" },
-      localization: { priceFormatter: (v: number) => v.toFixed(4) },
-    });
+    this.chart = createChart(el, chartLook());
     this.draw();
   }
 

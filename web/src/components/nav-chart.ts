@@ -1,10 +1,10 @@
 import { html } from "lit";
-import { AreaSeries, ColorType, createChart, LineSeries, type IChartApi, type ISeriesApi, type UTCTimestamp } from "lightweight-charts";
+import { AreaSeries, createChart, LineSeries, type IChartApi, type ISeriesApi, type UTCTimestamp } from "lightweight-charts";
 import { LightElement } from "./base";
 import { customElement } from "./define";
 import { api } from "../context";
 import type { NavPoint, Page, PoolPerformance } from "../lib/types";
-import { benchmarkPoints, chartPoints } from "../lib/chart";
+import { benchmarkPoints, chartLook, chartPoints } from "../lib/chart";
 
 /** The NAV-per-unit chart with distributions reinvested (a distribution is not a cliff):
  * history from the API, then a live point per push; the pool's benchmark beside it, re-based
@@ -33,14 +33,7 @@ export class NavChart extends LightElement {
 
   protected override firstUpdated(): void {
     const el = this.querySelector<HTMLElement>(".chart")!;
-    this.chart = createChart(el, {
-      autoSize: true,
-      layout: { background: { type: ColorType.Solid, color: "#ffffff" }, textColor: "#4a5a68", attributionLogo: false },
-      grid: { vertLines: { color: "#eef2f5" }, horzLines: { color: "#eef2f5" } },
-      rightPriceScale: { borderColor: "#dde3e9" },
-      timeScale: { borderColor: "#dde3e9", timeVisible: true, secondsVisible: false },
-      localization: { priceFormatter: (v: number) => v.toFixed(4) },
-    });
+    this.chart = createChart(el, chartLook({ timeVisible: true, secondsVisible: false }));
     this.series = this.chart.addSeries(AreaSeries, {
       lineColor: "#1f6f9f",
       topColor: "rgba(31, 111, 159, 0.25)",

@@ -1,6 +1,6 @@
 // What the charts draw. Chart values are numbers for plotting only; every figure
 // shown as text stays a decimal string.
-import type { UTCTimestamp } from "lightweight-charts";
+import { ColorType, type UTCTimestamp } from "lightweight-charts";
 
 export interface ChartPoint {
   time: UTCTimestamp;
@@ -18,4 +18,16 @@ export function chartPoints(points: Array<{ at: string; nav_per_unit: string; to
 /** A benchmark's daily index (1 on its first day) re-based to start where the pool's line starts. */
 export function benchmarkPoints(series: Array<{ day: string; value: string }>, start: number): ChartPoint[] {
   return series.map((b) => ({ time: (Date.parse(`${b.day}T00:00:00Z`) / 1000) as UTCTimestamp, value: Number(b.value) * start }));
+}
+
+/** Pooldesk's look for a chart (both the pool's NAV chart and the portal's index use it). */
+export function chartLook(timeScale: { timeVisible?: boolean; secondsVisible?: boolean } = {}) {
+  return {
+    autoSize: true,
+    layout: { background: { type: ColorType.Solid, color: "#ffffff" }, textColor: "#4a5a68", attributionLogo: false },
+    grid: { vertLines: { color: "#eef2f5" }, horzLines: { color: "#eef2f5" } },
+    rightPriceScale: { borderColor: "#dde3e9" },
+    timeScale: { borderColor: "#dde3e9", ...timeScale },
+    localization: { priceFormatter: (v: number) => v.toFixed(4) },
+  };
 }
