@@ -4,6 +4,9 @@ scheduled consumers (chalicelib/consumers/).
 
 Nothing here touches AWS at import time; clients are built on first use
 (chalicelib/wiring.py), so ``chalice package`` and CDK synth can import it.
+Every function imports this module on its cold start, so each consumer's
+code is imported inside its handler: a function loads only what it runs
+(tests/unit/test_cold_start.py keeps it so).
 """
 
 from __future__ import annotations
@@ -11,24 +14,29 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from chalice.app import Chalice, CloudWatchEvent, Cron, Response, WebsocketEvent
+from chalice.app import CloudWatchEvent, Cron, Response, WebsocketEvent
 
 from chalicelib import observability, wiring
-from chalicelib.api.routes import BLUEPRINTS, ROUTES
-from chalicelib.consumers import alerts, market_ticks, pool_changes, reconcile, webhook_events
 from chalicelib.domain.errors import DomainError
+from chalicelib.lazy_api import LazyApiChalice
 
 # configure_logs=False: Chalice would otherwise set the "pooldesk" logger, which
 # Powertools Logger shares, to ERROR and swallow every INFO line.
-app = Chalice(app_name="pooldesk", configure_logs=False)
+# The REST API's blueprints (chalicelib/api/routes/) are registered on the first
+# read of app.routes (chalicelib/lazy_api.py): no other function loads them.
+app = LazyApiChalice(app_name="pooldesk", configure_logs=False)
 # Logs with the Lambda context and a correlation id, metrics and traces for every handler.
 app.register_middleware(observability.observe, "all")
 
-for blueprint in BLUEPRINTS:
-    app.register_blueprint(blueprint)
 
-# Every REST route as declared (for /openapi.json, CloudFront's API paths and tests).
-routes = ROUTES
+def __getattr__(name: str) -> Any:
+    # ``app.routes``, every REST route as declared (for /openapi.json, CloudFront's
+    # API paths and tests), is loaded only when asked for, like the API itself.
+    if name == "routes":
+        from chalicelib.api.routes import ROUTES
+
+        return ROUTES
+    raise AttributeError(name)
 
 
 # -- stream and queue consumers -----------------------------------------------------
@@ -37,30 +45,40 @@ routes = ROUTES
 @app.lambda_function(name="apply_webhook_events")
 def apply_webhook_events(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """The events table's stream: apply each new event to its pool (partial batch failures reported)."""
+    from chalicelib.consumers import webhook_events
+
     return webhook_events.apply_webhook_events(event, context)
 
 
 @app.lambda_function(name="apply_market_ticks")
 def apply_market_ticks(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Market ticks from Kinesis: conflate per symbol, revalue each affected pool once per batch."""
+    from chalicelib.consumers import market_ticks
+
     return market_ticks.apply_market_ticks(event, context)
 
 
 @app.lambda_function(name="notify_pool_changes")
 def notify_pool_changes(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """The pools table's stream: push pool, activity and investor changes to WebSocket subscribers."""
+    from chalicelib.consumers import pool_changes
+
     return pool_changes.notify_pool_changes(event, context)
 
 
 @app.lambda_function(name="send_alerts")
 def send_alerts(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """The pools table's stream: email finance about large withdrawals and distributions, once per cause."""
+    from chalicelib.consumers import alerts
+
     return alerts.send_alerts(event, context)
 
 
 @app.lambda_function(name="alert_dead_letters")
 def alert_dead_letters(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """SQS dead-letter queues: tell finance about every record a consumer gave up on."""
+    from chalicelib.consumers import alerts
+
     return alerts.alert_dead_letters(event, context)
 
 
@@ -71,6 +89,8 @@ RECONCILE_SCHEDULE = Cron(0, 2, "*", "?", "*", "*")
 @app.schedule(RECONCILE_SCHEDULE, name="reconcile_ledgers", description="Refold every pool's ledger; email finance on drift")
 def reconcile_ledgers(event: CloudWatchEvent) -> dict[str, Any]:
     """Nightly: every pool's stored balances against a fold of its ledger (also `make reconcile`)."""
+    from chalicelib.consumers import reconcile
+
     return reconcile.reconcile_ledgers()
 
 

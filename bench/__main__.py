@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import api_load, distribution, ledger_replay, prices, report, returns, tick_to_screen, valuation
+from bench import api_load, cold_start, distribution, ledger_replay, prices, report, returns, tick_to_screen, valuation
 from bench.report import RESULTS, Result, machine, write_report
 
 FULL: dict[str, Callable[[], Result]] = {
@@ -26,6 +26,7 @@ FULL: dict[str, Callable[[], Result]] = {
     "tick_to_screen": tick_to_screen.run,
     "ledger": ledger_replay.run,
     "returns": returns.run,
+    "cold_start": cold_start.run,
 }
 QUICK: dict[str, Callable[[], Result]] = {
     # Toy sizes (two points a chart): `make test` checks they run, in seconds, and measures nothing.
@@ -36,6 +37,7 @@ QUICK: dict[str, Callable[[], Result]] = {
     "tick_to_screen": lambda: tick_to_screen.run(ticks=3, sizes=[1, 2]),
     "ledger": lambda: ledger_replay.run(sizes=[100, 500]),
     "returns": lambda: returns.run(years=[1], flows=[20], pools=[10]),
+    "cold_start": lambda: cold_start.run(runs=1, bare_runs=1),
 }
 
 

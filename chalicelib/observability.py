@@ -10,7 +10,9 @@ handlers, stream and queue consumers):
   stdout, into the namespace POWERTOOLS_METRICS_NAMESPACE names.
 * Tracer: an X-Ray segment per invocation, with boto3 calls as subsegments.
   Powertools enables it only inside Lambda, so tests and the local stack run
-  the same code with tracing off.
+  the same code with tracing off. It is made on the first invocation, not at
+  import: the X-Ray SDK is the largest thing any function loads (about 0.2 s),
+  and `chalice package`, CDK synth and every import of app.py need none of it.
 
 Tokens, passwords and webhook secrets are never logged: handlers log ids and
 outcomes, never request bodies or headers.
@@ -20,20 +22,32 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 from aws_lambda_powertools.utilities.jmespath_utils import query
 from chalice.app import Request
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools import Tracer
 
 SERVICE = "pooldesk"
 
 logger = Logger(service=SERVICE)
 # The stack names the namespace per stage; elsewhere the default keeps flushing valid.
 metrics = Metrics(service=SERVICE, namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE") or "Pooldesk")
-tracer = Tracer(service=SERVICE)
+
+
+@cache
+def tracer() -> Tracer:
+    """Powertools' Tracer, made once per container on first use (it imports the X-Ray SDK)."""
+    from aws_lambda_powertools import Tracer
+
+    return Tracer(service=SERVICE)
+
 
 # Where each kind of event carries the id that ties its log lines together.
 CORRELATION_ID_PATH = "requestContext.requestId || Records[0].eventID || Records[0].messageId"
@@ -68,7 +82,7 @@ def observe(event: Any, get_response: Callable[[Any], Any]) -> Any:
                 else:
                     metrics.flush_metrics()
 
-    wrapped = tracer.capture_lambda_handler(handler, capture_response=False)
+    wrapped = tracer().capture_lambda_handler(handler, capture_response=False)
     if context is not None:  # the local stack and tests may call a handler without one
         wrapped = logger.inject_lambda_context(wrapped, clear_state=True)
     return wrapped(original, context)

@@ -210,7 +210,7 @@ def start_api(host: str, port: int, *, web_dir: Path = WEB_DIST, connect_src: st
     # own create_local_server does, or concurrent requests read each other's bodies.
     if not isinstance(app, LocalChalice):
         CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
-        app.__class__ = CustomLocalChalice
+        app.__class__ = CustomLocalChalice  # type: ignore[assignment]  # a LazyApiChalice still: it is a base
     try:
         dev = LocalDevServer(app, config, host, port, handler_cls=web_handler(web_dir, connect_src), server_cls=server_cls)
     except OSError as exc:

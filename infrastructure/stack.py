@@ -17,7 +17,6 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
-from chalice.cdk import Chalice
 from constructs import Construct
 
 from chalicelib.resources import (
@@ -28,6 +27,7 @@ from chalicelib.resources import (
 )
 
 from .access import FUNCTION_ACCESS, chalice_functions
+from .bytecode import ChaliceWithBytecode
 from .data import Data
 from .edge import Edge
 from .functions import Functions
@@ -75,7 +75,7 @@ class PooldeskStack(Data, Identity, Functions, Edge, Monitoring, AcceptedFinding
             "POWERTOOLS_METRICS_NAMESPACE": self.metrics_namespace,
             "POWERTOOLS_LOG_LEVEL": "INFO",
         }
-        self.chalice = Chalice(
+        self.chalice = ChaliceWithBytecode(
             self,
             "App",
             source_dir=str(ROOT),

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import ConfigDict, Field, JsonValue
 
+from chalicelib.api.base import ApiModel
 from chalicelib.domain import money
 
 DecimalString = Annotated[
@@ -21,7 +22,7 @@ DecimalString = Annotated[
 ]
 
 
-class Body(BaseModel):
+class Body(ApiModel):
     model_config = ConfigDict(extra="forbid", strict=True, str_max_length=2000)
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal, Self
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from chalicelib.api.base import ApiModel
 from chalicelib.domain.approvals import Approval, ApprovalPolicy, describe
 from chalicelib.domain.orders import Order
 from chalicelib.domain.valuations import PricedPosition, Settlement, Valuation
@@ -15,7 +16,7 @@ from chalicelib.domain.valuations import PricedPosition, Settlement, Valuation
 from .schemas import Amount, EntryOut, PageOut, Timestamp
 
 
-class OrderOut(BaseModel):
+class OrderOut(ApiModel):
     id: str
     pool_id: str
     investor_id: str
@@ -57,7 +58,7 @@ class OrderList(PageOut[OrderOut]):
     pass
 
 
-class PricedPositionOut(BaseModel):
+class PricedPositionOut(ApiModel):
     symbol: str
     quantity: Amount
     price: Amount = Field(description="frozen when proposed: what the orders settle at")
@@ -69,7 +70,7 @@ class PricedPositionOut(BaseModel):
         return cls(symbol=p.symbol, quantity=p.quantity, price=p.price, priced_at=p.priced_at, market_value=p.market_value)
 
 
-class SettlementOut(BaseModel):
+class SettlementOut(ApiModel):
     id: str = Field(description="the order's id")
     investor_id: str
     type: Literal["subscription", "redemption"]
@@ -95,7 +96,7 @@ class SettlementOut(BaseModel):
         )
 
 
-class ValuationFeesOut(BaseModel):
+class ValuationFeesOut(ApiModel):
     """The fees a valuation charges, shown before it is approved."""
 
     gross_assets: Amount = Field(description="cash and positions at the frozen prices")
@@ -122,7 +123,7 @@ class ValuationFeesOut(BaseModel):
         )
 
 
-class ValuationOut(BaseModel):
+class ValuationOut(ApiModel):
     id: str
     pool_id: str
     dealing_date: date
@@ -174,7 +175,7 @@ class ValuationList(PageOut[ValuationOut]):
     """Valuations newest first; each without its orders (GET one for them)."""
 
 
-class ApprovalPolicyOut(BaseModel):
+class ApprovalPolicyOut(ApiModel):
     withdrawal_over: Amount | None = Field(description="withdrawals at or above this share of NAV wait for finance")
     distributions: bool
     reversals: bool
@@ -185,7 +186,7 @@ class ApprovalPolicyOut(BaseModel):
         return cls(withdrawal_over=p.withdrawal_over, distributions=p.distributions, reversals=p.reversals, summary=describe(p))
 
 
-class ApprovalOut(BaseModel):
+class ApprovalOut(ApiModel):
     """A movement held for finance's approval (four eyes), and what became of it."""
 
     approval_id: str

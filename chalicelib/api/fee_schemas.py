@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal, Self
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from chalicelib.api.base import ApiModel
 from chalicelib.domain import money
 from chalicelib.domain.fee_booking import Accrued, describe
 from chalicelib.domain.model import Pool
@@ -14,7 +15,7 @@ from chalicelib.domain.model import Pool
 from .schemas import Amount
 
 
-class FeesOut(BaseModel):
+class FeesOut(ApiModel):
     management_rate: Amount
     performance_rate: Amount
     hurdle_rate: Amount
@@ -47,7 +48,7 @@ class FeesOut(BaseModel):
         )
 
 
-class InvestorAccrualOut(BaseModel):
+class InvestorAccrualOut(ApiModel):
     investor_id: str
     name: str
     units: Amount
@@ -55,7 +56,7 @@ class InvestorAccrualOut(BaseModel):
     performance_fees_paid: Amount
 
 
-class AccruedOut(BaseModel):
+class AccruedOut(ApiModel):
     fees_payable: Amount
     management_fee_accrued: Amount = Field(description="since the last approved valuation, at today's NAV")
     accrued_from: date | None

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Literal, Self
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from chalicelib.api.base import ApiModel
 from chalicelib.domain.firm import CurrencyTotal, Firm, PoolLine
 
 from .schemas import Amount
 
 
-class CurrencyTotalOut(BaseModel):
+class CurrencyTotalOut(ApiModel):
     currency: str
     aum: Amount = Field(description="NAV of the pools in this currency (never summed across currencies)")
     pools: int
@@ -23,7 +24,7 @@ class CurrencyTotalOut(BaseModel):
         return cls(currency=t.currency, aum=t.nav, pools=t.pools, net_flows_month=t.month_net, net_flows_year=t.year_net)
 
 
-class FirmPoolOut(BaseModel):
+class FirmPoolOut(ApiModel):
     id: str
     name: str
     currency: str
@@ -66,7 +67,7 @@ class FirmPoolOut(BaseModel):
         )
 
 
-class FirmOut(BaseModel):
+class FirmOut(ApiModel):
     totals: list[CurrencyTotalOut] = Field(description="assets under management and net flows, one line per currency")
     pools: list[FirmPoolOut]
     open_orders: int

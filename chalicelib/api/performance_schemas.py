@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Self
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from chalicelib.api.base import ApiModel
 from chalicelib.domain.model import Investor, Pool
 from chalicelib.domain.performance import InvestorPerformance, PoolPerformance
 from chalicelib.domain.returns import Periods
@@ -14,7 +15,7 @@ from chalicelib.domain.returns import Periods
 from .schemas import Amount
 
 
-class PeriodsOut(BaseModel):
+class PeriodsOut(ApiModel):
     """Returns as fractions (0.0123 is 1.23%), 8 places; null where the history does not reach back."""
 
     mtd: Amount | None
@@ -36,18 +37,18 @@ class PeriodsOut(BaseModel):
         )
 
 
-class IndexPointOut(BaseModel):
+class IndexPointOut(ApiModel):
     day: date
     net: Amount = Field(description="the total-return index net of fees: 1 on the first day")
     gross: Amount = Field(description="the same before fees")
 
 
-class BenchmarkPointOut(BaseModel):
+class BenchmarkPointOut(ApiModel):
     day: date
     value: Amount = Field(description="the benchmark's price index on the pool's days: 1 on the first")
 
 
-class PoolPerformanceOut(BaseModel):
+class PoolPerformanceOut(ApiModel):
     pool_id: str
     benchmark_symbol: str | None
     benchmark: PeriodsOut | None = Field(description="the benchmark's price return over the same days; null without one")
@@ -71,12 +72,12 @@ class PoolPerformanceOut(BaseModel):
         )
 
 
-class FlowOut(BaseModel):
+class FlowOut(ApiModel):
     day: date
     amount: Amount = Field(description="paid in negative, taken out positive")
 
 
-class InvestorPerformanceOut(BaseModel):
+class InvestorPerformanceOut(ApiModel):
     investor_id: str
     name: str
     xirr: Amount | None = Field(description="money-weighted return a year (XIRR), 8 places; null when it has no answer")
@@ -104,5 +105,5 @@ class InvestorPerformanceOut(BaseModel):
         )
 
 
-class InvestorReturnList(BaseModel):
+class InvestorReturnList(ApiModel):
     items: list[InvestorPerformanceOut]

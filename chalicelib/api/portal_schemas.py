@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Literal, Self
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from chalicelib.api.base import ApiModel
 from chalicelib.domain.model import Pool
 from chalicelib.domain.withdrawal_requests import WithdrawalRequest
 from chalicelib.services.people_ports import EmailPreferences
@@ -16,7 +17,7 @@ from .performance_schemas import PoolPerformanceOut
 from .schemas import Amount, PageOut, Timestamp
 
 
-class PoolFiguresOut(BaseModel):
+class PoolFiguresOut(ApiModel):
     id: str
     name: str
     currency: str
@@ -46,7 +47,7 @@ class PoolFiguresOut(BaseModel):
         )
 
 
-class MyReturnsOut(BaseModel):
+class MyReturnsOut(ApiModel):
     xirr: Amount | None = Field(description="money-weighted return a year (XIRR), 8 places; null when it has no answer")
     paid_in: Amount
     taken_out: Amount = Field(description="withdrawals and distributions received")
@@ -55,7 +56,7 @@ class MyReturnsOut(BaseModel):
     management_fees: Amount
 
 
-class HoldingOut(BaseModel):
+class HoldingOut(ApiModel):
     pool: PoolFiguresOut
     investor_id: str
     name: str
@@ -93,16 +94,16 @@ class HoldingOut(BaseModel):
         )
 
 
-class HoldingList(BaseModel):
+class HoldingList(ApiModel):
     items: list[HoldingOut]
 
 
-class MyPoolOut(BaseModel):
+class MyPoolOut(ApiModel):
     holding: HoldingOut
     performance: PoolPerformanceOut = Field(description="the pool's own time-weighted return and daily index")
 
 
-class MyEntryOut(BaseModel):
+class MyEntryOut(ApiModel):
     id: str
     type: str
     created_at: Timestamp
@@ -142,7 +143,7 @@ class MyActivityPage(PageOut[MyEntryOut]):
     pass
 
 
-class EmailPreferencesOut(BaseModel):
+class EmailPreferencesOut(ApiModel):
     order_settled: bool = Field(description="an email when one of their orders settles")
     distribution_paid: bool = Field(description="an email when a distribution pays them")
     statement_ready: bool = Field(description="their statement, when finance sends the period's statements")
@@ -152,7 +153,7 @@ class EmailPreferencesOut(BaseModel):
         return cls(order_settled=p.order_settled, distribution_paid=p.distribution_paid, statement_ready=p.statement_ready)
 
 
-class WithdrawalRequestOut(BaseModel):
+class WithdrawalRequestOut(ApiModel):
     id: str
     pool_id: str
     investor_id: str

@@ -8,24 +8,25 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from chalicelib.api.base import ApiModel
 from chalicelib.services.ports import EntryAppended, PoolChange, PoolChanged
 
 from .schemas import EntryOut, InvestorRecordOut, PoolOut
 
 
-class PoolUpdated(BaseModel):
+class PoolUpdated(ApiModel):
     type: Literal["pool.updated"] = "pool.updated"
     pool_id: str
     data: PoolOut
 
 
-class ActivityCreated(BaseModel):
+class ActivityCreated(ApiModel):
     type: Literal["activity.created"] = "activity.created"
     pool_id: str
     data: EntryOut
 
 
-class InvestorUpdated(BaseModel):
+class InvestorUpdated(ApiModel):
     type: Literal["investor.updated"] = "investor.updated"
     pool_id: str
     data: InvestorRecordOut

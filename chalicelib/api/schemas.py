@@ -14,6 +14,7 @@ from typing import Annotated, Generic, Literal, Self, TypeVar
 
 from pydantic import BaseModel, Field, PlainSerializer
 
+from chalicelib.api.base import ApiModel
 from chalicelib.domain import money
 from chalicelib.domain.dealing import DealingPolicy
 from chalicelib.domain.model import Allocation, Investor, LedgerEntry, Pool
@@ -38,7 +39,7 @@ ItemT = TypeVar("ItemT", bound=BaseModel)
 T = TypeVar("T")
 
 
-class PageOut(BaseModel, Generic[ItemT]):
+class PageOut(ApiModel, Generic[ItemT]):
     """One page of a listing; pass next_cursor back as ``cursor`` for the next."""
 
     items: list[ItemT]
@@ -49,7 +50,7 @@ class PageOut(BaseModel, Generic[ItemT]):
         return cls(items=[each(item) for item in page.items], next_cursor=page.next_cursor)
 
 
-class PositionOut(BaseModel):
+class PositionOut(ApiModel):
     symbol: str
     quantity: Amount
     avg_cost: Amount
@@ -57,12 +58,12 @@ class PositionOut(BaseModel):
     market_value: Amount
 
 
-class CutoffOut(BaseModel):
+class CutoffOut(ApiModel):
     time: str
     timezone: str
 
 
-class DealingOut(BaseModel):
+class DealingOut(ApiModel):
     mode: Literal["instant", "forward"]
     frequency: Literal["daily", "weekly", "monthly"]
     cutoff: CutoffOut | None
@@ -87,7 +88,7 @@ class DealingOut(BaseModel):
         )
 
 
-class PoolOut(BaseModel):
+class PoolOut(ApiModel):
     id: str
     name: str
     currency: str
@@ -150,7 +151,7 @@ class PoolOut(BaseModel):
         )
 
 
-class InvestorRecordOut(BaseModel):
+class InvestorRecordOut(ApiModel):
     """An investor's membership as stored: what an ``investor.updated`` push carries.
     Value and share move with NAV, so a client derives them from the pool it shows."""
 
@@ -200,7 +201,7 @@ class InvestorOut(InvestorRecordOut):
         return cls.model_validate({**cls.fields_of(inv), "value": pool.value_of(inv.units), "share": pool.share_of(inv.units)})
 
 
-class AllocationOut(BaseModel):
+class AllocationOut(ApiModel):
     investor_id: str
     units: Amount
     amount: Amount
@@ -210,7 +211,7 @@ class AllocationOut(BaseModel):
         return cls(investor_id=a.investor_id, units=a.units, amount=a.amount)
 
 
-class EntryOut(BaseModel):
+class EntryOut(ApiModel):
     id: str
     type: str
     pool_id: str
@@ -282,7 +283,7 @@ class DistributionOut(EntryOut):
         return cls.model_validate({**cls.fields_of(e), "allocations": [AllocationOut.of(a) for a in allocations]})
 
 
-class NavPointOut(BaseModel):
+class NavPointOut(ApiModel):
     at: Timestamp
     nav: Amount
     nav_per_unit: Amount
@@ -328,14 +329,14 @@ class NavHistory(PageOut[NavPointOut]):
     pass
 
 
-class PreviewShareOut(BaseModel):
+class PreviewShareOut(ApiModel):
     investor_id: str
     name: str
     units: Amount
     amount: Amount
 
 
-class DistributionPreviewOut(BaseModel):
+class DistributionPreviewOut(ApiModel):
     preview_id: str = Field(description="send with the distribution to pay exactly these shares")
     amount: Amount
     currency: str

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Literal, Self
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from chalicelib.api.base import ApiModel
 from chalicelib.services.ports import (
     AlertSettings,
     BrokerageLink,
@@ -21,17 +22,17 @@ from chalicelib.services.ports import (
 from .schemas import Amount, PageOut, Timestamp
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(ApiModel):
     code: str
     message: str
     field: str | None = None
 
 
-class ErrorResponse(BaseModel):
+class ErrorResponse(ApiModel):
     error: ErrorDetail
 
 
-class TokensResponse(BaseModel):
+class TokensResponse(ApiModel):
     access_token: str
     id_token: str
     refresh_token: str | None
@@ -49,7 +50,7 @@ class TokensResponse(BaseModel):
         )
 
 
-class SignInResponse(BaseModel):
+class SignInResponse(ApiModel):
     """Tokens; or, while Cognito asks for a further step, which one and the session to answer it with."""
 
     access_token: str | None = None
@@ -77,25 +78,25 @@ class SignInResponse(BaseModel):
         )
 
 
-class MfaSecretResponse(BaseModel):
+class MfaSecretResponse(ApiModel):
     secret: str = Field(description="the TOTP key, base32: type it into an authenticator app, or scan otpauth_uri")
     otpauth_uri: str
     session: str | None = Field(description="during a first sign-in: pass it to POST /auth/mfa/verify")
 
 
-class MfaVerifiedResponse(BaseModel):
+class MfaVerifiedResponse(ApiModel):
     enabled: bool = Field(description="the authenticator is the account's second factor from now on")
     signed_in: SignInResponse | None = Field(default=None, description="during a sign-in: the tokens it ends with")
 
 
-class ConfigResponse(BaseModel):
+class ConfigResponse(ApiModel):
     region: str
     user_pool_id: str
     client_id: str
     websocket_url: str
 
 
-class MeResponse(BaseModel):
+class MeResponse(ApiModel):
     user_id: str
     email: str
     role: str
@@ -106,7 +107,7 @@ class MeResponse(BaseModel):
         return cls(user_id=who.user_id, email=who.email, role=who.role, groups=sorted(who.groups))
 
 
-class BrokerageOut(BaseModel):
+class BrokerageOut(ApiModel):
     pool_id: str
     broker: str
     account_id: str
@@ -132,12 +133,12 @@ class BrokerageOut(BaseModel):
         )
 
 
-class WebhookAccepted(BaseModel):
+class WebhookAccepted(ApiModel):
     status: Literal["accepted", "duplicate"]
     id: str
 
 
-class WebhookEventOut(BaseModel):
+class WebhookEventOut(ApiModel):
     broker: str
     event_id: str
     type: str
@@ -163,7 +164,7 @@ class WebhookEventList(PageOut[WebhookEventOut]):
     pass
 
 
-class PriceOut(BaseModel):
+class PriceOut(ApiModel):
     symbol: str
     price: Amount
     ts: Amount = Field(description="when the market printed it, unix seconds")
@@ -173,7 +174,7 @@ class PriceOut(BaseModel):
         return cls(symbol=point.symbol, price=point.price, ts=point.ts)
 
 
-class AlertSettingsOut(BaseModel):
+class AlertSettingsOut(ApiModel):
     recipients: list[str] = Field(description="a pool's: emailed besides finance; finance's own: empty means the finance group")
     withdrawal_threshold: Amount
     finance_recipients: list[str] | None = Field(
@@ -195,7 +196,7 @@ class AlertSettingsOut(BaseModel):
         )
 
 
-class SentAlertOut(BaseModel):
+class SentAlertOut(ApiModel):
     id: str
     subject: str
     text: str
@@ -217,19 +218,19 @@ class SentAlertList(PageOut[SentAlertOut]):
 # -- pushes over the WebSocket ------------------------------------------------------
 
 
-class InvitationOut(BaseModel):
+class InvitationOut(ApiModel):
     user_id: str
     email: str
     role: Literal["manager", "finance"]
     status: Literal["invited"] = "invited"
 
 
-class WsTicketResponse(BaseModel):
+class WsTicketResponse(ApiModel):
     ticket: str = Field(description="open the WebSocket with ?ticket=<this>; it works once")
     expires_at: Timestamp
 
 
-class InvestorInvitationOut(BaseModel):
+class InvestorInvitationOut(ApiModel):
     user_id: str
     email: str
     pool_id: str
@@ -238,14 +239,14 @@ class InvestorInvitationOut(BaseModel):
     status: Literal["invited"] = "invited"
 
 
-class LoginStandingOut(BaseModel):
+class LoginStandingOut(ApiModel):
     user_id: str
     email: str
     disabled: bool
     connections_closed: int = Field(description="live connections hung up at once")
 
 
-class LoginOut(BaseModel):
+class LoginOut(ApiModel):
     user_id: str
     email: str
     name: str
@@ -255,6 +256,6 @@ class LoginOut(BaseModel):
     authenticator: bool = Field(description="an authenticator is set up (staff need one)")
 
 
-class LoginList(BaseModel):
+class LoginList(ApiModel):
     items: list[LoginOut]
     next_cursor: str | None

@@ -6,15 +6,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Self
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from chalicelib.api.base import ApiModel
 from chalicelib.domain.period_statement import PeriodLine
 from chalicelib.services.statements import EmailRequest, InvestorStatement
 
 from .schemas import Amount, InvestorOut, PoolOut, Timestamp
 
 
-class StatementLineOut(BaseModel):
+class StatementLineOut(ApiModel):
     entry_id: str
     type: str
     created_at: Timestamp
@@ -41,12 +42,12 @@ class StatementLineOut(BaseModel):
         )
 
 
-class ManagerOut(BaseModel):
+class ManagerOut(ApiModel):
     name: str
     email: str
 
 
-class PeriodOut(BaseModel):
+class PeriodOut(ApiModel):
     start: date = Field(description="the first day (from)")
     end: date = Field(description="the last day (to)")
     opening_units: Amount
@@ -69,7 +70,7 @@ class PeriodOut(BaseModel):
     )
 
 
-class StatementOut(BaseModel):
+class StatementOut(ApiModel):
     pool: PoolOut
     manager: ManagerOut = Field(description="who manages the pool: the contact for questions")
     investor: InvestorOut
@@ -107,13 +108,13 @@ class StatementOut(BaseModel):
         )
 
 
-class StatementList(BaseModel):
+class StatementList(ApiModel):
     """Every investor's statement for the period, by name: one page each when printed."""
 
     items: list[StatementOut]
 
 
-class StatementsEmailOut(BaseModel):
+class StatementsEmailOut(ApiModel):
     entry_id: str = Field(description="the request, in the pool's activity")
     start: date
     end: date

@@ -5,10 +5,12 @@ finds nothing wrong with the template."""
 from __future__ import annotations
 
 import csv
+import importlib.util
 import json
 import os
 import subprocess
 import sys
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -351,3 +353,19 @@ def test_cdk_nag_finds_nothing_unexplained(synthesized: tuple[str, Template, Pat
     for row in rows:
         if row["Compliance"] == "Suppressed":
             assert len(row["Exception Reason"]) > 30, row
+
+
+def test_the_functions_package_carries_bytecode_whatever_its_timestamps(synthesized: tuple[str, Template, Path]) -> None:
+    # Without it, every cold start compiles every module on Lambda's read-only disk (bench/cold_start.py).
+    _, _, path = synthesized
+    (package,) = (path.parent.parent / "chalice.out").glob("*/deployment.zip")
+    tag = sys.implementation.cache_tag
+    with zipfile.ZipFile(package) as zipped:
+        names = set(zipped.namelist())
+        for source in ("app.py", "chalicelib/wiring.py", "chalicelib/consumers/market_ticks.py", "pydantic/main.py"):
+            folder, _, module = source.rpartition("/")
+            compiled = f"{folder + '/' if folder else ''}__pycache__/{module[:-3]}.{tag}.pyc"
+            assert source in names and compiled in names, compiled
+            header = zipped.read(compiled)[:16]
+            assert header[:4] == importlib.util.MAGIC_NUMBER
+            assert int.from_bytes(header[4:8], "little") == 0b01  # PEP 552: hash-based, not checked against the source
