@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
@@ -52,17 +52,70 @@ class ThrottleAware:
 
 # DynamoDB's limit on the keys of one BatchGetItem request.
 BATCH_GET_MAX = 100
+# DynamoDB's limit on the actions of one TransactWriteItems request.
+TRANSACT_MAX = 100
+# How often a transaction that collided with another one on an item is tried again.
+COLLISION_RETRIES = 5
 
 
-def batch_get(client: Any, table: str, keys: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+def batch_get(client: Any, table: str, keys: list[dict[str, Any]], *, consistent: bool = False) -> Iterator[dict[str, Any]]:
     """The (typed) items that exist among ``keys``, in any order: requests of at
     most 100 keys, each retried for what DynamoDB left unprocessed."""
     for start in range(0, len(keys), BATCH_GET_MAX):
-        request: dict[str, Any] = {table: {"Keys": keys[start : start + BATCH_GET_MAX]}}
+        request: dict[str, Any] = {table: {"Keys": keys[start : start + BATCH_GET_MAX], "ConsistentRead": consistent}}
         while request:
             resp = client.batch_get_item(RequestItems=request)
             yield from resp.get("Responses", {}).get(table, [])
             request = resp.get("UnprocessedKeys") or {}
+
+
+def write_groups(client: Any, groups: Sequence[Sequence[dict[str, Any]]], *, collision_refuses: bool) -> set[int]:
+    """Write groups of TransactWriteItems actions, as many groups a transaction as
+    fit in 100 actions; each group is written whole or not at all.
+
+    A group whose condition fails is left out, its index returned, and the rest of
+    its transaction written again without it: one stale group never holds back
+    the others. A collision with another transaction on an item (TransactionConflict)
+    refuses the group too when ``collision_refuses`` (the caller reads it again and
+    decides afresh); otherwise the transaction is tried again, a few times.
+    """
+    refused: set[int] = set()
+    chunk: list[int] = []
+    size = 0
+    for index, group in enumerate(groups):
+        if chunk and size + len(group) > TRANSACT_MAX:
+            refused |= _write_chunk(client, groups, chunk, collision_refuses)
+            chunk, size = [], 0
+        chunk.append(index)
+        size += len(group)
+    if chunk:
+        refused |= _write_chunk(client, groups, chunk, collision_refuses)
+    return refused
+
+
+def _write_chunk(client: Any, groups: Sequence[Sequence[dict[str, Any]]], chunk: list[int], collision_refuses: bool) -> set[int]:
+    refused: set[int] = set()
+    pending, collisions = chunk, 0
+    while pending:
+        try:
+            client.transact_write_items(TransactItems=[action for i in pending for action in groups[i]])
+            return refused
+        except client.exceptions.TransactionCanceledException as exc:
+            codes = iter(r.get("Code", "None") for r in exc.response.get("CancellationReasons", []))
+            by_group = {i: {next(codes, "None") for _ in groups[i]} for i in pending}
+            failed = {i for i, found in by_group.items() if "ConditionalCheckFailed" in found}
+            collided = {i for i, found in by_group.items() if "TransactionConflict" in found} - failed
+            if collision_refuses:
+                failed |= collided
+            elif collided:
+                collisions += 1
+                if collisions > COLLISION_RETRIES:
+                    raise
+            if not failed and not collided:
+                raise  # a validation error or the like: nothing to leave out
+            refused |= failed
+            pending = [i for i in pending if i not in failed]
+    return refused
 
 
 _serializer = TypeSerializer()

@@ -23,17 +23,8 @@ from chalicelib.domain.money import ZERO
 from chalicelib.domain.orders import Order
 from chalicelib.domain.valuations import Valuation
 from chalicelib.domain.withdrawal_requests import WithdrawalRequest
-from chalicelib.services.ports import (
-    Commit,
-    DuplicateRequest,
-    IdempotencyRecord,
-    InvalidCursor,
-    NavPoint,
-    Page,
-    PricePoint,
-    VersionConflict,
-    last_of_each_day,
-)
+from chalicelib.services.market_ports import PricePoint, Revaluation, last_of_each_day
+from chalicelib.services.ports import Commit, DuplicateRequest, IdempotencyRecord, InvalidCursor, NavPoint, Page, VersionConflict
 
 T = TypeVar("T")
 
@@ -271,21 +262,30 @@ class InMemoryPoolRepository:
         rows = [(k, a) for k, a in sorted(self.approvals.items(), reverse=True) if where is None or where(a)]
         return page_after("approvals", rows, limit, cursor)
 
-    def revalue(self, pool: Pool, expected_version: int, *, record_nav: bool) -> None:
+    def get_pools(self, pool_ids: Sequence[str]) -> dict[str, Pool]:
         with self._lock:
-            stored = self.pools.get(pool.id)
-            if stored is None or stored.version != expected_version:
-                raise VersionConflict(pool.id)
-            self.pools[pool.id] = replace(pool, version=expected_version + 1)
-            if record_nav:
-                point = NavPoint(
-                    at=pool.updated_at,
-                    nav=pool.nav,
-                    nav_per_unit=pool.nav_per_unit,
-                    units=pool.units,
-                    reinvestment=pool.reinvestment,
-                )
-                self.nav.setdefault(pool.id, []).append(point)
+            return {i: self.pools[i] for i in pool_ids if i in self.pools}
+
+    def revalue_many(self, revaluations: Sequence[Revaluation]) -> set[str]:
+        changed = set()
+        with self._lock:
+            for r in revaluations:
+                pool = r.pool
+                stored = self.pools.get(pool.id)
+                if stored is None or stored.version != r.expected_version:
+                    changed.add(pool.id)
+                    continue
+                self.pools[pool.id] = replace(pool, version=r.expected_version + 1)
+                if r.record_nav:
+                    point = NavPoint(
+                        at=pool.updated_at,
+                        nav=pool.nav,
+                        nav_per_unit=pool.nav_per_unit,
+                        units=pool.units,
+                        reinvestment=pool.reinvestment,
+                    )
+                    self.nav.setdefault(pool.id, []).append(point)
+        return changed
 
     def pools_holding(self, symbol: str) -> list[str]:
         return sorted(p.id for p in self.pools.values() if symbol in p.positions)

@@ -15,11 +15,12 @@ from chalicelib.adapters import dealing_items as dealt
 from chalicelib.adapters import pool_items as items
 from chalicelib.adapters import request_items as requests
 from chalicelib.adapters.attributes import Item, timestamp
-from chalicelib.adapters.ddb import batch_get, decode_cursor, encode_cursor
+from chalicelib.adapters.ddb import batch_get, decode_cursor, encode_cursor, write_groups
 from chalicelib.adapters.dealing_book import DealingBook
 from chalicelib.adapters.distribution_book import DistributionBook
 from chalicelib.domain.model import Investor, LedgerEntry, Pool
 from chalicelib.domain.valuations import ValuationStatus
+from chalicelib.services.market_ports import Revaluation
 from chalicelib.services.ports import (
     Commit,
     DuplicateRequest,
@@ -388,11 +389,18 @@ class DynamoPoolRepository(DistributionBook, DealingBook):
         )
         return [pool_id for i in found if (pool_id := items.pool_id_of(i["PK"]["S"])) is not None]
 
-    def revalue(self, pool: Pool, expected_version: int, *, record_nav: bool) -> None:
-        writes: list[dict[str, Any]] = [self._state_write(pool, expected_version)]
-        if record_nav:
-            writes.append({"Put": {"TableName": self._table, "Item": items.nav_item(pool, pool.updated_at, "market")}})
-        try:
-            self._db.transact_write_items(TransactItems=writes)
-        except self._db.exceptions.TransactionCanceledException as exc:
-            raise VersionConflict(pool.id) from exc
+    def get_pools(self, pool_ids: Sequence[str]) -> dict[str, Pool]:
+        keys = [items.key(items.pool_pk(i), items.STATE) for i in dict.fromkeys(pool_ids)]
+        found = (items.pool_of(item) for item in batch_get(self._db, self._table, keys, consistent=True))
+        return {p.id: p for p in found}
+
+    def revalue_many(self, revaluations: Sequence[Revaluation]) -> set[str]:
+        groups = []
+        for r in revaluations:
+            group = [self._state_write(r.pool, r.expected_version)]
+            if r.record_nav:
+                group.append({"Put": {"TableName": self._table, "Item": items.nav_item(r.pool, r.pool.updated_at, "market")}})
+            groups.append(group)
+        # A pool in a transaction with a command's (a contribution, a trade) has changed: read it again.
+        refused = write_groups(self._db, groups, collision_refuses=True)
+        return {revaluations[i].pool.id for i in refused}

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from chalicelib.adapters import pool_items as items
-from chalicelib.adapters.ddb import to_item
-from chalicelib.services.ports import PricePoint, last_of_each_day
+from chalicelib.adapters.ddb import to_item, write_groups
+from chalicelib.services.market_ports import PricePoint, last_of_each_day
 
 
 class DynamoPriceStore:
@@ -19,37 +18,46 @@ class DynamoPriceStore:
         self._table = table_name
 
     def record(self, points: Sequence[PricePoint]) -> list[PricePoint]:
-        stored = []
-        for point in points:
-            try:
-                self._db.update_item(
-                    TableName=self._table,
-                    Key=to_item(items.price_key(point.symbol)),
-                    # An older tick arriving late never overwrites a newer price; the very
-                    # same tick again (a redelivered batch) writes what is there already.
-                    UpdateExpression="SET price = :p, ts = :t, symbol = :s, kind = :k",
-                    ConditionExpression="attribute_not_exists(ts) OR ts < :t OR (ts = :t AND price = :p)",
-                    ExpressionAttributeValues=to_item({":p": point.price, ":t": point.ts, ":s": point.symbol, ":k": "price"}),
-                )
-                stored.append(point)
-            except self._db.exceptions.ConditionalCheckFailedException:
-                continue
-        for point in last_of_each_day(points):
-            self._record_close(point)
-        return stored
+        """Every price and every day's close, 100 a transaction: a batch of ticks costs
+        a request per 50 symbols, however many ticks it carries."""
+        closes = last_of_each_day(points)
+        writes = [
+            # An older tick arriving late never overwrites a newer price; the very
+            # same tick again (a redelivered batch) writes what is there already.
+            self._write(items.price_key(p.symbol), p, "price", "attribute_not_exists(ts) OR ts < :t OR (ts = :t AND price = :p)")
+            for p in points
+        ] + [
+            # The day's close is its last print: a later tick of the same day replaces it, an earlier one never.
+            self._write(items.close_key(p.symbol, p.printed_at.date()), p, "close", "attribute_not_exists(ts) OR ts <= :t")
+            for p in closes
+        ]
+        # Each symbol's ticks come from one shard, in order: a collision is another
+        # attempt at this same batch, so the transaction is simply tried again. A
+        # transaction may touch an item once, so a key given twice (ticks not
+        # conflated) is written in a later round, in the order given.
+        keys = [(w["Update"]["Key"]["PK"]["S"], w["Update"]["Key"]["SK"]["S"]) for w in writes]
+        rounds: list[list[int]] = []
+        seen: dict[tuple[str, str], int] = {}
+        for n, key in enumerate(keys):
+            turn = seen[key] = seen.get(key, -1) + 1
+            if turn == len(rounds):
+                rounds.append([])
+            rounds[turn].append(n)
+        refused: set[int] = set()
+        for turn in rounds:
+            refused |= {turn[i] for i in write_groups(self._db, [[writes[n]] for n in turn], collision_refuses=False)}
+        return [p for n, p in enumerate(points) if n not in refused]
 
-    def _record_close(self, point: PricePoint) -> None:
-        """The day's close is its last print: a later tick of the same day replaces it, an earlier one never."""
-        day = point.printed_at.date()
-        # A failed condition means a later print of that day is stored.
-        with contextlib.suppress(self._db.exceptions.ConditionalCheckFailedException):
-            self._db.update_item(
-                TableName=self._table,
-                Key=to_item(items.close_key(point.symbol, day)),
-                UpdateExpression="SET price = :p, ts = :t, symbol = :s, kind = :k",
-                ConditionExpression="attribute_not_exists(ts) OR ts <= :t",
-                ExpressionAttributeValues=to_item({":p": point.price, ":t": point.ts, ":s": point.symbol, ":k": "close"}),
-            )
+    def _write(self, key: dict[str, str], point: PricePoint, kind: str, condition: str) -> dict[str, Any]:
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": to_item(key),
+                "UpdateExpression": "SET price = :p, ts = :t, symbol = :s, kind = :k",
+                "ConditionExpression": condition,
+                "ExpressionAttributeValues": to_item({":p": point.price, ":t": point.ts, ":s": point.symbol, ":k": kind}),
+            }
+        }
 
     def closes(self, symbol: str, start: date, end: date) -> list[tuple[date, Decimal]]:
         pk = items.close_key(symbol, start)["PK"]

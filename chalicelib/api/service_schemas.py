@@ -8,16 +8,8 @@ from typing import Literal, Self
 from pydantic import Field
 
 from chalicelib.api.base import ApiModel
-from chalicelib.services.ports import (
-    AlertSettings,
-    BrokerageLink,
-    Challenge,
-    PricePoint,
-    Principal,
-    SentAlert,
-    StoredEvent,
-    Tokens,
-)
+from chalicelib.services.market_ports import PricePoint
+from chalicelib.services.ports import AlertSettings, BrokerageLink, Challenge, Principal, SentAlert, StoredEvent, Tokens
 
 from .schemas import Amount, PageOut, Timestamp
 

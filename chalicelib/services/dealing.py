@@ -27,9 +27,10 @@ from chalicelib.domain.valuations import Quote, Valuation, ValuationStatus
 from .access import check_checker, check_checker_or_manager
 from .commands import MAX_ATTEMPTS
 from .fees import FeeUseCases
+from .market_ports import PriceStore
 from .orders import OrderUseCases, parse_day
 from .pools import PoolService
-from .ports import Commit, NavPoint, Page, PriceStore, Principal, VersionConflict
+from .ports import Commit, NavPoint, Page, Principal, VersionConflict
 
 
 class DealingService(OrderUseCases, FeeUseCases):

@@ -10,7 +10,8 @@ from chalicelib.domain import portfolio
 from chalicelib.domain.money import DecimalInput
 
 from .commands import Receipt
-from .ports import PriceStore, Principal
+from .market_ports import PriceStore
+from .ports import Principal
 
 
 class HoldingsUseCases:

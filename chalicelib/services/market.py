@@ -20,9 +20,10 @@ from decimal import Decimal
 
 from chalicelib.domain import money, portfolio
 from chalicelib.domain.errors import Forbidden, InvalidInput, NotFound
-from chalicelib.domain.model import Stamp
+from chalicelib.domain.model import Pool, Stamp
 
-from .ports import PoolRepository, PricePoint, PriceStore, Principal, VersionConflict
+from .market_ports import PricePoint, PriceStore, Revaluation
+from .ports import PoolRepository, Principal, VersionConflict
 
 MAX_ATTEMPTS = 10
 
@@ -66,6 +67,13 @@ class BatchOutcome:
     pools_revalued: int
 
 
+def _first_this_second(pool: Pool, new: Pool) -> bool:
+    """NAV history is thinned to one market point per pool per second."""
+    return pool.valued_at is None or (
+        new.valued_at is not None and pool.valued_at.replace(microsecond=0) != new.valued_at.replace(microsecond=0)
+    )
+
+
 def _utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -87,27 +95,30 @@ class MarketData:
         for point in current:
             for pool_id in self.repo.pools_holding(point.symbol):
                 by_pool.setdefault(pool_id, {})[point.symbol] = point.price
-        revalued = sum(self._revalue(pool_id, prices) for pool_id, prices in sorted(by_pool.items()))
-        return BatchOutcome(ticks=len(ticks), symbols_updated=len(current), pools_revalued=revalued)
+        return BatchOutcome(ticks=len(ticks), symbols_updated=len(current), pools_revalued=self._revalue(by_pool))
 
-    def _revalue(self, pool_id: str, prices: dict[str, Decimal]) -> bool:
+    def _revalue(self, by_pool: dict[str, dict[str, Decimal]]) -> int:
+        """Every pool at its new prices: read together, written together. A pool that
+        changed meanwhile (a contribution, a trade) is read again and revalued on
+        top of the change; the others are stored regardless."""
+        pending, revalued = by_pool, 0
         for _ in range(MAX_ATTEMPTS):
-            pool = self.repo.get_pool(pool_id)
-            if pool is None:
-                return False
-            new = portfolio.revalue(pool, prices, Stamp(entry_id="", at=self._clock(), actor="market"))
-            if new is pool:
-                return False
-            # NAV history is thinned to one market point per pool per second.
-            first_this_second = pool.valued_at is None or (
-                new.valued_at is not None and pool.valued_at.replace(microsecond=0) != new.valued_at.replace(microsecond=0)
-            )
-            try:
-                self.repo.revalue(new, pool.version, record_nav=first_this_second)
-                return True
-            except VersionConflict:
-                continue
-        raise VersionConflict(pool_id)
+            pools = self.repo.get_pools(sorted(pending))
+            stamp = Stamp(entry_id="", at=self._clock(), actor="market")
+            batch = []
+            for pool_id in sorted(pending):
+                pool = pools.get(pool_id)
+                if pool is None:
+                    continue
+                new = portfolio.revalue(pool, pending[pool_id], stamp)
+                if new is not pool:
+                    batch.append(Revaluation(new, pool.version, record_nav=_first_this_second(pool, new)))
+            changed = self.repo.revalue_many(batch)
+            revalued += len(batch) - len(changed)
+            pending = {pool_id: pending[pool_id] for pool_id in changed}
+            if not pending:
+                return revalued
+        raise VersionConflict(sorted(pending)[0])
 
     def latest(self, who: Principal, symbol: str) -> PricePoint:
         if not (who.is_manager or who.is_finance):  # the staff's tool; the portal shows investors their NAV

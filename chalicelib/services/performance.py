@@ -13,8 +13,9 @@ from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.model import Investor, LedgerEntry, Pool, Stamp
 from chalicelib.domain.performance import InvestorPerformance, PoolPerformance
 
+from .market_ports import PriceStore
 from .pools import PoolService
-from .ports import Commit, NavPoint, PoolRepository, PriceStore, Principal
+from .ports import Commit, NavPoint, PoolRepository, Principal
 
 _PAGE = 1000
 MAX_AT_ONCE = 100

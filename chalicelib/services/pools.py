@@ -23,7 +23,8 @@ from .access import check_read, check_write, require_manager
 from .commands import CommandRunner, Decide, Receipt
 from .holdings import HoldingsUseCases
 from .ids import new_id
-from .ports import Commit, Directory, NavPoint, Page, PoolRepository, PriceStore, Principal
+from .market_ports import PriceStore
+from .ports import Commit, Directory, NavPoint, Page, PoolRepository, Principal
 
 
 @dataclass(frozen=True)

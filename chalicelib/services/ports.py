@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -19,9 +19,9 @@ from chalicelib.domain.withdrawal_requests import WithdrawalRequest
 from chalicelib.resources import FINANCE_GROUP, INVESTORS_GROUP, MANAGERS_GROUP
 
 from .dealing_ports import ApprovalBook, OrderBook, RequestBook
+from .market_ports import MarketBook
 
 T = TypeVar("T")
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 # -- who is calling ------------------------------------------------------------
 
@@ -172,28 +172,6 @@ class Commit:
 
 
 @dataclass(frozen=True)
-class PricePoint:
-    symbol: str
-    price: Decimal
-    ts: Decimal  # when the market printed it (unix seconds), not when we heard
-
-    @property
-    def printed_at(self) -> datetime:
-        """``ts`` as a time, to the microsecond, without passing through a float."""
-        return _EPOCH + timedelta(microseconds=int(self.ts * 1_000_000))
-
-
-def last_of_each_day(points: Sequence[PricePoint]) -> list[PricePoint]:
-    """The last print of each symbol on each day among ``points``: the only ones a close can be."""
-    last: dict[tuple[str, date], PricePoint] = {}
-    for p in points:
-        day = (p.symbol, p.printed_at.date())
-        if day not in last or last[day].ts <= p.ts:
-            last[day] = p
-    return list(last.values())
-
-
-@dataclass(frozen=True)
 class BrokerageLink:
     pool_id: str
     broker: str
@@ -281,7 +259,7 @@ class SentAlert:
 # -- the ports -------------------------------------------------------------------
 
 
-class PoolRepository(OrderBook, ApprovalBook, RequestBook, Protocol):
+class PoolRepository(OrderBook, ApprovalBook, RequestBook, MarketBook, Protocol):
     def get_pool(self, pool_id: str) -> Pool | None: ...
 
     def get_investor(self, pool_id: str, investor_id: str) -> Investor | None: ...
@@ -348,30 +326,8 @@ class PoolRepository(OrderBook, ApprovalBook, RequestBook, Protocol):
         """Whether every share of a distribution has been booked."""
         ...
 
-    def revalue(self, pool: Pool, expected_version: int, *, record_nav: bool) -> None:
-        """Store new market prices on a pool (no ledger entry), and a NAV point if asked. Raises VersionConflict."""
-        ...
-
-    def pools_holding(self, symbol: str) -> list[str]:
-        """Ids of the pools with an open position in ``symbol``."""
-        ...
-
     def settle_distribution(self, pool_id: str, entry_id: str) -> int:
         """Book each investor's share of a committed distribution exactly once; returns shares booked now."""
-        ...
-
-
-class PriceStore(Protocol):
-    def record(self, points: Sequence[PricePoint]) -> list[PricePoint]:
-        """Store each point unless a newer one is stored. Returns the points that are
-        now the stored price: those stored by this call, and those found stored
-        exactly as given (an earlier attempt at the same batch stored them)."""
-        ...
-
-    def latest(self, symbol: str) -> PricePoint | None: ...
-
-    def closes(self, symbol: str, start: date, end: date) -> list[tuple[date, Decimal]]:
-        """Each day's closing price (its last print, UTC) from ``start`` to ``end``, oldest first."""
         ...
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import pytest
@@ -207,21 +207,21 @@ def test_a_prices_consumer_crash_after_half_the_pools_is_finished_by_the_redeliv
     api: Api, acme_holders: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     repo = wiring.market_data().repo
-    real: Callable[..., None] = repo.revalue
+    real: Callable[..., set[str]] = repo.revalue_many
     done: list[str] = []
 
-    def crash_after_two(pool: Any, version: int, *, record_nav: bool) -> None:
-        if len(done) == 2:
-            raise ConnectionError("injected: the function died mid-batch")
-        real(pool, version, record_nav=record_nav)
-        done.append(pool.id)
+    def crash_after_two(revaluations: Sequence[Any]) -> set[str]:
+        # The first transaction is written, then the function dies before the next.
+        refused = real(revaluations[:2])
+        done.extend(r.pool.id for r in revaluations[:2])
+        raise ConnectionError(f"injected: the function died mid-batch ({refused or 'none'} refused)")
 
     batch = kinesis_batch({"symbol": "ACME", "price": "120.00", "ts": 5000})
-    monkeypatch.setattr(repo, "revalue", crash_after_two)
+    monkeypatch.setattr(repo, "revalue_many", crash_after_two)
     failed = apply_market_ticks(batch, None)["batchItemFailures"]
     assert failed == [{"itemIdentifier": batch["Records"][0]["kinesis"]["sequenceNumber"]}]  # retried from here
     assert done == acme_holders[:2]
-    monkeypatch.setattr(repo, "revalue", real)
+    monkeypatch.setattr(repo, "revalue_many", real)
 
     assert apply_market_ticks(batch, None) == {"batchItemFailures": []}  # Lambda's retry of the same batch
     navs = {pid: api.get(f"/pools/{pid}").json_body["nav"] for pid in acme_holders}

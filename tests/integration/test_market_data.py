@@ -3,15 +3,15 @@ batch, late ticks never win, redelivery changes nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal as D
-from typing import Any
 
 import pytest
 
 from app import apply_market_ticks
 from chalicelib import wiring
 from chalicelib.services.market import conflate, parse_tick
-from chalicelib.services.ports import PricePoint
+from chalicelib.services.market_ports import PricePoint, Revaluation
 from tests.support.api import Api, add_investor, contribute, error, make_pool
 from tests.support.events import kinesis_batch
 
@@ -61,13 +61,13 @@ def test_malformed_ticks_are_refused(raw: bytes) -> None:
 def test_a_batch_revalues_each_affected_pool_once(api: Api, holding: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     repo = wiring.market_data().repo
     calls: list[str] = []
-    real = repo.revalue
+    real = repo.revalue_many
 
-    def counting(pool: Any, version: int, *, record_nav: bool) -> None:
-        calls.append(pool.id)
-        real(pool, version, record_nav=record_nav)
+    def counting(revaluations: Sequence[Revaluation]) -> set[str]:
+        calls.extend(r.pool.id for r in revaluations)
+        return real(revaluations)
 
-    monkeypatch.setattr(repo, "revalue", counting)
+    monkeypatch.setattr(repo, "revalue_many", counting)
     batch = kinesis_batch(
         {"symbol": "ACME", "price": "101.00", "ts": 1000},
         {"symbol": "BETA", "price": "55.00", "ts": 1000},

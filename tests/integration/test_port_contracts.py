@@ -18,7 +18,8 @@ from chalicelib.adapters.memory_people import InMemoryAlertStore, InMemoryConnec
 from chalicelib.adapters.prices import DynamoPriceStore
 from chalicelib.adapters.push import Connections
 from chalicelib.resources import CONNECTIONS_TABLE, create_table_request
-from chalicelib.services.ports import AlertSettings, InvalidCursor, Person, PricePoint, Principal, SentAlert
+from chalicelib.services.market_ports import PricePoint
+from chalicelib.services.ports import AlertSettings, InvalidCursor, Person, Principal, SentAlert
 from devstack.provision import provision_cognito
 from tests.support.api import FINANCE, MANAGER, MANAGER2
 from tests.support.events import TABLE_NAME

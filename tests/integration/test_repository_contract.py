@@ -16,6 +16,7 @@ from chalicelib.domain import operations as ops
 from chalicelib.domain.decisions import DistributionDecision
 from chalicelib.domain.fees import FeePolicy, Lot
 from chalicelib.domain.model import Pool, Stamp
+from chalicelib.services.market_ports import Revaluation
 from chalicelib.services.ports import Commit, DuplicateRequest, IdempotencyRecord, InvalidCursor, VersionConflict
 from tests.support.events import TABLE_NAME
 
@@ -324,3 +325,30 @@ def test_approvals_are_kept_in_their_pool_and_listed_across_pools_newest_first(r
     rest = repo.list_approvals(limit=2, cursor=first.next_cursor, where=waiting)
     assert [a.id for a in rest.items] == ["apr_1", "apr_0"]
     assert rest.next_cursor is None or repo.list_approvals(limit=2, cursor=rest.next_cursor, where=waiting).items == []
+
+
+def test_many_pools_are_read_and_revalued_at_once_and_a_changed_one_is_left_for_a_fresh_read(repo: Any) -> None:
+    # 120 pools: more than one transaction's worth, with the changed pools in the middle of one.
+    clock = Clock()
+    pools = [new_pool(repo, clock, f"pl_{n:03d}") for n in range(120)]
+    assert repo.get_pools([p.id for p in pools] + ["pl_missing"]) == {p.id: p for p in pools}
+    changed = {pools[30].id, pools[75].id}
+    for pid in changed:  # a contribution lands after the market read them
+        pool = repo.get_pool(pid)
+        add(repo, clock, pool, "alice")
+    at = T0 + timedelta(days=1)
+    revalued = [
+        Revaluation(replace(p, name=f"{p.name} at market", updated_at=at, valued_at=at), p.version, record_nav=n % 2 == 0)
+        for n, p in enumerate(pools)
+    ]
+    assert repo.revalue_many(revalued) == changed
+    after = repo.get_pools([p.id for p in pools])
+    for n, p in enumerate(pools):
+        stored = after[p.id]
+        if p.id in changed:
+            assert (stored.name, stored.version) == ("Fund", p.version + 1)  # the contribution's, untouched
+        else:
+            assert (stored.name, stored.version) == ("Fund at market", p.version + 1)
+            points = repo.nav_history(p.id, limit=10, cursor=None).items
+            assert [point.at for point in points] == ([at] if n % 2 == 0 else [])  # a NAV point only when asked
+    assert repo.revalue_many([]) == set()

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from chalicelib import wiring
-from chalicelib.services.ports import PricePoint
+from chalicelib.services.market_ports import PricePoint
 
 
 def set_calendar(monkeypatch: pytest.MonkeyPatch, start: datetime) -> Callable[[str], None]:

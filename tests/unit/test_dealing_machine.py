@@ -23,8 +23,9 @@ from chalicelib.domain.valuations import ValuationStatus
 from chalicelib.services.corrections import CorrectionService
 from chalicelib.services.dealing import DealingService
 from chalicelib.services.market import MarketData
+from chalicelib.services.market_ports import PricePoint
 from chalicelib.services.pools import PoolService
-from chalicelib.services.ports import PricePoint, Principal
+from chalicelib.services.ports import Principal
 
 MANAGER = Principal("m-1", "m@example.com", frozenset({"managers"}))
 FINANCE = Principal("f-1", "f@example.com", frozenset({"finance"}))

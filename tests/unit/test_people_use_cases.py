@@ -19,8 +19,9 @@ from chalicelib.adapters.memory_people import (
 from chalicelib.domain.errors import NotFound
 from chalicelib.services.alerts import Alerts
 from chalicelib.services.live import LiveUpdates
+from chalicelib.services.market_ports import PricePoint
 from chalicelib.services.pools import PoolService
-from chalicelib.services.ports import Person, PricePoint, Principal
+from chalicelib.services.ports import Person, Principal
 
 MANAGER = Principal("m-1", "", frozenset({"managers"}))
 OTHER_MANAGER = Principal("m-2", "", frozenset({"managers"}))

@@ -132,7 +132,7 @@ def test_the_requester_of_a_held_movement_never_approves_it() -> None:
 
 
 def test_a_price_points_time_is_exact_to_the_microsecond() -> None:
-    from chalicelib.services.ports import PricePoint
+    from chalicelib.services.market_ports import PricePoint
 
     point = PricePoint("ACME", D("55.00"), D("1796139000.123456"))
     assert point.printed_at == datetime(2026, 12, 1, 15, 30, 0, 123456, tzinfo=UTC)
