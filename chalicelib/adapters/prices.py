@@ -39,13 +39,14 @@ class DynamoPriceStore:
         rounds: list[list[int]] = []
         seen: dict[tuple[str, str], int] = {}
         for n, key in enumerate(keys):
-            turn = seen[key] = seen.get(key, -1) + 1
-            if turn == len(rounds):
+            occurrence = seen[key] = seen.get(key, -1) + 1
+            if occurrence == len(rounds):
                 rounds.append([])
-            rounds[turn].append(n)
+            rounds[occurrence].append(n)
         refused: set[int] = set()
-        for turn in rounds:
-            refused |= {turn[i] for i in write_groups(self._db, [[writes[n]] for n in turn], collision_refuses=False)}
+        for members in rounds:
+            left_out = write_groups(self._db, [[writes[n]] for n in members], collision_refuses=False)
+            refused |= {members[i] for i in left_out}
         return [p for n, p in enumerate(points) if n not in refused]
 
     def _write(self, key: dict[str, str], point: PricePoint, kind: str, condition: str) -> dict[str, Any]:

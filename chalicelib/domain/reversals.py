@@ -78,15 +78,17 @@ def reverse(
     shares: Sequence[Allocation] = (),
     last_locked_at: datetime | None = None,
     proposed_at: datetime | None = None,
+    redeeming: Decimal = money.ZERO,
 ) -> ReversalDecision:
-    """The reversal of ``original`` (with its investor, or a distribution's ``shares``), or a refusal naming why."""
+    """The reversal of ``original`` (with its investor, or a distribution's ``shares``), or a refusal naming why.
+    ``redeeming`` is the units the investor's open redemption orders ask for: a reversal must leave them."""
     require_open(pool, "reverse entries")
     check_reversible(original, last_locked_at=last_locked_at, proposed_at=proposed_at)
     why = clean_reason(reason)
     cash_back = -original.cash_delta
     links: dict[str, object] = {"reverses": original.id, "memo": why, "amount": original.amount, "nav_before": pool.nav}
     if original.type in (EntryType.CONTRIBUTION, EntryType.WITHDRAWAL):
-        return _reverse_movement(pool, original, stamp, investor, links)
+        return _reverse_movement(pool, original, stamp, investor, links, redeeming=redeeming)
     if original.type is not EntryType.TRADE:
         _require_cash(pool, cash_back)
     if original.type is EntryType.DISTRIBUTION:
@@ -110,7 +112,7 @@ def reverse(
 
 
 def _reverse_movement(
-    pool: Pool, original: LedgerEntry, stamp: Stamp, investor: Investor | None, links: dict[str, object]
+    pool: Pool, original: LedgerEntry, stamp: Stamp, investor: Investor | None, links: dict[str, object], *, redeeming: Decimal
 ) -> ReversalDecision:
     if investor is None or investor.id != original.investor_id:  # pragma: no cover - the use case reads it
         raise ValueError("the entry's investor is needed to reverse it")
@@ -120,6 +122,14 @@ def _reverse_movement(
             f"{investor.name} holds {investor.units} units now; undoing the contribution takes {-units_back}",
             field="entry_id",
             code="insufficient_units",
+        )
+    if redeeming > 0 and investor.units + units_back < redeeming:
+        # The valuation would strike redemptions of units no longer held, and could never settle them.
+        raise RuleViolation(
+            f"{investor.name}'s open redemption orders ask for {redeeming} units; undoing the contribution would leave "
+            f"{investor.units + units_back}. Cancel the redemption first.",
+            field="entry_id",
+            code="units_being_redeemed",
         )
     _require_cash(pool, -original.cash_delta)
     amount = original.amount or money.ZERO

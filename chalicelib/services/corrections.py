@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from chalicelib.domain import money, reversals
 from chalicelib.domain import operations as ops
-from chalicelib.domain import reversals
+from chalicelib.domain import orders as book
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.model import Investor, LedgerEntry, Pool, Stamp
 from chalicelib.domain.valuations import ValuationStatus
@@ -40,6 +41,7 @@ class CorrectionService:
                 shares=shares,
                 last_locked_at=self._last_locked_at(pool),
                 proposed_at=self._proposed_at(pool),
+                redeeming=book.units_asked(pool, self.repo.open_orders(pool_id), investor.id) if investor else money.ZERO,
             )
             return Commit(
                 pool=d.pool,

@@ -122,3 +122,22 @@ def test_a_gate_never_pays_more_than_its_limit(asks: list[D], limit: D) -> None:
     paid = sum((a * s.fraction for a, s in zip(asks, shares, strict=True)), D(0))
     assert paid <= max(limit, sum(asks, D(0))) and (paid <= limit or not any(s.gated for s in shares))
     assert len({s.fraction for s in shares}) == 1  # the same fraction for everyone
+
+
+def test_a_contribution_cannot_be_reversed_from_under_an_open_redemption() -> None:
+    # Hypothesis found it: the valuation then struck a redemption of units no longer held,
+    # was approved, and could never settle (locked, unsettled, for good).
+    from chalicelib.domain import reversals
+
+    pool, ada = funded()  # 1,000 units, from one contribution
+    contribution = ops.contribute(pool, ada, "10.00", Stamp("e4", T0, "m1"))
+    pool, ada = contribution.pool, contribution.investor  # 1,010 units
+    with pytest.raises(RuleViolation) as exc:
+        reversals.reverse(
+            pool, contribution.entry, Stamp("e5", T0, "m1"), reason="keyed twice", investor=ada, redeeming=D("1005")
+        )
+    assert exc.value.code == "units_being_redeemed" and exc.value.field == "entry_id"
+    undone = reversals.reverse(
+        pool, contribution.entry, Stamp("e5", T0, "m1"), reason="keyed twice", investor=ada, redeeming=D("1000")
+    )
+    assert undone.investor is not None and undone.investor.units == D("1000.000000")
