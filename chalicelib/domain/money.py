@@ -14,6 +14,7 @@ Rounding rules (docs/accounting.md explains them with worked examples):
 from __future__ import annotations
 
 import decimal
+import re
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_UP, Decimal
 
 from .errors import InvalidInput
@@ -70,6 +71,8 @@ NAV_PER_UNIT_PLACES = 6
 # Nothing in a pool should ever approach this; it keeps hostile input
 # (1e400, 20-digit amounts) from reaching arithmetic or storage.
 MAX_MAGNITUDE = Decimal("1e15")
+# A plain positive decimal below MAX_MAGNITUDE: up to 15 digits, then maybe a point and its decimals.
+_PLAIN = re.compile(r"([0-9]{1,15})(?:\.([0-9]+))?")
 
 # Enough precision for every intermediate product and quotient we form:
 # 16 integer digits x 12 fractional digits with headroom.
@@ -107,6 +110,12 @@ def parse_decimal(
     Accepts strings and ints (and Decimals); refuses floats, because a float has
     already lost the exact value the user meant.
     """
+    if type(value) is str and (plain := _PLAIN.fullmatch(value)) is not None and len(plain[2] or "") <= places:
+        # The usual shape, "123.45" (below 1e15, no exponent, within ``places``): checked
+        # by one regular expression, as a price on every market tick is.
+        number = Decimal(value)
+        if number or allow_zero:
+            return number
     if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
         raise InvalidInput(f'{field} must be a decimal string such as "100.00"', field=field, code=f"invalid_{what}")
     try:

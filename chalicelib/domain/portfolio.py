@@ -5,6 +5,7 @@ entry that records it (a revaluation is not a ledger event: NAV history keeps it
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
@@ -16,12 +17,17 @@ from .errors import InvalidInput, RuleViolation
 from .model import EntryType, Pool, Position, Stamp, TradeSide
 from .money import DecimalInput
 
+# 1-20 ASCII letters, digits or . - : / _ (a regular expression: every tick's symbol is checked).
+_SYMBOL = re.compile(r"[A-Z0-9.\-:/_]{1,20}")
+
 
 def clean_symbol(value: object) -> str:
+    if type(value) is str and _SYMBOL.fullmatch(value) is not None:
+        return value  # already clean, as every market tick's is
     if not isinstance(value, str):
         raise InvalidInput('symbol must be a string such as "AAPL"', field="symbol", code="invalid_symbol")
     symbol = value.strip().upper()
-    if not symbol or len(symbol) > 20 or not all(c.isascii() and (c.isalnum() or c in ".-:/_") for c in symbol):
+    if _SYMBOL.fullmatch(symbol) is None:
         raise InvalidInput("symbol must be 1-20 letters, digits or . - : / _", field="symbol", code="invalid_symbol")
     return symbol
 

@@ -42,10 +42,36 @@ def test_conflation_keeps_the_latest_tick_per_symbol() -> None:
 
 
 @pytest.mark.parametrize(
+    ("raw", "symbol", "price", "ts"),
+    [
+        (b'{"symbol": "ACME", "price": "101.30", "ts": "1700000000.123"}', "ACME", "101.30", "1700000000.123"),
+        (b' \n{"symbol": " acme ", "price": 101.3, "ts": 1700000000} \n', "ACME", "101.3", "1700000000"),
+        (b'{"symbol": "BRK.B", "price": " 1E2 ", "ts": 1.5}', "BRK.B", "1E+2", "1.5"),
+        (b'{"symbol": "X", "price": "0.123456", "ts": "2"}', "X", "0.123456", "2"),
+        (b'{"symbol": "X", "price": 7, "ts": 3}', "X", "7", "3"),
+    ],
+)
+def test_a_tick_is_read_exactly_in_every_shape_producers_send(raw: bytes, symbol: str, price: str, ts: str) -> None:
+    # Every tick goes through fast paths (one regular expression for a plain price,
+    # the JSON scanner without decode()'s wrapping); other shapes through the full rules.
+    tick = parse_tick(raw)
+    assert (tick.symbol, tick.price, tick.ts) == (symbol, D(price), D(ts))
+    assert str(tick.price) == price
+
+
+@pytest.mark.parametrize(
     "raw",
     [
         b"nope",
         b"[]",
+        b'{"symbol": "X", "price": "1", "ts": 1} trailing',
+        b'{"symbol": "X", "price": "1.1234567", "ts": 1}',
+        b'{"symbol": "X", "price": "0", "ts": 1}',
+        b'{"symbol": "X", "price": "1000000000000000", "ts": 1}',
+        b'{"symbol": "X", "price": true, "ts": 1}',
+        '{"symbol": "\u00e9", "price": "1", "ts": 1}'.encode(),
+        b'{"symbol": "X", "price": "1", "ts": "soon"}',
+        b"\xff\xfe",
         b'{"symbol": "X", "price": "-1", "ts": 1}',
         b'{"symbol": "X", "price": "1"}',
         b'{"symbol": "", "price": "1", "ts": 1}',
