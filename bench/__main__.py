@@ -30,7 +30,7 @@ FULL: dict[str, Callable[[], Result]] = {
 }
 QUICK: dict[str, Callable[[], Result]] = {
     # Toy sizes (two points a chart): `make test` checks they run, in seconds, and measures nothing.
-    "prices": lambda: prices.run(pools=6, sizes=[(20, 3), (40, 6)]),
+    "prices": lambda: prices.run(sizes=[(20, 3, 6), (40, 6, 12)], naive_up_to=6),
     "distribution": lambda: distribution.run(sizes=[20, 40]),
     "valuation": lambda: valuation.run(sizes=[5, 10]),
     "api_load": lambda: api_load.run(sizes=[1], seconds=2),

@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import platform
 import subprocess  # git rev-parse only, fixed argv  # nosec B404
+import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -142,13 +144,24 @@ def chart(
 
 
 class RequestCounter:
-    """Counts the AWS calls every boto3 client of the default session makes."""
+    """Counts the AWS calls every boto3 client of the default session makes, and
+    the time spent in them (the SDK and moto, from before the call to its parsed
+    answer): what is left of a run's time is our own code's."""
 
     def __init__(self) -> None:
         self.calls: Counter[str] = Counter()
+        self.seconds = 0.0  # summed over threads
+        self._started = threading.local()
 
     def __call__(self, model: Any, **_: Any) -> None:
         self.calls[model.name] += 1
+        self._started.at = time.perf_counter()
+
+    def answered(self, **_: Any) -> None:
+        started = getattr(self._started, "at", None)
+        if started is not None:
+            self.seconds += time.perf_counter() - started
+            self._started.at = None
 
     @property
     def total(self) -> int:
@@ -156,6 +169,7 @@ class RequestCounter:
 
     def reset(self) -> None:
         self.calls.clear()
+        self.seconds = 0.0
 
 
 @contextmanager
@@ -188,6 +202,7 @@ def in_process_aws() -> Iterator[RequestCounter]:
         assert boto3.DEFAULT_SESSION is not None
         os.environ.update(provision_tables(boto3.client("dynamodb", region_name="us-east-1"), prefix="bench-"))
         boto3.DEFAULT_SESSION.events.register("before-call", counter)
+        boto3.DEFAULT_SESSION.events.register("after-call", counter.answered)
         wiring.reset()
         try:
             yield counter

@@ -6,13 +6,23 @@ thousand ledger entries takes seconds per contribution. This replacement keeps
 DynamoDB's all-or-nothing behaviour for what our code sends (each item of a
 transaction has a distinct key, as DynamoDB requires): it evaluates every
 condition first and writes only when all hold, snapshotting just the touched
-items in case a write itself fails. Used only by devstack/ and tests/; the
-application never imports it.
+items in case a write itself fails.
+
+moto also answers every Query on a global secondary index by scanning (and
+sorting) the whole table, so the local stack slows as it fills: the prices
+consumer's "who holds this symbol" costs a scan per symbol. Here a table's
+items are grouped by each index's hash key once, and the grouping is kept
+until the table is next written; a query reads only its group, and moto's own
+code does the rest (range conditions, filters, order, pages).
+tests/integration/test_moto_patch.py holds both to the same answers.
+
+Used only by devstack/, bench/ and tests/; the application never imports it.
 """
 
 from __future__ import annotations
 
 import copy
+import threading
 from typing import Any
 
 from moto.dynamodb.comparisons import get_filter_expression
@@ -23,6 +33,7 @@ from moto.dynamodb.exceptions import (
     TransactWriteSingleOpException,
 )
 from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.table import Table
 
 _OPS = {"ConditionCheck", "Put", "Delete", "Update"}
 _installed = False
@@ -47,11 +58,13 @@ def _restore(backend: DynamoDBBackend, table_name: str, key: dict[str, Any], ite
             table.items.pop(hash_key, None)
         else:
             table.items[hash_key] = item
+        _written(table_name, backend)
         return
     if item is None:
         table.items.get(hash_key, {}).pop(range_key, None)
     else:
         table.items.setdefault(hash_key, {})[range_key] = item
+    _written(table_name, backend)
 
 
 def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
@@ -113,8 +126,91 @@ def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, A
         raise TransactionCanceledException([(type(exc).__name__, str(exc), None), *failed[1:]]) from exc
 
 
+# -- index queries from an index ------------------------------------------------------
+
+_original_query = Table.query
+_original_all_items = Table.all_items
+# A query being answered from an index group, per thread: its table and the group.
+_answering = threading.local()
+# Tests turn it off to hold moto's own answers and the groups' to the same contract.
+answer_from_groups = True
+_WRITES = ("put_item", "update_item", "delete_item", "create_table", "delete_table", "update_table", "import_table")
+
+
+def _generation(table: Any) -> int:
+    return int(table.__dict__.get("_pooldesk_generation", 0))
+
+
+def _written(table_name: str, backend: DynamoDBBackend) -> None:
+    """A write to the table: every grouping of it is out of date."""
+    table = backend.tables.get(table_name)
+    if table is not None:
+        table.__dict__["_pooldesk_generation"] = _generation(table) + 1
+
+
+def _after_write(name: str) -> Any:
+    original = getattr(DynamoDBBackend, name)
+
+    def write(self: DynamoDBBackend, table_name: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return original(self, table_name, *args, **kwargs)
+        finally:
+            # After the write: a grouping built meanwhile carries the older generation.
+            _written(table_name, self)
+
+    return write
+
+
+def _group(table: Table, index_name: str, attribute: str, value: Any) -> list[Any]:
+    """The table's items whose ``attribute`` (an index's hash key) is ``value``."""
+    groupings = table.__dict__.setdefault("_pooldesk_groupings", {})
+    generation = _generation(table)  # read before the items, so a write meanwhile invalidates
+    built = groupings.get((index_name, attribute))
+    if built is None or built[0] != generation:
+        groups: dict[Any, list[Any]] = {}
+        for item in _original_all_items(table):
+            found = item.attrs.get(attribute)
+            if found is not None:
+                groups.setdefault(found, []).append(item)
+        built = (generation, groups)
+        groupings[(index_name, attribute)] = built
+    return list(built[1].get(value, []))
+
+
+def _all_items(self: Table) -> list[Any]:
+    if getattr(_answering, "table", None) is self:
+        return list(_answering.items)
+    return _original_all_items(self)
+
+
+def _query(self: Table, *args: Any, **kwargs: Any) -> Any:
+    # moto's backend passes the index name as the 8th argument, the key conditions by name.
+    index_name = args[7] if len(args) > 7 else kwargs.get("index_name")
+    conditions = kwargs.get("hash_key_conditions") or []
+    index = next((i for i in self.global_indexes if i.name == index_name), None)
+    hashes = [k["AttributeName"] for k in index.schema if k["KeyType"] == "HASH"] if index is not None else []
+    if (
+        not answer_from_groups
+        or index is None
+        or len(conditions) != 1
+        or [conditions[0][0]] != hashes
+        or getattr(_answering, "table", None)
+    ):
+        return _original_query(self, *args, **kwargs)
+    _answering.table, _answering.items = self, _group(self, index.name, conditions[0][0], conditions[0][1])
+    _answering.groups_used = getattr(_answering, "groups_used", 0) + 1
+    try:
+        return _original_query(self, *args, **kwargs)
+    finally:
+        _answering.table = _answering.items = None
+
+
 def install() -> None:
     global _installed  # noqa: PLW0603 - patch once per process
     if not _installed:
         DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+        for name in _WRITES:
+            setattr(DynamoDBBackend, name, _after_write(name))
+        Table.all_items = _all_items  # type: ignore[method-assign]
+        Table.query = _query  # type: ignore[method-assign]
         _installed = True

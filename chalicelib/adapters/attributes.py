@@ -10,7 +10,7 @@ re-quantised on read: money to the pool's currency, units and NAV per unit to
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -121,6 +121,7 @@ class Shape(Generic[V]):
     build: Callable[..., V]
     fields: Mapping[str, Codec[Any]]
     defaults: Mapping[str, Any]
+    _unset: dict[str, Any] = field(init=False, repr=False, compare=False)
 
     def attributes(self, entity: V, currency: str) -> Item:
         out: Item = {}
@@ -130,10 +131,17 @@ class Shape(Generic[V]):
                 out[name] = codec.put(value, currency)
         return out
 
+    def __post_init__(self) -> None:
+        # Every field at its default, copied for each item read: then only the item's own
+        # attributes are decoded (a ledger entry stores a dozen of its fifty fields).
+        object.__setattr__(self, "_unset", {name: self.defaults.get(name) for name in self.fields})
+
     def entity(self, item: Item, currency: str | None = None) -> V:
         cur = currency or item["currency"]["S"]
-        values = {}
-        for name, codec in self.fields.items():
-            attr = item.get(name)
-            values[name] = codec.get(attr, cur) if attr is not None and "NULL" not in attr else self.defaults.get(name)
+        values = dict(self._unset)
+        fields = self.fields
+        for name, attr in item.items():
+            codec = fields.get(name)
+            if codec is not None and "NULL" not in attr:
+                values[name] = codec.get(attr, cur)
         return self.build(**values)

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from chalicelib.domain.approvals import Approval
+from chalicelib.domain.ledger import Movement
 from chalicelib.domain.model import Allocation, Investor, InvestorStatus, LedgerEntry, Pool
 from chalicelib.domain.money import ZERO
 from chalicelib.domain.orders import Order
@@ -129,6 +130,10 @@ class InMemoryPoolRepository:
 
     def ledger(self, pool_id: str) -> list[LedgerEntry]:
         return [e for _, e in sorted(self.entries.get(pool_id, {}).items())]
+
+    def movements(self, pool_id: str) -> list[Movement]:
+        fields = Movement._fields
+        return [Movement(*(getattr(e, f) for f in fields)) for e in self.ledger(pool_id)]
 
     def booked_shares(self, pool_id: str, investor_id: str, entry_ids: Sequence[str]) -> dict[str, Allocation]:
         return {

@@ -9,7 +9,7 @@ through that one description, straight from DynamoDB's typed attribute values.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -35,6 +35,7 @@ from chalicelib.domain import money
 from chalicelib.domain.approvals import ApprovalPolicy
 from chalicelib.domain.dealing import Cutoff, DealingMode, DealingPolicy, Frequency
 from chalicelib.domain.fees import FeePolicy
+from chalicelib.domain.ledger import Movement
 from chalicelib.domain.model import (
     EntryType,
     Investor,
@@ -91,6 +92,16 @@ def idempotency_sk(key: str) -> str:
 
 def holding_sk(symbol: str) -> str:
     return f"HOLDS#{symbol}"
+
+
+def holding_marker(pool_id: str, symbol: str) -> dict[str, Any]:
+    """The item saying a pool holds a symbol: GSI1 finds every pool holding it."""
+    return {
+        **key(pool_pk(pool_id), holding_sk(symbol)),
+        "kind": {"S": "holding"},
+        "GSI1PK": {"S": symbol_index_pk(symbol)},
+        "GSI1SK": {"S": pool_pk(pool_id)},
+    }
 
 
 def day_open_sk(day: date) -> str:
@@ -372,6 +383,43 @@ def investor_of(item: Item) -> Investor:
 
 def entry_of(item: Item) -> LedgerEntry:
     return ENTRY.entity(item)
+
+
+_ENTRY_TYPES = {t.value: t for t in EntryType}
+_SIDES = {s.value: s for s in TradeSide}
+_QUANTIZERS: dict[str, Callable[[Decimal], Decimal]] = {}
+# What a refold reads of a ledger entry's item (Movement's fields, and the currency):
+# the repository's query asks DynamoDB for these alone.
+MOVEMENT_ATTRIBUTES = (*Movement._fields, "currency")
+
+
+def movement_of(item: Item) -> Movement:
+    """What a fold reads of a ledger entry, straight from its item: the attributes read
+    by name, the numbers re-quantised as ENTRY's codecs do (tests hold the two alike)."""
+    cur = item["currency"]["S"]
+    to_money = _QUANTIZERS.get(cur) or _QUANTIZERS.setdefault(cur, money.money_quantizer(cur))
+    get = item.get
+    amount, side, symbol, quantity, investor, count, payable = (
+        get("amount"),
+        get("side"),
+        get("symbol"),
+        get("quantity"),
+        get("investor_id"),
+        get("allocation_count"),
+        get("payable_delta"),
+    )
+    return Movement(
+        _ENTRY_TYPES[item["type"]["S"]],
+        to_money(Decimal(item["cash_delta"]["N"])),
+        money.units_quantizer(Decimal(item["units_delta"]["N"])),
+        to_money(Decimal(payable["N"])) if payable and "N" in payable else money.ZERO,
+        investor["S"] if investor and "S" in investor else None,
+        to_money(Decimal(amount["N"])) if amount and "N" in amount else None,
+        symbol["S"] if symbol and "S" in symbol else None,
+        _SIDES[side["S"]] if side and "S" in side else None,
+        Decimal(quantity["N"]) if quantity and "N" in quantity else None,
+        int(count["N"]) if count and "N" in count else None,
+    )
 
 
 def nav_point_of(item: Item) -> NavPoint:

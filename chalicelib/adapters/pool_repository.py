@@ -18,6 +18,7 @@ from chalicelib.adapters.attributes import Item, timestamp
 from chalicelib.adapters.ddb import batch_get, decode_cursor, encode_cursor, write_groups
 from chalicelib.adapters.dealing_book import DealingBook
 from chalicelib.adapters.distribution_book import DistributionBook
+from chalicelib.domain.ledger import Movement
 from chalicelib.domain.model import Investor, LedgerEntry, Pool
 from chalicelib.domain.valuations import ValuationStatus
 from chalicelib.services.market_ports import Revaluation
@@ -214,6 +215,18 @@ class DynamoPoolRepository(DistributionBook, DealingBook):
     def ledger(self, pool_id: str) -> list[LedgerEntry]:
         return [items.entry_of(i) for i in self._in_partition(pool_id, items.LEDGER)]
 
+    def movements(self, pool_id: str) -> list[Movement]:
+        # Only the attributes a fold reads come back: a third of each entry's bytes.
+        return [
+            items.movement_of(i)
+            for i in self._in_partition(
+                pool_id,
+                items.LEDGER,
+                ProjectionExpression=", ".join(f"#{n}" for n in items.MOVEMENT_ATTRIBUTES),
+                ExpressionAttributeNames={f"#{n}": n for n in items.MOVEMENT_ATTRIBUTES},
+            )
+        ]
+
     def nav_history(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[NavPoint]:
         found, nxt = self._query_page(pk=items.pool_pk(pool_id), prefix=items.NAV, limit=limit, cursor=cursor, newest_first=True)
         return Page([items.nav_point_of(i) for i in reversed(found)], nxt)
@@ -369,17 +382,10 @@ class DynamoPoolRepository(DistributionBook, DealingBook):
         if change.entry.side is None or change.entry.symbol is None:  # not a trade, nor a trade's reversal
             return []
         symbol = change.entry.symbol
-        marker = items.key(items.pool_pk(pool.id), items.holding_sk(symbol))
         held = pool.positions.get(symbol)
         if held is not None and held.quantity > 0:
-            item = {
-                **marker,
-                "kind": {"S": "holding"},
-                "GSI1PK": {"S": items.symbol_index_pk(symbol)},
-                "GSI1SK": {"S": items.pool_pk(pool.id)},
-            }
-            return [{"Put": {"TableName": self._table, "Item": item}}]
-        return [{"Delete": {"TableName": self._table, "Key": marker}}]
+            return [{"Put": {"TableName": self._table, "Item": items.holding_marker(pool.id, symbol)}}]
+        return [{"Delete": {"TableName": self._table, "Key": items.key(items.pool_pk(pool.id), items.holding_sk(symbol))}}]
 
     def pools_holding(self, symbol: str) -> list[str]:
         found = self._query_all(

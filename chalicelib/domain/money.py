@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import decimal
 import re
+from collections.abc import Callable
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_UP, Decimal
 
 from .errors import InvalidInput
@@ -93,8 +94,13 @@ def minor_units(currency: str) -> int:
         raise InvalidInput(f"unsupported currency {currency!r}", field="currency", code="invalid_currency") from None
 
 
+# Every amount read back is re-quantised to its currency: the quantum is made once.
+_QUANTA = {code: Decimal(1).scaleb(-places) for code, places in MINOR_UNITS.items()}
+
+
 def currency_quantum(currency: str) -> Decimal:
-    return Decimal(1).scaleb(-minor_units(currency))
+    quantum = _QUANTA.get(currency)
+    return quantum if quantum is not None else Decimal(1).scaleb(-minor_units(currency))
 
 
 def parse_decimal(
@@ -150,12 +156,26 @@ def quantize_money(value: Decimal, currency: str, rounding: str = ROUND_HALF_EVE
     return value.quantize(currency_quantum(currency), rounding=rounding, context=_CONTEXT)
 
 
+def money_quantizer(currency: str) -> Callable[[Decimal], Decimal]:
+    """quantize_money for one currency, as a single call: for reading many amounts back."""
+    quantum = currency_quantum(currency)
+    return lambda value: value.quantize(quantum, ROUND_HALF_EVEN, _CONTEXT)
+
+
 def quantize_units(value: Decimal, rounding: str = ROUND_DOWN) -> Decimal:
     return value.quantize(UNIT_QUANTUM, rounding=rounding, context=_CONTEXT)
 
 
+def units_quantizer(value: Decimal) -> Decimal:
+    """quantize_units with its rounding fixed: for reading many unit counts back."""
+    return value.quantize(UNIT_QUANTUM, ROUND_DOWN, _CONTEXT)
+
+
+_PLACES = {places: Decimal(1).scaleb(-places) for places in range(13)}
+
+
 def quantize_places(value: Decimal, places: int, rounding: str = ROUND_HALF_EVEN) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=rounding, context=_CONTEXT)
+    return value.quantize(_PLACES.get(places) or Decimal(1).scaleb(-places), rounding=rounding, context=_CONTEXT)
 
 
 def shown(amount: Decimal, currency: str) -> str:

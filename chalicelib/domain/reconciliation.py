@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .ledger import fold
-from .model import Investor, LedgerEntry, Pool
+from .ledger import Folded, fold
+from .model import Investor, Pool
 from .money import ZERO
 
 
@@ -35,7 +35,7 @@ class Drift:
 def compare(
     pool: Pool,
     investors: Iterable[Investor],
-    ledger: Iterable[LedgerEntry],
+    ledger: Iterable[Folded],
     paid_out: Mapping[str, Decimal],
 ) -> list[Drift]:
     """Every figure where the stored state disagrees with the ledger, sorted.

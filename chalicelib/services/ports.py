@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar
 
 from chalicelib.domain.approvals import Approval
+from chalicelib.domain.ledger import Movement
 from chalicelib.domain.model import Allocation, Investor, LedgerEntry, Pool
 from chalicelib.domain.orders import Order
 from chalicelib.domain.valuations import Valuation
@@ -299,7 +300,11 @@ class PoolRepository(OrderBook, ApprovalBook, RequestBook, MarketBook, Protocol)
     def get_entry(self, pool_id: str, entry_id: str) -> LedgerEntry | None: ...
 
     def ledger(self, pool_id: str) -> list[LedgerEntry]:
-        """The whole ledger, oldest first (reconciliation)."""
+        """The whole ledger, oldest first."""
+        ...
+
+    def movements(self, pool_id: str) -> list[Movement]:
+        """The whole ledger, oldest first, as only what a fold reads (reconciliation)."""
         ...
 
     def allocations(self, pool_id: str, entry_id: str) -> list[Allocation]: ...

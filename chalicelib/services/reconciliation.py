@@ -112,7 +112,7 @@ class Reconciliation:
     def _snapshot(self, before: Pool) -> tuple[PoolReconciliation | None, Pool]:
         """The pool's figures against its ledger, or None if the pool moved meanwhile; and the pool as read last."""
         investors = self.repo.all_investors(before.id)
-        ledger = self.repo.ledger(before.id)
+        ledger = self.repo.movements(before.id)
         paid_out = self.repo.paid_out(before.id)
         after = self._read(before.id)
         if after.version != before.version:

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from devstack import moto_patches
 from tests.support.events import TABLE_NAME
 
 
@@ -51,3 +52,69 @@ def test_two_operations_on_one_item_are_refused(dynamodb: Any) -> None:
     with pytest.raises(ClientError):
         dynamodb.transact_write_items(TransactItems=[put("P", "same"), put("P", "same")])
     assert count(dynamodb) == 0
+
+
+def index_query(db: Any, value: str, **extra: Any) -> list[tuple[str, str]]:
+    found, query = [], {"TableName": TABLE_NAME, "IndexName": "GSI1", "KeyConditionExpression": "GSI1PK = :v", **extra}
+    query["ExpressionAttributeValues"] = {":v": {"S": value}, **query.get("ExpressionAttributeValues", {})}
+    while True:
+        page = db.query(**query)
+        found += [(i["PK"]["S"], i["SK"]["S"]) for i in page["Items"]]
+        if "LastEvaluatedKey" not in page:
+            return found
+        query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def scanned(db: Any, value: str) -> list[tuple[str, str]]:
+    """What the index holds for ``value``, from a scan (which the patch leaves alone), in index order."""
+    items = db.scan(TableName=TABLE_NAME, FilterExpression="GSI1PK = :v", ExpressionAttributeValues={":v": {"S": value}})["Items"]
+    return [(i["PK"]["S"], i["SK"]["S"]) for i in sorted(items, key=lambda i: (i["GSI1SK"]["S"], i["PK"]["S"], i["SK"]["S"]))]
+
+
+@pytest.mark.parametrize("from_groups", [False, True], ids=["moto's scan", "index groups"])
+def test_index_queries_answer_from_the_index_exactly_as_a_scan_of_the_table(
+    dynamodb: Any, from_groups: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(moto_patches, "answer_from_groups", from_groups)
+    used_before = getattr(moto_patches._answering, "groups_used", 0)
+
+    def indexed(pk: str, sk: str, group: str, order: str) -> dict[str, Any]:
+        return {"PK": {"S": pk}, "SK": {"S": sk}, "GSI1PK": {"S": group}, "GSI1SK": {"S": order}}
+
+    def agree() -> None:
+        for group in ("A", "B", "C"):
+            assert index_query(dynamodb, group) == scanned(dynamodb, group)
+            assert index_query(dynamodb, group, Limit=2) == scanned(dynamodb, group)  # page by page
+            newest = index_query(dynamodb, group, ScanIndexForward=False)
+            assert newest == scanned(dynamodb, group)[::-1]
+
+    for n in range(6):
+        dynamodb.put_item(TableName=TABLE_NAME, Item=indexed(f"P{n}", "x", "AB"[n % 2], f"{9 - n}"))
+    agree()
+    # An update that moves an item to another group, then one that takes it out of the index.
+    dynamodb.update_item(
+        TableName=TABLE_NAME,
+        Key={"PK": {"S": "P0"}, "SK": {"S": "x"}},
+        UpdateExpression="SET GSI1PK = :c",
+        ExpressionAttributeValues={":c": {"S": "C"}},
+    )
+    agree()
+    dynamodb.update_item(TableName=TABLE_NAME, Key={"PK": {"S": "P1"}, "SK": {"S": "x"}}, UpdateExpression="REMOVE GSI1PK")
+    agree()
+    dynamodb.delete_item(TableName=TABLE_NAME, Key={"PK": {"S": "P2"}, "SK": {"S": "x"}})
+    agree()
+    dynamodb.transact_write_items(TransactItems=[{"Put": {"TableName": TABLE_NAME, "Item": indexed("P9", "y", "C", "0")}}])
+    agree()
+    dynamodb.batch_write_item(RequestItems={TABLE_NAME: [{"PutRequest": {"Item": indexed("P8", "z", "B", "5")}}]})
+    agree()
+    # A cancelled transaction restores what it touched: the index forgets its writes too.
+    with pytest.raises(ClientError):
+        dynamodb.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": TABLE_NAME, "Item": indexed("P7", "w", "A", "1")}},
+                {**put("P9", "y")},  # exists: the whole transaction is refused
+            ]
+        )
+    agree()
+    assert ("P7", "w") not in index_query(dynamodb, "A")
+    assert (getattr(moto_patches._answering, "groups_used", 0) > used_before) == from_groups

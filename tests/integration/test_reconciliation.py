@@ -109,22 +109,22 @@ def test_a_command_landing_while_a_pool_is_read_is_not_mistaken_for_drift(api: A
     pid, a = busy_pool["pool_id"], busy_pool["a"]
     repo = wiring.pool_service().repo
     assert isinstance(repo, DynamoPoolRepository)
-    real_ledger = repo.ledger
+    real_movements = repo.movements
     landed: list[int] = []
 
     def ledger_read_mid_contribution(pool_id: str) -> list[Any]:
-        entries = real_ledger(pool_id)  # read before the contribution commits...
+        entries = real_movements(pool_id)  # read before the contribution commits...
         if not landed:
             landed.append(contribute(api, pid, a, "25.00").status_code)  # ...the pool moves on
         return entries
 
     told: list[str] = []
     reconciliation = Reconciliation(repo, lambda pool, result: told.append(pool.id))
-    repo.ledger = ledger_read_mid_contribution  # type: ignore[method-assign]
+    repo.movements = ledger_read_mid_contribution  # type: ignore[method-assign]
     result = reconciliation.pool(pid)
     assert landed == [201]
     assert result.reconciled and told == []
-    assert result.entries == len(real_ledger(pid))  # the second, settled snapshot
+    assert result.entries == len(real_movements(pid))  # the second, settled snapshot
 
 
 def test_when_finance_cannot_be_emailed_the_run_fails_loudly_after_checking_every_pool(

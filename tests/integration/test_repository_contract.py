@@ -352,3 +352,32 @@ def test_many_pools_are_read_and_revalued_at_once_and_a_changed_one_is_left_for_
             points = repo.nav_history(p.id, limit=10, cursor=None).items
             assert [point.at for point in points] == ([at] if n % 2 == 0 else [])  # a NAV point only when asked
     assert repo.revalue_many([]) == set()
+
+
+def test_a_ledgers_movements_are_exactly_what_a_fold_reads_of_its_entries(repo: Any) -> None:
+    # Reconciliation refolds movements, decoded on their own (pool_items.movement_of): every kind
+    # of entry must read back as the same figures its full decoding gives.
+    from chalicelib.domain.ledger import Movement, fold
+    from chalicelib.services.corrections import CorrectionService
+    from chalicelib.services.pools import PoolService
+    from chalicelib.services.ports import Principal
+
+    manager = Principal("m1", "m@example.com", frozenset({"managers"}))
+    svc = PoolService(repo, sleep=lambda _: None)
+    pool = svc.create_pool(manager, name="Fund", currency="JPY", unit_price="100")
+    ada = svc.add_investor(manager, pool.id, name="Ada").id
+    bob = svc.add_investor(manager, pool.id, name="Bob").id
+    svc.contribute(manager, pool.id, investor_id=ada, amount="1000000")
+    svc.contribute(manager, pool.id, investor_id=bob, amount="333333")
+    svc.withdraw(manager, pool.id, investor_id=bob, amount="1234")
+    svc.trade(manager, pool.id, symbol="ACME", side="buy", quantity="12.5", price="1000.125")
+    sold = svc.trade(manager, pool.id, symbol="ACME", side="sell", quantity="2", price="1100")
+    paid = svc.distribute(manager, pool.id, amount="10001")
+    corrections = CorrectionService(svc)
+    corrections.reverse(manager, pool.id, sold.entry.id, reason="wrong account")
+    corrections.reverse(manager, pool.id, paid.entry.id, reason="paid twice")
+    entries = repo.ledger(pool.id)
+    movements = repo.movements(pool.id)
+    assert movements == [Movement(*(getattr(e, f) for f in Movement._fields)) for e in entries]
+    assert {m.type.value for m in movements} >= {"contribution", "withdrawal", "trade", "distribution", "reversal"}
+    assert fold(movements) == fold(entries)
