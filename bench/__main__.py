@@ -37,7 +37,7 @@ QUICK: dict[str, Callable[[], Result]] = {
     "tick_to_screen": lambda: tick_to_screen.run(ticks=3, sizes=[1, 2]),
     "ledger": lambda: ledger_replay.run(sizes=[100, 500]),
     "returns": lambda: returns.run(years=[1], flows=[20], pools=[10]),
-    "cold_start": lambda: cold_start.run(runs=1, bare_runs=1),
+    "cold_start": lambda: cold_start.run(runs=1, bare_runs=1, kinds=2),
 }
 
 

@@ -84,7 +84,9 @@ def launch(log_dir: Path, *extra: str, timeout: float = 90) -> Stack:
         try:
             if requests.get(f"{api}/config", timeout=2).status_code == 200:
                 return Stack(api, f"http://127.0.0.1:{aws_port}", f"ws://127.0.0.1:{ws_port}", process, log)
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
+            # Not listening yet, or its first request is still loading what it serves
+            # (the API and its services load on first use, as in Lambda).
             pass
         time.sleep(0.3)
     process.kill()

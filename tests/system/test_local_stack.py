@@ -4,6 +4,7 @@ concurrency against the serialised moto server, and a clean stop."""
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +19,8 @@ from devstack.demo import DEMO_USERS
 from devstack.launch import Stack
 from devstack.launch import launch as start_stack
 from tests.support.stack import login, ws_url
+
+ROOT = Path(__file__).resolve().parents[2]
 
 MANAGER, MANAGER2, FINANCE = DEMO_USERS
 
@@ -155,3 +158,24 @@ def test_the_stack_logs_warnings_only_unless_asked(stack: Stack) -> None:
     assert not [line for line in lines if '"level":"INFO"' in line or '"level":"DEBUG"' in line]
     assert not [line for line in lines if '"_aws"' in line]  # EMF metrics
     assert not [line for line in lines if '"GET /pools' in line]  # access lines
+
+
+def test_the_web_app_is_served_compressed_and_its_hashed_files_cached_for_good(stack: Stack) -> None:
+    # As CloudFront serves it: the page always fresh, hashed assets immutable, both gzipped.
+    dist = ROOT / "web" / "dist"
+    assert (dist / "index.html").is_file(), "the web app is built first (make web; make test does it)"
+    page = requests.get(f"{stack.api}/", headers={"Accept-Encoding": "gzip"}, timeout=10)
+    assert page.status_code == 200
+    assert (page.headers["Content-Encoding"], page.headers["Cache-Control"]) == ("gzip", "no-cache")
+    assert page.headers["Vary"] == "Accept-Encoding"
+    assert page.content == (dist / "index.html").read_bytes()  # requests undid the gzip
+    script = re.search(r'src="(/assets/[^"]+\.js)"', page.text)
+    assert script is not None
+    asset = requests.get(f"{stack.api}{script[1]}", headers={"Accept-Encoding": "gzip, br"}, timeout=10)
+    assert asset.headers["Content-Encoding"] == "gzip"
+    assert asset.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    on_disk = (dist / script[1].lstrip("/")).read_bytes()
+    assert asset.content == on_disk
+    assert int(asset.headers["Content-Length"]) < len(on_disk) / 2
+    plain = requests.get(f"{stack.api}{script[1]}", headers={"Accept-Encoding": "identity"}, timeout=10)
+    assert "Content-Encoding" not in plain.headers and plain.content == on_disk

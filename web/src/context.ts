@@ -2,6 +2,7 @@
 // small event bus screens use to hear pushes and raise toasts.
 import { Api, Session } from "./lib/api";
 import { LiveConnection, type LiveStatus } from "./lib/live";
+import { Prefetch } from "./lib/prefetch";
 import type { PoolLabel } from "./lib/announce";
 import type { ClientConfig, Investor, LiveMessage, Me, Page, WsTicket } from "./lib/types";
 
@@ -27,6 +28,8 @@ export interface Toast {
 }
 
 export const liveMessages = new Bus<LiveMessage>();
+/** Answers a screen started before the element that draws them asked (lib/prefetch.ts). */
+export const prefetched = new Prefetch<unknown>();
 /** Entries this tab just recorded: their own dialog already said so, the live push need not. */
 export const ownEntries = new Set<string>();
 /** Names and currencies of the pools this tab has shown, for toasts about them. */

@@ -3,7 +3,7 @@ import { LightElement } from "./base";
 import { customElement } from "./define";
 import { field, formValues } from "./forms";
 import * as check from "../lib/validate";
-import { api, liveMessages, toasts } from "../context";
+import { api, liveMessages, prefetched, toasts } from "../context";
 import { debounce } from "../lib/debounce";
 import { ApiError } from "../lib/api";
 import { fileSafe } from "../lib/csv";
@@ -13,7 +13,15 @@ import { money, percent, signedMoney, units as fmtUnits } from "../lib/format";
 import type { Investor, InvestorInvitation, InvestorPerformance, InvestorRecord, Page, Pool } from "../lib/types";
 import type { MoneyMode } from "./money-dialog";
 
-const PAGE = 50;
+export const PAGE = 50;
+
+/** The path of a page of a pool's investors (the pool view starts the first one early). */
+export function investorsPath(poolId: string, limit: number, cursor: string | null, query: string): string {
+  const q = new URLSearchParams({ limit: String(limit) });
+  if (cursor) q.set("cursor", cursor);
+  if (query) q.set("q", query);
+  return `/pools/${poolId}/investors?${q}`;
+}
 // Enough reads to search 100,000 investors for one page of matches.
 const MAX_READS_PER_PAGE = 50;
 
@@ -143,10 +151,9 @@ export class InvestorsPanel extends LightElement {
       const items: Investor[] = [];
       let next: string | null = cursor;
       for (let reads = 0; reads < MAX_READS_PER_PAGE; reads++) {
-        const q = new URLSearchParams({ limit: String(PAGE - items.length) });
-        if (next) q.set("cursor", next);
-        if (this.query) q.set("q", this.query);
-        const page: Page<Investor> = await api.get<Page<Investor>>(`/pools/${this.pool.id}/investors?${q}`);
+        const path = investorsPath(this.pool.id, PAGE - items.length, next, this.query);
+        // The first page may already be on its way: the pool view started it beside the pool.
+        const page: Page<Investor> = await ((prefetched.take(path) as Promise<Page<Investor>> | undefined) ?? api.get<Page<Investor>>(path));
         if (seq !== this.loadSeq) return; // superseded
         items.push(...page.items);
         next = page.next_cursor;

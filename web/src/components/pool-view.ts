@@ -1,7 +1,7 @@
 import { html, nothing } from "lit";
 import { LightElement } from "./base";
 import { customElement } from "./define";
-import { api, knownPools, live, liveMessages } from "../context";
+import { api, knownPools, live, liveMessages, prefetched } from "../context";
 import { ApiError } from "../lib/api";
 import { dateTime, minorDigits, money, price, quantity, units as fmtUnits, signedMoney } from "../lib/format";
 import { mul, round, sub, toString } from "../lib/decimal";
@@ -14,7 +14,7 @@ import { changeToday } from "./pools-view";
 import "./money-dialog";
 import "./nav-chart";
 import "./performance-panel";
-import "./investors-panel";
+import { PAGE, investorsPath } from "./investors-panel";
 import "./activity-panel";
 import "./settings-panel";
 import "./requests-panel";
@@ -79,6 +79,11 @@ export class PoolView extends LightElement {
 
   private async load(): Promise<void> {
     this.error = "";
+    if (this.tab === "investors" && !this.pool) {
+      // The panel asks for its first page only once the pool is drawn: ask now, beside the pool.
+      const first = investorsPath(this.poolId, PAGE, null, "");
+      prefetched.start(first, () => api.get(first));
+    }
     try {
       const pool = await api.get<Pool>(`/pools/${this.poolId}`);
       // A push may have brought a newer state while this read was on its way.
