@@ -82,7 +82,7 @@ def launch(log_dir: Path, *extra: str, timeout: float = 90) -> Stack:
         if process.poll() is not None:
             raise RuntimeError(f"devstack exited with {process.returncode}:\n{log.read_text()}")
         try:
-            if requests.get(f"{api}/config", timeout=2).status_code == 200:
+            if requests.get(f"{api}/config", timeout=(2, 15)).status_code == 200:
                 return Stack(api, f"http://127.0.0.1:{aws_port}", f"ws://127.0.0.1:{ws_port}", process, log)
         except (requests.ConnectionError, requests.Timeout):
             # Not listening yet, or its first request is still loading what it serves

@@ -90,6 +90,8 @@ def test_ctrl_c_stops_everything_and_frees_the_ports(tmp_path: Path) -> None:
     for url in (own.api, own.aws):
         port = int(url.rsplit(":", 1)[1])
         with socket.socket() as probe:
+            # SO_REUSEADDR: a connection closing (TIME_WAIT) may keep the port a while; a listener may not.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             probe.bind(("127.0.0.1", port))  # free again: nothing left listening
     assert "devstack: stopping" in own.log.read_text()
 
