@@ -104,13 +104,16 @@ def kinesis_batch(ticks: int, symbols: int, start_ts: float) -> dict[str, object
 def decode_rate(ticks: int, symbols: int) -> float:
     """Ticks a second through what the consumer does before any AWS call: base64,
     JSON, every check of every tick, and conflation to the latest per symbol."""
-    from chalicelib.services.market import conflate, parse_tick
+    from chalicelib.consumers.market_ticks import read_ticks
+    from chalicelib.services.market import conflate
 
     records: Any = kinesis_batch(ticks, symbols, time.time())["Records"]
     rates = []
     for _ in range(DECODE_RUNS):
         started = time.perf_counter()
-        latest = conflate([parse_tick(base64.b64decode(r["kinesis"]["data"])) for r in records])
+        decoded, malformed = read_ticks(records)
+        latest = conflate(decoded)
+        assert not malformed
         rates.append(ticks / (time.perf_counter() - started))
         assert len(latest) == symbols
     return statistics.median(rates)

@@ -78,16 +78,22 @@ def launch(log_dir: Path, *extra: str, timeout: float = 90) -> Stack:
     )
     api = f"http://127.0.0.1:{api_port}"
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"devstack exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            if requests.get(f"{api}/config", timeout=(2, 15)).status_code == 200:
-                return Stack(api, f"http://127.0.0.1:{aws_port}", f"ws://127.0.0.1:{ws_port}", process, log)
-        except (requests.ConnectionError, requests.Timeout):
-            # Not listening yet, or its first request is still loading what it serves
-            # (the API and its services load on first use, as in Lambda).
-            pass
-        time.sleep(0.3)
+    try:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"devstack exited with {process.returncode}:\n{log.read_text()}")
+            try:
+                if requests.get(f"{api}/config", timeout=(2, 15)).status_code == 200:
+                    return Stack(api, f"http://127.0.0.1:{aws_port}", f"ws://127.0.0.1:{ws_port}", process, log)
+            except (requests.ConnectionError, requests.Timeout):
+                # Not listening yet, or its first request is still loading what it serves
+                # (the API and its services load on first use, as in Lambda).
+                pass
+            time.sleep(0.3)
+    except BaseException:
+        # Whatever went wrong here, no stack may outlive its launcher (a leaked one ate two
+        # cores for the rest of a test run).
+        process.kill()
+        raise
     process.kill()
     raise RuntimeError(f"devstack did not answer within {timeout:.0f} s:\n{log.read_text()}")

@@ -13,11 +13,11 @@ ticks are read in order from one shard and two batches never race on it.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from json.scanner import make_scanner
 
 from chalicelib.domain import money, portfolio
 from chalicelib.domain.errors import Forbidden, InvalidInput, NotFound
@@ -29,28 +29,75 @@ from .ports import PoolRepository, Principal, VersionConflict
 MAX_ATTEMPTS = 10
 
 
-# One decoder for every tick (json.loads with parse_float builds a new one per call),
-# and its scanner (json.scanner.make_scanner, what the decoder itself calls).
+# One decoder for every tick (json.loads with parse_float builds a new one per call).
 _TICK_JSON = json.JSONDecoder(parse_float=Decimal)
-_scan = make_scanner(_TICK_JSON)  # type: ignore[arg-type]  # typeshed names the wrong type; any decoder is its context
 
-
-def _json(data: bytes) -> object:
-    """A tick's JSON. Its scanner is called directly: JSONDecoder.decode's own steps
-    (skip leading and trailing whitespace) cost more than the scan itself, and a
-    batch decodes every tick. Anything but a bare document goes through decode()."""
-    text = data.decode()
-    try:
-        value, end = _scan(text, 0)
-    except StopIteration:
-        return _TICK_JSON.decode(text)
-    return value if end == len(text) else _TICK_JSON.decode(text)
+# A plain decimal: up to 15 digits before the point (below money.MAX_MAGNITUDE), some after;
+# as a JSON number, without the leading zeros JSON forbids.
+_PRICE = rb"[0-9]{1,15}(?:\.[0-9]{1,6})?"
+_PRICE_NUMBER = rb"(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,6})?"
+_SECONDS = rb"[0-9]{1,12}(?:\.[0-9]{1,9})?"
+_SECONDS_NUMBER = rb"(?:0|[1-9][0-9]{0,11})(?:\.[0-9]{1,9})?"
+_WS = rb"[ \t\n\r]*"  # JSON's whitespace
+# The shape producers send, {"symbol": "ACME", "price": "101.25", "ts": 1700000000.5}: keys in
+# this order, any JSON spacing, numbers quoted or not. One regular expression reads it with
+# every check the JSON path makes (a clean symbol, a plain price within its places, plain
+# seconds); zero, and every other shape, take the JSON path, which says what is wrong.
+# tests/integration/test_market_data.py holds the two paths to the same answers.
+_CANONICAL = re.compile(
+    _WS
+    + rb"\{"
+    + _WS
+    + rb'"symbol"'
+    + _WS
+    + rb":"
+    + _WS
+    + rb'"([A-Z0-9.\-:/_]{1,20})"'
+    + _WS
+    + rb","
+    + _WS
+    + rb'"price"'
+    + _WS
+    + rb":"
+    + _WS
+    + rb'(?:"('
+    + _PRICE
+    + rb')"|('
+    + _PRICE_NUMBER
+    + rb"))"
+    + _WS
+    + rb","
+    + _WS
+    + rb'"ts"'
+    + _WS
+    + rb":"
+    + _WS
+    + rb'(?:"('
+    + _SECONDS
+    + rb')"|('
+    + _SECONDS_NUMBER
+    + rb"))"
+    + _WS
+    + rb"\}"
+    + _WS
+)
 
 
 def parse_tick(data: bytes) -> PricePoint:
     """One Kinesis record's payload (UTF-8 JSON); raises InvalidInput for anything malformed."""
+    canonical = _CANONICAL.fullmatch(data)
+    if canonical is not None:
+        symbol, quoted_price, price_number, quoted_ts, ts_number = canonical.groups()
+        price, ts = Decimal((quoted_price or price_number).decode()), Decimal((quoted_ts or ts_number).decode())
+        if price and ts:
+            return PricePoint(symbol.decode(), price, ts)
+    return parse_json_tick(data)
+
+
+def parse_json_tick(data: bytes) -> PricePoint:
+    """A tick read as JSON, field by field: any shape; raises InvalidInput naming what is wrong."""
     try:
-        raw = _json(data)
+        raw = _TICK_JSON.decode(data.decode())
     except (ValueError, RecursionError):
         raise InvalidInput("tick is not JSON", code="invalid_tick") from None
     if not isinstance(raw, dict):

@@ -3,14 +3,18 @@ batch, late ticks never win, redelivery changes nothing."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app import apply_market_ticks
 from chalicelib import wiring
-from chalicelib.services.market import conflate, parse_tick
+from chalicelib.domain.errors import InvalidInput
+from chalicelib.services.market import conflate, parse_json_tick, parse_tick
 from chalicelib.services.market_ports import PricePoint, Revaluation
 from tests.support.api import Api, add_investor, contribute, error, make_pool
 from tests.support.events import kinesis_batch
@@ -57,6 +61,54 @@ def test_a_tick_is_read_exactly_in_every_shape_producers_send(raw: bytes, symbol
     tick = parse_tick(raw)
     assert (tick.symbol, tick.price, tick.ts) == (symbol, D(price), D(ts))
     assert str(tick.price) == price
+
+
+# Pieces of ticks, right and nearly right: each tick is built from one of each, so the
+# canonical shape, its near misses and other shapes all come up.
+_spaces = st.sampled_from(["", " ", "  ", "\n", "\t", "\x0b", "\r\n"])
+_symbols = st.sampled_from(["ACME", "BRK.B", "X", "acme", " ACME", "A" * 20, "A" * 21, "", "ÉCU", "A\\u0042", "1:2/3_4-5"])
+_numbers = st.sampled_from(
+    [
+        *("101.25", "0", "0.0", "007", "1.", ".5", "1e3", "1E-2", "123456789012345", "1234567890123456"),
+        *("0.123456", "0.1234567", "-1", "1700000000", "1700000000.123456789", "17000000000000", "NaN", "true", "null"),
+    ]
+)
+
+
+@st.composite
+def ticks(draw: st.DrawFn) -> bytes:
+    def value(number: str) -> str:
+        return json.dumps(number) if draw(st.booleans()) else number
+
+    fields = [
+        ("symbol", json.dumps(draw(_symbols), ensure_ascii=False) if draw(st.integers(0, 9)) else "7"),
+        ("price", value(draw(_numbers))),
+        ("ts", value(draw(_numbers))),
+    ]
+    if draw(st.integers(0, 9)) == 0:
+        fields = draw(st.permutations(fields))
+    if draw(st.integers(0, 19)) == 0:
+        fields.append(("symbol", '"OTHER"'))  # a key given twice: JSON keeps the last
+    w = draw(_spaces)
+    return ("{" + w + ("," + w).join(f'"{k}"{w}:{w}{v}' for k, v in fields) + w + "}").encode()
+
+
+@settings(max_examples=400, deadline=None)
+@given(ticks())
+def test_the_canonical_path_reads_every_tick_exactly_as_the_json_path(raw: bytes) -> None:
+    # parse_tick reads the usual shape with one regular expression; anything it may take
+    # must come out as the JSON path reads it, and whatever the JSON path refuses, refused.
+    try:
+        expected: PricePoint | str = parse_json_tick(raw)
+    except InvalidInput as exc:
+        expected = exc.code
+    try:
+        got: PricePoint | str = parse_tick(raw)
+    except InvalidInput as exc:
+        got = exc.code
+    assert got == expected, raw
+    if isinstance(got, PricePoint) and isinstance(expected, PricePoint):
+        assert (str(got.price), str(got.ts)) == (str(expected.price), str(expected.ts))  # same digits, not just equal
 
 
 @pytest.mark.parametrize(
