@@ -72,6 +72,7 @@ def run(*, sizes: list[int] = SIZES) -> Result:
             "approve (lock)",
             "settle",
             "DynamoDB requests (propose / lock / settle)",
+            "share in moto + SDK",
             "units add up",
         ],
     )
@@ -91,7 +92,7 @@ def run(*, sizes: list[int] = SIZES) -> Result:
             place = time.perf_counter() - started
 
             phases = Phases(counter)
-            before = counter.total
+            before, in_aws, began = counter.total, counter.seconds, time.perf_counter()
             proposed = phases.timed("propose", dealing.propose)(manager, pool.id)[0]
             real = dealing.settle
             dealing.settle = phases.timed("settle", dealing.settle)  # type: ignore[method-assign]
@@ -99,6 +100,7 @@ def run(*, sizes: list[int] = SIZES) -> Result:
                 approved = phases.timed("approve", dealing.approve)(finance, pool.id, proposed.id)
             finally:
                 dealing.settle = real  # type: ignore[method-assign]
+            elapsed = time.perf_counter() - began
             s, r = phases.seconds, phases.requests
             lock_s, lock_r = s["approve"] - s["settle"], r["approve"] - r["settle"]
             after = pools.repo.get_pool(pool.id)
@@ -112,6 +114,7 @@ def run(*, sizes: list[int] = SIZES) -> Result:
                     f"{lock_s:.2f} s",
                     f"{s['settle']:.2f} s",
                     f"{counter.total - before:,} ({r['propose']:,} / {lock_r:,} / {r['settle']:,})",
+                    f"{(counter.seconds - in_aws) / elapsed:.0%}",
                     "yes" if ok else "NO",
                 ]
             )
