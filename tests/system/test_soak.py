@@ -25,8 +25,8 @@ def test_a_short_soak_loses_nothing_doubles_nothing_and_leaks_nothing(soaked_sta
     print("\n" + report.table())
     assert report.failures == []
     # A floor that only says the soak did something: how much it does depends on what else the two
-    # cores are running (157 alone; 80 beside the browser tests under xdist). Throughput is bench/'s.
-    assert report.statuses[201] > 60, f"too little traffic to mean anything: {report.statuses}"
+    # cores are running (157 alone; 55 to 80 beside the browser tests under xdist). Throughput is bench/'s.
+    assert report.statuses[201] > 40, f"too little traffic to mean anything: {report.statuses}"
     assert len(report.webhook_ids) > 30
     assert report.ledger_problems == []
     assert report.reconcile_exit == 0, report.reconcile_output
