@@ -21,7 +21,7 @@ help:
 	@echo "make deploy STAGE=staging|prod [ALARM_EMAIL=.. ALERT_SENDER=.. BROKERS=a,b]  deploy with AWS credentials, then smoke-test (docs/deploy.md)"
 	@echo "make smoke STAGE=staging|prod  read-only checks against a deployed stage"
 	@echo "make webhook-secret STAGE=.. BROKER=.. [RETIRE=yes]  rotate a broker's webhook signing key"
-	@echo "make bench  every benchmark at three sizes, written to bench/results/ (about 12 minutes; starts its own stacks)"
+	@echo "make bench  every benchmark at three sizes, written to bench/results/ (about 20 minutes; starts its own stacks)"
 	@echo "make soak   10 minutes of ticks, webhooks and API traffic on a local stack; then reconcile and check for leaks"
 	@echo "make bench-web  the pool screen with 10,000 investors in Chromium (about 10 minutes, most of it seeding)"
 
