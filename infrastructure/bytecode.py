@@ -2,8 +2,8 @@
 
 `chalice package` zips sources only. Lambda's file system is read-only, so
 without bytecode every cold start compiles every module it imports, ours and
-the vendored libraries' alike: about 1.8 s of CPU for `import app` on the
-benchmark machine against 0.3 s with bytecode (bench/cold_start.py).
+the vendored libraries' alike: 1.45 s for `import app` on the benchmark
+machine against 0.25 s with bytecode (bench/cold_start.py).
 
 The bytecode is unchecked-hash (PEP 552): valid whatever the zip's timestamps,
 and reproducible, so the asset's hash changes only with the sources. Chalice
