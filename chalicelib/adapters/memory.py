@@ -194,15 +194,7 @@ class InMemoryPoolRepository:
             if change.allocations:
                 self.distributions[(pool.id, entry.id)] = tuple(change.allocations)
             if change.record_nav:
-                self.nav.setdefault(pool.id, []).append(
-                    NavPoint(
-                        at=entry.created_at,
-                        nav=pool.nav,
-                        nav_per_unit=pool.nav_per_unit,
-                        units=pool.units,
-                        reinvestment=pool.reinvestment,
-                    )
-                )
+                self.nav.setdefault(pool.id, []).append(NavPoint.live(pool, entry.created_at))
             if change.official_nav is not None:
                 self.nav.setdefault(pool.id, []).append(change.official_nav)
             if change.approval is not None:
@@ -282,14 +274,7 @@ class InMemoryPoolRepository:
                     continue
                 self.pools[pool.id] = replace(pool, version=r.expected_version + 1)
                 if r.record_nav:
-                    point = NavPoint(
-                        at=pool.updated_at,
-                        nav=pool.nav,
-                        nav_per_unit=pool.nav_per_unit,
-                        units=pool.units,
-                        reinvestment=pool.reinvestment,
-                    )
-                    self.nav.setdefault(pool.id, []).append(point)
+                    self.nav.setdefault(pool.id, []).append(NavPoint.live(pool, pool.updated_at))
         return changed
 
     def pools_holding(self, symbol: str) -> list[str]:

@@ -362,9 +362,7 @@ def entry_item(entry: LedgerEntry, currency: str) -> Item:
 
 def nav_item(pool: Pool, at: datetime, suffix: str, point: NavPoint | None = None) -> Item:
     """A point of the pool's NAV history: its live NAV now, or ``point`` (an official one)."""
-    point = point or NavPoint(
-        at=at, nav=pool.nav, nav_per_unit=pool.nav_per_unit, units=pool.units, reinvestment=pool.reinvestment
-    )
+    point = point or NavPoint.live(pool, at)
     return {
         **key(pool_pk(pool.id), nav_sk(point.at, suffix)),
         "kind": {"S": "nav"},
@@ -389,8 +387,10 @@ _ENTRY_TYPES = {t.value: t for t in EntryType}
 _SIDES = {s.value: s for s in TradeSide}
 _QUANTIZERS: dict[str, Callable[[Decimal], Decimal]] = {}
 # What a refold reads of a ledger entry's item (Movement's fields, and the currency):
-# the repository's query asks DynamoDB for these alone.
+# the repository's query asks DynamoDB for these alone (names stand in: "type" is reserved).
 MOVEMENT_ATTRIBUTES = (*Movement._fields, "currency")
+MOVEMENT_PROJECTION = ", ".join(f"#{n}" for n in MOVEMENT_ATTRIBUTES)
+MOVEMENT_NAMES = {f"#{n}": n for n in MOVEMENT_ATTRIBUTES}
 
 
 def movement_of(item: Item) -> Movement:

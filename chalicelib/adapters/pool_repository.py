@@ -222,8 +222,8 @@ class DynamoPoolRepository(DistributionBook, DealingBook):
             for i in self._in_partition(
                 pool_id,
                 items.LEDGER,
-                ProjectionExpression=", ".join(f"#{n}" for n in items.MOVEMENT_ATTRIBUTES),
-                ExpressionAttributeNames={f"#{n}": n for n in items.MOVEMENT_ATTRIBUTES},
+                ProjectionExpression=items.MOVEMENT_PROJECTION,
+                ExpressionAttributeNames=items.MOVEMENT_NAMES,
             )
         ]
 

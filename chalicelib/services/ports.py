@@ -136,6 +136,11 @@ class NavPoint:
     official: bool = False  # struck and approved (a forward pool's valuation), not a live mark
     reinvestment: Decimal = Decimal(1)  # the pool's then: nav_per_unit x this is the total-return NAV per unit
 
+    @classmethod
+    def live(cls, pool: Pool, at: datetime) -> NavPoint:
+        """The pool's live mark at ``at``: what a commit or a revaluation records."""
+        return cls(at=at, nav=pool.nav, nav_per_unit=pool.nav_per_unit, units=pool.units, reinvestment=pool.reinvestment)
+
 
 @dataclass(frozen=True)
 class IdempotencyRecord:
