@@ -15,7 +15,7 @@ import pytest
 from devstack.provision import CognitoIds
 from tests.support.api import Api, error
 from tests.support.events import sent_emails
-from tests.support.totp import totp
+from tests.support.totp import code_to_type, totp
 
 NEW_USER = "new.manager@example.com"
 TEMPORARY = "Temporary-pass-1"
@@ -68,7 +68,7 @@ def test_a_first_sign_in_sets_a_password_then_an_authenticator_guards_every_sign
         "/auth/mfa/verify", {**setup_step, "code": "123456" if totp(setup["secret"]) != "123456" else "654321"}, as_user=None
     )
     assert (wrong.status_code, error(wrong)["code"]) == (400, "invalid_code")
-    done = post(api, "/auth/mfa/verify", {**setup_step, "code": totp(setup["secret"])})
+    done = post(api, "/auth/mfa/verify", {**setup_step, "code": code_to_type(setup["secret"])})
     assert done["enabled"] is True and done["signed_in"]["access_token"]
     bearer = {"Authorization": f"Bearer {done['signed_in']['access_token']}"}
     assert api.get("/me", as_user=None, headers=bearer).json_body["role"] == "managers"
@@ -85,7 +85,7 @@ def test_a_first_sign_in_sets_a_password_then_an_authenticator_guards_every_sign
     step = {"challenge": "SOFTWARE_TOKEN_MFA", "email": invited, "session": again["session"]}
     bad = api.post("/auth/challenge", {**step, "code": "000000" if totp(setup["secret"]) != "000000" else "111111"}, as_user=None)
     assert (bad.status_code, error(bad)["code"]) == (400, "invalid_code")
-    ok = post(api, "/auth/challenge", {**step, "code": totp(setup["secret"])})
+    ok = post(api, "/auth/challenge", {**step, "code": code_to_type(setup["secret"])})
     assert ok["access_token"] and ok["refresh_token"]
 
     # Signing out everywhere revokes the refresh token.
@@ -152,7 +152,7 @@ def test_finance_invites_a_manager_who_signs_in_with_the_emailed_temporary_passw
     assert held["challenge"] == "MFA_SETUP"  # staff set up an authenticator before any token is theirs
     setup = {"session": held["session"], "email": "morgan.new@example.com"}
     secret = post(api, "/auth/mfa/setup", setup)["secret"]
-    signed = post(api, "/auth/mfa/verify", {**setup, "code": totp(secret)})["signed_in"]
+    signed = post(api, "/auth/mfa/verify", {**setup, "code": code_to_type(secret)})["signed_in"]
     me = api.get("/me", as_user=None, headers={"Authorization": f"Bearer {signed['access_token']}"}).json_body
     assert me["role"] == "managers"
 

@@ -21,7 +21,7 @@ from devstack.demo import DEMO_USERS
 from devstack.launch import Stack
 from tests.support.people import password_in
 from tests.support.stack import login, wait_for_mail, ws_url
-from tests.support.totp import totp
+from tests.support.totp import code_to_type
 
 _, _, FINANCE = DEMO_USERS
 
@@ -60,7 +60,7 @@ def test_finance_invites_a_manager_who_invites_an_investor_who_sees_only_their_o
     assert (held["challenge"], held["access_token"]) == ("MFA_SETUP", None)
     setup = {"session": held["session"], "email": manager_email}
     secret = post(anon, f"{api}/auth/mfa/setup", setup)["secret"]
-    signed = post(anon, f"{api}/auth/mfa/verify", {**setup, "code": totp(secret)})["signed_in"]
+    signed = post(anon, f"{api}/auth/mfa/verify", {**setup, "code": code_to_type(secret)})["signed_in"]
     manager = bearer(signed["access_token"])
     assert manager.get(f"{api}/me", timeout=10).json()["role"] == "managers"
     post(manager, f"{api}/auth/logout")
@@ -68,7 +68,7 @@ def test_finance_invites_a_manager_who_invites_an_investor_who_sees_only_their_o
     again = post(anon, f"{api}/auth/login", {"email": manager_email, "password": "Manager-chosen-1"})
     assert again["challenge"] == "SOFTWARE_TOKEN_MFA"
     code_step = {"challenge": "SOFTWARE_TOKEN_MFA", "email": manager_email, "session": again["session"]}
-    manager = bearer(post(anon, f"{api}/auth/challenge", {**code_step, "code": totp(secret)})["access_token"])
+    manager = bearer(post(anon, f"{api}/auth/challenge", {**code_step, "code": code_to_type(secret)})["access_token"])
 
     # -- the manager's pool, an investor invited, another investor beside them ------
     pid = post(manager, f"{api}/pools", {"name": f"Portal Fund {tag}", "currency": "USD"}, 201)["id"]
