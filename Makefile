@@ -154,6 +154,7 @@ deploy-inputs:
 
 deploy: deploy-inputs synth $(CDK)
 	$(CDK_ENV) $(CDK) deploy --app cdk.out --require-approval $(or $(APPROVAL),broadening) Pooldesk$$(echo $(STAGE) | sed 's/./\U&/')
+	$(PY) -m infrastructure.search_index --stage $(STAGE)
 	$(PY) -m infrastructure.smoke --stage $(STAGE)
 
 smoke: install

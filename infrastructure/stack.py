@@ -22,6 +22,7 @@ from constructs import Construct
 from chalicelib.resources import (
     ALERT_CONFIGURATION_SET,
     KINESIS_STREAMS,
+    POOLS_TABLE,
     QUEUES,
     TABLES,
 )
@@ -109,6 +110,8 @@ class PooldeskStack(Data, Identity, Functions, Edge, Monitoring, AcceptedFinding
             "AlarmTopicArn": self.alarm_topic.topic_arn,
             "AppUrl": f"https://{self.distribution.distribution_domain_name}",
             "DashboardName": self.dashboard.dashboard_name,
+            # Where `make deploy` finds the table to index for investor search (infrastructure/search_index.py).
+            "PoolsTableName": self.tables[POOLS_TABLE.logical_id].table_name,
         }.items():
             cdk.CfnOutput(self, name, value=value)
         self._accept_findings()

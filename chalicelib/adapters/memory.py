@@ -17,6 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TypeVar
 
+from chalicelib.domain import investor_search as search
 from chalicelib.domain.approvals import Approval
 from chalicelib.domain.ledger import Movement
 from chalicelib.domain.model import Allocation, Investor, InvestorStatus, LedgerEntry, Pool
@@ -85,11 +86,25 @@ class InMemoryPoolRepository:
         members = self.investors.get(pool_id, {})
         return {i: members[i] for i in investor_ids if i in members}
 
-    def list_investors(
-        self, pool_id: str, *, limit: int, cursor: str | None, where: Callable[[Investor], bool] | None = None
-    ) -> Page[Investor]:
-        rows = [(k, i) for k, i in sorted(self.investors.get(pool_id, {}).items()) if where is None or where(i)]
-        return page_after(f"investors:{pool_id}", rows, limit, cursor)
+    def list_investors(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[Investor]:
+        return page_after(f"investors:{pool_id}", sorted(self.investors.get(pool_id, {}).items()), limit, cursor)
+
+    def search_investors(self, pool_id: str, words: Sequence[str], *, limit: int, cursor: str | None) -> Page[Investor]:
+        lead = search.leading_word(words)
+        rows = []
+        for i in self.investors.get(pool_id, {}).values():
+            terms = search.search_terms(i.id, i.name, i.email)
+            term = search.listed_under(terms, lead)
+            if term is not None and search.matches(terms, words):
+                rows.append((f"{term}#{i.id}", i))
+        rows.sort(key=lambda kv: kv[0])
+        # Resume after the cursor's key by order, not by finding it: an edit may have moved it.
+        scope = f"search:{pool_id}:{lead}"
+        start = _after(scope, cursor)
+        later = rows if start is None else [kv for kv in rows if kv[0] > start]
+        chosen = later[:limit]
+        more = len(later) > limit
+        return Page([v for _, v in chosen], _cursor(scope, chosen[-1][0]) if more and chosen else None)
 
     def holders(self, pool_id: str) -> list[Investor]:
         return [
@@ -189,8 +204,12 @@ class InMemoryPoolRepository:
             if change.idempotency is not None:
                 self.keys[(pool.id, change.idempotency.key)] = change.idempotency
             if change.investor is not None:
-                paid = existing.paid_out if existing is not None else change.investor.paid_out
-                members[change.investor.id] = replace(change.investor, paid_out=paid)
+                member = change.investor
+                if existing is not None:
+                    member = replace(member, paid_out=existing.paid_out)
+                    if change.investor_was is None:  # name and email change only with the investor as it was
+                        member = replace(member, name=existing.name, email=existing.email)
+                members[member.id] = member
             if change.allocations:
                 self.distributions[(pool.id, entry.id)] = tuple(change.allocations)
             if change.record_nav:

@@ -18,6 +18,7 @@ from chalicelib.adapters.attributes import Item, timestamp
 from chalicelib.adapters.ddb import batch_get, decode_cursor, encode_cursor, write_groups
 from chalicelib.adapters.dealing_book import DealingBook
 from chalicelib.adapters.distribution_book import DistributionBook
+from chalicelib.domain import investor_search as search
 from chalicelib.domain.ledger import Movement
 from chalicelib.domain.model import Investor, LedgerEntry, Pool
 from chalicelib.domain.valuations import ValuationStatus
@@ -140,9 +141,7 @@ class DynamoPoolRepository(DistributionBook, DealingBook):
         found = (items.investor_of(item) for item in batch_get(self._db, self._table, keys))
         return {i.id: i for i in found}
 
-    def list_investors(
-        self, pool_id: str, *, limit: int, cursor: str | None, where: Callable[[Investor], bool] | None = None
-    ) -> Page[Investor]:
+    def list_investors(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[Investor]:
         return self._filtered_page(
             pk=items.pool_pk(pool_id),
             prefix=items.INVESTORS,
@@ -150,8 +149,23 @@ class DynamoPoolRepository(DistributionBook, DealingBook):
             cursor=cursor,
             newest_first=False,
             decode=items.investor_of,
-            where=where,
+            where=None,
         )
+
+    def search_investors(self, pool_id: str, words: Sequence[str], *, limit: int, cursor: str | None) -> Page[Investor]:
+        # One range of the pool's search partition: the terms the longest word begins.
+        lead = search.leading_word(words)
+        hits = self._filtered_page(
+            pk=items.search_pk(pool_id),
+            prefix=lead,
+            limit=limit,
+            cursor=cursor,
+            newest_first=False,
+            decode=items.search_hit_of,
+            where=lambda hit: search.listed_under(hit[2], lead) == hit[0] and search.matches(hit[2], words),
+        )
+        found = self.get_investors(pool_id, [investor_id for _, investor_id, _ in hits.items])
+        return Page([found[i] for _, i, _ in hits.items if i in found], hits.next_cursor)
 
     def holders(self, pool_id: str) -> list[Investor]:
         found = self._query_all(
@@ -272,7 +286,8 @@ class DynamoPoolRepository(DistributionBook, DealingBook):
             }
             writes.append(self._put_new(record))
         if change.investor is not None:
-            writes.append(self._investor_write(change.investor, change.investor_is_new, pool.currency))
+            writes.append(self._investor_write(change.investor, change.investor_is_new, pool.currency, change.investor_was))
+            writes.extend(self._search_writes(change.investor, change.investor_is_new, change.investor_was))
         writes.extend(self._holding_markers(pool, change))
         if change.record_nav:
             writes.append({"Put": {"TableName": self._table, "Item": items.nav_item(pool, entry.created_at, entry.id)}})
@@ -346,19 +361,20 @@ class DynamoPoolRepository(DistributionBook, DealingBook):
     def _put_new(self, item: Item) -> dict[str, Any]:
         return {"Put": {"TableName": self._table, "Item": item, "ConditionExpression": "attribute_not_exists(PK)"}}
 
-    def _investor_write(self, inv: Investor, is_new: bool, currency: str) -> dict[str, Any]:
+    def _investor_write(self, inv: Investor, is_new: bool, currency: str, was: Investor | None) -> dict[str, Any]:
         if is_new:
             return self._put_new(items.investor_item(inv, currency))
         # paid_out is only ever ADDed by settle_distribution; never overwrite it here.
         stored = items.INVESTOR.attributes(inv, currency)
         # Optional fields are written once they have a value (none of them ever goes back to None).
+        # Name and email only with the investor as it was, so the search terms always move with them.
+        renamed = ("name", "email") if was is not None else ()
         written = (
             "units",
             "contributed",
             "withdrawn",
             "status",
-            "name",
-            "email",
+            *renamed,
             "updated_at",
             "first_subscribed",
             "lots",
@@ -376,6 +392,22 @@ class DynamoPoolRepository(DistributionBook, DealingBook):
                 "ExpressionAttributeValues": {f":{k}": v for k, v in fields.items()},
             }
         }
+
+    def _search_writes(self, inv: Investor, is_new: bool, was: Investor | None) -> list[dict[str, Any]]:
+        """The investor's search terms: all of them for a new investor; for a new name
+        or email, the terms that went and every term kept (each carries the whole set)."""
+        if not is_new and was is None:
+            return []
+        terms = search.search_terms(inv.id, inv.name, inv.email)
+        gone = search.search_terms(was.id, was.name, was.email) - terms if was is not None else frozenset()
+        pk = items.search_pk(inv.pool_id)
+        return [
+            *({"Delete": {"TableName": self._table, "Key": items.key(pk, items.search_sk(t, inv.id))}} for t in sorted(gone)),
+            *(
+                {"Put": {"TableName": self._table, "Item": items.search_item(inv.pool_id, inv.id, t, terms)}}
+                for t in sorted(terms)
+            ),
+        ]
 
     def _holding_markers(self, pool: Pool, change: Commit) -> list[dict[str, Any]]:
         """Index which pools hold which symbols, writing only when a holding opens or closes."""

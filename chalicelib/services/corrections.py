@@ -68,8 +68,11 @@ class CorrectionService:
     def edit_investor(self, who: Principal, pool_id: str, investor_id: str, *, name: str | None, email: str | None) -> Investor:
 
         def decide(pool: Pool, stamp: Stamp) -> Commit:
-            d = ops.edit_investor(pool, self.pools.investor(pool_id, investor_id), stamp, name=name, email=email)
-            return Commit(pool=d.pool, expected_version=pool.version, entry=d.entry, investor=d.investor, record_nav=False)
+            was = self.pools.investor(pool_id, investor_id)
+            d = ops.edit_investor(pool, was, stamp, name=name, email=email)
+            return Commit(
+                pool=d.pool, expected_version=pool.version, entry=d.entry, investor=d.investor, investor_was=was, record_nav=False
+            )
 
         self.pools.commands.run(who, pool_id, decide, self.pools.stamp)
         return self.pools.investor(pool_id, investor_id)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from chalicelib.domain import money
+from chalicelib.domain import investor_search, money
 from chalicelib.domain import operations as ops
 from chalicelib.domain.dealing import DealingPolicy
 from chalicelib.domain.decisions import InvestorDecision, PoolDecision, clean_name
@@ -158,14 +158,15 @@ class PoolService(HoldingsUseCases):
     ) -> tuple[Pool, Page[Investor]]:
         """A page of investors, with the pool as read (to value each holding without reading it again).
 
-        ``search`` (case-folded) keeps investors whose name or email contains it, or whose id it is.
+        With ``search``, the investors each of its words begins a name word, the
+        address or a part of it, or the id of (domain/investor_search.py), read
+        from the pool's search index; without, every investor in id order.
         """
         pool = self.get_pool(who, pool_id)
-        needle = search
-        where = (
-            None if needle is None else (lambda i: needle in i.name.casefold() or needle in i.email.casefold() or needle == i.id)
-        )
-        return pool, self.repo.list_investors(pool_id, limit=limit, cursor=cursor, where=where)
+        words = investor_search.search_words(search or "")
+        if words:
+            return pool, self.repo.search_investors(pool_id, words, limit=limit, cursor=cursor)
+        return pool, self.repo.list_investors(pool_id, limit=limit, cursor=cursor)
 
     def get_investor(self, who: Principal, pool_id: str, investor_id: str) -> Investor:
         self.get_pool(who, pool_id)

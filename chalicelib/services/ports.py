@@ -164,6 +164,9 @@ class Commit:
     entry: LedgerEntry
     investor: Investor | None = None
     investor_is_new: bool = False
+    # The investor as it was, when this command changes their name or email: their
+    # search terms move with it. Without it a commit leaves name and email as stored.
+    investor_was: Investor | None = None
     idempotency: IdempotencyRecord | None = None
     allocations: Sequence[Allocation] = field(default_factory=tuple)
     record_nav: bool = True
@@ -274,10 +277,14 @@ class PoolRepository(OrderBook, ApprovalBook, RequestBook, MarketBook, Protocol)
         """The investors among these ids that exist, by id, in one read."""
         ...
 
-    def list_investors(
-        self, pool_id: str, *, limit: int, cursor: str | None, where: Callable[[Investor], bool] | None = None
-    ) -> Page[Investor]:
-        """Investors in id order; with ``where``, those it keeps (a page may be short and still have a next_cursor)."""
+    def list_investors(self, pool_id: str, *, limit: int, cursor: str | None) -> Page[Investor]:
+        """Every investor, in id order."""
+        ...
+
+    def search_investors(self, pool_id: str, words: Sequence[str], *, limit: int, cursor: str | None) -> Page[Investor]:
+        """Investors every word of the search begins a term of (domain/investor_search.py),
+        in the order of the term the longest word begins, each once; a page may be short
+        and still have a next_cursor."""
         ...
 
     def holders(self, pool_id: str) -> list[Investor]:
@@ -299,7 +306,8 @@ class PoolRepository(OrderBook, ApprovalBook, RequestBook, MarketBook, Protocol)
     def activity(
         self, pool_id: str, *, limit: int, cursor: str | None, where: Callable[[LedgerEntry], bool] | None = None
     ) -> Page[LedgerEntry]:
-        """The ledger newest first; ``where`` filters as in list_investors."""
+        """The ledger newest first; with ``where``, the entries it keeps (a page may be
+        short and still have a next_cursor)."""
         ...
 
     def get_entry(self, pool_id: str, entry_id: str) -> LedgerEntry | None: ...

@@ -48,8 +48,8 @@ def new_pool(repo: Any, clock: Clock, pool_id: str = "pl_1", manager: str = "m1"
     return stored
 
 
-def add(repo: Any, clock: Clock, pool: Pool, investor_id: str) -> Pool:
-    d = ops.add_investor(pool, investor_id=investor_id, name=investor_id, email="", stamp=clock.stamp())
+def add(repo: Any, clock: Clock, pool: Pool, investor_id: str, name: str = "", email: str = "") -> Pool:
+    d = ops.add_investor(pool, investor_id=investor_id, name=name or investor_id, email=email, stamp=clock.stamp())
     repo.commit(
         Commit(
             pool=d.pool, expected_version=pool.version, entry=d.entry, investor=d.investor, investor_is_new=True, record_nav=False
@@ -215,7 +215,7 @@ def test_holders_are_active_investors_with_units(repo: Any) -> None:
     assert replace(repo.get_pool(pool.id)).investor_count == 2
 
 
-def test_filtered_listings_page_through_every_match_and_only_matches(repo: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_filtered_listing_pages_through_every_match_and_only_matches(repo: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     # A small read budget makes the DynamoDB adapter answer short pages with a cursor.
     monkeypatch.setattr("chalicelib.adapters.pool_repository.FILTER_CHUNK", 3)
     monkeypatch.setattr("chalicelib.adapters.pool_repository.FILTER_BUDGET", 5)
@@ -223,18 +223,6 @@ def test_filtered_listings_page_through_every_match_and_only_matches(repo: Any, 
     pool = new_pool(repo, clock)
     for n in range(20):
         pool = add(repo, clock, pool, f"inv{n:02d}")
-    wanted = {f"inv{n:02d}" for n in range(20) if n % 3 == 0}
-    seen: list[str] = []
-    cursor = None
-    for _ in range(50):
-        page = repo.list_investors(pool.id, limit=2, cursor=cursor, where=lambda i: i.id in wanted)
-        assert len(page.items) <= 2
-        seen += [i.id for i in page.items]
-        cursor = page.next_cursor
-        if cursor is None:
-            break
-    assert seen == sorted(wanted)
-
     entries: list[str] = []
     cursor = None
     for _ in range(50):
@@ -381,3 +369,107 @@ def test_a_ledgers_movements_are_exactly_what_a_fold_reads_of_its_entries(repo: 
     assert movements == [Movement(*(getattr(e, f) for f in Movement._fields)) for e in entries]
     assert {m.type.value for m in movements} >= {"contribution", "withdrawal", "trade", "distribution", "reversal"}
     assert fold(movements) == fold(entries)
+
+
+# -- investor search -------------------------------------------------------------
+
+PEOPLE = [
+    ("inv_01", "Jane Smith", "jane.smith@example.com"),
+    ("inv_02", "Janet Smith-Jones", "janet@fund.co"),
+    ("inv_03", "Bob O'Brien", ""),
+    ("inv_04", "Alice Jansen", "alice@example.com"),
+    ("inv_05", "Zoë Smithers", "zoe+pool@example.org"),
+]
+
+
+def with_people(repo: Any, clock: Clock) -> Pool:
+    pool = new_pool(repo, clock)
+    for investor_id, name, email in PEOPLE:
+        pool = add(repo, clock, pool, investor_id, name, email)
+    return pool
+
+
+def everyone(repo: Any, pool_id: str, words: tuple[str, ...], limit: int = 50) -> list[str]:
+    """Every match, following the cursor to the end."""
+    seen: list[str] = []
+    cursor = None
+    for _ in range(100):
+        page = repo.search_investors(pool_id, words, limit=limit, cursor=cursor)
+        assert len(page.items) <= limit
+        seen += [i.id for i in page.items]
+        cursor = page.next_cursor
+        if cursor is None:
+            return seen
+    raise AssertionError("the search never ended")
+
+
+@pytest.mark.parametrize(
+    ("words", "found"),
+    [
+        (("jan",), ["inv_01", "inv_02", "inv_04"]),  # "jane" < "janet" < "jansen": by the term each is listed under
+        (("smith",), ["inv_01", "inv_02", "inv_05"]),  # smith, smith-jones, smithers
+        (("jones",), ["inv_02"]),  # a hyphenated name's part
+        (("brien",), ["inv_03"]),
+        (("jane.smith@",), ["inv_01"]),  # the address
+        (("example.",), ["inv_01", "inv_04", "inv_05"]),  # its domain
+        (("pool",), ["inv_05"]),  # a part of the address
+        (("inv_03",), ["inv_03"]),  # the id
+        (("smi", "jan"), ["inv_01", "inv_02"]),  # every word begins a term
+        (("zoë", "smithers"), ["inv_05"]),
+        (("mith",), []),  # a prefix, not a substring
+        (("jane", "alice"), []),
+    ],
+)
+def test_a_search_finds_investors_by_the_start_of_their_words(repo: Any, words: tuple[str, ...], found: list[str]) -> None:
+    pool = with_people(repo, Clock())
+    assert everyone(repo, pool.id, words) == found
+
+
+def test_an_investor_several_terms_begin_is_found_once(repo: Any) -> None:
+    pool = with_people(repo, Clock())
+    # "jane" begins Jane's name word, her address and its first part; Janet's too.
+    assert everyone(repo, pool.id, ("jane",), limit=1) == ["inv_01", "inv_02"]
+
+
+def test_a_new_name_or_email_moves_the_investor_in_the_search(repo: Any) -> None:
+    clock = Clock()
+    pool = with_people(repo, clock)
+    was = repo.get_investor(pool.id, "inv_01")
+    d = ops.edit_investor(pool, was, clock.stamp(), name="Jane Doe", email="jd@elsewhere.net")
+    repo.commit(
+        Commit(pool=d.pool, expected_version=pool.version, entry=d.entry, investor=d.investor, investor_was=was, record_nav=False)
+    )
+    assert everyone(repo, pool.id, ("smith",)) == ["inv_02", "inv_05"]
+    assert everyone(repo, pool.id, ("jane.smith",)) == []
+    assert everyone(repo, pool.id, ("doe",)) == ["inv_01"]
+    assert everyone(repo, pool.id, ("elsewhere",)) == ["inv_01"]
+    assert everyone(repo, pool.id, ("jane", "doe")) == ["inv_01"]
+    assert repo.get_investor(pool.id, "inv_01").name == "Jane Doe"
+
+
+def test_a_commit_changes_a_name_only_with_the_investor_as_it_was(repo: Any) -> None:
+    # A command that touches an investor for another reason cannot move them out of the search.
+    clock = Clock()
+    pool = with_people(repo, clock)
+    stored = repo.get_investor(pool.id, "inv_04")
+    d = ops.contribute(pool, replace(stored, name="Someone Else"), "10.00", clock.stamp())
+    repo.commit(Commit(pool=d.pool, expected_version=pool.version, entry=d.entry, investor=d.investor))
+    kept = repo.get_investor(pool.id, "inv_04")
+    assert (kept.name, kept.units) == ("Alice Jansen", D("10.00"))
+    assert everyone(repo, pool.id, ("alice",)) == ["inv_04"]
+
+
+def test_a_search_pages_through_many_matches_within_its_read_budget(repo: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A small read budget makes the DynamoDB adapter answer short pages with a cursor.
+    monkeypatch.setattr("chalicelib.adapters.pool_repository.FILTER_CHUNK", 3)
+    monkeypatch.setattr("chalicelib.adapters.pool_repository.FILTER_BUDGET", 5)
+    clock = Clock()
+    pool = new_pool(repo, clock)
+    for n in range(25):
+        name = f"Member{n:02d} {'Even' if n % 2 == 0 else 'Odd'}"
+        pool = add(repo, clock, pool, f"inv_{n:02d}", name, f"m{n:02d}@example.com")
+    assert everyone(repo, pool.id, ("member",), limit=4) == [f"inv_{n:02d}" for n in range(25)]
+    assert everyone(repo, pool.id, ("member", "even"), limit=2) == [f"inv_{n:02d}" for n in range(0, 25, 2)]
+    with pytest.raises(InvalidCursor):
+        first = repo.search_investors(pool.id, ("member",), limit=2, cursor=None)
+        repo.search_investors(pool.id, ("odd",), limit=2, cursor=first.next_cursor)
