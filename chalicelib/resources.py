@@ -37,6 +37,12 @@ preferences (``PREFERENCES``); finance's own alert settings at
 sign-ins held until an authenticator is set up (``HELD#``) and each login's
 live connections (``USER#<sub>``) live in the connections table.
 
+A pool's investor search index lives beside it at ``PK = SEARCH#<pool id>``,
+``SK = <term>#<investor id>``: one item per term an investor is found under
+(domain/investor_search.py), written in the investor's own transaction, so a
+search reads one range of sorted keys and no listing of the pool reads it.
+``SEARCHINDEX``/``VERSION`` marks a table whose older investors were indexed.
+
 A brokerage account's link to its pool lives at ``PK = BROKER#<broker>#<account>``,
 ``SK = LINK``, so an incoming event finds its pool with one read.
 
