@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 REQS := requirements.txt requirements-dev.txt
 STAMP := $(VENV)/.installed-$(shell cat $(REQS) | sha1sum | cut -c1-12)
 
-.PHONY: help install node-check web web-deps web-test web-types browser-deps run test lint typecheck security unit integration system browser tour webhook mail reconcile synth deploy-inputs deploy smoke webhook-secret bench bench-web soak clean
+.PHONY: help install node-check web web-deps web-test web-types browser-deps run test lint typecheck security unit integration system browser tour webhook mail reconcile synth deploy-inputs deploy smoke webhook-secret bench soak clean
 
 help:
 	@echo "make run    start the local stack with demo data on http://127.0.0.1:8000"
@@ -23,7 +23,6 @@ help:
 	@echo "make webhook-secret STAGE=.. BROKER=.. [RETIRE=yes]  rotate a broker's webhook signing key"
 	@echo "make bench  every benchmark at three sizes, written to bench/results/ (about 20 minutes; starts its own stacks)"
 	@echo "make soak   10 minutes of ticks, webhooks and API traffic on a local stack; then reconcile and check for leaks"
-	@echo "make bench-web  the pool screen with 10,000 investors in Chromium (about 10 minutes, most of it seeding)"
 
 $(STAMP): $(REQS)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Pooldesk needs Python 3.11 or newer")'
@@ -165,15 +164,13 @@ webhook-secret: install
 	$(PY) -m infrastructure.webhook_secret --stage $(STAGE) --broker $(BROKER) $(if $(filter yes,$(RETIRE)),--retire)
 
 # Every benchmark at three sizes, printed and written to bench/results/ (Markdown and PNG charts).
-bench: install
+bench: install web browser-deps
 	$(PY) -m bench
 
 # The long soak: 10 minutes of ticks, webhooks and API traffic at once, then reconcile.
 soak: install
 	$(PY) -m bench.soak --seconds $(or $(SECONDS_TO_SOAK),600)
 
-bench-web: install web browser-deps
-	$(PY) -m bench.big_pool_screen
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis web/node_modules web/dist infrastructure/node_modules cdk.out

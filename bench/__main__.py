@@ -15,7 +15,18 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import api_load, cold_start, distribution, ledger_replay, prices, report, returns, tick_to_screen, valuation
+from bench import (
+    api_load,
+    big_pool,
+    cold_start,
+    distribution,
+    ledger_replay,
+    prices,
+    report,
+    returns,
+    tick_to_screen,
+    valuation,
+)
 from bench.report import RESULTS, Result, machine, write_report
 
 FULL: dict[str, Callable[[], Result]] = {
@@ -24,6 +35,7 @@ FULL: dict[str, Callable[[], Result]] = {
     "valuation": valuation.run,
     "api_load": api_load.run,
     "tick_to_screen": tick_to_screen.run,
+    "big_pool": big_pool.run,
     "ledger": ledger_replay.run,
     "returns": returns.run,
     "cold_start": cold_start.run,
@@ -35,6 +47,7 @@ QUICK: dict[str, Callable[[], Result]] = {
     "valuation": lambda: valuation.run(sizes=[5, 10]),
     "api_load": lambda: api_load.run(sizes=[1], seconds=2),
     "tick_to_screen": lambda: tick_to_screen.run(ticks=3, sizes=[1, 2]),
+    "big_pool": lambda: big_pool.run(sizes=[60]),
     "ledger": lambda: ledger_replay.run(sizes=[100, 500]),
     "returns": lambda: returns.run(years=[1], flows=[20], pools=[10]),
     "cold_start": lambda: cold_start.run(runs=1, bare_runs=1, kinds=2),

@@ -53,6 +53,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--no-seed", action="store_true", help="start empty: no demo pools")
     p.add_argument("--no-feed", action="store_true", help="do not put random-walk market ticks on Kinesis")
     p.add_argument(
+        "--no-streams",
+        action="store_true",
+        help="run no stream consumers (a benchmark writing straight to the table times reads, not the consumers' backlog)",
+    )
+    p.add_argument(
         "--reconcile-every",
         type=float,
         default=float(os.environ.get("POOLDESK_RECONCILE_EVERY", "3600")),
@@ -228,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         api = start_api(args.host, args.api_port, connect_src=f"ws://{args.host}:{args.ws_port}")
         served.append(api)
         gateway = start_gateway(args.host, args.ws_port)
-        pollers = start_pollers(dynamodb, kinesis, sqs, names)
+        pollers = [] if args.no_streams else start_pollers(dynamodb, kinesis, sqs, names)
         queue_pollers = start_queue_pollers(sqs, names)
         import app
 

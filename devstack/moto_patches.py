@@ -8,13 +8,15 @@ transaction has a distinct key, as DynamoDB requires): it evaluates every
 condition first and writes only when all hold, snapshotting just the touched
 items in case a write itself fails.
 
-moto also answers every Query on a global secondary index by scanning (and
-sorting) the whole table, so the local stack slows as it fills: the prices
-consumer's "who holds this symbol" costs a scan per symbol. Here, from the
-second index query since a table was last written, its items are grouped by
-the index's hash key, and the grouping is kept until the next write; a query
-reads only its group, and moto's own code does the rest (range conditions,
-filters, order, pages).
+moto also answers every Query by sorting the whole table, so the local stack
+slows as it fills: the prices consumer's "who holds this symbol" costs a scan
+per symbol, and a page of one pool's investors sorts every pool's items. Here,
+from the second index query since a table was last written, its items are
+grouped by the index's hash key, and the grouping is kept until the next write;
+a query of the table itself reads its partition, kept in sort-key order until
+the next write, from its start key (or its begins_with prefix) for as many items
+as its limit. moto's own code does the rest either way (range conditions,
+filters, order, pages, projections).
 tests/integration/test_moto_patch.py holds both to the same answers.
 
 Used only by devstack/, bench/ and tests/; the application never imports it.
@@ -22,8 +24,10 @@ Used only by devstack/, bench/ and tests/; the application never imports it.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from moto.dynamodb.comparisons import get_filter_expression
@@ -190,24 +194,113 @@ def _all_items(self: Table) -> list[Any]:
     return _original_all_items(self)
 
 
+def _partition(table: Table, hash_key: Any) -> tuple[list[str], list[Any]] | None:
+    """One partition's items in sort-key order, with their keys beside them, kept until
+    the table's next write; None unless every sort key there is a string."""
+    rows = table.items.get(hash_key) if table.range_key_attr else None
+    if rows is None:
+        return None
+    built = table.__dict__.setdefault("_pooldesk_partitions", {}).get(hash_key)
+    generation = _generation(table)  # read before the items, so a write meanwhile invalidates
+    if built is None or built[0] != generation:
+        found = list(rows.values())
+        if any(i.range_key is None or i.range_key.type != "S" for i in found):
+            return None
+        found.sort(key=lambda i: i.range_key.value)
+        built = (generation, [i.range_key.value for i in found], found)
+        table.__dict__["_pooldesk_partitions"][hash_key] = built
+    return built[1], built[2]
+
+
+def _after_prefix(prefix: str) -> str | None:
+    """The least string above every string that begins with ``prefix``."""
+    if not prefix or prefix[-1] == chr(0x10FFFF):
+        return None
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def _bounds(keys: list[str], comparison: str, values: list[str]) -> tuple[int, int] | None:
+    """Where the sorted keys a sort-key condition keeps begin and end."""
+    left, right = bisect.bisect_left, bisect.bisect_right
+    if comparison == "":
+        return 0, len(keys)
+    if comparison == "BEGINS_WITH":
+        after = _after_prefix(values[0])
+        return None if after is None else (left(keys, values[0]), left(keys, after))
+    if comparison == "BETWEEN":
+        return left(keys, values[0]), right(keys, values[1])
+    edges: dict[str, Callable[[str], tuple[int, int]]] = {
+        "=": lambda v: (left(keys, v), right(keys, v)),
+        "EQ": lambda v: (left(keys, v), right(keys, v)),
+        "<": lambda v: (0, left(keys, v)),
+        "LT": lambda v: (0, left(keys, v)),
+        "<=": lambda v: (0, right(keys, v)),
+        "LE": lambda v: (0, right(keys, v)),
+        ">": lambda v: (right(keys, v), len(keys)),
+        "GT": lambda v: (right(keys, v), len(keys)),
+        ">=": lambda v: (left(keys, v), len(keys)),
+        "GE": lambda v: (left(keys, v), len(keys)),
+    }
+    edge = edges.get(comparison)
+    return None if edge is None else edge(values[0])
+
+
+def _in_range(table: Table, args: tuple[Any, ...]) -> list[Any] | None:
+    """The items of a table query's partition that can be on its page: those its sort-key
+    condition keeps, after its start key, as many as its limit, and the next one;
+    None when the query is not one of those."""
+    hash_key, comparison, values, limit, start, forward = args[:6]
+    bounds = [v.value for v in values or ()]
+    if any(v.type != "S" for v in values or ()):
+        return None
+    partition = _partition(table, hash_key)
+    if partition is None:
+        return None
+    keys, items = partition
+    found = _bounds(keys, (comparison or "").upper(), bounds)
+    if found is None:
+        return None
+    lo, hi = found
+    if start:
+        start_key = start.get(table.range_key_attr, {}).get("S")
+        if start_key is None:
+            return None
+        if forward is False:
+            hi = min(hi, bisect.bisect_left(keys, start_key))
+        else:
+            lo = max(lo, bisect.bisect_right(keys, start_key))
+    # One item past the range in the scan's direction: moto answers a page that ends
+    # at its limit with a start key for the next whenever the partition goes on.
+    if forward is False:
+        lo = max(lo - 1, 0, hi - limit - 1 if limit else 0)
+    else:
+        hi = min(hi + 1, len(keys), lo + limit + 1 if limit else len(keys))
+    return items[lo:hi]
+
+
 def _query(self: Table, *args: Any, **kwargs: Any) -> Any:
     # moto's backend passes the index name as the 8th argument, the key conditions by name.
     index_name = args[7] if len(args) > 7 else kwargs.get("index_name")
     conditions = kwargs.get("hash_key_conditions") or []
+    if not answer_from_groups or getattr(_answering, "table", None) or len(args) < 6:
+        return _original_query(self, *args, **kwargs)
+    if index_name is None and len(kwargs.get("range_key_conditions") or ()) <= 1:
+        # A query of the table itself: its partition's range, not the whole table, sorted.
+        candidates = _in_range(self, args)
+        return _original_query(self, *args, **kwargs) if candidates is None else _answer(self, candidates, args, kwargs)
     index = next((i for i in self.global_indexes if i.name == index_name), None)
     hashes = [k["AttributeName"] for k in index.schema if k["KeyType"] == "HASH"] if index is not None else []
-    if (
-        not answer_from_groups
-        or index is None
-        or len(conditions) != 1
-        or [conditions[0][0]] != hashes
-        or getattr(_answering, "table", None)
-    ):
+    if index is None or len(conditions) != 1 or [conditions[0][0]] != hashes:
         return _original_query(self, *args, **kwargs)
     group = _group(self, index.name, conditions[0][0], conditions[0][1])
     if group is None:
         return _original_query(self, *args, **kwargs)
-    _answering.table, _answering.items = self, group
+    return _answer(self, group, args, kwargs)
+
+
+def _answer(self: Table, items: list[Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """moto's own query, over these items instead of the whole table."""
+    _answering.table, _answering.items = self, items
     _answering.groups_used = getattr(_answering, "groups_used", 0) + 1
     try:
         return _original_query(self, *args, **kwargs)

@@ -100,6 +100,7 @@ class DynamoPoolRepository(DistributionBook, DealingBook):
         newest_first: bool,
         decode: Callable[[Item], T],
         where: Callable[[T], bool] | None,
+        chunk: int = FILTER_CHUNK,
     ) -> Page[T]:
         """One page of a partition, kept by ``where`` after decoding (the same rule
         the in-memory adapter applies). A filtered read stops after FILTER_BUDGET
@@ -112,7 +113,7 @@ class DynamoPoolRepository(DistributionBook, DealingBook):
         scanned = 0
         while True:
             found, nxt = self._query_page(
-                pk=pk, prefix=prefix, limit=max(limit, FILTER_CHUNK), cursor=cursor, newest_first=newest_first
+                pk=pk, prefix=prefix, limit=max(limit, min(chunk, FILTER_CHUNK)), cursor=cursor, newest_first=newest_first
             )
             for item in found:
                 value = decode(item)
@@ -163,6 +164,9 @@ class DynamoPoolRepository(DistributionBook, DealingBook):
             newest_first=False,
             decode=items.search_hit_of,
             where=lambda hit: search.listed_under(hit[2], lead) == hit[0] and search.matches(hit[2], words),
+            # An investor is under a word's terms a few times at most (a name word, the address, its
+            # first part): a few pages' worth, not FILTER_CHUNK items, answers a page.
+            chunk=4 * limit + 1,
         )
         found = self.get_investors(pool_id, [investor_id for _, investor_id, _ in hits.items])
         return Page([found[i] for _, i, _ in hits.items if i in found], hits.next_cursor)

@@ -118,3 +118,86 @@ def test_index_queries_answer_from_the_index_exactly_as_a_scan_of_the_table(
     agree()
     assert ("P7", "w") not in index_query(dynamodb, "A")
     assert (getattr(moto_patches._answering, "groups_used", 0) > used_before) == from_groups
+
+
+def pages(db: Any, **query: Any) -> list[dict[str, Any]]:
+    """Every page of a query, as DynamoDB answered it."""
+    got, query = [], {"TableName": TABLE_NAME, **query}
+    while True:
+        page = db.query(**query)
+        got.append({k: page.get(k) for k in ("Items", "Count", "ScannedCount", "LastEvaluatedKey")})
+        if "LastEvaluatedKey" not in page:
+            return got
+        query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def test_table_queries_answer_from_the_partition_exactly_as_moto_does(dynamodb: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    def item(pk: str, sk: str, n: int) -> dict[str, Any]:
+        return {"PK": {"S": pk}, "SK": {"S": sk}, "n": {"N": str(n)}, "tag": {"S": "even" if n % 2 == 0 else "odd"}}
+
+    keys = ["INVESTOR#a", "INVESTOR#b", "INVESTOR#c", "INVESTOR$", "INVESTOQ", "LEDGER#1", "LEDGER#2", "jane#1", "jane.s#1"]
+    keys += ["janet#2", "zoë#3", "zoe#4", "INVESTOR#\U0001f600"]
+    for n, sk in enumerate(keys):
+        dynamodb.put_item(TableName=TABLE_NAME, Item=item("P", sk, n))
+        dynamodb.put_item(TableName=TABLE_NAME, Item=item("Q", sk, n))
+    queries: list[dict[str, Any]] = []
+    for prefix in ("INVESTOR#", "INVESTOR", "jane", "zo", "LEDGER#3", "", "\U0001f600"):
+        for limit in (None, 1, 2, 5):
+            for forward in (True, False):
+                query: dict[str, Any] = {
+                    "KeyConditionExpression": "PK = :pk AND begins_with(SK, :p)" if prefix else "PK = :pk",
+                    "ExpressionAttributeValues": {":pk": {"S": "P"}, **({":p": {"S": prefix}} if prefix else {})},
+                    "ScanIndexForward": forward,
+                    "ConsistentRead": True,
+                }
+                if limit:
+                    query["Limit"] = limit
+                queries.append(query)
+    queries.append(
+        {
+            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :p)",
+            "FilterExpression": "tag = :t",
+            "ProjectionExpression": "SK, n",
+            "ExpressionAttributeValues": {":pk": {"S": "P"}, ":p": {"S": "INVESTOR"}, ":t": {"S": "odd"}},
+            "Limit": 2,
+        }
+    )
+    for condition in ("SK > :s", "SK >= :s", "SK < :s", "SK <= :s", "SK = :s", "SK BETWEEN :s AND :t"):
+        for s in ("INVESTOR#b", "j", "LEDGER#1"):
+            for limit in (None, 1, 3):
+                for forward in (True, False):
+                    values = {":pk": {"S": "P"}, ":s": {"S": s}, **({":t": {"S": "jane.z"}} if ":t" in condition else {})}
+                    query = {
+                        "KeyConditionExpression": f"PK = :pk AND {condition}",
+                        "ExpressionAttributeValues": values,
+                        "ScanIndexForward": forward,
+                    }
+                    queries.append({**query, "Limit": limit} if limit else query)
+
+    def agree() -> None:
+        for query in queries:
+            monkeypatch.setattr(moto_patches, "answer_from_groups", False)
+            theirs = pages(dynamodb, **query)
+            monkeypatch.setattr(moto_patches, "answer_from_groups", True)
+            assert pages(dynamodb, **query) == theirs, query
+
+    agree()
+    dynamodb.delete_item(TableName=TABLE_NAME, Key={"PK": {"S": "P"}, "SK": {"S": "INVESTOR#b"}})
+    dynamodb.transact_write_items(TransactItems=[{"Put": {"TableName": TABLE_NAME, "Item": item("P", "INVESTOR#bb", 40)}}])
+    agree()
+    # A page's start key that is no longer there: the next page starts after where it was.
+    monkeypatch.setattr(moto_patches, "answer_from_groups", True)
+    first = dynamodb.query(
+        TableName=TABLE_NAME,
+        KeyConditionExpression="PK = :pk AND begins_with(SK, :p)",
+        ExpressionAttributeValues={":pk": {"S": "P"}, ":p": {"S": "INVESTOR#"}},
+        Limit=2,
+    )
+    dynamodb.delete_item(TableName=TABLE_NAME, Key={"PK": {"S": "P"}, "SK": first["LastEvaluatedKey"]["SK"]})
+    rest = dynamodb.query(
+        TableName=TABLE_NAME,
+        KeyConditionExpression="PK = :pk AND begins_with(SK, :p)",
+        ExpressionAttributeValues={":pk": {"S": "P"}, ":p": {"S": "INVESTOR#"}},
+        ExclusiveStartKey=first["LastEvaluatedKey"],
+    )
+    assert [i["SK"]["S"] for i in rest["Items"]] == ["INVESTOR#c", "INVESTOR#\U0001f600"]

@@ -27,6 +27,7 @@ def test_every_benchmark_runs_and_writes_its_report(tmp_path: Path) -> None:
         "Approving a valuation that settles every order",
         "API under load",
         "Tick to screen",
+        "A large pool's investors: first page and search",
         "Ledger replay",
         "Returns and the firm at a glance",
         "Cold start",
@@ -34,6 +35,7 @@ def test_every_benchmark_runs_and_writes_its_report(tmp_path: Path) -> None:
         assert f"## {title}" in report
     assert sorted(p.name for p in tmp_path.glob("*.png")) == [
         "api_load.png",
+        "big_pool.png",
         "distribution.png",
         "ledger.png",
         "prices.png",
