@@ -98,6 +98,31 @@ describe("a session across the tabs of one browser", () => {
     expect([first.signedIn, second.signedIn, second.endedBy]).toEqual([false, false, "signed_out"]);
   });
 
+  it("signs out once the API has recorded it, so a sign-in straight after is not refused", async () => {
+    const order: string[] = [];
+    let recorded: () => void = () => undefined;
+    const fetcher = (async (url: string | URL | Request) => {
+      if (String(url) === "/auth/logout") {
+        order.push("logout sent");
+        await new Promise<void>((resolve) => (recorded = resolve));
+        order.push("logout recorded");
+        return json(200, { signed_out: true });
+      }
+      return json(200, { access_token: "a1", id_token: "i", refresh_token: "r1", expires_in: 3600 });
+    }) as typeof fetch;
+    const session = new Session(memoryStorage(), Date.now, fetcher, null);
+    await session.login("m@example.com", "pw");
+    const out = session.signOutEverywhere();
+    await settle();
+    expect([order, session.signedIn]).toEqual([["logout sent"], true]);
+    // A request this tab makes meanwhile is refused because of this sign-out: it says so, not "elsewhere".
+    session.signOut("revoked");
+    expect(session.endedBy).toEqual("signed_out");
+    recorded();
+    await out;
+    expect([order, session.signedIn, session.endedBy]).toEqual([["logout sent", "logout recorded"], false, "signed_out"]);
+  });
+
   it("says why it ended when finance disabled the login or it was signed out elsewhere", async () => {
     for (const [code, reason] of [
       ["account_disabled", "disabled"],

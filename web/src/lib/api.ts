@@ -34,6 +34,8 @@ export function errorFrom(status: number, body: unknown): ApiError {
 const STORAGE_KEY = "pooldesk.session";
 // Refresh this long before the access token expires.
 const REFRESH_MARGIN_MS = 60_000;
+// How long signing out waits for the API to record it before this browser signs out regardless.
+const SIGN_OUT_WAIT_MS = 5_000;
 
 interface Stored {
   access: string;
@@ -80,6 +82,7 @@ function browserChannel(): TabChannel | null {
 export class Session {
   private current: Stored | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private signingOut = false;
   private refreshing: Promise<boolean> | null = null;
   private listeners = new Set<Listener>();
   /** How the last session ended (null while one is open, or before any): the sign-in page says so. */
@@ -175,20 +178,28 @@ export class Session {
   }
 
   signOut(reason: SessionEnd = "signed_out"): void {
-    this.end(reason, true);
+    // A request refused while this user's own sign-out is on its way was refused because of it.
+    this.end(this.signingOut ? "signed_out" : reason, true);
   }
 
   /** Sign out everywhere: Cognito revokes the refresh tokens and the API refuses the access
-   * tokens already handed out, in every browser; then this browser's tabs sign out. */
+   * tokens already handed out, in every browser; then this browser's tabs sign out. The tabs
+   * sign out once the API has recorded it: a sign-in made here before it had would be
+   * refused with the old tokens, as if signed out from elsewhere. */
   async signOutEverywhere(): Promise<void> {
     const access = this.current?.access;
-    this.end("signed_out", true);
-    if (!access) return;
-    try {
-      await this.fetcher("/auth/logout", { method: "POST", headers: { Authorization: `Bearer ${access}` } });
-    } catch {
-      // Offline: this browser is signed out; the tokens expire within the hour.
+    if (access) {
+      this.signingOut = true;
+      try {
+        const timeout = AbortSignal.timeout(SIGN_OUT_WAIT_MS);
+        await this.fetcher("/auth/logout", { method: "POST", headers: { Authorization: `Bearer ${access}` }, signal: timeout });
+      } catch {
+        // Offline or slow: this browser signs out anyway; the tokens expire within the hour.
+      } finally {
+        this.signingOut = false;
+      }
     }
+    this.end("signed_out", true);
   }
 
   private end(reason: SessionEnd, tell: boolean): void {
