@@ -21,6 +21,7 @@ from bench import (
     cold_start,
     distribution,
     ledger_replay,
+    operations,
     prices,
     report,
     returns,
@@ -39,6 +40,7 @@ FULL: dict[str, Callable[[], Result]] = {
     "ledger": ledger_replay.run,
     "returns": returns.run,
     "cold_start": cold_start.run,
+    "operations": operations.run,
 }
 QUICK: dict[str, Callable[[], Result]] = {
     # Toy sizes (two points a chart): `make test` checks they run, in seconds, and measures nothing.
@@ -51,6 +53,7 @@ QUICK: dict[str, Callable[[], Result]] = {
     "ledger": lambda: ledger_replay.run(sizes=[100, 500]),
     "returns": lambda: returns.run(years=[1], flows=[20], pools=[10]),
     "cold_start": lambda: cold_start.run(runs=1, bare_runs=1, kinds=2),
+    "operations": lambda: operations.run(repeats=1),
 }
 
 

@@ -31,6 +31,7 @@ def test_every_benchmark_runs_and_writes_its_report(tmp_path: Path) -> None:
         "Ledger replay",
         "Returns and the firm at a glance",
         "Cold start",
+        "What each operation costs",
     ):
         assert f"## {title}" in report
     assert sorted(p.name for p in tmp_path.glob("*.png")) == [
