@@ -223,6 +223,7 @@ def run(*, sizes: list[int] = SIZES) -> Result:
                 series["API search, one match"].append(api["one"])
                 series["browser: tab to first row"].append(web["open"])
                 whole.append(api["whole"])
+            http.close()
         finally:
             stack.stop()
     result.chart = chart(

@@ -246,8 +246,8 @@ def _pools_day(day: Day) -> None:
         "POST /pools/{id}/entries/{entry}/reverse",
         lambda n: day.http("POST", f"/pools/{pid}/entries/{entries[n]}/reverse", {"reason": "booked twice"}),
     )
-    day.route("GET", "/firm (finance)", "/firm", who="finance")
-    day.route("GET", "/approvals (finance)", "/approvals", who="finance")
+    day.route("GET", "/firm", "/firm", who="finance")
+    day.route("GET", "/approvals", "/approvals", who="finance")
     day.http("PUT", f"/pools/{pid}/brokerage", {"broker": "demo", "account_id": "ACC-OPS"})
     day.http("POST", f"/pools/{pid}/brokerage/approve", who="finance")
 
@@ -271,7 +271,6 @@ def _pools_day(day: Day) -> None:
         return day.http("POST", "/webhooks/demo", who=None, raw=body, headers={"Pooldesk-Signature": signature})
 
     day.measure("POST /webhooks/{broker} (broker)", webhook)
-    day.route("GET", "/prices/{symbol}", "/prices/ACME")
 
 
 def _consumers(day: Day) -> None:
@@ -279,7 +278,8 @@ def _consumers(day: Day) -> None:
     import boto3
 
     import app
-    from bench.prices import kinesis_batch
+    from bench.prices import kinesis_batch, symbol
+    from devstack.scheduler import scheduled_event
     from devstack.streams import lambda_record, stream_arn, streams_client
 
     db = boto3.client("dynamodb", region_name="us-east-1")
@@ -305,7 +305,10 @@ def _consumers(day: Day) -> None:
         return app.apply_market_ticks(kinesis_batch(100, 10, time.time()), None)
 
     day.measure("apply_market_ticks (100 ticks, 10 symbols)", ticks)
-    day.measure("reconcile_ledgers (every pool)", lambda _n: app.reconcile_ledgers({}, None), repeats=1)
+    day.route("GET", "/prices/{symbol}", f"/prices/{symbol(0)}")
+    day.measure(
+        "reconcile_ledgers (every pool)", lambda _n: app.reconcile_ledgers(scheduled_event("reconcile_ledgers"), None), repeats=1
+    )
 
 
 def run(*, repeats: int = REPEATS) -> Result:
@@ -376,14 +379,15 @@ def _stage() -> Iterator[Meter]:
             boto3.client("secretsmanager", region_name="us-east-1"), WEBHOOK_SECRET_PREFIX, {"demo": ["demo-webhook-secret"]}
         )
         os.environ.update(COGNITO_USER_POOL_ID=ids.user_pool_id, COGNITO_CLIENT_ID=ids.client_id)
+        # Before any client is made: a client copies the session's hooks when it is made.
+        boto3.DEFAULT_SESSION.events.register("provide-client-params", meter.params)
+        boto3.DEFAULT_SESSION.events.register("after-call", meter.answered)
         wiring.reset()
         idp = boto3.client("cognito-idp", region_name="us-east-1")
         for user in DEMO_USERS:
             attrs = idp.admin_get_user(UserPoolId=ids.user_pool_id, Username=user.email)["UserAttributes"]
             sub = next(a["Value"] for a in attrs if a["Name"] == "sub")
             wiring.account_records().set_standing(sub, Standing(mfa_exempt=True))
-        boto3.DEFAULT_SESSION.events.register("provide-client-params", meter.params)
-        boto3.DEFAULT_SESSION.events.register("after-call", meter.answered)
         try:
             yield meter
         finally:

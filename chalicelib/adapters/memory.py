@@ -26,7 +26,16 @@ from chalicelib.domain.orders import Order
 from chalicelib.domain.valuations import Valuation
 from chalicelib.domain.withdrawal_requests import WithdrawalRequest
 from chalicelib.services.market_ports import PricePoint, Revaluation, last_of_each_day
-from chalicelib.services.ports import Commit, DuplicateRequest, IdempotencyRecord, InvalidCursor, NavPoint, Page, VersionConflict
+from chalicelib.services.ports import (
+    CommandReads,
+    Commit,
+    DuplicateRequest,
+    IdempotencyRecord,
+    InvalidCursor,
+    NavPoint,
+    Page,
+    VersionConflict,
+)
 
 T = TypeVar("T")
 
@@ -172,6 +181,14 @@ class InMemoryPoolRepository:
 
     def find_idempotency(self, pool_id: str, key: str) -> IdempotencyRecord | None:
         return self.keys.get((pool_id, key))
+
+    def read_for_command(self, pool_id: str, *, investor_id: str | None, idempotency_key: str | None) -> CommandReads:
+        with self._lock:
+            return CommandReads(
+                pool=self.pools.get(pool_id),
+                investor=self.investors.get(pool_id, {}).get(investor_id) if investor_id else None,
+                idempotency=self.keys.get((pool_id, idempotency_key)) if idempotency_key else None,
+            )
 
     def commit(self, change: Commit) -> None:
         pool, entry = change.pool, change.entry

@@ -24,6 +24,7 @@ from chalicelib.domain.model import Investor, LedgerEntry, Pool
 from chalicelib.domain.valuations import ValuationStatus
 from chalicelib.services.market_ports import Revaluation
 from chalicelib.services.ports import (
+    CommandReads,
     Commit,
     DuplicateRequest,
     IdempotencyRecord,
@@ -41,6 +42,10 @@ ALLOCATION_CHUNK = 1000
 FILTER_CHUNK = 1000
 FILTER_BUDGET = 3000
 T = TypeVar("T")
+
+
+def _idempotency_of(item: Item, key: str) -> IdempotencyRecord:
+    return IdempotencyRecord(key=key, request_hash=item["request_hash"]["S"], entry_id=item["entry_id"]["S"])
 
 
 class DynamoPoolRepository(DistributionBook, DealingBook):
@@ -265,9 +270,24 @@ class DynamoPoolRepository(DistributionBook, DealingBook):
 
     def find_idempotency(self, pool_id: str, key: str) -> IdempotencyRecord | None:
         item = self._get(items.pool_pk(pool_id), items.idempotency_sk(key))
-        if item is None:
-            return None
-        return IdempotencyRecord(key=key, request_hash=item["request_hash"]["S"], entry_id=item["entry_id"]["S"])
+        return _idempotency_of(item, key) if item is not None else None
+
+    def read_for_command(self, pool_id: str, *, investor_id: str | None, idempotency_key: str | None) -> CommandReads:
+        pk = items.pool_pk(pool_id)
+        wanted = {items.STATE: "pool"}
+        if investor_id:
+            wanted[items.investor_sk(investor_id)] = "investor"
+        if idempotency_key:
+            wanted[items.idempotency_sk(idempotency_key)] = "idempotency"
+        found = {
+            wanted[item["SK"]["S"]]: item
+            for item in batch_get(self._db, self._table, [items.key(pk, sk) for sk in wanted], consistent=True)
+        }
+        return CommandReads(
+            pool=items.pool_of(found["pool"]) if "pool" in found else None,
+            investor=items.investor_of(found["investor"]) if "investor" in found else None,
+            idempotency=_idempotency_of(found["idempotency"], idempotency_key or "") if "idempotency" in found else None,
+        )
 
     # -- writes -----------------------------------------------------------
 

@@ -10,14 +10,15 @@ import json
 import random
 import time
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
 from chalicelib.domain import tally
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
-from chalicelib.domain.model import Allocation, LedgerEntry, Pool, Stamp
+from chalicelib.domain.model import Allocation, Investor, LedgerEntry, Pool, Stamp
 
 from .access import check_write
-from .ports import Commit, DuplicateRequest, IdempotencyRecord, PoolRepository, Principal, VersionConflict
+from .ports import CommandReads, Commit, DuplicateRequest, IdempotencyRecord, PoolRepository, Principal, VersionConflict
 
 # A hot pool (many writers at once) is resolved by retrying from a fresh read
 # with capped exponential backoff and full jitter: at most ~12 s in all (inside
@@ -59,6 +60,18 @@ def check_idempotency_key(key: str | None) -> str | None:
     return key
 
 
+# The reads a command's first attempt decides on, while it decides (request-scoped:
+# the local server runs requests on threads, and a retry must read afresh).
+_first_read: ContextVar[CommandReads | None] = ContextVar("first_read", default=None)
+
+
+def first_read(pool_id: str, investor_id: str) -> Investor | None:
+    """The investor, when the command deciding now read them with its pool (None: read them)."""
+    reads = _first_read.get()
+    found = reads.investor if reads is not None else None
+    return found if found is not None and found.pool_id == pool_id and found.id == investor_id else None
+
+
 class CommandRunner:
     def __init__(self, repo: PoolRepository, *, sleep: Callable[[float], None] = time.sleep) -> None:
         self.repo = repo
@@ -75,27 +88,31 @@ class CommandRunner:
         request: Mapping[str, object] | None = None,
         key: str | None = None,
         access: Access = check_write,
+        investor_id: str | None = None,
     ) -> Receipt:
         """Decide and commit, retrying from a fresh read on a conflict; with ``key``,
         a request already answered is answered again, and nothing moves twice.
-        ``access`` says who may (by default the pool's manager)."""
+        ``access`` says who may (by default the pool's manager). The first attempt
+        reads the pool, the investor it names (``investor_id``) and the key's record
+        in one round trip; the decision finds that investor with ``first_read``."""
         key = check_idempotency_key(key)
         fingerprint = request_fingerprint(operation or "", request or {}) if key else ""
-        checked: Pool | None = None
-        if key:
-            # Access first, so a replay never shows a result to someone who may not see the pool.
-            checked = access(who, self.repo.get_pool(pool_id), pool_id)
-            found = self.repo.find_idempotency(pool_id, key)
-            if found is not None:
-                return self._replay(pool_id, found, fingerprint)
+        read = self.repo.read_for_command(pool_id, investor_id=investor_id, idempotency_key=key)
+        # Access first, so a replay never shows a result to someone who may not see the pool.
+        checked: Pool | None = access(who, read.pool, pool_id)
+        if key and read.idempotency is not None:
+            return self._replay(pool_id, read.idempotency, fingerprint)
+        reads: CommandReads | None = read
         # One command, one ledger entry id, whatever the number of attempts: if an
         # attempt's write landed but its answer was lost (a timeout, a throttled
         # retry), the next attempt's conflict finds that entry instead of booking twice.
         stamp = stamp_for(who)
         for attempt in range(MAX_ATTEMPTS):
-            # The first attempt reuses the read made for the access check; retries read afresh.
+            # The first attempt decides on the first read; retries read afresh.
             pool = checked or access(who, self.repo.get_pool(pool_id), pool_id)
             checked = None
+            token = _first_read.set(reads)
+            reads = None
             try:
                 change = decide(pool, stamp)
             except Conflict as exc:
@@ -103,6 +120,8 @@ class CommandRunner:
                     raise
                 self._backoff(attempt)
                 continue
+            finally:
+                _first_read.reset(token)
             change = replace(change, pool=tally.counted(change.pool, change.entry, change.orders))
             if key:
                 change = _with_key(change, IdempotencyRecord(key=key, request_hash=fingerprint, entry_id=change.entry.id))

@@ -20,7 +20,7 @@ from chalicelib.domain.model import Allocation, EntryType, Investor, LedgerEntry
 from chalicelib.domain.money import DecimalInput
 
 from .access import check_read, check_write, require_manager
-from .commands import CommandRunner, Decide, Receipt
+from .commands import CommandRunner, Decide, Receipt, first_read
 from .holdings import HoldingsUseCases
 from .ids import new_id
 from .market_ports import PriceStore
@@ -175,7 +175,7 @@ class PoolService(HoldingsUseCases):
     def investor(self, pool_id: str, investor_id: str) -> Investor:
         if not investor_id:
             raise InvalidInput("investor_id is required", field="investor_id", code="invalid_investor_id")
-        investor = self.repo.get_investor(pool_id, investor_id)
+        investor = first_read(pool_id, investor_id) or self.repo.get_investor(pool_id, investor_id)
         if investor is None:
             raise NotFound(f"investor {investor_id} not found in this pool", field="investor_id", code="investor_not_found")
         return investor
@@ -214,6 +214,7 @@ class PoolService(HoldingsUseCases):
             operation="contribution",
             request={"investor_id": investor_id, "amount": amount},
             key=idempotency_key,
+            investor_id=investor_id,
         )
 
     def withdraw(
@@ -233,6 +234,7 @@ class PoolService(HoldingsUseCases):
             operation="withdrawal",
             request={"investor_id": investor_id, "amount": amount, "units": units},
             key=idempotency_key,
+            investor_id=investor_id,
         )
 
     def distribute(
@@ -328,15 +330,16 @@ class PoolService(HoldingsUseCases):
         request: Mapping[str, object] | None = None,
         key: str | None = None,
         nav: bool = True,
+        investor_id: str | None = None,
     ) -> Receipt:
-        """Run a decision that changes the pool (and an investor) and appends one entry."""
+        """Run a decision that changes the pool (and an investor, read with it) and appends one entry."""
 
         def decide(pool: Pool, stamp: Stamp) -> Commit:
             d = decision(pool, stamp)
             investor = d.investor if isinstance(d, InvestorDecision) else None
             return Commit(pool=d.pool, expected_version=pool.version, entry=d.entry, investor=investor, record_nav=nav)
 
-        return self._run(who, pool_id, decide, operation=operation, request=request, key=key)
+        return self._run(who, pool_id, decide, operation=operation, request=request, key=key, investor_id=investor_id)
 
     def _run(
         self,
@@ -347,5 +350,8 @@ class PoolService(HoldingsUseCases):
         operation: str | None = None,
         request: Mapping[str, object] | None = None,
         key: str | None = None,
+        investor_id: str | None = None,
     ) -> Receipt:
-        return self.commands.run(who, pool_id, decide, self.stamp, operation=operation, request=request, key=key)
+        return self.commands.run(
+            who, pool_id, decide, self.stamp, operation=operation, request=request, key=key, investor_id=investor_id
+        )

@@ -181,6 +181,16 @@ class Commit:
 
 
 @dataclass(frozen=True)
+class CommandReads:
+    """What a command reads before it decides, in one round trip: the pool, the
+    investor it names, and the record of its Idempotency-Key (None where absent)."""
+
+    pool: Pool | None
+    investor: Investor | None = None
+    idempotency: IdempotencyRecord | None = None
+
+
+@dataclass(frozen=True)
 class BrokerageLink:
     pool_id: str
     broker: str
@@ -335,6 +345,10 @@ class PoolRepository(OrderBook, ApprovalBook, RequestBook, MarketBook, Protocol)
         ...
 
     def find_idempotency(self, pool_id: str, key: str) -> IdempotencyRecord | None: ...
+
+    def read_for_command(self, pool_id: str, *, investor_id: str | None, idempotency_key: str | None) -> CommandReads:
+        """The pool, and the investor and Idempotency-Key record asked for, strongly consistent, in one round trip."""
+        ...
 
     def commit(self, change: Commit) -> None:
         """Write the change atomically. Raises VersionConflict or DuplicateRequest."""

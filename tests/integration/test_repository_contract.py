@@ -473,3 +473,16 @@ def test_a_search_pages_through_many_matches_within_its_read_budget(repo: Any, m
     with pytest.raises(InvalidCursor):
         first = repo.search_investors(pool.id, ("member",), limit=2, cursor=None)
         repo.search_investors(pool.id, ("odd",), limit=2, cursor=first.next_cursor)
+
+
+def test_a_command_reads_its_pool_investor_and_key_together(repo: Any) -> None:
+    clock = Clock()
+    pool = add(repo, clock, new_pool(repo, clock), "a")
+    pool = contribute(repo, clock, pool, "a", "10.00", key="k1")
+    both = repo.read_for_command(pool.id, investor_id="a", idempotency_key="k1")
+    assert both.pool == repo.get_pool(pool.id)
+    assert both.investor == repo.get_investor(pool.id, "a")
+    assert both.idempotency == repo.find_idempotency(pool.id, "k1")
+    none = repo.read_for_command(pool.id, investor_id="nobody", idempotency_key="k2")
+    assert (none.pool, none.investor, none.idempotency) == (both.pool, None, None)
+    assert repo.read_for_command("pl_none", investor_id=None, idempotency_key=None).pool is None
