@@ -40,7 +40,7 @@ def pools_table(db: Any) -> str:
 def seed(stack: Stack, http: requests.Session, investors: int) -> str:
     """A pool made through the API, then ``investors`` added to it straight in the table."""
     from chalicelib.adapters import pool_items as items
-    from chalicelib.domain import investor_search as search
+    from chalicelib.adapters import search_items as searching
     from chalicelib.domain import operations as ops
     from chalicelib.domain.model import Stamp
     from chalicelib.services.ids import new_id
@@ -62,9 +62,7 @@ def seed(stack: Stack, http: requests.Session, investors: int) -> str:
             pool, investor_id=new_id("inv_"), name=f"Investor {i:05d}", email=f"investor{i:05d}@example.com", stamp=stamp
         )
         pool, inv = d.pool, d.investor
-        terms = search.search_terms(inv.id, inv.name, inv.email)
-        puts += [items.investor_item(inv, pool.currency), items.entry_item(d.entry, pool.currency)]
-        puts += [items.search_item(pid, inv.id, t, terms) for t in sorted(terms)]
+        puts += [items.investor_item(inv, pool.currency), items.entry_item(d.entry, pool.currency), *searching.term_items(inv)]
     for start in range(0, len(puts), 25):
         request: dict[str, Any] = {table: [{"PutRequest": {"Item": item}} for item in puts[start : start + 25]]}
         while request:

@@ -172,9 +172,9 @@ class RequestCounter:
         self.seconds = 0.0
 
 
-@contextmanager
-def in_process_aws() -> Iterator[RequestCounter]:
-    """moto in this process, the pools table provisioned and the app configured for it."""
+def fake_aws_environment(**extra: str) -> None:
+    """What the app reads, for moto in this process: fake credentials, one region, quiet
+    Powertools, no endpoint (the app must reach moto's in-process mock, not a server)."""
     fake_key = "bench"  # moto takes any credentials
     os.environ.update(
         AWS_ACCESS_KEY_ID=fake_key,
@@ -183,11 +183,16 @@ def in_process_aws() -> Iterator[RequestCounter]:
         AWS_REGION="us-east-1",
         POWERTOOLS_METRICS_DISABLED="true",
         POWERTOOLS_LOG_LEVEL="ERROR",
-        COGNITO_USER_POOL_ID="us-east-1_bench",
-        COGNITO_CLIENT_ID="bench",
         WEBSOCKET_URL="ws://127.0.0.1:1",
+        **extra,
     )
     os.environ.pop("AWS_ENDPOINT_URL", None)
+
+
+@contextmanager
+def in_process_aws() -> Iterator[RequestCounter]:
+    """moto in this process, the pools table provisioned and the app configured for it."""
+    fake_aws_environment(COGNITO_USER_POOL_ID="us-east-1_bench", COGNITO_CLIENT_ID="bench")
     import boto3
     from moto import mock_aws
 

@@ -104,33 +104,6 @@ def holding_marker(pool_id: str, symbol: str) -> dict[str, Any]:
     }
 
 
-def search_pk(pool_id: str) -> str:
-    """A pool's search index: its own partition, so listings of the pool never read it."""
-    return f"SEARCH#{pool_id}"
-
-
-def search_sk(term: str, investor_id: str) -> str:
-    return f"{term}#{investor_id}"
-
-
-def search_item(pool_id: str, investor_id: str, term: str, terms: frozenset[str]) -> dict[str, Any]:
-    """An investor listed under one search term; it carries all the investor's terms,
-    so a search of several words is checked without reading the investor."""
-    return {
-        **key(search_pk(pool_id), search_sk(term, investor_id)),
-        "kind": {"S": "search"},
-        "investor_id": {"S": investor_id},
-        "terms": {"SS": sorted(terms)},
-    }
-
-
-def search_hit_of(item: Item) -> tuple[str, str, frozenset[str]]:
-    """(the term listed under, the investor's id, all the investor's terms)."""
-    investor_id = item["investor_id"]["S"]
-    term = item["SK"]["S"].removesuffix(f"#{investor_id}")
-    return term, investor_id, frozenset(item["terms"]["SS"])
-
-
 def day_open_sk(day: date) -> str:
     return f"DAYOPEN#{day}"
 

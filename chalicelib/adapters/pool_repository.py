@@ -14,15 +14,16 @@ from typing import Any, TypeVar
 from chalicelib.adapters import dealing_items as dealt
 from chalicelib.adapters import pool_items as items
 from chalicelib.adapters import request_items as requests
+from chalicelib.adapters import search_items as searching
 from chalicelib.adapters.attributes import Item, timestamp
-from chalicelib.adapters.ddb import batch_get, decode_cursor, encode_cursor, write_groups
+from chalicelib.adapters.ddb import batch_get, decode_cursor, encode_cursor
 from chalicelib.adapters.dealing_book import DealingBook
 from chalicelib.adapters.distribution_book import DistributionBook
+from chalicelib.adapters.revaluation_book import RevaluationBook
 from chalicelib.domain import investor_search as search
 from chalicelib.domain.ledger import Movement
 from chalicelib.domain.model import Investor, LedgerEntry, Pool
 from chalicelib.domain.valuations import ValuationStatus
-from chalicelib.services.market_ports import Revaluation
 from chalicelib.services.ports import (
     CommandReads,
     Commit,
@@ -48,7 +49,7 @@ def _idempotency_of(item: Item, key: str) -> IdempotencyRecord:
     return IdempotencyRecord(key=key, request_hash=item["request_hash"]["S"], entry_id=item["entry_id"]["S"])
 
 
-class DynamoPoolRepository(DistributionBook, DealingBook):
+class DynamoPoolRepository(DistributionBook, DealingBook, RevaluationBook):
     def __init__(self, client: Any, table_name: str) -> None:
         self._db = client
         self._table = table_name
@@ -162,12 +163,12 @@ class DynamoPoolRepository(DistributionBook, DealingBook):
         # One range of the pool's search partition: the terms the longest word begins.
         lead = search.leading_word(words)
         hits = self._filtered_page(
-            pk=items.search_pk(pool_id),
+            pk=searching.search_pk(pool_id),
             prefix=lead,
             limit=limit,
             cursor=cursor,
             newest_first=False,
-            decode=items.search_hit_of,
+            decode=searching.search_hit_of,
             where=lambda hit: search.listed_under(hit[2], lead) == hit[0] and search.matches(hit[2], words),
             # An investor is under a word's terms a few times at most (a name word, the address, its
             # first part): a few pages' worth, not FILTER_CHUNK items, answers a page.
@@ -311,7 +312,8 @@ class DynamoPoolRepository(DistributionBook, DealingBook):
             writes.append(self._put_new(record))
         if change.investor is not None:
             writes.append(self._investor_write(change.investor, change.investor_is_new, pool.currency, change.investor_was))
-            writes.extend(self._search_writes(change.investor, change.investor_is_new, change.investor_was))
+            if change.investor_is_new or change.investor_was is not None:
+                writes.extend(searching.term_writes(self._table, change.investor, change.investor_was))
         writes.extend(self._holding_markers(pool, change))
         if change.record_nav:
             writes.append({"Put": {"TableName": self._table, "Item": items.nav_item(pool, entry.created_at, entry.id)}})
@@ -417,22 +419,6 @@ class DynamoPoolRepository(DistributionBook, DealingBook):
             }
         }
 
-    def _search_writes(self, inv: Investor, is_new: bool, was: Investor | None) -> list[dict[str, Any]]:
-        """The investor's search terms: all of them for a new investor; for a new name
-        or email, the terms that went and every term kept (each carries the whole set)."""
-        if not is_new and was is None:
-            return []
-        terms = search.search_terms(inv.id, inv.name, inv.email)
-        gone = search.search_terms(was.id, was.name, was.email) - terms if was is not None else frozenset()
-        pk = items.search_pk(inv.pool_id)
-        return [
-            *({"Delete": {"TableName": self._table, "Key": items.key(pk, items.search_sk(t, inv.id))}} for t in sorted(gone)),
-            *(
-                {"Put": {"TableName": self._table, "Item": items.search_item(inv.pool_id, inv.id, t, terms)}}
-                for t in sorted(terms)
-            ),
-        ]
-
     def _holding_markers(self, pool: Pool, change: Commit) -> list[dict[str, Any]]:
         """Index which pools hold which symbols, writing only when a holding opens or closes."""
         if change.entry.side is None or change.entry.symbol is None:  # not a trade, nor a trade's reversal
@@ -442,27 +428,3 @@ class DynamoPoolRepository(DistributionBook, DealingBook):
         if held is not None and held.quantity > 0:
             return [{"Put": {"TableName": self._table, "Item": items.holding_marker(pool.id, symbol)}}]
         return [{"Delete": {"TableName": self._table, "Key": items.key(items.pool_pk(pool.id), items.holding_sk(symbol))}}]
-
-    def pools_holding(self, symbol: str) -> list[str]:
-        found = self._query_all(
-            IndexName="GSI1",
-            KeyConditionExpression="GSI1PK = :pk",
-            ExpressionAttributeValues={":pk": {"S": items.symbol_index_pk(symbol)}},
-        )
-        return [pool_id for i in found if (pool_id := items.pool_id_of(i["PK"]["S"])) is not None]
-
-    def get_pools(self, pool_ids: Sequence[str]) -> dict[str, Pool]:
-        keys = [items.key(items.pool_pk(i), items.STATE) for i in dict.fromkeys(pool_ids)]
-        found = (items.pool_of(item) for item in batch_get(self._db, self._table, keys, consistent=True))
-        return {p.id: p for p in found}
-
-    def revalue_many(self, revaluations: Sequence[Revaluation]) -> set[str]:
-        groups = []
-        for r in revaluations:
-            group = [self._state_write(r.pool, r.expected_version)]
-            if r.record_nav:
-                group.append({"Put": {"TableName": self._table, "Item": items.nav_item(r.pool, r.pool.updated_at, "market")}})
-            groups.append(group)
-        # A pool in a transaction with a command's (a contribution, a trade) has changed: read it again.
-        refused = write_groups(self._db, groups, collision_refuses=True)
-        return {revaluations[i].pool.id for i in refused}

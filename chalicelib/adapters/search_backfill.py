@@ -16,9 +16,9 @@ from collections.abc import Callable
 from typing import Any
 
 from chalicelib.adapters import pool_items as items
+from chalicelib.adapters import search_items as searching
 from chalicelib.adapters.ddb import write_groups
 from chalicelib.adapters.pool_repository import DynamoPoolRepository
-from chalicelib.domain import investor_search as search
 from chalicelib.domain.model import Investor
 
 # Raised when what an index item holds changes, so every stage indexes again.
@@ -41,9 +41,7 @@ def _group(table: str, inv: Investor) -> list[dict[str, Any]]:
             "ExpressionAttributeValues": {":n": {"S": inv.name}, ":e": {"S": inv.email}},
         }
     }
-    terms = search.search_terms(inv.id, inv.name, inv.email)
-    puts = [{"Put": {"TableName": table, "Item": items.search_item(inv.pool_id, inv.id, t, terms)}} for t in sorted(terms)]
-    return [unchanged, *puts]
+    return [unchanged, *({"Put": {"TableName": table, "Item": item}} for item in searching.term_items(inv))]
 
 
 def index_pool(client: Any, table: str, pool_id: str) -> tuple[int, int]:

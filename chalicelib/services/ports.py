@@ -1,6 +1,10 @@
 """Every port the use cases need, the data that crosses them, and the errors
 adapters raise through them. Adapters (DynamoDB, Cognito, SES, API Gateway,
 in-memory fakes) implement these; nothing here knows which one it gets.
+
+The pool repository's contract is kept whole in this one module, so whoever
+writes an adapter reads all it must do in one place; the people, market and
+dealing ports stand beside it (people_ports, market_ports, dealing_ports).
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from chalicelib.adapters import pool_items as items
 from chalicelib.adapters import search_backfill
+from chalicelib.adapters import search_items as searching
 from chalicelib.adapters.pool_repository import DynamoPoolRepository
 from chalicelib.domain import operations as ops
 from chalicelib.domain.model import Investor, Pool, Stamp
@@ -37,7 +37,7 @@ def unindexed(db: Any, repo: DynamoPoolRepository, pool_id: str, people: list[tu
     found = db.query(
         TableName=TABLE_NAME,
         KeyConditionExpression="PK = :pk",
-        ExpressionAttributeValues={":pk": {"S": items.search_pk(pool_id)}},
+        ExpressionAttributeValues={":pk": {"S": searching.search_pk(pool_id)}},
     )["Items"]
     for item in found:
         db.delete_item(TableName=TABLE_NAME, Key={"PK": item["PK"], "SK": item["SK"]})
